@@ -1,0 +1,52 @@
+"""The JSON API at /api/v1: one NinjaAPI that mounts each app's router."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from copnet.core.api import router as core_router
+from copnet.core.errors import ApiError
+from copnet.network.api import router as network_router
+
+api = NinjaAPI(
+    title="COPNet API",
+    version="1",
+    description="API of the Child Online Protection Network (VN-COP).",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": exc.code, "detail": exc.message}, status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "code": "unauthorized",
+            "detail": _("A valid API key is required (Authorization: Bearer)."),
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "invalid", "detail": _("The request is not valid."), "errors": exc.errors},
+        status=422,
+    )
+
+
+api.add_router("", core_router)
+api.add_router("/network", network_router)

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .choices import AuditAction
+from .services import diff_fields, record_change, snapshot
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Edits made in the admin site go to the same audit trail as edits made in the app."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        record_change(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            target=obj,
+            changes=diff_fields(before, snapshot(obj)),
+            reason="admin site",
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_change(
+            actor=request.user, action=AuditAction.DELETE, target=obj, reason="admin site"
+        )
+        super().delete_model(request, obj)

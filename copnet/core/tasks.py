@@ -1,0 +1,24 @@
+"""Enqueueing background work: always after commit, with JSON-safe arguments only."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import transaction
+from django_tasks import task
+
+
+def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
+    """Enqueue `task_obj` once the current transaction commits (at once outside one).
+
+    Arguments go through a JSON round trip first, so a task never depends on a live object.
+    """
+    args, kwargs = json.loads(json.dumps([args, kwargs]))
+    transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
+
+
+@task()
+def ping(token: str) -> str:
+    """Proves that a worker is consuming the queue (used by health checks and tests)."""
+    return token

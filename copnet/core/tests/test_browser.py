@@ -1,0 +1,108 @@
+"""A real headless Chromium logs in and walks through the staff pages."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copnet.accounts.tests.factories import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not CHROMIUM and os.environ.get("CI"):
+    pytest.fail("CI must run the browser tests: install Debian's chromium package", pytrace=False)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="no Chromium on this machine (apt install chromium)"),
+]
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself stay synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+        # ORM calls made inside Playwright's greenlet opened their own connections; close them
+        # so that the test database can be dropped at the end of the session.
+        from django.db import connections
+
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_logs_in_and_visits_the_staff_pages(
+    coordinator, live_server, browser_page: Any
+):
+    page = browser_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("a[href='tel:111']").first.is_visible()
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=username]").fill(coordinator.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+    assert coordinator.email in page.content() or coordinator.full_name in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "staff_home.png"), full_page=True)
+
+    page.goto(live_server.url + "/network/")
+    assert page.locator("#standing_agency-VNCERT").is_visible()
+    assert page.locator("#member-A05").is_visible()
+
+    page.goto(live_server.url + "/staff/audit/")
+    page.locator("select[name=action]").select_option("login")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_selector("#audit-events td")
+    assert coordinator.email in page.locator("#audit-events").inner_text()
+
+    page.goto(live_server.url + "/accounts/api-keys/")
+    assert page.locator("h1").inner_text()
+
+    page.locator("#language-select").select_option("en")
+    page.locator(".lang-switch button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "API keys"
+    page.screenshot(path=str(SCREENSHOTS / "api_keys_en.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_password_shows_the_error_in_the_browser(alice, live_server, browser_page: Any):
+    page = browser_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=username]").fill(alice.email)
+    page.locator("input[name=password]").fill("not the password")
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_selector(".errors")
+    assert "/accounts/login/" in page.url
+    assert page.locator(".errors").inner_text().strip()

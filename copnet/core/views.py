@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from copnet.accounts.decorators import require_perm
+from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@require_perm(Perm.VIEW_STAFF_AREA)
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "core/staff_home.html",
+        {
+            "network_wide": has_network_wide_scope(user),
+            "can": {perm.value: has_perm(user, perm) for perm in Perm},
+        },
+    )
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 403}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 404}, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 500}, status=500)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+handler403 = "copnet.core.views.error_403"
+handler404 = "copnet.core.views.error_404"
+handler500 = "copnet.core.views.error_500"
+
+urlpatterns = [
+    path("", include("copnet.core.urls")),
+    path("network/", include("copnet.network.urls")),
+    path("accounts/", include("copnet.accounts.urls")),
+    path("staff/audit/", include("copnet.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
