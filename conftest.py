@@ -75,3 +75,62 @@ def coordinator(reference_data):
         role=Role.COORDINATOR,
         organisation=Organisation.objects.get(code="VNCERT"),
     )
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run background tasks in-process when the enqueuing transaction commits. Use it with
+    `django_db(transaction=True)`, so that commits (and on_commit hooks) really happen."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    return settings.TASKS
+
+
+@pytest.fixture
+def evidence_dir(settings, tmp_path):
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    return settings.EVIDENCE_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A page in headless Chromium (Debian's package), in Vietnamese, desktop-sized."""
+    import os
+
+    from copnet.core.testing import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser tests: install Debian's chromium package")
+        pytest.skip("no Chromium on this machine (apt install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself stay synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+        # ORM calls made inside Playwright's greenlet opened their own connections; close them
+        # so that the test database can be dropped at the end of the session.
+        from django.db import connections
+
+        connections.close_all()

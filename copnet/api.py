@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
 from copnet.network.api import router as network_router
+from copnet.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="COPNet API",
@@ -50,3 +51,4 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 api.add_router("", core_router)
 api.add_router("/network", network_router)
+api.add_router("", reports_router)

@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "copnet.accounts",
     "copnet.network",
     "copnet.audit",
+    "copnet.taxonomy",
+    "copnet.routing",
+    "copnet.reports",
+    "copnet.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -187,6 +191,32 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
+# --- Personal data and evidence at rest -------------------------------------------------------
+# Fernet keys, newest first (comma-separated); older keys still decrypt, so keys can be rotated.
+ENCRYPTION_KEYS = env_list("COPNET_ENCRYPTION_KEYS", [])
+if not ENCRYPTION_KEYS:
+    if env_bool("COPNET_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured("COPNET_ENCRYPTION_KEYS must be set in production.")
+    ENCRYPTION_KEYS = [stored_secret(DATA_DIR / "encryption_key", fernet=True)]
+EVIDENCE_ROOT = Path(env_str("COPNET_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
+EVIDENCE_MAX_IMAGES = env_int("COPNET_EVIDENCE_MAX_IMAGES", 10)
+EVIDENCE_MAX_BYTES = env_int("COPNET_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_PIXELS = env_int("COPNET_EVIDENCE_MAX_PIXELS", 40_000_000)
+PURGE_AFTER_DAYS = env_int("COPNET_PURGE_AFTER_DAYS", 365)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# --- Cache (rate limits); shared between processes -------------------------------------------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -204,5 +234,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }

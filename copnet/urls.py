@@ -12,6 +12,10 @@ urlpatterns = [
     path("network/", include("copnet.network.urls")),
     path("accounts/", include("copnet.accounts.urls")),
     path("staff/audit/", include("copnet.audit.urls")),
+    path("report/", include("copnet.reports.urls")),
+    path("staff/cases/", include("copnet.cases.urls")),
+    path("staff/categories/", include("copnet.taxonomy.urls")),
+    path("staff/routing/", include("copnet.routing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -32,26 +32,56 @@ class Perm(StrEnum):
     VIEW_API_KEYS = "view_api_keys"
     MANAGE_API_KEYS = "manage_api_keys"
     VIEW_AUDIT = "view_audit"
+    VIEW_CASES = "view_cases"
+    WORK_CASES = "work_cases"
+    TRIAGE_CASES = "triage_cases"
+    VIEW_EVIDENCE = "view_evidence"
+    REVEAL_EVIDENCE = "reveal_evidence"
+    VIEW_REPORTER_CONTACT = "view_reporter_contact"
+    HOTLINE_INTAKE = "hotline_intake"
+    VOLUNTEER_REPORT = "volunteer_report"
+    MANAGE_TAXONOMY = "manage_taxonomy"
+    SUBMIT_REPORTS = "submit_reports"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
+_CASEWORK = {
+    Perm.VIEW_CASES,
+    Perm.WORK_CASES,
+    Perm.VIEW_EVIDENCE,
+    Perm.REVEAL_EVIDENCE,
+    Perm.HOTLINE_INTAKE,
+}
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.COORDINATOR: frozenset(Perm),
-    Role.ANALYST: frozenset(_STAFF | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE}),
-    Role.OFFICER: frozenset(_STAFF | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.VIEW_API_KEYS}),
-    Role.VOLUNTEER: frozenset(_STAFF),
+    Role.COORDINATOR: frozenset(set(Perm) - {Perm.VOLUNTEER_REPORT, Perm.SUBMIT_REPORTS}),
+    Role.ANALYST: frozenset(
+        _STAFF
+        | _CASEWORK
+        | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.TRIAGE_CASES, Perm.VIEW_REPORTER_CONTACT}
+    ),
+    Role.OFFICER: frozenset(
+        _STAFF | _CASEWORK | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.VIEW_API_KEYS}
+    ),
+    # Volunteers report; they never see a case's content or anyone's personal data.
+    Role.VOLUNTEER: frozenset(_STAFF | {Perm.VOLUNTEER_REPORT}),
     Role.EVALUATOR: frozenset(_STAFF),
     Role.EDITOR: frozenset(_STAFF),
-    Role.OBSERVER: frozenset(_STAFF),
+    Role.OBSERVER: frozenset(_STAFF | {Perm.VIEW_CASES}),
 }
 # What an API key may do for its organisation.
-API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS})
+API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
 
 # model label -> (permission needed to see any row, paths from a row to organisation ids)
 ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     "accounts.user": (Perm.VIEW_PEOPLE, ("organisation",)),
     "accounts.apikey": (Perm.VIEW_API_KEYS, ("organisation",)),
     "network.contactpoint": (Perm.VIEW_CONTACTS, ("organisation",)),
+    "cases.case": (Perm.VIEW_CASES, ("lead_org", "supporting_orgs")),
+    "reports.report": (Perm.VIEW_CASES, ("case__lead_org", "case__supporting_orgs")),
+    "reports.evidence": (
+        Perm.VIEW_EVIDENCE,
+        ("report__case__lead_org", "report__case__supporting_orgs"),
+    ),
 }
 
 

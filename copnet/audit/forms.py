@@ -16,8 +16,8 @@ class AuditFilterForm(forms.Form):
     )
     target_type = forms.CharField(label=_("Record type"), required=False, max_length=100)
     target_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_WIDGET)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -58,12 +59,17 @@ def env_secret(name: str) -> str | None:
     return None
 
 
-def stored_secret(path: Path, nbytes: int = 50) -> str:
-    """Read a secret kept in `path`, creating it (mode 0600) on first use."""
+def stored_secret(path: Path, nbytes: int = 50, *, fernet: bool = False) -> str:
+    """Read a secret kept in `path`, creating it (mode 0600) on first use.
+
+    With `fernet=True` the secret is a Fernet key (32 random bytes, url-safe base64)."""
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(nbytes)
+    if fernet:
+        value = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+    else:
+        value = secrets.token_urlsafe(nbytes)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process created it first

@@ -2,59 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from copnet.accounts.tests.factories import PASSWORD
-
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
-CHROMIUM = (
-    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not CHROMIUM and os.environ.get("CI"):
-    pytest.fail("CI must run the browser tests: install Debian's chromium package", pytrace=False)
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="no Chromium on this machine (apt install chromium)"),
+    pytest.mark.skipif(SKIP_BROWSER, reason="no Chromium on this machine (apt install chromium)"),
 ]
-
-
-@pytest.fixture
-def browser_page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself stay synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-        # ORM calls made inside Playwright's greenlet opened their own connections; close them
-        # so that the test database can be dropped at the end of the session.
-        from django.db import connections
-
-        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True)

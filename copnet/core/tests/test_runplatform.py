@@ -68,7 +68,7 @@ def test_runplatform_serves_pages_runs_a_worker_and_stops_both_on_sigterm(tmp_pa
                 time.sleep(0.3)
         assert '"status": "ok"' in body
         children = child_pids(process.pid)
-        assert len(children) == 2  # gunicorn master and the task worker
+        assert len(children) == 3  # gunicorn master, the task worker and the scheduler
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)

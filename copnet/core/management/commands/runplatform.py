@@ -51,6 +51,11 @@ class Command(BaseCommand):
         commands = {"web": web_command(options["host"], options["port"], options["workers"])}
         if worker := worker_command():
             commands["worker"] = worker
+            commands["scheduler"] = [
+                sys.executable,
+                str(settings.BASE_DIR / "manage.py"),
+                "run_scheduler",
+            ]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(
             f"COPNet is running at http://{options['host']}:{options['port']}/ "

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
+    path("evidence/<int:pk>/reveal/", views.evidence_reveal, name="evidence_reveal"),
+    path("evidence/<int:pk>/original/", views.evidence_original, name="evidence_original"),
+    path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/transition/", views.transition, name="transition"),
+    path("<str:reference>/actions/", views.record_action, name="action"),
+    path("<str:reference>/notes/", views.add_note, name="note"),
+    path("<str:reference>/message/", views.status_message, name="message"),
+    path("<str:reference>/reassign/", views.reassign, name="reassign"),
+]

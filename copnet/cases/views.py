@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from copnet.accounts.decorators import require_perm
+from copnet.accounts.permissions import Perm, access, has_perm
+from copnet.audit.services import record_view
+from copnet.reports.evidence import EvidenceVault
+from copnet.reports.models import Evidence
+
+from . import selectors, services
+from .choices import CaseStatus
+from .forms import (
+    ActionForm,
+    NoteForm,
+    QueueFilterForm,
+    ReassignForm,
+    StatusMessageForm,
+    TransitionForm,
+)
+from .models import Case
+from .workflow import TRANSITIONS, WorkflowError
+
+REVEAL_SESSION = "revealed_evidence"
+REVEAL_SECONDS = 300
+
+
+@require_perm(Perm.VIEW_CASES)
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    cases = selectors.triage_queue(request.user, form.filters() if request.GET else {})
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "cases/_queue_table.html" if request.htmx else "cases/queue.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "now": timezone.now(), "query": query.urlencode()},
+    )
+
+
+def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
+    user = request.user
+    reports = list(case.reports.prefetch_related("urls", "evidence"))
+    return {
+        "case": case,
+        "reports": reports,
+        "events": case.events.all(),
+        "actions": case.actions.all(),
+        "supporting": case.supporting_orgs.all(),
+        "now": timezone.now(),
+        "next_statuses": [(s, CaseStatus(s).label) for s in sorted(TRANSITIONS[case.status])],
+        "can_work": has_perm(user, Perm.WORK_CASES) and case.is_open,
+        "can_triage": has_perm(user, Perm.TRIAGE_CASES),
+        "can_see_evidence": has_perm(user, Perm.VIEW_EVIDENCE),
+        "can_reveal": has_perm(user, Perm.REVEAL_EVIDENCE) and not case.keep_blurred,
+        "can_see_contact": has_perm(user, Perm.VIEW_REPORTER_CONTACT),
+        "transition_form": TransitionForm(),
+        "action_form": ActionForm(),
+        "note_form": NoteForm(),
+        "message_form": StatusMessageForm(initial={"message": case.status_message}),
+        "reassign_form": ReassignForm(),
+        "revealed": request.session.get(REVEAL_SESSION, {}),
+    }
+
+
+@require_perm(Perm.VIEW_CASES)
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    record_view(actor=request.user, target=case)
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _after_post(
+    request: HttpRequest, case: Case, error: WorkflowError | None, ok_message: str
+) -> HttpResponse:
+    if error is not None:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ok_message)
+    return redirect("cases:detail", reference=case.reference)
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
+def transition(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, WorkflowError("invalid", _("Check the form.")), "")
+    data = form.cleaned_data
+    merge_into = None
+    if data["merge_into"]:
+        merge_into = (
+            selectors.cases_visible_to(request.user)
+            .filter(reference=data["merge_into"].strip().upper())
+            .first()
+        )
+    try:
+        services.do_transition(
+            case=case,
+            target=data["target"],
+            actor=request.user,
+            reason=data["reason"],
+            outcome=data["outcome"],
+            merge_into=merge_into,
+        )
+    except WorkflowError as exc:
+        return _after_post(request, case, exc, "")
+    return _after_post(request, case, None, _("The status was changed."))
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
+def record_action(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = ActionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.do_record_action(
+                case=case,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except WorkflowError as exc:
+            error = exc
+    else:
+        error = WorkflowError("invalid", _("Choose an action from the list."))
+    return _after_post(request, case, error, _("The action was recorded."))
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
+def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = NoteForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.do_add_note(case=case, text=form.cleaned_data["text"], actor=request.user)
+        except WorkflowError as exc:
+            error = exc
+    else:
+        error = WorkflowError("invalid", _("The note is empty or too long."))
+    return _after_post(request, case, error, _("The note was added."))
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
+def status_message(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = StatusMessageForm(request.POST)
+    if not form.is_valid():
+        return _after_post(
+            request, case, WorkflowError("invalid", _("The message is too long.")), ""
+        )
+    services.do_set_status_message(
+        case=case, message=form.cleaned_data["message"], actor=request.user
+    )
+    return _after_post(request, case, None, _("The reporter will see this message."))
+
+
+@require_POST
+@require_perm(Perm.TRIAGE_CASES)
+def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _after_post(
+            request,
+            case,
+            WorkflowError("invalid", _("Choose the lead organisation and give a reason.")),
+            "",
+        )
+    try:
+        services.do_reassign(
+            case=case,
+            lead=form.cleaned_data["lead"],
+            supporting=form.cleaned_data["supporting"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except WorkflowError as exc:
+        return _after_post(request, case, exc, "")
+    return _after_post(request, case, None, _("The case was reassigned."))
+
+
+def _access_evidence(request: HttpRequest, pk: int) -> Evidence:
+    return access(request.user, Evidence.objects.select_related("report__case"), pk=pk)
+
+
+@require_perm(Perm.VIEW_EVIDENCE)
+def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _access_evidence(request, pk)
+    if not evidence.preview_path:
+        raise Http404
+    data = EvidenceVault().read(evidence.preview_path)
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@require_perm(Perm.REVEAL_EVIDENCE)
+def evidence_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _access_evidence(request, pk)
+    case = evidence.report.case
+    if case.keep_blurred:
+        messages.error(
+            request, _("This picture matched known abuse material and stays blurred for everyone.")
+        )
+        return redirect("cases:detail", reference=case.reference)
+    services.do_record_reveal(evidence=evidence, actor=request.user)
+    revealed = request.session.get(REVEAL_SESSION, {})
+    revealed[str(evidence.pk)] = timezone.now().timestamp() + REVEAL_SECONDS
+    request.session[REVEAL_SESSION] = revealed
+    return redirect(reverse("cases:detail", args=[case.reference]) + f"#evidence-{evidence.pk}")
+
+
+@require_perm(Perm.REVEAL_EVIDENCE)
+def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _access_evidence(request, pk)
+    until = request.session.get(REVEAL_SESSION, {}).get(str(evidence.pk), 0)
+    if (
+        evidence.report.case.keep_blurred
+        or until < timezone.now().timestamp()
+        or not evidence.blob_path
+    ):
+        raise Http404
+    data = EvidenceVault().read(evidence.blob_path)
+    response = HttpResponse(data, content_type=evidence.mime)
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Content-Disposition"] = "inline"
+    return response

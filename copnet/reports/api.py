@@ -1,0 +1,197 @@
+"""Partner API: report one item or up to 1,000 at once; retries with an Idempotency-Key are safe."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from pydantic import ValidationError
+
+from copnet.accounts.permissions import Perm, has_perm
+from copnet.cases.workflow import PUBLIC_STATUS
+from copnet.core.api_auth import api_key_auth, principal
+from copnet.core.errors import ApiError
+from copnet.taxonomy.models import HarmCategory
+
+from . import services
+from .choices import Channel
+from .errors import IntakeError
+from .models import IdempotencyRecord, Report
+from .schemas import BulkIn, BulkOut, ErrorOut, ReportCreated, ReportIn, ReportStatusOut
+
+router = Router(tags=["reports"], auth=api_key_auth)
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def _input(payload: ReportIn) -> services.ReportInput:
+    return services.ReportInput(
+        category=payload.category,
+        description=payload.description,
+        urls=payload.urls,
+        platform=payload.platform,
+        account_handles=payload.account_handles,
+        occurred_on=payload.occurred_on,
+        child_age_band=payload.child_age_band or "",
+        province=payload.province,
+        in_danger=payload.in_danger,
+        texts=payload.texts,
+        external_id=payload.external_id,
+    )
+
+
+def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict[str, Any]]]) -> Status[Any]:
+    """Run once per Idempotency-Key: the work and the stored answer commit together, so a
+    retry (even a concurrent one) replays the answer and never creates a duplicate."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        with transaction.atomic():
+            status, body = run()
+        return Status(status, body)
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        raise ApiError(
+            400,
+            "invalid_idempotency_key",
+            _("The Idempotency-Key header is too long (at most 200 characters)."),
+        )
+    api_key = principal(request)
+    digest = hashlib.sha256(request.body).hexdigest()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                record, created = IdempotencyRecord.objects.select_for_update().get_or_create(
+                    api_key=api_key,
+                    key=key,
+                    defaults={"request_hash": digest, "status": 0, "response": {}},
+                )
+                if not created:
+                    if record.request_hash != digest:
+                        raise ApiError(
+                            422,
+                            "idempotency_key_reused",
+                            _("This Idempotency-Key was already used for a different request."),
+                        )
+                    return Status(record.status, record.response)
+                status, body = run()
+                record.status, record.response = status, body
+                record.save(update_fields=["status", "response"])
+                return Status(status, body)
+        except IntegrityError:
+            continue  # a concurrent request with the same key committed first: replay it
+    raise ApiError(409, "conflict", _("Please retry the request."))
+
+
+def _require_submit(request: HttpRequest) -> None:
+    if not has_perm(principal(request), Perm.SUBMIT_REPORTS):
+        raise ApiError(403, "forbidden", _("This key may not submit reports."))
+
+
+def _create_one(
+    request: HttpRequest, payload: ReportIn, categories: dict[str, HarmCategory]
+) -> tuple[Report, bool]:
+    checked = services.check_report(_input(payload), categories=categories)
+    report, _secret = services.submit_report(
+        checked, channel=Channel.API, actor=principal(request), enqueue_triage=False
+    )
+    return report, True
+
+
+def _categories() -> dict[str, HarmCategory]:
+    return {c.code: c for c in HarmCategory.objects.filter(is_active=True)}
+
+
+@router.post(
+    "/reports",
+    response={201: ReportCreated, 400: ErrorOut, 422: ErrorOut},
+    summary="Report one harm",
+)
+def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
+    from copnet.cases.tasks import triage_cases
+    from copnet.core.tasks import enqueue_on_commit
+
+    _require_submit(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        try:
+            report, _ok = _create_one(request, payload, _categories())
+        except IntakeError as exc:
+            raise ApiError(400, exc.code, exc.message) from exc
+        enqueue_on_commit(triage_cases, [report.case_id])
+        return 201, {"tracking_code": report.tracking_code, "case_status": report.case.status}
+
+    return _idempotent(request, run)
+
+
+@router.post(
+    "/reports/bulk",
+    response={200: BulkOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Report up to 1,000 harms; one result per item, in order",
+)
+def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
+    from copnet.cases.tasks import triage_cases
+    from copnet.core.tasks import enqueue_on_commit
+
+    _require_submit(request)
+
+    def run() -> tuple[int, dict[str, Any]]:
+        categories = _categories()
+        results: list[dict[str, Any]] = []
+        case_ids: set[int] = set()
+        for index, raw in enumerate(payload.reports):
+            try:
+                item = ReportIn.model_validate(raw)
+                with transaction.atomic():
+                    report, _ok = _create_one(request, item, categories)
+            except ValidationError as exc:
+                results.append(
+                    {
+                        "index": index,
+                        "ok": False,
+                        "code": "invalid",
+                        "detail": _("The item is not valid."),
+                        "errors": json.loads(exc.json(include_url=False)),
+                    }
+                )
+                continue
+            except IntakeError as exc:
+                results.append(
+                    {"index": index, "ok": False, "code": exc.code, "detail": str(exc.message)}
+                )
+                continue
+            case_ids.add(report.case_id)
+            results.append({"index": index, "ok": True, "tracking_code": report.tracking_code})
+        if case_ids:
+            enqueue_on_commit(triage_cases, sorted(case_ids))
+        created = sum(1 for r in results if r["ok"])
+        return 200, {"created": created, "failed": len(results) - created, "results": results}
+
+    return _idempotent(request, run)
+
+
+@router.get(
+    "/reports/{tracking_code}",
+    response={200: ReportStatusOut, 404: ErrorOut},
+    summary="Status of one of your own reports",
+)
+def report_status(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
+    key = principal(request)
+    report = (
+        Report.objects.select_related("case")
+        .filter(tracking_code=tracking_code.strip().upper()[:16], partner_id=key.organisation_id)
+        .first()
+    )
+    if report is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    return {
+        "tracking_code": report.tracking_code,
+        "external_id": report.external_id,
+        "status": report.case.status,
+        "status_text": str(PUBLIC_STATUS[report.case.status]),
+        "message": report.case.status_message,
+        "received_at": report.created_at,
+    }

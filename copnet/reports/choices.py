@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Public web form")
+    HOTLINE = "hotline", _("Hotline 111")
+    API = "api", _("Partner API")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+class ReporterKind(models.TextChoices):
+    CHILD = "child", _("A child or young person")
+    PARENT = "parent", _("A parent or carer")
+    TEACHER = "teacher", _("A teacher")
+    OTHER = "other", _("Someone else")
+
+
+class ChildGender(models.TextChoices):
+    GIRL = "girl", _("Girl")
+    BOY = "boy", _("Boy")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class EvidenceKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    TEXT = "text", _("Text excerpt")

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from copnet.core.crypto import EncryptedTextField
+from copnet.taxonomy.choices import AgeBand
+from copnet.taxonomy.models import HarmCategory
+
+from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
+
+
+class Report(models.Model):
+    """One report of harm, from any channel. Personal data is encrypted at rest.
+
+    A report is acknowledged (tracking code, HTTP 201) only after it and its case are committed.
+    """
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    category = models.ForeignKey(
+        HarmCategory,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("what happened"),
+    )
+    description = EncryptedTextField(_("description"), blank=True)
+    platform = models.CharField(_("platform or app"), max_length=100, blank=True)
+    account_handles = EncryptedTextField(_("account names"), blank=True)
+    occurred_on = models.DateField(_("when it happened"), null=True, blank=True)
+    child_age_band = models.CharField(
+        _("child's age"), max_length=8, choices=AgeBand.choices, blank=True
+    )
+    child_gender = models.CharField(
+        _("child's gender"), max_length=8, choices=ChildGender.choices, blank=True
+    )
+    province = models.CharField(_("province"), max_length=8, blank=True)
+    in_danger = models.BooleanField(_("a child is in danger right now"), default=False)
+    reporter_kind = models.CharField(
+        _("who is reporting"), max_length=16, choices=ReporterKind.choices, blank=True
+    )
+    reporter_name = EncryptedTextField(_("reporter's name"), blank=True)
+    reporter_contact = EncryptedTextField(_("reporter's contact"), blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hotline operator"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("volunteer"),
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "network.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("partner organisation"),
+    )
+    external_id = models.CharField(_("partner's reference"), max_length=100, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="reports", verbose_name=_("case")
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class ReportUrl(models.Model):
+    """A place on the internet named in a report, normalised so that duplicates meet."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="urls")
+    url = models.TextField(_("address as reported"))
+    normalised = models.TextField(_("normalised address"))
+    url_key = models.CharField(max_length=64, db_index=True)
+    host = models.CharField(_("host"), max_length=255, db_index=True)
+
+    class Meta:
+        verbose_name = _("reported address")
+        verbose_name_plural = _("reported addresses")
+
+    def __str__(self) -> str:
+        return self.normalised
+
+
+class Evidence(models.Model):
+    """An image (encrypted file in the vault, with hashes) or a text excerpt of a report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=8, choices=EvidenceKind.choices)
+    text = EncryptedTextField(_("text"), blank=True)
+    mime = models.CharField(max_length=32, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    md5 = models.CharField(max_length=32, blank=True, db_index=True)
+    pdq = models.CharField(max_length=64, blank=True)
+    pdq_quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    blob_path = models.CharField(max_length=100, blank=True)
+    preview_path = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to a partner's request, replayed when it retries with the same key."""
+
+    api_key = models.ForeignKey("accounts.ApiKey", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_key_per_api_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}:{self.key}"

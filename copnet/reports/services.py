@@ -1,0 +1,331 @@
+"""Receiving reports from every channel, and the reporter's follow-up without an account.
+
+Order of work in `submit_report`: check everything and decode images first (no writes), store
+the encrypted files, then write report + case + evidence + audit in ONE transaction; triage is
+enqueued only after commit. If the transaction fails, the stored files are removed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+from copnet.cases.choices import EventKind
+from copnet.cases.services import add_event, open_or_join_case
+from copnet.core.provinces import province_names
+from copnet.core.tasks import enqueue_on_commit
+from copnet.core.urlnorm import NormalisedUrl, UrlError, normalise_url
+from copnet.taxonomy.choices import AgeBand
+from copnet.taxonomy.models import HarmCategory
+
+from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
+from .errors import IntakeError
+from .evidence import EvidenceError, EvidenceVault, ImageFacts, inspect_image, make_preview
+from .models import Evidence, Report, ReportUrl
+
+MAX_DESCRIPTION = 10_000
+MAX_TEXT = 20_000
+MAX_SHORT = 200
+MAX_URLS = 20
+MAX_TEXTS = 10
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@dataclass
+class ReportInput:
+    category: str
+    description: str = ""
+    urls: list[str] = field(default_factory=list)
+    platform: str = ""
+    account_handles: str = ""
+    occurred_on: Any = None
+    child_age_band: str = ""
+    child_gender: str = ""
+    province: str = ""
+    in_danger: bool = False
+    reporter_kind: str = ""
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    images: list[bytes] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    external_id: str = ""
+
+
+@dataclass
+class CheckedReport:
+    data: ReportInput
+    category: HarmCategory
+    urls: list[tuple[str, NormalisedUrl]]
+    images: list[tuple[bytes, ImageFacts]]
+
+
+def clean_text(value: str, *, limit: int, field_name: str) -> str:
+    """NFC-normalised text without control characters (newlines and tabs kept)."""
+    if not isinstance(value, str):
+        raise IntakeError("invalid", _("This must be text."), field_name)
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = text.strip()
+    if len(text) > limit:
+        raise IntakeError(
+            "too_long",
+            _("This text is too long: at most %(limit)s characters.") % {"limit": f"{limit:,}"},
+            field_name,
+        )
+    return text
+
+
+def _choice(value: str, allowed: list[str], field_name: str) -> str:
+    if value and value not in allowed:
+        raise IntakeError("invalid_choice", _("Choose one of the options."), field_name)
+    return value
+
+
+def check_report(
+    data: ReportInput, *, categories: dict[str, HarmCategory] | None = None
+) -> CheckedReport:
+    """Validate and normalise everything; raises IntakeError; writes nothing."""
+    categories = (
+        categories
+        if categories is not None
+        else {c.code: c for c in HarmCategory.objects.filter(is_active=True)}
+    )
+    category = categories.get(data.category)
+    if category is None:
+        raise IntakeError("unknown_category", _("Choose what happened from the list."), "category")
+    data.description = clean_text(data.description, limit=MAX_DESCRIPTION, field_name="description")
+    for name in ("platform", "external_id", "reporter_name"):
+        setattr(data, name, clean_text(getattr(data, name), limit=MAX_SHORT, field_name=name))
+    data.account_handles = clean_text(
+        data.account_handles, limit=2000, field_name="account_handles"
+    )
+    data.reporter_contact = clean_text(
+        data.reporter_contact, limit=MAX_SHORT, field_name="reporter_contact"
+    )
+    data.child_age_band = _choice(data.child_age_band, AgeBand.values, "child_age_band")
+    data.child_gender = _choice(data.child_gender, ChildGender.values, "child_gender")
+    data.reporter_kind = _choice(data.reporter_kind, ReporterKind.values, "reporter_kind")
+    data.province = _choice(data.province, list(province_names()), "province")
+    if len(data.urls) > MAX_URLS:
+        raise IntakeError(
+            "too_many_urls",
+            _("At most %(limit)s web addresses per report.") % {"limit": MAX_URLS},
+            "urls",
+        )
+    urls = []
+    for raw in data.urls:
+        if not isinstance(raw, str):
+            raise IntakeError("invalid_url", _("A web address must be text."), "urls")
+        if not raw.strip():
+            continue
+        try:
+            urls.append((raw.strip()[:2048], normalise_url(unicodedata.normalize("NFC", raw))))
+        except UrlError as exc:
+            raise IntakeError(
+                "invalid_url",
+                _(
+                    "“%(url)s” is not a web address we can check. Use an address that starts "
+                    "with http:// or https://."
+                )
+                % {"url": raw.strip()[:80]},
+                "urls",
+            ) from exc
+    if len(data.texts) > MAX_TEXTS:
+        raise IntakeError("too_many_texts", _("Too many text excerpts."), "texts")
+    data.texts = [
+        t for t in (clean_text(t, limit=MAX_TEXT, field_name="texts") for t in data.texts) if t
+    ]
+    if len(data.images) > settings.EVIDENCE_MAX_IMAGES:
+        raise IntakeError(
+            "too_many_files",
+            _("You can send at most %(limit)s pictures.") % {"limit": settings.EVIDENCE_MAX_IMAGES},
+            "images",
+        )
+    images = []
+    for blob in data.images:
+        try:
+            images.append((blob, inspect_image(blob)))
+        except EvidenceError as exc:
+            raise IntakeError(exc.code, str(exc.message), "images") from exc
+    if not (data.description or urls or images or data.texts):
+        raise IntakeError(
+            "empty_report",
+            _("Tell us what happened, or give a web address or a picture."),
+            "description",
+        )
+    return CheckedReport(data=data, category=category, urls=urls, images=images)
+
+
+def new_tracking_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _store_images(
+    vault: EvidenceVault, images: list[tuple[bytes, ImageFacts]]
+) -> list[tuple[ImageFacts, str, str]]:
+    stored: list[tuple[ImageFacts, str, str]] = []
+    try:
+        for blob, facts in images:
+            stored.append((facts, vault.store(blob), vault.store(make_preview(blob))))
+    except Exception:
+        _delete_files(vault, stored)
+        raise
+    return stored
+
+
+def _delete_files(vault: EvidenceVault, stored: list[tuple[ImageFacts, str, str]]) -> None:
+    for _facts, blob_path, preview_path in stored:
+        vault.delete(blob_path)
+        vault.delete(preview_path)
+
+
+def _evidence_rows(
+    report: Report, stored: list[tuple[ImageFacts, str, str]], texts: list[str]
+) -> list[Evidence]:
+    rows = [
+        Evidence(
+            report=report,
+            kind=EvidenceKind.IMAGE,
+            mime=f.mime,
+            size=f.size,
+            width=f.width,
+            height=f.height,
+            sha256=f.sha256,
+            md5=f.md5,
+            pdq=f.pdq,
+            pdq_quality=f.pdq_quality,
+            blob_path=blob,
+            preview_path=preview,
+        )
+        for f, blob, preview in stored
+    ]
+    rows += [Evidence(report=report, kind=EvidenceKind.TEXT, text=t) for t in texts]
+    return rows
+
+
+def submit_report(
+    checked: CheckedReport, *, channel: str, actor: Any = None, enqueue_triage: bool = True
+) -> tuple[Report, str]:
+    """Save a checked report into its case. Returns the report and the reporter's secret,
+    which is stored only as a hash."""
+    from copnet.cases.tasks import triage_cases
+
+    data = checked.data
+    vault = EvidenceVault()
+    stored = _store_images(vault, checked.images)
+    secret = secrets.token_urlsafe(12)
+    try:
+        with transaction.atomic():
+            case, joined = open_or_join_case(
+                category=checked.category,
+                platform=data.platform,
+                province=data.province,
+                child_age_band=data.child_age_band,
+                in_danger=data.in_danger,
+                url_keys=[n.key for _raw, n in checked.urls],
+                sha256s=[f.sha256 for f, _b, _p in stored],
+                actor=actor,
+            )
+            is_api = getattr(actor, "is_api_key", False)
+            report = Report.objects.create(
+                tracking_code=new_tracking_code(),
+                secret_hash=hash_secret(secret),
+                channel=channel,
+                category=checked.category,
+                description=data.description,
+                platform=data.platform,
+                account_handles=data.account_handles,
+                occurred_on=data.occurred_on,
+                child_age_band=data.child_age_band,
+                child_gender=data.child_gender,
+                province=data.province,
+                in_danger=data.in_danger,
+                reporter_kind=data.reporter_kind,
+                reporter_name=data.reporter_name,
+                reporter_contact=data.reporter_contact,
+                operator=actor if channel == Channel.HOTLINE else None,
+                submitted_by=actor if channel == Channel.VOLUNTEER else None,
+                api_key=actor if is_api else None,
+                partner=actor.organisation if is_api else None,
+                external_id=data.external_id,
+                case=case,
+            )
+            ReportUrl.objects.bulk_create(
+                [
+                    ReportUrl(report=report, url=raw, normalised=n.url, url_key=n.key, host=n.host)
+                    for raw, n in checked.urls
+                ]
+            )
+            Evidence.objects.bulk_create(_evidence_rows(report, stored, data.texts))
+            record_change(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target=report,
+                changes={
+                    "channel": channel,
+                    "case": case.reference,
+                    "joined_case": joined,
+                    "images": len(stored),
+                },
+            )
+            if enqueue_triage:
+                enqueue_on_commit(triage_cases, [case.pk])
+    except Exception:
+        _delete_files(vault, stored)
+        raise
+    return report, secret
+
+
+def find_report(tracking_code: str, secret: str) -> Report | None:
+    """The report with this code whose secret matches; None otherwise (same answer for both)."""
+    code = tracking_code.strip().upper()
+    report = Report.objects.select_related("case").filter(tracking_code=code).first()
+    expected = report.secret_hash if report else hash_secret("x" * 16)
+    matches = hmac.compare_digest(expected, hash_secret(secret.strip()))
+    return report if report is not None and matches else None
+
+
+def add_information(report: Report, *, text: str, images: list[bytes]) -> Report:
+    """The reporter adds text or pictures later (from the status page)."""
+    from copnet.cases.tasks import triage_cases
+
+    data = ReportInput(category=report.category.code, description=text, images=images)
+    checked = check_report(data, categories={report.category.code: report.category})
+    vault = EvidenceVault()
+    stored = _store_images(vault, checked.images)
+    try:
+        with transaction.atomic():
+            texts = [checked.data.description] if checked.data.description else []
+            Evidence.objects.bulk_create(_evidence_rows(report, stored, texts))
+            add_event(
+                report.case,
+                kind=EventKind.INFO_ADDED,
+                data={"report": report.tracking_code, "images": len(stored), "texts": len(texts)},
+            )
+            record_change(
+                actor=None,
+                action=AuditAction.UPDATE,
+                target=report,
+                changes={"added_images": len(stored), "added_texts": len(texts)},
+                reason="reporter added information",
+            )
+            enqueue_on_commit(triage_cases, [report.case_id])
+    except Exception:
+        _delete_files(vault, stored)
+        raise
+    return report

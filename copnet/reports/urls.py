@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.public_report, name="new"),
+    path("thanks/", views.thanks, name="thanks"),
+    path("status/", views.status, name="status"),
+    path("status/report/", views.status_detail, name="status_detail"),
+    path("hotline/", views.hotline_report, name="hotline"),
+    path("volunteer/", views.volunteer_report, name="volunteer"),
+]

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from copnet.accounts.decorators import require_perm
+from copnet.accounts.permissions import Perm
+from copnet.cases.workflow import PUBLIC_STATUS
+from copnet.core.ratelimit import client_ip, too_many
+from copnet.taxonomy.models import HarmCategory
+
+from . import services
+from .choices import Channel
+from .errors import IntakeError
+from .forms import AddInformationForm, HotlineReportForm, ReportForm, StatusLookupForm
+from .models import Report
+
+SESSION_RECEIPT = "report_receipt"
+SESSION_STATUS = "report_status_id"
+LOOKUP_LIMIT = 10
+LOOKUP_WINDOW = 600
+
+
+def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report | None:
+    if not form.is_valid():
+        return None
+    try:
+        checked = services.check_report(form.to_input())
+        report, secret = services.submit_report(checked, channel=channel, actor=request.user)
+    except IntakeError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+    request.session[SESSION_RECEIPT] = {
+        "code": report.tracking_code,
+        "secret": secret,
+        "in_danger": report.in_danger,
+    }
+    return report
+
+
+def public_report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _submit(request, form, channel=Channel.WEB):
+        return redirect("reports:thanks")
+    return render(
+        request,
+        "reports/report_form.html",
+        {
+            "form": form,
+            "categories": HarmCategory.objects.filter(is_active=True),
+            "title": _("Report harm to a child online"),
+            "public": True,
+        },
+    )
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    receipt = request.session.pop(SESSION_RECEIPT, None)
+    if receipt is None:
+        return redirect("reports:status")
+    return render(request, "reports/thanks.html", {"receipt": receipt})
+
+
+def status(request: HttpRequest) -> HttpResponse:
+    report = None
+    lookup = StatusLookupForm(request.POST or None)
+    if request.method == "POST":
+        if too_many("status", client_ip(request), limit=LOOKUP_LIMIT, window_seconds=LOOKUP_WINDOW):
+            lookup.add_error(None, _("Too many tries. Wait a few minutes and try again."))
+            return render(request, "reports/status.html", {"form": lookup}, status=429)
+        if lookup.is_valid():
+            report = services.find_report(
+                lookup.cleaned_data["tracking_code"], lookup.cleaned_data["secret"]
+            )
+            if report is None:
+                lookup.add_error(
+                    None,
+                    _(
+                        "We could not find a report with this code and "
+                        "secret. Check both and try again."
+                    ),
+                )
+            else:
+                request.session[SESSION_STATUS] = report.pk
+                return redirect("reports:status_detail")
+    return render(request, "reports/status.html", {"form": lookup})
+
+
+def status_detail(request: HttpRequest) -> HttpResponse:
+    report_id = request.session.get(SESSION_STATUS)
+    report = Report.objects.select_related("case").filter(pk=report_id).first()
+    if report is None:
+        return redirect("reports:status")
+    form = AddInformationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_information(
+                report,
+                text=form.cleaned_data["text"],
+                images=[f.read() for f in form.cleaned_data["images"]],
+            )
+        except IntakeError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Thank you. We have added this to your report."))
+            return redirect("reports:status_detail")
+    case = report.case
+    return render(
+        request,
+        "reports/status_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "public_status": PUBLIC_STATUS[case.status],
+            "status_message": case.status_message,
+        },
+    )
+
+
+@require_perm(Perm.HOTLINE_INTAKE)
+def hotline_report(request: HttpRequest) -> HttpResponse:
+    form = HotlineReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _submit(request, form, channel=Channel.HOTLINE):
+        return redirect("reports:thanks")
+    return render(
+        request,
+        "reports/report_form.html",
+        {"form": form, "title": _("Hotline 111: new report"), "public": False},
+    )
+
+
+@require_perm(Perm.VOLUNTEER_REPORT)
+def volunteer_report(request: HttpRequest) -> HttpResponse:
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and _submit(request, form, channel=Channel.VOLUNTEER):
+        return redirect("reports:thanks")
+    return render(
+        request,
+        "reports/report_form.html",
+        {"form": form, "title": _("Volunteer report"), "public": False},
+    )

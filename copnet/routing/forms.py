@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from copnet.core.provinces import province_choices
+
+from .models import RoutingRule
+
+
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = ["category", "platform", "province", "lead", "supporting", "is_active", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"] = forms.ChoiceField(
+            label=_("province"),
+            required=False,
+            choices=[("", _("Any province"))] + province_choices(),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lead, supporting = data.get("lead"), data.get("supporting") or []
+        if lead and lead in supporting:
+            self.add_error("supporting", _("The lead organisation cannot also be supporting."))
+        return data

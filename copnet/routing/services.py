@@ -1,0 +1,78 @@
+"""Which organisation leads a case, and which support it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+from copnet.network.choices import NetworkRole
+from copnet.network.models import Membership, Organisation
+from copnet.taxonomy.models import HarmCategory
+
+from .models import RoutingRule
+
+
+@dataclass
+class Route:
+    lead: Organisation
+    supporting: list[Organisation] = field(default_factory=list)
+    rule: RoutingRule | None = None
+
+
+def standing_agency() -> Organisation | None:
+    membership = (
+        Membership.objects.valid_on(timezone.localdate())
+        .filter(role=NetworkRole.STANDING_AGENCY)
+        .select_related("organisation")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
+def _normalise_platform(platform: str) -> str:
+    return platform.strip().lower()
+
+
+def route(*, category: HarmCategory, platform: str = "", province: str = "") -> Route | None:
+    platform = _normalise_platform(platform)
+    rules = [
+        rule
+        for rule in RoutingRule.objects.filter(category=category, is_active=True)
+        .select_related("lead")
+        .prefetch_related("supporting")
+        if rule.platform.lower() in {"", platform} and rule.province in {"", province}
+    ]
+    if rules:
+        best = max(rules, key=lambda r: (bool(r.platform), bool(r.province)))
+        return Route(lead=best.lead, supporting=list(best.supporting.all()), rule=best)
+    if category.default_lead_id:
+        return Route(lead=category.default_lead, supporting=list(category.default_supporting.all()))
+    fallback = standing_agency()
+    return Route(lead=fallback) if fallback else None
+
+
+def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Any) -> RoutingRule:
+    with transaction.atomic():
+        creating = rule.pk is None
+        rule.platform = _normalise_platform(rule.platform)
+        rule.full_clean()
+        rule.save()
+        rule.supporting.set(supporting)
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+            target=rule,
+            changes={
+                "lead": rule.lead.code,
+                "supporting": [o.code for o in supporting],
+                "platform": rule.platform,
+                "province": rule.province,
+                "active": rule.is_active,
+            },
+        )
+    return rule

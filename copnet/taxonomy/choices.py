@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class AgeBand(models.TextChoices):
+    """COPNet's age bands; they map onto the official handbook's under 6, 6-11 and 11-16."""
+
+    UNDER_6 = "0-5", _("0–5 years")
+    AGE_6_8 = "6-8", _("6–8 years")
+    AGE_9_11 = "9-11", _("9–11 years")
+    AGE_12_15 = "12-15", _("12–15 years")
+    AGE_16_17 = "16-17", _("16–17 years")
