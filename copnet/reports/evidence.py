@@ -117,6 +117,7 @@ def inspect_image(data: bytes) -> ImageFacts:
     dimensions = header_dimensions(mime, data)
     if dimensions is None:
         raise EvidenceError("not_an_image")
+    _check_pixels(dimensions)
     with _open(data, mime) as img:
         _check_pixels(img.size)
         frames = _count_frames(img)

@@ -4,6 +4,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from copnet.accounts.models import ApiKey
 from copnet.audit.models import AuditEvent
@@ -111,10 +113,7 @@ def test_coordinator_creates_a_key_in_the_ui_and_sees_it_once(client, coordinato
     [
         ({"name": "", "organisation": ""}, "This field is required."),
         ({"name": "   ", "organisation": "1"}, "This field is required."),
-        (
-            {"name": "x" * 101, "organisation": "1"},
-            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
-        ),
+        ({"name": "x" * 101, "organisation": "1"}, "TOO_LONG"),
         (
             {"name": "ok", "organisation": "999999"},
             "Select a valid choice. That choice is not one of the available choices.",
@@ -127,7 +126,16 @@ def test_bad_input_to_the_key_form_gets_a_translated_error(client, coordinator, 
     coordinator.language = "vi"
     coordinator.save()
     response = client.post("/accounts/api-keys/new/", data)
-    expected = vi(message).split("%(")[0]
+    if message == "TOO_LONG":  # Django's own message, a plural form
+        with translation.override("vi"):
+            message = ngettext(
+                "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+                "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+                100,
+            )
+        expected = message.split("%(")[0]
+    else:
+        expected = vi(message).split("%(")[0]
     assert response.status_code == 200
     assert expected in response.content.decode()
     assert ApiKey.objects.count() == 0

@@ -264,13 +264,21 @@ def test_one_pixel_png_is_accepted_with_the_empty_pdq_and_quality_zero():
     assert facts.pdq_quality == 0
 
 
-def test_large_picture_is_hashed_close_to_its_full_size_threatexchange_hash():
+def test_large_picture_is_hashed_reduced_but_close_to_its_full_size_hash(monkeypatch):
     img = natural_image(1).resize((2100, 1400), Image.Resampling.BICUBIC)
     bits, _ = pdqhash.compute(np.asarray(img))
+    hashed_shapes = []
 
+    def spy(array):
+        hashed_shapes.append(array.shape)
+        return compute_dihedral(array)
+
+    compute_dihedral = pdqhash.compute_dihedral
+    monkeypatch.setattr(pdqhash, "compute_dihedral", spy)
     facts = inspect_image(encode(img, "PNG", compress_level=1))
 
     assert (facts.width, facts.height) == (2100, 1400)
+    assert hashed_shapes == [(700, 1050, 3)]
     assert distance(facts.pdq, pdq_hex(bits)) <= 6
 
 
