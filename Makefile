@@ -44,7 +44,7 @@ lint: $(DEV_STAMP)
 
 messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages --locale vi --locale en --no-obsolete --no-location \
-		--ignore ".venv/*" --ignore "var/*" --ignore "bench/*"
+		--ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --ignore "*/tests/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:

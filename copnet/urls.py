@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from .api import api
 
+handler400 = "copnet.core.views.error_400"
 handler403 = "copnet.core.views.error_403"
 handler404 = "copnet.core.views.error_404"
 handler500 = "copnet.core.views.error_500"

@@ -24,6 +24,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 400}, status=400)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "core/error.html", {"status": 403}, status=403)
 

@@ -38,8 +38,9 @@ def test_a_case_cannot_skip_steps(case, coordinator, target):
 def test_closing_needs_an_outcome(case, coordinator):
     do_transition(case=case, target="in_progress", actor=coordinator)
     do_transition(case=case, target="action_taken", actor=coordinator)
-    with pytest.raises(WorkflowError, match="outcome"):
+    with pytest.raises(WorkflowError) as error:
         do_transition(case=case, target="closed", actor=coordinator)
+    assert error.value.code == "outcome_required"
     case.refresh_from_db()
     assert case.status == CaseStatus.ACTION_TAKEN
 

@@ -53,10 +53,6 @@ def test_an_update_records_what_changed(coordinator_client):
         ({"code": ""}, "This field is required."),
         ({"code": "VNCERT"}, "Another organisation already uses this code."),
         (
-            {"code": "has space"},
-            "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
-        ),
-        (
             {"kind": "spaceship"},
             "Select a valid choice. %(value)s is not one of the available choices.",
         ),

@@ -23,9 +23,10 @@ def make_image(seed: int = 0, *, size: int = 256, fmt: str = "PNG") -> bytes:
     image = Image.fromarray(base)
     draw = ImageDraw.Draw(image)
     for _ in range(6):
-        x0, y0 = rng.integers(0, size - 40, 2)
+        x0, y0 = rng.integers(0, max(1, size // 2), 2)
+        width, height = rng.integers(size // 10 + 1, size // 3 + 2, 2)
         draw.ellipse(
-            [x0, y0, x0 + rng.integers(20, 80), y0 + rng.integers(20, 80)],
+            [x0, y0, x0 + width, y0 + height],
             fill=tuple(int(v) for v in rng.integers(0, 255, 3)),
         )
     out = io.BytesIO()

@@ -123,19 +123,25 @@ def test_a_good_image_after_a_bad_one_leaves_no_file_behind(client, evidence_dir
     assert_nothing_saved(evidence_dir)
 
 
+BAD_ADDRESS = (
+    "“%(url)s” is not a web address we can check. Use an address that starts with http:// or "
+    "https://."
+)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(document.cookie)", "data:text/html,hi", "http://exa mple.com/\x00"]
+    ("url", "message"),
+    [
+        ("javascript:alert(document.cookie)", BAD_ADDRESS),
+        ("data:text/html,hi", BAD_ADDRESS),
+        ("http://exa mple.com/", BAD_ADDRESS),
+        ("http://example.com/\x00", "Null characters are not allowed."),
+    ],
 )
-def test_unsafe_addresses_are_refused(client, evidence_dir, url):
+def test_unsafe_addresses_are_refused(client, evidence_dir, url, message):
     response = post(client, urls=url)
-    assert (
-        vi(
-            "“%(url)s” is not a web address we can check. Use an address that starts with "
-            "http:// or https://."
-        ).split("%(")[0]
-        in response.content.decode()
-    )
+    assert vi(message).split("%(")[0] in response.content.decode()
     assert_nothing_saved(evidence_dir)
 
 
@@ -197,3 +203,12 @@ def test_contact_details_are_encrypted_at_rest(client, evidence_dir):
     assert "0900000000" not in contact
     assert "bắt nạt" not in description
     assert Report.objects.get().reporter_contact == "0900000000"
+
+
+@pytest.mark.django_db
+def test_far_too_many_files_get_a_clear_400_page(client, evidence_dir):
+    images = [SimpleUploadedFile(f"{i}.png", b"x") for i in range(25)]
+    response = post(client, images=images)
+    assert response.status_code == 400
+    assert '<html lang="vi">' in response.content.decode()
+    assert_nothing_saved(evidence_dir)
