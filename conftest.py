@@ -84,7 +84,7 @@ def immediate_tasks(settings):
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default"],
+            "QUEUES": settings.TASK_QUEUES,
         }
     }
     return settings.TASKS

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from copnet.banks.api import router as banks_router
 from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
 from copnet.network.api import router as network_router
@@ -52,3 +53,4 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 api.add_router("", core_router)
 api.add_router("/network", network_router)
 api.add_router("", reports_router)
+api.add_router("", banks_router)

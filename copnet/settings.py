@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "copnet.routing",
     "copnet.reports",
     "copnet.cases",
+    "copnet.banks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,7 +110,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Background tasks -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 TASKS_BACKEND = env_str("TASKS_BACKEND", "rq" if REDIS_URL else "database").lower()
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+TASK_QUEUES = ["default", "notifications"]  # workers take them in this order
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}
+    for name in TASK_QUEUES
+}
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",
@@ -119,7 +124,7 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}.")
 if TASKS_BACKEND == "rq" and not REDIS_URL:
     raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -203,6 +208,10 @@ EVIDENCE_MAX_IMAGES = env_int("COPNET_EVIDENCE_MAX_IMAGES", 10)
 EVIDENCE_MAX_BYTES = env_int("COPNET_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("COPNET_EVIDENCE_MAX_PIXELS", 40_000_000)
 PURGE_AFTER_DAYS = env_int("COPNET_PURGE_AFTER_DAYS", 365)
+# Detection: PDQ matches at Hamming distance <= threshold; hashes below the quality are unreliable.
+PDQ_THRESHOLD = env_int("COPNET_PDQ_THRESHOLD", 31)
+PDQ_MIN_QUALITY = env_int("COPNET_PDQ_MIN_QUALITY", 50)
+TEXT_FLAG_SCORE = float(env_str("COPNET_TEXT_FLAG_SCORE", "0.6"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -19,6 +19,7 @@ def purge_personal_data(*, older_than_days: int | None = None) -> int:
     """Erase reporter details, descriptions, account names, texts, notes and evidence files of
     cases closed more than `older_than_days` ago. Keeps category, dates, province, age band,
     counts and hashes. Idempotent. Returns the number of cases purged."""
+    from copnet.banks.models import DetectionHit
     from copnet.reports.evidence import EvidenceVault
     from copnet.reports.models import Evidence, Report
 
@@ -51,6 +52,7 @@ def purge_personal_data(*, older_than_days: int | None = None) -> int:
                 purged_at=now,
             )
             CaseEvent.objects.filter(case=case).update(text="")
+            DetectionHit.objects.filter(case=case).update(spans=[])
             case.outcome_note = ""
             case.status_message = ""
             case.purged_at = now

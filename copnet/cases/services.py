@@ -103,6 +103,37 @@ def find_open_case(*, url_keys: Iterable[str], sha256s: Iterable[str]) -> Case |
     return None
 
 
+def lock_cases_for_joining(*, url_keys: Iterable[str], sha256s: Iterable[str]) -> None:
+    """Lock, in id order, every open case that these reports may join.
+
+    A batch that joins several existing cases takes their row locks up front and always in the
+    same order, so two concurrent batches cannot deadlock on them. Call inside the batch's
+    transaction, before the reports are saved."""
+    from copnet.reports.models import Evidence, ReportUrl
+
+    url_keys, sha256s = list(set(url_keys)), list(set(sha256s))
+    ids: set[int] = set()
+    for start in range(0, len(url_keys), 500):
+        ids.update(
+            ReportUrl.objects.filter(url_key__in=url_keys[start : start + 500]).values_list(
+                "report__case_id", flat=True
+            )
+        )
+    for start in range(0, len(sha256s), 500):
+        ids.update(
+            Evidence.objects.filter(sha256__in=sha256s[start : start + 500]).values_list(
+                "report__case_id", flat=True
+            )
+        )
+    if ids:
+        list(
+            Case.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+
+
 def open_or_join_case(
     *,
     category: HarmCategory,
@@ -117,10 +148,9 @@ def open_or_join_case(
     """Must run inside the caller's transaction (the report is saved in the same one)."""
     existing = find_open_case(url_keys=url_keys, sha256s=sha256s)
     if existing is not None:
-        Case.objects.filter(pk=existing.pk).update(
-            report_count=F("report_count") + 1,
-            in_danger=existing.in_danger or in_danger,
-        )
+        # Only ever raise the danger flag: a concurrent join may have set it already.
+        extra = {"in_danger": True} if in_danger else {}
+        Case.objects.filter(pk=existing.pk).update(report_count=F("report_count") + 1, **extra)
         existing.refresh_from_db()
         add_event(existing, kind=EventKind.REPORT_ADDED, actor=actor)
         return existing, True
@@ -233,9 +263,6 @@ def triage_case(case_id: int) -> Case | None:
                 changes={"lead_org": case.lead_org.code, "priority": case.priority},
                 reason="automatic triage and routing",
             )
-            from .tasks import notify_assignment
-
-            enqueue_on_commit(notify_assignment, case.pk)
     return case
 
 
@@ -336,9 +363,9 @@ def do_reassign(
             changes={"lead_org": [before, lead.code]},
             reason=reason,
         )
-        from .tasks import notify_assignment
+        from .tasks import notify_assignments
 
-        enqueue_on_commit(notify_assignment, locked.pk)
+        enqueue_on_commit(notify_assignments, [locked.pk])
     return locked
 
 

@@ -10,15 +10,24 @@ from .models import Case
 
 @task()
 def triage_cases(case_ids: list[int]) -> int:
-    for case_id in case_ids:
-        services.triage_case(case_id)
+    # notify_assignment sends once per case and lead, so listing a case twice is harmless.
+    assigned = [
+        case.pk
+        for case in (services.triage_case(pk) for pk in case_ids)
+        if case is not None and case.lead_org_id
+    ]
+    if assigned:
+        notify_assignments.enqueue(assigned)
     return len(case_ids)
 
 
-@task()
-def notify_assignment(case_id: int) -> int:
-    case = Case.objects.select_related("lead_org", "category").filter(pk=case_id).first()
-    return notifications.notify_assignment(case) if case else 0
+@task(queue_name="notifications")
+def notify_assignments(case_ids: list[int]) -> int:
+    """E-mails for newly assigned cases; a separate queue so that triage never waits on mail."""
+    sent = 0
+    for case in Case.objects.select_related("lead_org", "category").filter(pk__in=case_ids):
+        sent += notifications.notify_assignment(case)
+    return sent
 
 
 @task()

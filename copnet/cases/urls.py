@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:reference>/notes/", views.add_note, name="note"),
     path("<str:reference>/message/", views.status_message, name="message"),
     path("<str:reference>/reassign/", views.reassign, name="reassign"),
+    path("<str:reference>/confirm-hashes/", views.confirm_hashes, name="confirm_hashes"),
 ]

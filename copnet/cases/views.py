@@ -69,6 +69,8 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
         "message_form": StatusMessageForm(initial={"message": case.status_message}),
         "reassign_form": ReassignForm(),
         "revealed": request.session.get(REVEAL_SESSION, {}),
+        "hits": case.hits.select_related("evidence") if has_perm(user, Perm.VIEW_EVIDENCE) else [],
+        "can_confirm_hashes": has_perm(user, Perm.MANAGE_TAXONOMY) and case.status == "closed",
     }
 
 
@@ -243,3 +245,21 @@ def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'"
     response["Content-Disposition"] = "inline"
     return response
+
+
+@require_POST
+@require_perm(Perm.MANAGE_TAXONOMY)
+def confirm_hashes(request: HttpRequest, reference: str) -> HttpResponse:
+    from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
+
+    case = selectors.access_case(request.user, reference)
+    try:
+        added = add_case_hashes_to_confirmed_bank(case=case, actor=request.user)
+    except DetectionInputError as exc:
+        return _after_post(request, case, WorkflowError(exc.code, exc.message), "")
+    return _after_post(
+        request,
+        case,
+        None,
+        _("%(count)s hashes were added to the confirmed bank.") % {"count": added},
+    )

@@ -14,9 +14,11 @@ from ninja import Router, Status
 from pydantic import ValidationError
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.cases.services import lock_cases_for_joining
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.errors import ApiError
+from copnet.core.urlnorm import UrlError, normalise_url
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
@@ -101,6 +103,18 @@ def _create_one(
     return report, True
 
 
+def _url_keys(items: list[dict[str, Any]]) -> list[str]:
+    keys = []
+    for item in items:
+        urls = item.get("urls") if isinstance(item, dict) else None
+        for raw in urls if isinstance(urls, list) else []:
+            try:
+                keys.append(normalise_url(raw).key)
+            except (UrlError, TypeError, AttributeError):
+                continue
+    return keys
+
+
 def _categories() -> dict[str, HarmCategory]:
     return {c.code: c for c in HarmCategory.objects.filter(is_active=True)}
 
@@ -140,6 +154,7 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
 
     def run() -> tuple[int, dict[str, Any]]:
         categories = _categories()
+        lock_cases_for_joining(url_keys=_url_keys(payload.reports), sha256s=[])
         results: list[dict[str, Any]] = []
         case_ids: set[int] = set()
         for index, raw in enumerate(payload.reports):

@@ -18,10 +18,16 @@ def run_worker() -> None:
         from django_tasks_rq import Job
         from rq import SimpleWorker
 
-        queue = django_rq.get_queue("default", job_class=Job)
-        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+        queues = [django_rq.get_queue(name, job_class=Job) for name in settings.TASK_QUEUES]
+        SimpleWorker(queues, connection=queues[0].connection, job_class=Job).work(burst=True)
     else:
-        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        call_command(
+            "db_worker",
+            batch=True,
+            startup_delay=False,
+            verbosity=0,
+            queue_name=",".join(settings.TASK_QUEUES),
+        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,9 +16,19 @@ from django.core.management.base import BaseCommand, CommandParser
 def worker_command() -> list[str]:
     manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
     if settings.TASKS_BACKEND == "rq":
-        return [*manage, "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
+        # SimpleWorker runs jobs in the worker process itself (no fork per job), so the
+        # detection indexes stay in its memory between jobs.
+        return [
+            *manage,
+            "rqworker",
+            *settings.TASK_QUEUES,
+            "--job-class",
+            "django_tasks_rq.Job",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
+        ]
     if settings.TASKS_BACKEND == "database":
-        return [*manage, "db_worker", "--queue-name", "default"]
+        return [*manage, "db_worker", "--queue-name", ",".join(settings.TASK_QUEUES)]
     return []  # the immediate backend runs tasks in the web process
 
 

@@ -1,0 +1,103 @@
+"""Matching and classification for partners and analysts (API key, rate-limited, ≤ 1,000 items)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from copnet.core.api_auth import api_key_auth, principal
+from copnet.core.errors import ApiError
+from copnet.core.ratelimit import too_many
+
+from . import services
+from .schemas import HashMatchIn, TextClassifyIn, UrlMatchIn
+
+router = Router(tags=["detection"], auth=api_key_auth)
+ITEMS_PER_MINUTE = 60_000
+MAX_TEXT = 1_000_000
+
+
+def _throttle(request: HttpRequest, items: int) -> None:
+    key = principal(request)
+    for _chunk in range(max(1, items // 1000)):
+        if too_many("detect", str(key.pk), limit=ITEMS_PER_MINUTE // 1000, window_seconds=60):
+            raise ApiError(429, "rate_limited", _("Too many requests. Try again in a minute."))
+
+
+@router.post("/match/hash", summary="Match image hashes against the banks")
+def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
+    _throttle(request, len(payload.hashes))
+    results: list[dict[str, Any]] = [{} for _item in payload.hashes]
+    valid: list[tuple[int, tuple[str, str]]] = []
+    for index, item in enumerate(payload.hashes):
+        signal_type = item.signal_type.strip().lower()
+        try:
+            valid.append((index, (signal_type, services.check_hash(signal_type, item.value))))
+        except services.DetectionInputError as exc:
+            results[index] = {"error": {"code": exc.code, "detail": exc.message}, "matches": []}
+    for (index, _item), matches in zip(
+        valid, services.match_hashes([v for _i, v in valid]), strict=True
+    ):
+        results[index] = {
+            "matches": [
+                {
+                    "bank": m.entry.bank.name,
+                    "signal_type": m.entry.signal_type,
+                    "distance": m.distance,
+                    "bank_kind": m.entry.bank.kind,
+                }
+                for m in matches
+            ]
+        }
+    return {"results": results}
+
+
+@router.post("/match/url", summary="Match addresses against the URL lists")
+def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
+    from copnet.detection.base import SignalError
+
+    _throttle(request, len(payload.urls))
+    results = []
+    for url in payload.urls:
+        try:
+            (entries,) = services.match_urls([url])
+        except SignalError as exc:
+            results.append({"error": {"code": exc.code, "detail": str(exc)}, "matches": []})
+            continue
+        results.append(
+            {
+                "matches": [
+                    {
+                        "list": e.url_list.name,
+                        "pattern": e.pattern,
+                        "kind": e.kind,
+                        "category": e.url_list.category.code,
+                    }
+                    for e in entries
+                ]
+            }
+        )
+    return {"results": results}
+
+
+@router.post("/classify/text", summary="Score texts for harm to children, with evidence spans")
+def classify_text(request: HttpRequest, payload: TextClassifyIn) -> dict[str, Any]:
+    _throttle(request, len(payload.texts))
+    if any(len(t) > MAX_TEXT for t in payload.texts):
+        raise ApiError(400, "too_long", _("Each text can be at most 1,000,000 characters."))
+    results = services.classify_texts(payload.texts)
+    return {
+        "results": [
+            {
+                "scores": {k: round(v, 4) for k, v in r.scores.items()},
+                "spans": [
+                    {"start": s.start, "end": s.end, "category": s.category} for s in r.spans
+                ],
+                "suggested_category": r.suggested_category,
+            }
+            for r in results
+        ]
+    }

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BanksConfig(AppConfig):
+    name = "copnet.banks"
+    label = "banks"
+    verbose_name = _("Detection: hash banks and URL lists")
+
+    def ready(self) -> None:
+        from copnet.cases.triage import DETECTORS
+
+        from .detectors import detect_case
+
+        if detect_case not in DETECTORS:
+            DETECTORS.append(detect_case)

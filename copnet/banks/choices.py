@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalKind(models.TextChoices):
+    PDQ = "pdq", "PDQ"
+    MD5 = "md5", "MD5"
+    SHA256 = "sha256", "SHA-256"
+
+
+class BankKind(models.TextChoices):
+    KNOWN_ABUSE = "known_abuse", _("Known child sexual abuse material")
+    OTHER_HARM = "other_harm", _("Other harmful images")
+
+
+class UrlPatternKind(models.TextChoices):
+    HOST = "host", _("Host and its subdomains")
+    PREFIX = "prefix", _("Address prefix")
+    EXACT = "exact", _("Exact address")
+
+
+class HitKind(models.TextChoices):
+    HASH = "hash", _("Image hash")
+    URL = "url", _("Address list")
+    TEXT = "text", _("Text classifier")

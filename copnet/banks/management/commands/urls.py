@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from copnet.banks.models import UrlList
+from copnet.banks.services import import_urls
+from copnet.taxonomy.models import HarmCategory
+
+from .bank import MAX_FILE_BYTES, progress_bar
+
+
+class Command(BaseCommand):
+    help = "Import a list of harmful hosts or addresses (one per line)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import")
+        imp.add_argument("file")
+        imp.add_argument("--list", required=True, dest="list_name")
+        imp.add_argument("--category", required=True)
+        imp.add_argument("--source", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        category = HarmCategory.objects.filter(code=options["category"]).first()
+        if category is None:
+            raise CommandError(f"Unknown category {options['category']!r}.")
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} is not a file.")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CommandError("The file is larger than 512 MB; split it.")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text.") from exc
+        url_list, _ = UrlList.objects.get_or_create(
+            name=options["list_name"], defaults={"category": category, "source": options["source"]}
+        )
+        total = max(sum(1 for line in text.splitlines() if line.strip()), 1)
+        result = import_urls(
+            url_list=url_list, text=text, actor=None, progress=progress_bar(total, self.stderr)
+        )
+        if result.errors:
+            raise CommandError("Nothing imported:\n" + "\n".join(result.errors))
+        self.stdout.write(f"{result.added} added, {result.duplicates} already in {url_list.name}.")

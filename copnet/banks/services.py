@@ -1,0 +1,288 @@
+"""Matching and classifying through the in-memory engine, and writing banks and lists."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+
+from .choices import SignalKind, UrlPatternKind
+from .engine import get_classifier, get_engine
+from .models import BankEntry, HashBank, UrlList, UrlListEntry
+
+HEX_LENGTH = {"pdq": 64, "md5": 32, "sha256": 64}
+MAX_BATCH = 1000
+
+
+class DetectionInputError(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class HashMatch:
+    entry: BankEntry
+    distance: int
+
+
+def check_hash(signal_type: str, value: Any) -> str:
+    if signal_type not in HEX_LENGTH:
+        raise DetectionInputError(
+            "unknown_signal_type", _("Unknown signal type: use pdq, md5 or sha256.")
+        )
+    if not isinstance(value, str):
+        raise DetectionInputError("invalid_hex", _("A hash must be a hexadecimal string."))
+    text = value.strip().lower()
+    if any(ch not in "0123456789abcdef" for ch in text):
+        raise DetectionInputError("invalid_hex", _("A hash must be a hexadecimal string."))
+    if len(text) != HEX_LENGTH[signal_type]:
+        raise DetectionInputError(
+            "wrong_length",
+            _("A %(signal_type)s hash has %(length)s hexadecimal digits.")
+            % {"signal_type": signal_type, "length": HEX_LENGTH[signal_type]},
+        )
+    return text
+
+
+def _live_entries(ids: Iterable[int]) -> dict[int, BankEntry]:
+    now = timezone.now()
+    rows = (
+        BankEntry.objects.filter(pk__in=set(ids), bank__is_active=True)
+        .exclude(expires_at__lt=now)
+        .select_related("bank")
+    )
+    return {row.pk: row for row in rows}
+
+
+def match_hashes(items: Sequence[tuple[str, str]]) -> list[list[HashMatch]]:
+    """Validated (signal_type, value) pairs → matches per item, nearest first."""
+    engine = get_engine()
+    raw: list[list[tuple[int, int]]] = []
+    for signal_type, value in items:
+        if signal_type == "pdq":
+            raw.append([(m.entry, m.distance) for m in engine.pdq.query(value)])
+        else:
+            raw.append([(m.entry, 0) for m in engine.exact[signal_type].query(value)])
+    entries = _live_entries(pk for found in raw for pk, _d in found)
+    return [
+        sorted(
+            (HashMatch(entries[pk], d) for pk, d in found if pk in entries),
+            key=lambda m: (m.distance, m.entry.pk),
+        )
+        for found in raw
+    ]
+
+
+def match_urls(urls: Sequence[str]) -> list[list[UrlListEntry]]:
+    """Each URL (any spelling) → the live list entries it falls under. Raises on bad input."""
+    engine = get_engine()
+    raw = [[m.entry for m in engine.urls.query(url)] for url in urls]
+    now = timezone.now()
+    rows = {
+        row.pk: row
+        for row in UrlListEntry.objects.filter(
+            pk__in={pk for found in raw for pk in found}, url_list__is_active=True
+        )
+        .exclude(expires_at__lt=now)
+        .select_related("url_list__category")
+    }
+    return [[rows[pk] for pk in found if pk in rows] for found in raw]
+
+
+def classify_texts(texts: Sequence[str]) -> list[Any]:
+    return get_classifier().classify_many(list(texts))
+
+
+# --- Banks and lists ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    duplicates: int = 0
+    errors: list[str] | None = None
+
+
+def parse_hash_file(text: str) -> Iterable[tuple[int, str, str]]:
+    """(line number, signal_type, value) from CSV with a header (`signal_type,value`, more
+    columns allowed) or from a python-threatexchange signal file (`<signal_type> <value>`)."""
+    lines = text.splitlines()
+    first = lines[0].strip().lower() if lines else ""
+    if first.startswith("signal_type"):
+        reader = csv.DictReader(io.StringIO(text))
+        for number, row in enumerate(reader, start=2):
+            yield number, (row.get("signal_type") or "").strip().lower(), row.get("value") or ""
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.replace(",", " ").split()
+        if len(parts) < 2:
+            yield number, "", line
+        else:
+            yield number, parts[0].lower(), parts[1]
+
+
+def import_hashes(
+    *,
+    bank: HashBank,
+    text: str,
+    actor: Any,
+    source: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """All or nothing: any malformed line refuses the whole file."""
+    rows, errors = [], []
+    for number, signal_type, value in parse_hash_file(text):
+        try:
+            rows.append((signal_type, check_hash(signal_type, value)))
+        except DetectionInputError as exc:
+            errors.append(f"line {number}: {exc.message}")
+        if len(errors) >= 20:
+            break
+    if errors:
+        return ImportResult(errors=errors)
+    result = ImportResult()
+    with transaction.atomic():
+        existing = set(bank.entries.values_list("signal_type", "value"))
+        new = []
+        for signal_type, value in dict.fromkeys(rows):
+            if (signal_type, value) in existing:
+                result.duplicates += 1
+                continue
+            new.append(BankEntry(bank=bank, signal_type=signal_type, value=value, source=source))
+        for start in range(0, len(new), 5000):
+            BankEntry.objects.bulk_create(new[start : start + 5000])
+            if progress:
+                progress(min(start + 5000, len(new)))
+        result.added = len(new)
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=bank,
+            changes={"imported": result.added, "duplicates": result.duplicates},
+        )
+    return result
+
+
+def export_hashes(bank: HashBank, fmt: str = "csv") -> str:
+    entries = bank.entries.order_by("pk").values_list("signal_type", "value", "source")
+    if fmt == "signals":
+        return "".join(f"{t} {v}\n" for t, v, _s in entries)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["signal_type", "value", "source"])
+    writer.writerows(entries)
+    return out.getvalue()
+
+
+def pattern_kind(pattern: str) -> str:
+    """host ("example.com"), prefix (ends with "/"), or exact (has a path or a query)."""
+    body = pattern.split("://", 1)[-1]
+    if "/" not in body.rstrip("/") and "?" not in body:
+        return UrlPatternKind.HOST
+    return UrlPatternKind.PREFIX if body.endswith("/") else UrlPatternKind.EXACT
+
+
+def import_urls(
+    *, url_list: UrlList, text: str, actor: Any, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """One host or URL per line (CSV: the first column). All or nothing."""
+    from copnet.detection.base import SignalError
+    from copnet.detection.urls import canonicalize
+
+    patterns, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        raw = line.split(",")[0].strip()
+        if not raw or raw.startswith("#") or raw.lower() in {"url", "host", "pattern"}:
+            continue
+        try:
+            canonicalize(raw)
+        except SignalError as exc:
+            errors.append(f"line {number}: {exc}")
+            if len(errors) >= 20:
+                break
+            continue
+        patterns.append(raw)
+    if errors:
+        return ImportResult(errors=errors)
+    result = ImportResult()
+    with transaction.atomic():
+        existing = set(url_list.entries.values_list("pattern", flat=True))
+        new = [
+            UrlListEntry(url_list=url_list, pattern=p, kind=pattern_kind(p))
+            for p in dict.fromkeys(patterns)
+            if p not in existing
+        ]
+        result.duplicates = len(patterns) - len(new)
+        for start in range(0, len(new), 5000):
+            UrlListEntry.objects.bulk_create(new[start : start + 5000])
+            if progress:
+                progress(min(start + 5000, len(new)))
+        result.added = len(new)
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=url_list,
+            changes={"imported": result.added},
+        )
+    return result
+
+
+def confirmed_bank() -> HashBank:
+    bank, _created = HashBank.objects.get_or_create(
+        name="confirmed",
+        defaults={"description": "Confirmed in COPNet's own cases", "source": "COPNet"},
+    )
+    return bank
+
+
+def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
+    """The images of a closed case become known hashes (PDQ of good quality, MD5, SHA-256)."""
+    from copnet.cases.choices import CaseStatus
+    from copnet.reports.models import Evidence
+
+    if case.status != CaseStatus.CLOSED:
+        raise DetectionInputError(
+            "case_not_closed", _("Only the images of a closed case can be confirmed.")
+        )
+    bank = confirmed_bank()
+    added = 0
+    with transaction.atomic():
+        for evidence in Evidence.objects.filter(report__case=case, kind="image"):
+            values = [("md5", evidence.md5), ("sha256", evidence.sha256)]
+            if evidence.pdq and (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
+                values.append(("pdq", evidence.pdq))
+            for signal_type, value in values:
+                if not value:
+                    continue
+                _entry, created = BankEntry.objects.get_or_create(
+                    bank=bank,
+                    signal_type=signal_type,
+                    value=value,
+                    defaults={"source": f"case {case.reference}", "confirmed_case": case},
+                )
+                added += int(created)
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=bank,
+            changes={"confirmed_from_case": case.reference, "added": added},
+        )
+    return added
+
+
+__all__ = ["SignalKind", "MAX_BATCH"]
