@@ -83,7 +83,7 @@ def _image_signals(case: Any, report: Any, evidence: Any) -> list[DetectionSigna
                     raise_to=Priority.P1 if known else Priority.P2,
                     suggested_category="csam" if known else None,
                     keep_blurred=known,
-                    explanation=f"{signal_type} match in bank {bank.name}, distance {match.distance}",
+                    explanation=f"{signal_type} in bank {bank.name}, distance {match.distance}",
                 )
             )
     return signals
