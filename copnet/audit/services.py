@@ -108,3 +108,23 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
         if f.name not in {"created_at", "updated_at"}
     ]
     return _json_safe({name: getattr(instance, name) for name in names})
+
+
+def save_with_audit(*, instance: models.Model, actor: Any) -> Any:
+    """Validate and save one row, recording what changed (a create, or an update with a diff)."""
+    from django.db import transaction
+
+    creating = instance.pk is None
+    with transaction.atomic():
+        before = {} if creating else snapshot(type(instance)._default_manager.get(pk=instance.pk))
+        instance.full_clean()
+        instance.save()
+        changes = diff_fields(before, snapshot(instance))
+        if creating or changes:
+            record_change(
+                actor=actor,
+                action=AuditAction.CREATE if creating else AuditAction.UPDATE,
+                target=instance,
+                changes=changes,
+            )
+    return instance

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from copnet.audit.choices import AuditAction
-from copnet.audit.services import diff_fields, record_change, snapshot
+from copnet.audit.services import record_change, save_with_audit
 
 from .models import Duty, Membership, Organisation
 
@@ -124,30 +124,13 @@ def load_reference_data(path: Path = REFERENCE_FILE) -> LoadResult:
     return result
 
 
-def _save_with_audit(*, instance: Any, actor: Any, creating: bool) -> Any:
-    with transaction.atomic():
-        before = {} if creating else snapshot(type(instance).objects.get(pk=instance.pk))
-        instance.full_clean()
-        instance.save()
-        after = snapshot(instance)
-        changes = diff_fields(before, after)
-        if creating or changes:
-            record_change(
-                actor=actor,
-                action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-                target=instance,
-                changes=changes,
-            )
-    return instance
-
-
 def do_save_organisation(*, organisation: Organisation, actor: Any) -> Organisation:
-    return _save_with_audit(instance=organisation, actor=actor, creating=organisation.pk is None)
+    return save_with_audit(instance=organisation, actor=actor)
 
 
 def do_save_membership(*, membership: Membership, actor: Any) -> Membership:
-    return _save_with_audit(instance=membership, actor=actor, creating=membership.pk is None)
+    return save_with_audit(instance=membership, actor=actor)
 
 
 def do_save_duty(*, duty: Duty, actor: Any) -> Duty:
-    return _save_with_audit(instance=duty, actor=actor, creating=duty.pk is None)
+    return save_with_audit(instance=duty, actor=actor)

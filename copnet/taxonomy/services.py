@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from copnet.audit.choices import AuditAction
-from copnet.audit.services import diff_fields, record_change, snapshot
+from copnet.audit.services import save_with_audit
 from copnet.network.models import Organisation
 
 from .models import HarmCategory
@@ -53,16 +52,7 @@ def load_categories(path: Path = REFERENCE_FILE) -> int:
 
 def do_save_category(*, category: HarmCategory, actor: Any, supporting: Any = None) -> HarmCategory:
     with transaction.atomic():
-        creating = category.pk is None
-        before = {} if creating else snapshot(HarmCategory.objects.get(pk=category.pk))
-        category.full_clean()
-        category.save()
+        save_with_audit(instance=category, actor=actor)
         if supporting is not None:
             category.default_supporting.set(supporting)
-        record_change(
-            actor=actor,
-            action=AuditAction.CREATE if creating else AuditAction.UPDATE,
-            target=category,
-            changes=diff_fields(before, snapshot(category)),
-        )
     return category
