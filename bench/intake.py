@@ -784,7 +784,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         children.start(
             "rqworker",
-            [PYTHON, "manage.py", "rqworker", RQ_QUEUE, "--job-class", "django_tasks_rq.Job"],
+            # as `manage.py runplatform` starts it: both queues, jobs run in the worker itself
+            # (no fork per job, so the detection indexes and the text model stay loaded)
+            [
+                PYTHON,
+                "manage.py",
+                "rqworker",
+                RQ_QUEUE,
+                "notifications",
+                "--job-class",
+                "django_tasks_rq.Job",
+                "--worker-class",
+                "rq.worker.SimpleWorker",
+            ],
             env,
         )
         wait_for_health(port, children)

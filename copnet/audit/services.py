@@ -76,6 +76,34 @@ def record(
     )
 
 
+def record_changes(
+    *,
+    actor: Any,
+    action: str,
+    changes_by_target: list[tuple[models.Model, dict[str, Any]]],
+    reason: str = "",
+) -> list[AuditEvent]:
+    """One audit row per target, written in one INSERT (batch work such as triage)."""
+    origin = current_origin.get() or SYSTEM_ORIGIN
+    actor_fields = _actor_fields(actor)
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            **actor_fields,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_repr=str(target)[:255],
+            changes=_json_safe(changes),
+            reason=reason,
+            ip=origin.ip,
+            user_agent=origin.user_agent,
+            request_id=origin.request_id,
+            channel=origin.channel,
+        )
+        for target, changes in changes_by_target
+    )
+
+
 def record_change(
     *,
     actor: Any,

@@ -10,7 +10,7 @@ class BanksConfig(AppConfig):
     def ready(self) -> None:
         from copnet.cases.triage import DETECTORS
 
-        from .detectors import detect_case
+        from .detectors import detect_cases
 
-        if detect_case not in DETECTORS:
-            DETECTORS.append(detect_case)
+        if detect_cases not in DETECTORS:
+            DETECTORS.append(detect_cases)

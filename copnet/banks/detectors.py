@@ -7,7 +7,7 @@ and key, so triage can run again safely.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -38,16 +38,22 @@ TEXT_RAISE = {
 }
 
 
-def _hit(case: Any, report: Any, key: str, **fields: Any) -> None:
-    DetectionHit.objects.get_or_create(
-        case=case, key=key[:200], defaults={"report": report, **fields}
-    )
+class _Found:
+    """Hits to store and signals to return, per case, for one batch."""
+
+    def __init__(self, cases: Sequence[Any]) -> None:
+        self.hits: list[DetectionHit] = []
+        self.signals: dict[int, list[DetectionSignal]] = {case.pk: [] for case in cases}
+
+    def add(self, report: Any, key: str, signal: DetectionSignal, **fields: Any) -> None:
+        self.hits.append(
+            DetectionHit(case_id=report.case_id, report=report, key=key[:200], **fields)
+        )
+        self.signals[report.case_id].append(signal)
 
 
-def _image_signals(case: Any, report: Any, evidence: Any) -> list[DetectionSignal]:
+def _image_queries(evidence: Any) -> list[tuple[str, str]]:
     from copnet.reports.evidence import EvidenceVault, inspect_image
-
-    from .services import match_hashes
 
     queries: list[tuple[str, str]] = [("md5", evidence.md5), ("sha256", evidence.sha256)]
     if (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
@@ -61,114 +67,118 @@ def _image_signals(case: Any, report: Any, evidence: Any) -> list[DetectionSigna
             except Exception:  # a file that cannot be read again still has its stored hash
                 logger.warning("could not re-read evidence %s for dihedral hashing", evidence.pk)
         queries += [("pdq", v) for v in dict.fromkeys(variants) if v]
-    signals = []
-    for (signal_type, _value), matches in zip(queries, match_hashes(queries), strict=True):
+    return queries
+
+
+def _image_signals(reports: list[Any], found: _Found) -> None:
+    from .services import match_hashes
+
+    owners, queries = [], []
+    for report in reports:
+        for evidence in report.evidence.all():
+            if evidence.kind == "image" and evidence.sha256:
+                for query in _image_queries(evidence):
+                    owners.append((report, evidence, query[0]))
+                    queries.append(query)
+    if not queries:
+        return
+    for (report, evidence, signal_type), matches in zip(owners, match_hashes(queries), strict=True):
         for match in matches:
             bank = match.entry.bank
-            _hit(
-                case,
+            known = bank.kind == BankKind.KNOWN_ABUSE
+            found.add(
                 report,
                 f"hash:{evidence.pk}:{match.entry.pk}",
-                evidence=evidence,
-                kind=HitKind.HASH,
-                bank_entry=match.entry,
-                distance=match.distance,
-                label=f"{bank.name} ({signal_type})",
-                suggested_category="csam" if bank.kind == BankKind.KNOWN_ABUSE else "",
-            )
-            known = bank.kind == BankKind.KNOWN_ABUSE
-            signals.append(
                 DetectionSignal(
                     source="hash",
                     raise_to=Priority.P1 if known else Priority.P2,
                     suggested_category="csam" if known else None,
                     keep_blurred=known,
                     explanation=f"{signal_type} in bank {bank.name}, distance {match.distance}",
-                )
+                ),
+                evidence=evidence,
+                kind=HitKind.HASH,
+                bank_entry=match.entry,
+                distance=match.distance,
+                label=f"{bank.name} ({signal_type})",
+                suggested_category="csam" if known else "",
             )
-    return signals
 
 
-def _url_signals(case: Any, report: Any) -> list[DetectionSignal]:
-    from copnet.detection.base import SignalError
-
+def _url_signals(reports: list[Any], found: _Found) -> None:
     from .services import match_urls
 
-    urls = [u.normalised for u in report.urls.all()]
-    signals = []
-    for url in urls:
-        try:
-            (entries,) = match_urls([url])
-        except SignalError:
-            continue
+    owners = [(report, u.normalised) for report in reports for u in report.urls.all()]
+    if not owners:
+        return
+    matched = match_urls([url for _report, url in owners], skip_invalid=True)
+    for (report, _url), entries in zip(owners, matched, strict=True):
         for entry in entries:
             category = entry.url_list.category
-            _hit(
-                case,
+            found.add(
                 report,
                 f"url:{report.pk}:{entry.pk}",
-                kind=HitKind.URL,
-                url_entry=entry,
-                label=f"{entry.url_list.name}: {entry.pattern}"[:200],
-                suggested_category=category.code,
-            )
-            signals.append(
                 DetectionSignal(
                     source="url",
                     raise_to=SEVERITY_RAISE[category.severity],
                     suggested_category=category.code,
                     explanation=f"address in list {entry.url_list.name}",
-                )
+                ),
+                kind=HitKind.URL,
+                url_entry=entry,
+                label=f"{entry.url_list.name}: {entry.pattern}"[:200],
+                suggested_category=category.code,
             )
-    return signals
 
 
-def _text_signals(case: Any, report: Any) -> list[DetectionSignal]:
+def _text_signals(reports: list[Any], found: _Found) -> None:
     from .services import classify_texts
 
-    texts = [
-        t
-        for t in [report.description] + [e.text for e in report.evidence.all() if e.kind == "text"]
-        if t
-    ]
+    owners, texts = [], []
+    for report in reports:
+        report_texts = [report.description] + [
+            e.text for e in report.evidence.all() if e.kind == "text"
+        ]
+        for index, text in enumerate(t for t in report_texts if t):
+            owners.append((report, index))
+            texts.append(text)
     if not texts:
-        return []
-    signals = []
-    for index, result in enumerate(classify_texts(texts)):
+        return
+    for (report, index), result in zip(owners, classify_texts(texts), strict=True):
         flagged = {k: v for k, v in result.scores.items() if v >= settings.TEXT_FLAG_SCORE}
         if not flagged:
             continue
         top = max(flagged, key=flagged.get)
-        spans = [{"start": s.start, "end": s.end, "category": s.category} for s in result.spans][
-            :50
-        ]
-        _hit(
-            case,
+        spans = [{"start": s.start, "end": s.end, "category": s.category} for s in result.spans]
+        found.add(
             report,
             f"text:{report.pk}:{index}",
-            kind=HitKind.TEXT,
-            label=top,
-            scores={k: round(v, 3) for k, v in result.scores.items()},
-            spans=spans,
-            suggested_category=result.suggested_category or "",
-        )
-        signals.append(
             DetectionSignal(
                 source="text",
                 raise_to=TEXT_RAISE.get(top),
                 suggested_category=result.suggested_category or None,
                 explanation=f"text: {top} {flagged[top]:.2f}",
-            )
+            ),
+            kind=HitKind.TEXT,
+            label=top,
+            scores={k: round(v, 3) for k, v in result.scores.items()},
+            spans=spans[:50],
+            suggested_category=result.suggested_category or "",
         )
-    return signals
 
 
-def detect_case(case: Any) -> Iterable[DetectionSignal]:
-    signals: list[DetectionSignal] = []
-    for report in case.reports.prefetch_related("urls", "evidence"):
-        for evidence in report.evidence.all():
-            if evidence.kind == "image" and evidence.sha256:
-                signals += _image_signals(case, report, evidence)
-        signals += _url_signals(case, report)
-        signals += _text_signals(case, report)
-    return signals
+def detect_cases(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
+    """Signals per case for a batch: one engine query per signal type for the whole batch."""
+    from copnet.reports.models import Report
+
+    found = _Found(cases)
+    reports = list(
+        Report.objects.filter(case__in=[case.pk for case in cases])
+        .order_by("pk")
+        .prefetch_related("urls", "evidence")
+    )
+    _image_signals(reports, found)
+    _url_signals(reports, found)
+    _text_signals(reports, found)
+    DetectionHit.objects.bulk_create(found.hits, ignore_conflicts=True, batch_size=500)
+    return found.signals

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.detection.base import SignalError
 
 from .choices import SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
@@ -85,10 +86,20 @@ def match_hashes(items: Sequence[tuple[str, str]]) -> list[list[HashMatch]]:
     ]
 
 
-def match_urls(urls: Sequence[str]) -> list[list[UrlListEntry]]:
-    """Each URL (any spelling) → the live list entries it falls under. Raises on bad input."""
+def match_urls(urls: Sequence[str], *, skip_invalid: bool = False) -> list[list[UrlListEntry]]:
+    """Each URL (any spelling) → the live list entries it falls under. Raises SignalError on a
+    URL that cannot be matched, unless `skip_invalid` (then it simply matches nothing)."""
     engine = get_engine()
-    raw = [[m.entry for m in engine.urls.query(url)] for url in urls]
+
+    def entries(url: str) -> list[int]:
+        try:
+            return [m.entry for m in engine.urls.query(url)]
+        except SignalError:
+            if skip_invalid:
+                return []
+            raise
+
+    raw = [entries(url) for url in urls]
     now = timezone.now()
     rows = {
         row.pk: row

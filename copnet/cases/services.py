@@ -15,21 +15,16 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.core.tasks import enqueue_on_commit
 from copnet.network.models import Organisation
-from copnet.routing.services import route
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import (
-    OPEN_STATUSES,
     REJECTION_OUTCOMES,
     ActionKind,
     CaseStatus,
     EventKind,
     Outcome,
-    Priority,
 )
-from .deadlines import deadlines_for
 from .models import Case, CaseAction, CaseEvent
-from .triage import DETECTORS, SEVERITY_PRIORITY, DetectionSignal, TriageFacts, compute_priority
 from .workflow import WorkflowError, check_transition
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -86,54 +81,6 @@ def refresh_next_due(case: Case) -> None:
     case.next_due = min(pending) if pending else None
 
 
-def find_open_case(*, url_keys: Iterable[str], sha256s: Iterable[str]) -> Case | None:
-    """The open case that already has one of these addresses or images, if any."""
-    from copnet.reports.models import Evidence, ReportUrl
-
-    url_keys, sha256s = list(url_keys), list(sha256s)
-    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
-    if url_keys:
-        ids = ReportUrl.objects.filter(url_key__in=url_keys).values("report__case_id")
-        case = open_cases.filter(pk__in=ids).order_by("created_at").first()
-        if case:
-            return case
-    if sha256s:
-        ids = Evidence.objects.filter(sha256__in=sha256s).values("report__case_id")
-        return open_cases.filter(pk__in=ids).order_by("created_at").first()
-    return None
-
-
-def lock_cases_for_joining(*, url_keys: Iterable[str], sha256s: Iterable[str]) -> None:
-    """Lock, in id order, every open case that these reports may join.
-
-    A batch that joins several existing cases takes their row locks up front and always in the
-    same order, so two concurrent batches cannot deadlock on them. Call inside the batch's
-    transaction, before the reports are saved."""
-    from copnet.reports.models import Evidence, ReportUrl
-
-    url_keys, sha256s = list(set(url_keys)), list(set(sha256s))
-    ids: set[int] = set()
-    for start in range(0, len(url_keys), 500):
-        ids.update(
-            ReportUrl.objects.filter(url_key__in=url_keys[start : start + 500]).values_list(
-                "report__case_id", flat=True
-            )
-        )
-    for start in range(0, len(sha256s), 500):
-        ids.update(
-            Evidence.objects.filter(sha256__in=sha256s[start : start + 500]).values_list(
-                "report__case_id", flat=True
-            )
-        )
-    if ids:
-        list(
-            Case.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)
-            .order_by("pk")
-            .select_for_update()
-            .values_list("pk", flat=True)
-        )
-
-
 def open_or_join_case(
     *,
     category: HarmCategory,
@@ -145,125 +92,26 @@ def open_or_join_case(
     sha256s: Iterable[str],
     actor: Any,
 ) -> tuple[Case, bool]:
-    """Must run inside the caller's transaction (the report is saved in the same one)."""
-    existing = find_open_case(url_keys=url_keys, sha256s=sha256s)
-    if existing is not None:
-        # Only ever raise the danger flag: a concurrent join may have set it already.
-        extra = {"in_danger": True} if in_danger else {}
-        Case.objects.filter(pk=existing.pk).update(report_count=F("report_count") + 1, **extra)
-        existing.refresh_from_db()
-        add_event(existing, kind=EventKind.REPORT_ADDED, actor=actor)
-        return existing, True
-    now = timezone.now()
-    due = deadlines_for(category, now, SEVERITY_PRIORITY[category.severity])
-    case = Case(
-        reference=new_reference(),
-        created_at=now,
+    """One report's case (see `joining.open_or_join_cases`); inside the caller's transaction."""
+    from .joining import CaseRequest, open_or_join_cases
+
+    request = CaseRequest(
         category=category,
         platform=platform,
         province=province,
         child_age_band=child_age_band,
         in_danger=in_danger,
-        priority=Priority.P1 if in_danger else SEVERITY_PRIORITY[category.severity],
-        ack_due=due.ack_due,
-        action_due=due.action_due,
-        close_due=due.close_due,
+        url_keys=list(url_keys),
+        sha256s=list(sha256s),
     )
-    refresh_next_due(case)
-    case.save()
-    add_event(case, kind=EventKind.CREATED, actor=actor, to_status=case.status)
-    return case, False
-
-
-def _signals(case: Case) -> tuple[DetectionSignal, ...]:
-    found: list[DetectionSignal] = []
-    for detector in DETECTORS:
-        found.extend(detector(case))
-    return tuple(found)
+    return open_or_join_cases([request], actor=actor)[0]
 
 
 def triage_case(case_id: int) -> Case | None:
-    """Prioritise, route and assign a case. Idempotent: safe to run again (it only raises the
-    priority, never lowers it; it routes only a case that has no lead yet)."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None or not case.is_open:
-            return case
-        signals = _signals(case)
-        priority = compute_priority(
-            TriageFacts(
-                severity=case.category.severity,
-                in_danger=case.in_danger,
-                child_age_band=case.child_age_band,
-                report_count=case.report_count,
-                signals=signals,
-            )
-        )
-        changed: dict[str, Any] = {}
-        if priority < case.priority or case.triaged_at is None:
-            new_priority = min(priority, case.priority)
-            if new_priority != case.priority:
-                changed["priority"] = [case.priority, new_priority]
-            case.priority = new_priority
-            due = deadlines_for(case.category, case.created_at, case.priority)
-            case.ack_due = min(case.ack_due, due.ack_due)
-            case.action_due = min(case.action_due, due.action_due)
-        for signal in signals:
-            if signal.keep_blurred and not case.keep_blurred:
-                case.keep_blurred = True
-                changed["keep_blurred"] = True
-            if signal.suggested_category and case.suggested_category_id is None:
-                suggested = HarmCategory.objects.filter(code=signal.suggested_category).first()
-                if suggested and suggested.pk != case.category_id:
-                    case.suggested_category = suggested
-                    changed["suggested_category"] = suggested.code
-        now = timezone.now()
-        if case.status == CaseStatus.NEW:
-            case.status, case.triaged_at = CaseStatus.TRIAGED, now
-            add_event(
-                case,
-                kind=EventKind.TRIAGED,
-                from_status=CaseStatus.NEW,
-                to_status=CaseStatus.TRIAGED,
-                data={
-                    "priority": case.priority,
-                    "signals": [s.explanation or s.source for s in signals],
-                },
-            )
-        elif changed:
-            add_event(case, kind=EventKind.TRIAGED, data={"changed": changed})
-        assigned = False
-        if case.lead_org_id is None:
-            found = route(category=case.category, platform=case.platform, province=case.province)
-            if found is not None:
-                case.lead_org = found.lead
-                case.assigned_at = now
-                if case.status == CaseStatus.TRIAGED:
-                    case.status = CaseStatus.ASSIGNED
-                add_event(
-                    case,
-                    kind=EventKind.ASSIGNED,
-                    from_status=CaseStatus.TRIAGED,
-                    to_status=case.status,
-                    data={
-                        "lead": found.lead.code,
-                        "supporting": [o.code for o in found.supporting],
-                        "rule": found.rule.pk if found.rule else None,
-                    },
-                )
-                assigned = True
-        refresh_next_due(case)
-        case.save()
-        if assigned:
-            case.supporting_orgs.set(found.supporting)
-            record_change(
-                actor=None,
-                action=AuditAction.UPDATE,
-                target=case,
-                changes={"lead_org": case.lead_org.code, "priority": case.priority},
-                reason="automatic triage and routing",
-            )
-    return case
+    """Prioritise, route and assign one case (see triage_batch)."""
+    from .triage_batch import triage_case as triage_one
+
+    return triage_one(case_id)
 
 
 def do_transition(

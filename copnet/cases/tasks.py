@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import notifications, services
+from . import notifications
 from .models import Case
+from .triage_batch import triage_cases_now
 
 
 @task()
 def triage_cases(case_ids: list[int]) -> int:
+    run = triage_cases_now(case_ids)
+    if run.busy:  # held by another transaction right now: their turn comes in a later job
+        triage_cases.enqueue(run.busy)
     # notify_assignment sends once per case and lead, so listing a case twice is harmless.
-    assigned = [
-        case.pk
-        for case in (services.triage_case(pk) for pk in case_ids)
-        if case is not None and case.lead_org_id
-    ]
+    assigned = [case.pk for case in run.assigned]
     if assigned:
         notify_assignments.enqueue(assigned)
     return len(case_ids)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from copnet.taxonomy.choices import AgeBand, Severity
 
@@ -21,8 +22,9 @@ class DetectionSignal:
     explanation: str = ""
 
 
-# Detectors are functions case -> signals; the detection app registers its own here.
-DETECTORS: list[Callable[[object], Iterable[DetectionSignal]]] = []
+# Detectors take a batch of cases and answer {case id: signals}; the detection app registers
+# its own here.
+DETECTORS: list[Callable[[Sequence[Any]], dict[int, list[DetectionSignal]]]] = []
 
 SEVERITY_PRIORITY = {
     Severity.CRITICAL: Priority.P1,

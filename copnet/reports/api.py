@@ -14,11 +14,9 @@ from ninja import Router, Status
 from pydantic import ValidationError
 
 from copnet.accounts.permissions import Perm, has_perm
-from copnet.cases.services import lock_cases_for_joining
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.errors import ApiError
-from copnet.core.urlnorm import UrlError, normalise_url
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
@@ -103,18 +101,6 @@ def _create_one(
     return report, True
 
 
-def _url_keys(items: list[dict[str, Any]]) -> list[str]:
-    keys = []
-    for item in items:
-        urls = item.get("urls") if isinstance(item, dict) else None
-        for raw in urls if isinstance(urls, list) else []:
-            try:
-                keys.append(normalise_url(raw).key)
-            except (UrlError, TypeError, AttributeError):
-                continue
-    return keys
-
-
 def _categories() -> dict[str, HarmCategory]:
     return {c.code: c for c in HarmCategory.objects.filter(is_active=True)}
 
@@ -154,14 +140,12 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
 
     def run() -> tuple[int, dict[str, Any]]:
         categories = _categories()
-        lock_cases_for_joining(url_keys=_url_keys(payload.reports), sha256s=[])
         results: list[dict[str, Any]] = []
-        case_ids: set[int] = set()
+        valid: list[tuple[int, services.CheckedReport]] = []
         for index, raw in enumerate(payload.reports):
             try:
                 item = ReportIn.model_validate(raw)
-                with transaction.atomic():
-                    report, _ok = _create_one(request, item, categories)
+                valid.append((index, services.check_report(_input(item), categories=categories)))
             except ValidationError as exc:
                 results.append(
                     {
@@ -172,17 +156,25 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
                         "errors": json.loads(exc.json(include_url=False)),
                     }
                 )
-                continue
             except IntakeError as exc:
                 results.append(
                     {"index": index, "ok": False, "code": exc.code, "detail": str(exc.message)}
                 )
-                continue
-            case_ids.add(report.case_id)
-            results.append({"index": index, "ok": True, "tracking_code": report.tracking_code})
+        saved = services.submit_reports(
+            [checked for _i, checked in valid],
+            channel=Channel.API,
+            actor=principal(request),
+            enqueue_triage=False,
+        )
+        results += [
+            {"index": index, "ok": True, "tracking_code": report.tracking_code}
+            for (index, _checked), (report, _secret) in zip(valid, saved, strict=True)
+        ]
+        results.sort(key=lambda r: r["index"])
+        case_ids = {report.case_id for report, _secret in saved}
         if case_ids:
             enqueue_on_commit(triage_cases, sorted(case_ids))
-        created = sum(1 for r in results if r["ok"])
+        created = len(saved)
         return 200, {"created": created, "failed": len(results) - created, "results": results}
 
     return _idempotent(request, run)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
-from copnet.audit.services import record_change
+from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
-from copnet.cases.services import add_event, open_or_join_case
+from copnet.cases.services import add_event
 from copnet.core.provinces import province_names
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.urlnorm import NormalisedUrl, UrlError, normalise_url
@@ -223,72 +224,125 @@ def submit_report(
 ) -> tuple[Report, str]:
     """Save a checked report into its case. Returns the report and the reporter's secret,
     which is stored only as a hash."""
+    return submit_reports([checked], channel=channel, actor=actor, enqueue_triage=enqueue_triage)[0]
+
+
+def submit_reports(
+    checked: Sequence[CheckedReport],
+    *,
+    channel: str,
+    actor: Any = None,
+    enqueue_triage: bool = True,
+) -> list[tuple[Report, str]]:
+    """Save checked reports, each into its case, all in one transaction (joined to the
+    caller's, if any) and with a few statements per table. Returns (report, secret) per item,
+    in order; secrets are stored only as hashes. Image files are removed again on failure."""
+    from copnet.cases.joining import CaseRequest, open_or_join_cases
     from copnet.cases.tasks import triage_cases
 
-    data = checked.data
     vault = EvidenceVault()
-    stored = _store_images(vault, checked.images)
-    secret = secrets.token_urlsafe(12)
+    stored: list[list[tuple[ImageFacts, str, str]]] = []
     try:
+        for item in checked:
+            stored.append(_store_images(vault, item.images))
         with transaction.atomic():
-            case, joined = open_or_join_case(
-                category=checked.category,
-                platform=data.platform,
-                province=data.province,
-                child_age_band=data.child_age_band,
-                in_danger=data.in_danger,
-                url_keys=[n.key for _raw, n in checked.urls],
-                sha256s=[f.sha256 for f, _b, _p in stored],
+            placed = open_or_join_cases(
+                [
+                    CaseRequest(
+                        category=item.category,
+                        platform=item.data.platform,
+                        province=item.data.province,
+                        child_age_band=item.data.child_age_band,
+                        in_danger=item.data.in_danger,
+                        url_keys=[n.key for _raw, n in item.urls],
+                        sha256s=[f.sha256 for f, _b, _p in files],
+                    )
+                    for item, files in zip(checked, stored, strict=True)
+                ],
                 actor=actor,
             )
             is_api = getattr(actor, "is_api_key", False)
-            report = Report.objects.create(
-                tracking_code=new_tracking_code(),
-                secret_hash=hash_secret(secret),
-                channel=channel,
-                category=checked.category,
-                description=data.description,
-                platform=data.platform,
-                account_handles=data.account_handles,
-                occurred_on=data.occurred_on,
-                child_age_band=data.child_age_band,
-                child_gender=data.child_gender,
-                province=data.province,
-                in_danger=data.in_danger,
-                reporter_kind=data.reporter_kind,
-                reporter_name=data.reporter_name,
-                reporter_contact=data.reporter_contact,
-                operator=actor if channel == Channel.HOTLINE else None,
-                submitted_by=actor if channel == Channel.VOLUNTEER else None,
-                api_key=actor if is_api else None,
-                partner=actor.organisation if is_api else None,
-                external_id=data.external_id,
-                case=case,
+            secrets_ = [secrets.token_urlsafe(12) for _ in checked]
+            reports = Report.objects.bulk_create(
+                [
+                    _report_row(item.data, item.category, case, secret, channel, actor, is_api)
+                    for item, (case, _joined), secret in zip(checked, placed, secrets_, strict=True)
+                ],
+                batch_size=500,
             )
             ReportUrl.objects.bulk_create(
                 [
                     ReportUrl(report=report, url=raw, normalised=n.url, url_key=n.key, host=n.host)
-                    for raw, n in checked.urls
-                ]
+                    for report, item in zip(reports, checked, strict=True)
+                    for raw, n in item.urls
+                ],
+                batch_size=1000,
             )
-            Evidence.objects.bulk_create(_evidence_rows(report, stored, data.texts))
-            record_change(
+            Evidence.objects.bulk_create(
+                [
+                    row
+                    for report, item, files in zip(reports, checked, stored, strict=True)
+                    for row in _evidence_rows(report, files, item.data.texts)
+                ],
+                batch_size=500,
+            )
+            record_changes(
                 actor=actor,
                 action=AuditAction.CREATE,
-                target=report,
-                changes={
-                    "channel": channel,
-                    "case": case.reference,
-                    "joined_case": joined,
-                    "images": len(stored),
-                },
+                changes_by_target=[
+                    (
+                        report,
+                        {
+                            "channel": channel,
+                            "case": case.reference,
+                            "joined_case": joined,
+                            "images": len(files),
+                        },
+                    )
+                    for report, (case, joined), files in zip(reports, placed, stored, strict=True)
+                ],
             )
-            if enqueue_triage:
-                enqueue_on_commit(triage_cases, [case.pk])
+            if enqueue_triage and reports:
+                enqueue_on_commit(triage_cases, sorted({case.pk for case, _j in placed}))
     except Exception:
-        _delete_files(vault, stored)
+        for files in stored:
+            _delete_files(vault, files)
         raise
-    return report, secret
+    return list(zip(reports, secrets_, strict=True))
+
+
+def _report_row(
+    data: ReportInput,
+    category: HarmCategory,
+    case: Any,
+    secret: str,
+    channel: str,
+    actor: Any,
+    is_api: bool,
+) -> Report:
+    return Report(
+        tracking_code=new_tracking_code(),
+        secret_hash=hash_secret(secret),
+        channel=channel,
+        category=category,
+        description=data.description,
+        platform=data.platform,
+        account_handles=data.account_handles,
+        occurred_on=data.occurred_on,
+        child_age_band=data.child_age_band,
+        child_gender=data.child_gender,
+        province=data.province,
+        in_danger=data.in_danger,
+        reporter_kind=data.reporter_kind,
+        reporter_name=data.reporter_name,
+        reporter_contact=data.reporter_contact,
+        operator=actor if channel == Channel.HOTLINE else None,
+        submitted_by=actor if channel == Channel.VOLUNTEER else None,
+        api_key=actor if is_api else None,
+        partner=actor.organisation if is_api else None,
+        external_id=data.external_id,
+        case=case,
+    )
 
 
 def find_report(tracking_code: str, secret: str) -> Report | None:

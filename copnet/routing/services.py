@@ -38,22 +38,47 @@ def _normalise_platform(platform: str) -> str:
     return platform.strip().lower()
 
 
+class Router:
+    """The active rules, read once: routes many cases without a query per case."""
+
+    def __init__(self) -> None:
+        self._rules: dict[int, list[RoutingRule]] = {}
+        for rule in (
+            RoutingRule.objects.filter(is_active=True)
+            .select_related("lead")
+            .prefetch_related("supporting")
+        ):
+            self._rules.setdefault(rule.category_id, []).append(rule)
+        self._defaults: dict[int, tuple[Organisation, list[Organisation]]] = {}
+        self._fallback: Organisation | None | bool = False
+
+    def route(
+        self, *, category: HarmCategory, platform: str = "", province: str = ""
+    ) -> Route | None:
+        platform = _normalise_platform(platform)
+        rules = [
+            rule
+            for rule in self._rules.get(category.pk, [])
+            if rule.platform.lower() in {"", platform} and rule.province in {"", province}
+        ]
+        if rules:
+            best = max(rules, key=lambda r: (bool(r.platform), bool(r.province)))
+            return Route(lead=best.lead, supporting=list(best.supporting.all()), rule=best)
+        if category.default_lead_id:
+            if category.pk not in self._defaults:
+                self._defaults[category.pk] = (
+                    category.default_lead,
+                    list(category.default_supporting.all()),
+                )
+            lead, supporting = self._defaults[category.pk]
+            return Route(lead=lead, supporting=supporting)
+        if self._fallback is False:
+            self._fallback = standing_agency()
+        return Route(lead=self._fallback) if self._fallback else None
+
+
 def route(*, category: HarmCategory, platform: str = "", province: str = "") -> Route | None:
-    platform = _normalise_platform(platform)
-    rules = [
-        rule
-        for rule in RoutingRule.objects.filter(category=category, is_active=True)
-        .select_related("lead")
-        .prefetch_related("supporting")
-        if rule.platform.lower() in {"", platform} and rule.province in {"", province}
-    ]
-    if rules:
-        best = max(rules, key=lambda r: (bool(r.platform), bool(r.province)))
-        return Route(lead=best.lead, supporting=list(best.supporting.all()), rule=best)
-    if category.default_lead_id:
-        return Route(lead=category.default_lead, supporting=list(category.default_supporting.all()))
-    fallback = standing_agency()
-    return Route(lead=fallback) if fallback else None
+    return Router().route(category=category, platform=platform, province=province)
 
 
 def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Any) -> RoutingRule:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,25 @@ def test_vihsd_prediction_agrees_with_the_scores() -> None:
     for label, result in zip(predicted, classifier.classify_many(texts), strict=True):
         flagged = [k for k, key in ((1, "offensive"), (2, "hate")) if result.scores[key] >= 0.5]
         assert [label] == (flagged or [0])
+
+
+def test_char_word_cache_gives_the_same_features_as_the_whole_text() -> None:
+    from collections import Counter
+
+    from copnet.detection.text.model import _tf
+
+    model = LinearTextModel.load(MODEL_DIR)
+    (char,) = [block for block in model.blocks if block.name == "char"]
+    texts = ["mày ngu quá  mày", "gửi ảnh riêng tư cho anh nhé em", "", "ngu ngu ngu"]
+    for _pass in range(2):  # the second pass reads every word from the cache
+        rows, columns, values = _tf(char, texts)
+        got = Counter()
+        for row, column, value in zip(rows, columns, values, strict=True):
+            got[(row, column)] = round(value, 9)
+        want = Counter()
+        for row, text in enumerate(texts):
+            known = Counter(char.vocabulary[g] for g in char.analyser(text) if g in char.vocabulary)
+            for column, count in known.items():
+                want[(row, column)] = round(1.0 + math.log(count), 9)
+        assert got == want
+    assert "ngu" in char.word_columns

@@ -35,9 +35,16 @@ def make_image(seed: int = 0, *, size: int = 256, fmt: str = "PNG") -> bytes:
 
 
 def file_report(
-    *, category: str = "cyberbullying", channel: str = Channel.WEB, actor: Any = None, **fields: Any
+    *,
+    category: str = "cyberbullying",
+    channel: str = Channel.WEB,
+    actor: Any = None,
+    enqueue_triage: bool = True,
+    **fields: Any,
 ) -> tuple[Any, str]:
     data = ReportInput(
         category=category, description=fields.pop("description", "Bị bắt nạt"), **fields
     )
-    return submit_report(check_report(data), channel=channel, actor=actor)
+    return submit_report(
+        check_report(data), channel=channel, actor=actor, enqueue_triage=enqueue_triage
+    )
