@@ -55,6 +55,15 @@ class ProductForm(forms.ModelForm):
     platforms = MultiCodeField(label=_("Platforms"), choices=Platform.choices)
     purposes = MultiCodeField(label=_("Good for"), choices=Purpose.choices)
     languages = MultiCodeField(label=_("Languages"), choices=Language.choices)
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
+    privacy_url = forms.URLField(
+        label=_("Privacy policy"), required=False, max_length=200, assume_scheme="https"
+    )
+    store_url = forms.URLField(
+        label=_("App store or shop page"), required=False, max_length=200, assume_scheme="https"
+    )
 
     class Meta:
         model = Product
