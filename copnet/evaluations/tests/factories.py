@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from typing import Any
 
@@ -17,6 +18,7 @@ from copnet.evaluations.models import CriteriaSet, Evaluation, Product
 from copnet.evaluations.services import scores, submission, vendors, workflow
 
 
+@functools.cache
 def pdf_bytes(text: str = "Chính sách quyền riêng tư") -> bytes:
     doc = ReportPdf(title=text)
     doc.paragraph(text)

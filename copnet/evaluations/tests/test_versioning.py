@@ -31,7 +31,9 @@ def test_reference_data_has_the_three_sets_in_both_languages(reference_data):
     assert counts == {"vn-law": 11, "uk-aadc": 15, "esafety-sbd": 9}
     assert sets["esafety-sbd"].sections.count() == 3
     for criterion in Criterion.objects.all():
-        assert criterion.text_vi and criterion.text_en and criterion.evidence_vi
+        assert all(
+            [criterion.text_vi, criterion.text_en, criterion.evidence_vi, criterion.evidence_en]
+        )
     codes = sorted(
         Criterion.objects.filter(section__criteria_set=sets["uk-aadc"]).values_list(
             "code", flat=True
