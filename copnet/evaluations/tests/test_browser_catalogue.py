@@ -44,7 +44,7 @@ def test_a_parent_finds_a_safe_app_and_opens_its_evaluation(cast, live_server, b
     # A free-text search in Vietnamese, submitted with the button.
     page.locator("#id_kind").select_option("")
     page.wait_for_function("document.querySelectorAll('.product-card').length === 2")
-    page.locator("#id_q").fill("học")
+    page.locator("#id_q").fill("toán")
     page.locator("#catalogue-filters button[type=submit]").click()
     page.wait_for_function("document.querySelectorAll('.product-card').length === 1")
     assert page.locator(".product-card h2").inner_text() == "Bé Học Vui"
