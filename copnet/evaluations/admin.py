@@ -4,9 +4,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from .models import CriteriaSet, Criterion, Evaluation, Product, Section, Vendor
-from .services.criteria import set_in_use
+from .services.criteria import do_new_criteria_version, set_in_use
 
 
 class SectionInline(admin.TabularInline):
@@ -19,6 +20,13 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     list_display = ["code", "version", "title_en", "is_current"]
     list_filter = ["code", "is_current"]
     inlines = [SectionInline]
+    actions = ["new_version"]
+
+    @admin.action(description=_("Make an editable new version"))
+    def new_version(self, request: HttpRequest, queryset: Any) -> None:
+        for criteria_set in queryset:
+            new = do_new_criteria_version(criteria_set=criteria_set, actor=request.user)
+            self.message_user(request, _("Created %(set)s.") % {"set": new})
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A version used by an evaluation is frozen: make a new version instead.

@@ -123,6 +123,11 @@ def test_the_vendor_adds_documents_while_the_evaluation_is_open(client, cast, re
     response = client.post(f"/ecosystem/vendor/evaluations/{reviewing.pk}/", {"documents": picture})
     assert response.status_code == 302
     assert reviewing.documents.count() == 2
+    added = reviewing.documents.order_by("id").last()
+    assert added.filename == "màn_hình_báo_cáo.png"
+    download = client.get(f"/ecosystem/vendor/documents/{added.pk}/")
+    assert download.content == png_bytes("blue")
+    assert "filename*=utf-8''m%C3%A0n_h%C3%ACnh" in download["Content-Disposition"]
     bad = io.BytesIO(b"GIF89a not allowed here")
     bad.name = "x.gif"
     response = client.post(f"/ecosystem/vendor/evaluations/{reviewing.pk}/", {"documents": bad})

@@ -117,3 +117,16 @@ def test_the_admin_refuses_to_change_a_version_in_use(admin_client, cast, review
     criterion.refresh_from_db()
     assert criterion.weight == 3
     assert reviewing.status == S.IN_REVIEW
+
+
+def test_the_admin_makes_a_new_version_that_can_be_edited(admin_client, cast, reviewing):
+    response = admin_client.post(
+        "/admin/evaluations/criteriaset/",
+        {"action": "new_version", "_selected_action": [reviewing.criteria_set.pk]},
+    )
+    assert response.status_code == 302
+    new = CriteriaSet.objects.get(code="vn-law", version=2)
+    assert new.is_current
+    criterion = Criterion.objects.get(code="VN-1", section__criteria_set=new)
+    page = admin_client.get(f"/admin/evaluations/criterion/{criterion.pk}/change/")
+    assert b'name="weight"' in page.content

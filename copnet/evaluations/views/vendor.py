@@ -18,7 +18,7 @@ from copnet.accounts.permissions import Perm
 from copnet.core.ratelimit import client_ip, too_many
 
 from .. import selectors
-from ..choices import EvaluationStatus, ScoreValue
+from ..choices import OPEN_STATUSES, EvaluationStatus, ScoreValue
 from ..errors import EvaluationError
 from ..forms import DocumentsForm, ProductForm, SubmitForm, VendorRegistrationForm
 from ..models import CriteriaSet, Product
@@ -119,6 +119,7 @@ def product_detail(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
             "evaluations": product.evaluations.select_related("criteria_set"),
             "criteria_sets": sets,
             "locked": vendors.product_locked(product),
+            "can_submit": not product.evaluations.filter(status__in=OPEN_STATUSES).exists(),
         },
     )
 
