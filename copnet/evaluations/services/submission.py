@@ -34,10 +34,9 @@ def check_uploads(uploads: list[Upload]) -> list[tuple[str, files.CheckedFile]]:
             _("You can add at most %(limit)s documents at once.") % {"limit": MAX_DOCUMENTS},
             "documents",
         )
-    return [
-        (nfc(u.title)[:200] or nfc(u.filename)[:200], files.check_document(u.data, u.filename))
-        for u in uploads
-    ]
+    checked = [(nfc(u.title)[:200], files.check_document(u.data, u.filename)) for u in uploads]
+    # Without a title of its own, a document is listed under its cleaned-up file name.
+    return [(title or item.filename, item) for title, item in checked]
 
 
 def store_documents(

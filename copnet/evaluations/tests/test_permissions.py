@@ -152,3 +152,27 @@ def test_evaluator_evidence_files_stay_with_evaluators_and_managers(client, cast
     )
     client.force_login(outsider)
     assert client.get(url).status_code == 403
+
+
+def test_an_evaluator_does_not_see_the_other_evaluators_scores_while_scoring(
+    client, cast, reviewing
+):
+    from copnet.evaluations.choices import ScoreValue
+    from copnet.evaluations.services import scores
+
+    item = reviewing.items.get(code="VN-2")
+    scores.do_save_scores(
+        evaluation=reviewing,
+        entries=[scores.ScoreEntry(item.pk, ScoreValue.NOT_MET, note="Ghi chú riêng của Evan")],
+        actor=cast["evan"],
+    )
+    client.force_login(cast["eva"])
+    page = client.get(f"/staff/evaluations/{reviewing.pk}/").content.decode()
+    assert "Ghi chú riêng của Evan" not in page
+    assert "evan@uni.example:" not in page
+    assert 'class="differs"' not in page
+    client.force_login(cast["manager"])
+    assert (
+        "Ghi chú riêng của Evan"
+        in client.get(f"/staff/evaluations/{reviewing.pk}/").content.decode()
+    )

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from .. import pdf, selectors
 from ..forms import CatalogueFilterForm
+from ..models import Evaluation
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -23,7 +24,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 
-def _listed(slug: str):
+def _listed(slug: str) -> Evaluation:
     evaluation = selectors.listed_product(slug)
     if evaluation is None:
         raise Http404

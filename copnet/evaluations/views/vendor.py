@@ -42,7 +42,7 @@ def require_vendor(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
 
 def _uploads(files_list: list[Any]) -> list[submission.Upload]:
-    return [submission.Upload(title=f.name, filename=f.name, data=f.read()) for f in files_list]
+    return [submission.Upload(title="", filename=f.name, data=f.read()) for f in files_list]
 
 
 def register(request: HttpRequest) -> HttpResponse:
