@@ -50,6 +50,9 @@ class Evaluation(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # E-mails already sent, so that a retried task never sends one twice.
+    managers_notified_at = models.DateTimeField(null=True, blank=True)
+    vendor_notified_status = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -128,6 +131,7 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("scoring finished"), null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["assigned_at", "id"]

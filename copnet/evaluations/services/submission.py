@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.tasks import enqueue_on_commit
 
 from .. import files
 from ..choices import OPEN_STATUSES, EvaluationStatus
@@ -149,6 +150,9 @@ def do_submit_for_evaluation(
                     "resubmission_of": previous.pk if previous else None,
                 },
             )
+            from ..tasks import notify_managers_task
+
+            enqueue_on_commit(notify_managers_task, evaluation.pk)
     except BaseException:
         for path in paths:
             files.delete(path)

@@ -14,6 +14,7 @@ from copnet.accounts.models import User
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.tasks import enqueue_on_commit
 
 from .. import scoring
 from ..choices import PUBLISHABLE_VERDICTS, EvaluationStatus, ScoreValue
@@ -57,6 +58,11 @@ def transition(
         changes={"status": [before, target], **changes},
         reason=reason,
     )
+    from ..notifications import VENDOR_STATUSES
+    from ..tasks import notify_vendor_task
+
+    if target in VENDOR_STATUSES:
+        enqueue_on_commit(notify_vendor_task, evaluation.pk)
     return evaluation
 
 
@@ -118,6 +124,9 @@ def do_assign(*, evaluation: Evaluation, evaluator: User, actor: Any) -> Assignm
             target=assignment,
             changes={"evaluation": locked.pk, "evaluator": evaluator.email},
         )
+        from ..tasks import notify_evaluator_task
+
+        enqueue_on_commit(notify_evaluator_task, assignment.pk)
         if locked.status == S.ACCEPTED and locked.assignments.count() >= MIN_EVALUATORS:
             transition(locked, S.IN_REVIEW, actor=actor)
     return assignment
