@@ -170,8 +170,11 @@ def _entries(request: HttpRequest, evaluation: Evaluation) -> list[scores.ScoreE
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     try:
-        saved = scores.do_save_scores(
-            evaluation=evaluation, entries=_entries(request, evaluation), actor=request.user
+        entries = _entries(request, evaluation)
+        saved = (
+            scores.do_save_scores(evaluation=evaluation, entries=entries, actor=request.user)
+            if entries
+            else 0
         )
         if request.POST.get("finish"):
             scores.do_finish_scoring(evaluation=evaluation, actor=request.user)
