@@ -133,3 +133,30 @@ def test_the_public_api_lists_and_filters(client, listed, django_assert_max_num_
     assert client.get("/api/v1/ecosystem/products/nope").status_code == 404
     assert client.get("/api/v1/ecosystem/products?age=99").status_code == 422
     assert client.get("/api/v1/ecosystem/products?kind=spaceship").status_code == 422
+
+
+def test_the_catalogue_page_needs_the_same_queries_for_more_products(client, cast, listed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two:
+        client.get("/ecosystem/")
+    _list(cast, name="Thêm Một Ứng Dụng")
+    with CaptureQueriesContext(connection) as three:
+        response = client.get("/ecosystem/")
+    assert len(response.context["page"].object_list) == 3
+    assert len(three) == len(two)
+
+
+def test_the_staff_list_needs_the_same_queries_for_more_evaluations(client, cast, listed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast["manager"])
+    with CaptureQueriesContext(connection) as before:
+        client.get("/staff/evaluations/")
+    submit(cast["vendor"], make_product(cast["vendor"], name="Thêm"))
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/staff/evaluations/")
+    assert len(response.context["page"].object_list) == 4
+    assert len(after) == len(before)
