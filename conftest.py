@@ -134,3 +134,10 @@ def browser_page(live_server, monkeypatch):
         from django.db import connections
 
         connections.close_all()
+
+
+@pytest.fixture
+def evaluation_files_dir(settings, tmp_path):
+    """Where vendors' documents and evaluators' evidence files go (encrypted) in a test."""
+    settings.EVALUATION_FILES_ROOT = tmp_path / "evaluation-files"
+    return settings.EVALUATION_FILES_ROOT

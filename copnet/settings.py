@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "copnet.reports",
     "copnet.cases",
     "copnet.banks",
+    "copnet.evaluations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -245,3 +246,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# --- Product evaluations: vendors' documents and evaluators' evidence files -------------------
+EVALUATION_FILES_ROOT = Path(
+    env_str("COPNET_EVALUATION_FILES_DIR", str(DATA_DIR / "evaluation-files"))
+)
+EVALUATION_FILE_MAX_BYTES = env_int("COPNET_EVALUATION_FILE_MAX_BYTES", 10 * 1024 * 1024)

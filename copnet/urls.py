@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/cases/", include("copnet.cases.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
+    path("staff/evaluations/", include("copnet.evaluations.urls")),
+    path("ecosystem/", include("copnet.evaluations.urls_public")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

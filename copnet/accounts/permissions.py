@@ -42,6 +42,10 @@ class Perm(StrEnum):
     VOLUNTEER_REPORT = "volunteer_report"
     MANAGE_TAXONOMY = "manage_taxonomy"
     SUBMIT_REPORTS = "submit_reports"
+    VIEW_EVALUATIONS = "view_evaluations"
+    EVALUATE_PRODUCTS = "evaluate_products"
+    MANAGE_EVALUATIONS = "manage_evaluations"
+    SUBMIT_PRODUCTS = "submit_products"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -64,9 +68,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     ),
     # Volunteers report; they never see a case's content or anyone's personal data.
     Role.VOLUNTEER: frozenset(_STAFF | {Perm.VOLUNTEER_REPORT}),
-    Role.EVALUATOR: frozenset(_STAFF),
+    Role.EVALUATOR: frozenset(_STAFF | {Perm.VIEW_EVALUATIONS, Perm.EVALUATE_PRODUCTS}),
     Role.EDITOR: frozenset(_STAFF),
     Role.OBSERVER: frozenset(_STAFF | {Perm.VIEW_CASES}),
+    # Vendors are not Network members: their own products and evaluations, nothing else.
+    Role.VENDOR: frozenset({Perm.SUBMIT_PRODUCTS, Perm.VIEW_EVALUATIONS}),
 }
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
@@ -82,6 +88,23 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_EVIDENCE,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    "evaluations.product": (Perm.VIEW_EVALUATIONS, ("vendor__organisation",)),
+    "evaluations.evaluation": (
+        Perm.VIEW_EVALUATIONS,
+        ("product__vendor__organisation", "assignments__evaluator__organisation"),
+    ),
+    "evaluations.vendordocument": (
+        Perm.VIEW_EVALUATIONS,
+        (
+            "evaluation__product__vendor__organisation",
+            "evaluation__assignments__evaluator__organisation",
+        ),
+    ),
+    "evaluations.scoreevidence": (
+        Perm.EVALUATE_PRODUCTS,
+        ("score__assignment__evaluator__organisation",),
+    ),
+    "evaluations.selfassessment": (Perm.SUBMIT_PRODUCTS, ("product__vendor__organisation",)),
 }
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_view
 
 from . import selectors, services
+from .choices import Role
 from .decorators import require_perm
 from .forms import ApiKeyForm, EmailLoginForm, LanguageForm, RevokeForm
 from .permissions import Perm, has_network_wide_scope, has_perm
@@ -30,6 +31,12 @@ class LoginView(auth_views.LoginView):
         if user.language:
             response.set_cookie("django_language", user.language, samesite="Lax")
         return response
+
+    def get_default_redirect_url(self) -> str:
+        # Vendors have no staff area: they land in their own area of the ecosystem.
+        if self.request.user.role == Role.VENDOR:
+            return resolve_url("ecosystem:vendor_home")
+        return super().get_default_redirect_url()
 
     def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
         email = (form.data.get("username") or "")[:254]

@@ -16,5 +16,9 @@ class Periodic:
 
 def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
+    from copnet.evaluations.tasks import expire_evaluations_task
 
-    return [Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue)]
+    return [
+        Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
+        Periodic("expire evaluation results", 3600, expire_evaluations_task.enqueue),
+    ]

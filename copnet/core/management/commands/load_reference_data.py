@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
 from copnet.taxonomy.services import load_categories
 
@@ -14,8 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         network = load_reference_data()
         categories = load_categories()
+        criteria_sets = load_criteria_sets()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory: {network.created} rows created, "
                 f"{network.existing} already present. Harm categories: {categories} created."
             )
+            self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")

@@ -1,0 +1,119 @@
+"""E-mails about evaluations: to managers (new request), evaluators (assignment) and vendors
+(a decision). Each is sent once: the row records what was already sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from copnet.accounts.choices import Role
+from copnet.accounts.models import User
+
+from .choices import EvaluationStatus
+from .models import Assignment, Evaluation
+
+VENDOR_STATUSES = {
+    EvaluationStatus.ACCEPTED,
+    EvaluationStatus.DECLINED,
+    EvaluationStatus.PUBLISHED,
+    EvaluationStatus.RETURNED,
+    EvaluationStatus.WITHDRAWN,
+    EvaluationStatus.EXPIRED,
+}
+
+
+def _url(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients) if recipients else 0
+
+
+def notify_managers(evaluation_id: int) -> int:
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().filter(pk=evaluation_id).first()
+        if evaluation is None or evaluation.managers_notified_at is not None:
+            return 0
+        recipients = sorted(
+            User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list(
+                "email", flat=True
+            )
+        )
+        with translation.override("vi"):
+            sent = _send(
+                _("[COPNet] New evaluation request %(reference)s")
+                % {"reference": evaluation.reference},
+                _("A vendor asks for an evaluation of a product.\n\nOpen it in COPNet: %(url)s\n")
+                % {"url": _url(f"/staff/evaluations/{evaluation.pk}/")},
+                recipients,
+            )
+        evaluation.managers_notified_at = timezone.now()
+        evaluation.save(update_fields=["managers_notified_at"])
+    return sent
+
+
+def notify_evaluator(assignment_id: int) -> int:
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update()
+            .select_related("evaluator", "evaluation")
+            .filter(pk=assignment_id)
+            .first()
+        )
+        if assignment is None or assignment.notified_at is not None:
+            return 0
+        evaluator = assignment.evaluator
+        with translation.override(evaluator.language or "vi"):
+            sent = _send(
+                _("[COPNet] You are asked to evaluate %(reference)s")
+                % {"reference": assignment.evaluation.reference},
+                _("You have been assigned as an evaluator.\n\nOpen it in COPNet: %(url)s\n")
+                % {"url": _url(f"/staff/evaluations/{assignment.evaluation_id}/")},
+                [evaluator.email] if evaluator.is_active else [],
+            )
+        assignment.notified_at = timezone.now()
+        assignment.save(update_fields=["notified_at"])
+    return sent
+
+
+def notify_vendor(evaluation_id: int) -> int:
+    """Tell the vendor's accounts that their evaluation reached a new status (once per status)."""
+    with transaction.atomic():
+        evaluation = (
+            Evaluation.objects.select_for_update()
+            .select_related("product__vendor")
+            .filter(pk=evaluation_id)
+            .first()
+        )
+        if (
+            evaluation is None
+            or evaluation.status not in VENDOR_STATUSES
+            or evaluation.vendor_notified_status == evaluation.status
+        ):
+            return 0
+        recipients = sorted(
+            User.objects.filter(
+                organisation_id=evaluation.product.vendor.organisation_id,
+                role=Role.VENDOR,
+                is_active=True,
+            ).values_list("email", flat=True)
+        )
+        with translation.override("vi"):
+            sent = _send(
+                _("[COPNet] Evaluation %(reference)s of %(product)s: %(status)s")
+                % {
+                    "reference": evaluation.reference,
+                    "product": evaluation.product.name,
+                    "status": evaluation.get_status_display(),
+                },
+                _("The evaluation of your product has a new status.\n\nSee it in COPNet: %(url)s\n")
+                % {"url": _url(f"/ecosystem/vendor/evaluations/{evaluation.pk}/")},
+                recipients,
+            )
+        evaluation.vendor_notified_status = evaluation.status
+        evaluation.save(update_fields=["vendor_notified_status"])
+    return sent

@@ -1,0 +1,2 @@
+"""Writes of the evaluations app, split by concept: criteria sets, vendors and products,
+the evaluation workflow and scoring."""

@@ -1,0 +1,305 @@
+"""The evaluation workflow after submission: accept, assign, reconcile, decide, publish or return,
+withdraw, expire. Each step checks its state, runs in one transaction and writes an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copnet.accounts.models import User
+from copnet.accounts.permissions import Perm, has_perm
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+from copnet.core.tasks import enqueue_on_commit
+
+from .. import scoring
+from ..choices import PUBLISHABLE_VERDICTS, EvaluationStatus, ScoreValue
+from ..errors import EvaluationError
+from ..models import Assignment, Evaluation, EvaluationItem
+from .vendors import nfc
+
+S = EvaluationStatus
+MIN_EVALUATORS = 2
+MAX_VALIDITY_DAYS = 3 * 366
+
+
+def require_manager(actor: Any) -> None:
+    if not has_perm(actor, Perm.MANAGE_EVALUATIONS):
+        raise EvaluationError("forbidden", _("You may not manage evaluations."))
+
+
+def lock(evaluation: Evaluation, *allowed: str) -> Evaluation:
+    locked = (
+        Evaluation.objects.select_for_update().select_related("criteria_set").get(pk=evaluation.pk)
+    )
+    if allowed and locked.status not in allowed:
+        raise EvaluationError(
+            "wrong_status",
+            _("This cannot be done while the evaluation is “%(status)s”.")
+            % {"status": locked.get_status_display()},
+        )
+    return locked
+
+
+def transition(
+    evaluation: Evaluation, target: str, *, actor: Any, reason: str = "", **changes: Any
+) -> Evaluation:
+    before = evaluation.status
+    evaluation.status = target
+    evaluation.save()
+    record_change(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        target=evaluation,
+        changes={"status": [before, target], **changes},
+        reason=reason,
+    )
+    from ..notifications import VENDOR_STATUSES
+    from ..tasks import notify_vendor_task
+
+    if target in VENDOR_STATUSES:
+        enqueue_on_commit(notify_vendor_task, evaluation.pk)
+    return evaluation
+
+
+def do_accept(*, evaluation: Evaluation, actor: Any) -> Evaluation:
+    require_manager(actor)
+    with transaction.atomic():
+        locked = lock(evaluation, S.SUBMITTED)
+        locked.accepted_at = timezone.now()
+        return transition(locked, S.ACCEPTED, actor=actor)
+
+
+def do_decline(*, evaluation: Evaluation, actor: Any, reason: str) -> Evaluation:
+    require_manager(actor)
+    reason = nfc(reason)
+    if not reason:
+        raise EvaluationError("reason_required", _("Give the vendor a reason."), "reason")
+    with transaction.atomic():
+        locked = lock(evaluation, S.SUBMITTED)
+        locked.status_reason = reason
+        locked.closed_at = timezone.now()
+        return transition(locked, S.DECLINED, actor=actor, reason=reason)
+
+
+def check_independent(evaluation: Evaluation, evaluator: User) -> None:
+    """Conflict of interest: nobody of the vendor's organisation, nor who submitted it."""
+    if not evaluator.is_active or not has_perm(evaluator, Perm.EVALUATE_PRODUCTS):
+        raise EvaluationError(
+            "not_an_evaluator", _("This person is not an active evaluator."), "evaluator"
+        )
+    if (
+        evaluator.organisation_id == evaluation.product.vendor.organisation_id
+        or evaluator.pk == evaluation.submitted_by_id
+    ):
+        raise EvaluationError(
+            "conflict_of_interest",
+            _(
+                "Conflict of interest: an evaluator from the vendor's own organisation cannot "
+                "evaluate its product."
+            ),
+            "evaluator",
+        )
+
+
+def do_assign(*, evaluation: Evaluation, evaluator: User, actor: Any) -> Assignment:
+    require_manager(actor)
+    with transaction.atomic():
+        locked = lock(evaluation, S.ACCEPTED, S.IN_REVIEW)
+        check_independent(locked, evaluator)
+        if locked.assignments.filter(evaluator=evaluator).exists():
+            raise EvaluationError(
+                "already_assigned", _("This evaluator is already assigned."), "evaluator"
+            )
+        assignment = Assignment.objects.create(
+            evaluation=locked, evaluator=evaluator, assigned_by=actor
+        )
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=assignment,
+            changes={"evaluation": locked.pk, "evaluator": evaluator.email},
+        )
+        from ..tasks import notify_evaluator_task
+
+        enqueue_on_commit(notify_evaluator_task, assignment.pk)
+        if locked.status == S.ACCEPTED and locked.assignments.count() >= MIN_EVALUATORS:
+            transition(locked, S.IN_REVIEW, actor=actor)
+    return assignment
+
+
+def agreed_value(values: list[str]) -> str:
+    return values[0] if values and len(set(values)) == 1 else ""
+
+
+def start_reconciliation(evaluation: Evaluation, actor: Any) -> None:
+    """Criteria on which every evaluator agrees are settled; the others wait for reconciliation."""
+    items = list(evaluation.items.prefetch_related("scores"))
+    for item in items:
+        item.final_value = agreed_value([s.value for s in item.scores.all()])
+    EvaluationItem.objects.bulk_update(items, ["final_value"])
+    transition(
+        evaluation,
+        S.RECONCILIATION,
+        actor=actor,
+        differences=[i.code for i in items if not i.final_value],
+    )
+
+
+def unreconciled(evaluation: Evaluation) -> list[EvaluationItem]:
+    return list(evaluation.items.filter(final_value=""))
+
+
+def do_reconcile(
+    *, evaluation: Evaluation, item_id: int, value: str, note: str, actor: Any
+) -> EvaluationItem:
+    require_manager(actor)
+    note = nfc(note)
+    if value not in ScoreValue.values:
+        raise EvaluationError("invalid_score", _("Choose a score from the list."), "value")
+    if not note:
+        raise EvaluationError("note_required", _("Explain how the difference was settled."), "note")
+    with transaction.atomic():
+        locked = lock(evaluation, S.RECONCILIATION)
+        item = locked.items.select_for_update().filter(pk=item_id).first()
+        if item is None:
+            raise EvaluationError("not_found", _("Not found."))
+        before = item.final_value
+        item.final_value, item.final_note, item.reconciled_by = value, note[:4000], actor
+        item.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={"reconciled": item.code, "value": [before, value]},
+            reason=note,
+        )
+    return item
+
+
+def compute_result(evaluation: Evaluation) -> scoring.Result:
+    items = list(evaluation.items.all())
+    return scoring.result(
+        [scoring.Scored(i.weight, i.mandatory, i.final_value) for i in items],
+        recommended_min=evaluation.criteria_set.recommended_min,
+        basics_min=evaluation.criteria_set.basics_min,
+    )
+
+
+def _refuse_unreconciled(evaluation: Evaluation) -> None:
+    open_items = unreconciled(evaluation)
+    if open_items:
+        raise EvaluationError(
+            "unreconciled",
+            _("The evaluators' differences on %(codes)s are not reconciled yet.")
+            % {"codes": ", ".join(i.code for i in open_items)},
+        )
+
+
+def do_decide(*, evaluation: Evaluation, actor: Any) -> Evaluation:
+    require_manager(actor)
+    with transaction.atomic():
+        locked = lock(evaluation, S.RECONCILIATION)
+        _refuse_unreconciled(locked)
+        result = compute_result(locked)
+        locked.score, locked.mandatory_met, locked.verdict = (
+            result.score,
+            result.mandatory_met,
+            result.verdict,
+        )
+        locked.decided_at = timezone.now()
+        return transition(
+            locked,
+            S.DECIDED,
+            actor=actor,
+            score=result.score,
+            mandatory_met=result.mandatory_met,
+            verdict=result.verdict,
+        )
+
+
+def do_publish(
+    *,
+    evaluation: Evaluation,
+    expires_on: dt.date,
+    summary_vi: str,
+    summary_en: str,
+    actor: Any,
+) -> Evaluation:
+    require_manager(actor)
+    summary_vi, summary_en = nfc(summary_vi), nfc(summary_en)
+    today = timezone.localdate()
+    if not summary_vi:
+        raise EvaluationError(
+            "summary_required", _("Write the public summary in Vietnamese."), "summary_vi"
+        )
+    if not today < expires_on <= today + dt.timedelta(days=MAX_VALIDITY_DAYS):
+        raise EvaluationError(
+            "bad_expiry",
+            _("The result must expire after today and within three years."),
+            "expires_on",
+        )
+    with transaction.atomic():
+        locked = lock(evaluation)
+        if locked.status == S.RECONCILIATION:
+            _refuse_unreconciled(locked)
+        if locked.status != S.DECIDED:
+            lock(locked, S.DECIDED)  # raises the wrong-status error
+        if locked.verdict not in PUBLISHABLE_VERDICTS:
+            raise EvaluationError(
+                "not_publishable",
+                _("A product that is not recommended is returned to its vendor, not published."),
+            )
+        for older in Evaluation.objects.select_for_update().filter(
+            product_id=locked.product_id, status=S.PUBLISHED
+        ):
+            older.closed_at = timezone.now()
+            transition(older, S.SUPERSEDED, actor=actor, superseded_by=locked.pk)
+        locked.summary_vi, locked.summary_en = summary_vi[:4000], summary_en[:4000]
+        locked.expires_on = expires_on
+        locked.published_at = timezone.now()
+        return transition(locked, S.PUBLISHED, actor=actor, expires_on=expires_on)
+
+
+def do_return(*, evaluation: Evaluation, findings: str, actor: Any) -> Evaluation:
+    require_manager(actor)
+    findings = nfc(findings)
+    if not findings:
+        raise EvaluationError(
+            "findings_required", _("Write the findings the vendor must fix."), "findings"
+        )
+    with transaction.atomic():
+        locked = lock(evaluation, S.DECIDED)
+        locked.findings = findings[:8000]
+        locked.closed_at = timezone.now()
+        return transition(locked, S.RETURNED, actor=actor)
+
+
+def do_withdraw(*, evaluation: Evaluation, reason: str, actor: Any) -> Evaluation:
+    require_manager(actor)
+    reason = nfc(reason)
+    if not reason:
+        raise EvaluationError("reason_required", _("Give a reason."), "reason")
+    with transaction.atomic():
+        locked = lock(evaluation, S.PUBLISHED)
+        locked.status_reason = reason
+        locked.closed_at = timezone.now()
+        return transition(locked, S.WITHDRAWN, actor=actor, reason=reason)
+
+
+def expire_evaluations(*, today: dt.date | None = None) -> int:
+    """Published results past their expiry date leave the catalogue (the scheduler runs this)."""
+    today = today or timezone.localdate()
+    count = 0
+    with transaction.atomic():
+        for evaluation in Evaluation.objects.select_for_update().filter(
+            status=S.PUBLISHED, expires_on__lt=today
+        ):
+            evaluation.closed_at = timezone.now()
+            transition(evaluation, S.EXPIRED, actor=None, expires_on=evaluation.expires_on)
+            count += 1
+    return count

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+
+from .. import files
+from ..models.evaluation import StoredFile
+
+
+def file_response(stored: StoredFile) -> HttpResponse:
+    """An uploaded file, always as a download (never rendered inline by the browser)."""
+    response = HttpResponse(files.read(stored.blob_path), content_type=stored.mime)
+    response["Content-Disposition"] = content_disposition_header(True, stored.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
