@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "copnet.reports",
     "copnet.cases",
     "copnet.banks",
+    "copnet.education",
+    "copnet.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

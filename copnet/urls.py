@@ -17,6 +17,11 @@ urlpatterns = [
     path("staff/cases/", include("copnet.cases.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
+    path("learn/", include("copnet.education.urls")),
+    path("staff/learning/", include("copnet.education.urls_staff")),
+    path("campaigns/", include("copnet.campaigns.urls")),
+    path("staff/campaigns/", include("copnet.campaigns.urls_staff")),
+    path("c/", include("copnet.campaigns.urls_links")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

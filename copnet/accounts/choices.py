@@ -10,3 +10,4 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", _("Evaluator")
     EDITOR = "editor", _("Content editor")
     OBSERVER = "observer", _("Read-only observer")
+    TEACHER = "teacher", _("Teacher")

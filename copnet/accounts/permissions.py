@@ -42,6 +42,9 @@ class Perm(StrEnum):
     VOLUNTEER_REPORT = "volunteer_report"
     MANAGE_TAXONOMY = "manage_taxonomy"
     SUBMIT_REPORTS = "submit_reports"
+    MANAGE_LEARNING = "manage_learning"
+    TEACH_CLASSES = "teach_classes"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -65,8 +68,10 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     # Volunteers report; they never see a case's content or anyone's personal data.
     Role.VOLUNTEER: frozenset(_STAFF | {Perm.VOLUNTEER_REPORT}),
     Role.EVALUATOR: frozenset(_STAFF),
-    Role.EDITOR: frozenset(_STAFF),
+    Role.EDITOR: frozenset(_STAFF | {Perm.MANAGE_LEARNING, Perm.MANAGE_CAMPAIGNS}),
     Role.OBSERVER: frozenset(_STAFF | {Perm.VIEW_CASES}),
+    # Teachers run their own classes (pseudonymous learners); they see no case or report.
+    Role.TEACHER: frozenset(_STAFF | {Perm.TEACH_CLASSES}),
 }
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
@@ -82,6 +87,7 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_EVIDENCE,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    "campaigns.campaign": (Perm.MANAGE_CAMPAIGNS, ("organisation", "partners")),
 }
 
 

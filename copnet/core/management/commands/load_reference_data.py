@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from copnet.education.services import load_learning_content
 from copnet.network.services import load_reference_data
 from copnet.taxonomy.services import load_categories
 
@@ -14,8 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         network = load_reference_data()
         categories = load_categories()
+        courses = load_learning_content()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory: {network.created} rows created, "
                 f"{network.existing} already present. Harm categories: {categories} created."
             )
+            self.stdout.write(f"Starter courses: {courses} created.")
