@@ -69,6 +69,7 @@ class CampaignForm(forms.ModelForm):
 
 
 class MaterialForm(forms.ModelForm):
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     upload = forms.FileField(
         label=_("File"), required=False, help_text=_("PDF, PNG or JPEG, 10 MB at most.")
     )

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fpdf.enums import XPos, YPos
+
 from copnet.core.pdf import FONT, ReportPdf
 
 from .models import Classroom, Completion, Course
@@ -26,18 +28,26 @@ def class_certificates_pdf(*, classroom: Classroom, course: Course) -> tuple[byt
         count += 1
         pdf.ln(30)
         pdf.set_font(FONT, "B", 26)
-        pdf.multi_cell(0, 12, _("Certificate of completion"), align="C")
+        pdf.multi_cell(
+            0, 12, _("Certificate of completion"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.ln(10)
         pdf.set_font(FONT, "", 14)
-        pdf.multi_cell(0, 8, _("This certifies that"), align="C")
+        pdf.multi_cell(
+            0, 8, _("This certifies that"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.ln(4)
         pdf.set_font(FONT, "B", 24)
-        pdf.multi_cell(0, 12, completion.learner.pseudonym, align="C")
+        pdf.multi_cell(
+            0, 12, completion.learner.pseudonym, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.ln(4)
         pdf.set_font(FONT, "", 14)
-        pdf.multi_cell(0, 8, _("has completed the course"), align="C")
+        pdf.multi_cell(
+            0, 8, _("has completed the course"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         pdf.set_font(FONT, "B", 16)
-        pdf.multi_cell(0, 10, course.title, align="C")
+        pdf.multi_cell(0, 10, course.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(8)
         pdf.set_font(FONT, "", 12)
         pdf.multi_cell(
@@ -49,6 +59,8 @@ def class_certificates_pdf(*, classroom: Classroom, course: Course) -> tuple[byt
                 "date": date_format(timezone.localtime(completion.completed_at), "DATE_FORMAT"),
             },
             align="C",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
         )
         pdf.ln(12)
         pdf.multi_cell(

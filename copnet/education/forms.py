@@ -25,6 +25,9 @@ class LessonForm(forms.ModelForm):
     skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.all(), widget=forms.CheckboxSelectMultiple, label=_("Skills")
     )
+    video_url = forms.URLField(
+        label=_("Video link"), required=False, assume_scheme="https", max_length=200
+    )
     picture = forms.FileField(
         label=_("Picture"),
         required=False,

@@ -299,6 +299,8 @@ def do_submit_attempt(*, attempt: Attempt, answers: dict[str, str]) -> Attempt:
     chosen: dict[int, Choice] = {}
     for key, value in answers.items():
         try:
+            if not (str(key).isascii() and str(value).isascii()):
+                raise ValueError
             question_id, choice_id = int(key), int(value)
         except (TypeError, ValueError):
             raise LearningError(
