@@ -207,9 +207,9 @@ def material_file(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not material.campaign.is_public:
         access_campaign(request.user, material.campaign_id)
-    response = HttpResponse(
-        material.file.read(), content_type=material.mime or "application/octet-stream"
-    )
+    with material.file.open("rb") as f:
+        data = f.read()
+    response = HttpResponse(data, content_type=material.mime or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="material-{material.pk}"'
     return response
