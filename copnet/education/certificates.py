@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-
 from fpdf.enums import XPos, YPos
 
 from copnet.core.pdf import FONT, ReportPdf

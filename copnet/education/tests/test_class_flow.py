@@ -37,7 +37,8 @@ def test_a_class_code_flow_with_the_teachers_view(client, org_a):
     response = client.post(reverse("learn:classes"), {"name": "Lớp 5A", "courses": [course.pk]})
     classroom = Classroom.objects.get()
     assert response.url == reverse("learn:class_detail", args=[classroom.pk])
-    assert classroom.teacher == teacher and len(classroom.code) == 6
+    assert classroom.teacher == teacher
+    assert len(classroom.code) == 6
 
     child_a, child_b = Client(), Client()
     joined = child_a.post(

@@ -19,9 +19,11 @@ def test_every_audience_has_a_published_starter_course_with_a_quiz(reference_dat
     assert {c.audience for c in courses} == set(Audience.values)
     for course in courses:
         check_publishable(course)
-        assert course.title_vi and course.title_en
+        assert course.title_vi
+        assert course.title_en
         for lesson in course.lessons.all():
-            assert lesson.body_vi and lesson.body_en
+            assert lesson.body_vi
+            assert lesson.body_en
             assert lesson.skills.exists()
     kinds = set(Question.objects.values_list("kind", flat=True))
     assert kinds == {"choice", "true_false", "scenario"}
