@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import random
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -183,11 +184,17 @@ def quiz_take(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         attempt = services.do_start_attempt(quiz=quiz, learner=learner, user=request.user)
         data["attempts"][str(quiz.pk)] = attempt.token
         progress.save(request, data)
-    questions = (
+    questions = []
+    for question in (
         Question.objects.filter(pk__in=attempt.question_ids)
         .select_related("skill")
         .prefetch_related("choices")
-    )
+    ):
+        # Answers in an order of their own for each attempt (authors tend to put the right one
+        # first), stable across reloads of the same attempt. Not for security.
+        choices = list(question.choices.all())
+        random.Random(f"{attempt.token}:{question.pk}").shuffle(choices)  # noqa: S311
+        questions.append((question, choices))
     return render(
         request,
         "education/quiz.html",

@@ -123,4 +123,17 @@ def test_the_quiz_draws_questions_from_the_bank(client, db):
     Quiz.objects.filter(pk=quiz.pk).update(draw_count=1)
     page = client.get(reverse("learn:quiz", args=[course.code, quiz.pk]))
     assert len(page.context["attempt"].question_ids) == 1
-    assert len(list(page.context["questions"])) == 1
+    assert len(page.context["questions"]) == 1
+
+
+def test_answers_keep_their_order_when_an_attempt_is_reloaded(client, db):
+    from .factories import make_course
+
+    course = make_course()
+    quiz = course.quizzes.get()
+    url = reverse("learn:quiz", args=[course.code, quiz.pk])
+    first = [[c.pk for c in choices] for _q, choices in client.get(url).context["questions"]]
+    again = [[c.pk for c in choices] for _q, choices in client.get(url).context["questions"]]
+    assert first == again
+    expected = [sorted(q.choices.values_list("pk", flat=True)) for q in quiz.questions.all()]
+    assert sorted(sorted(ids) for ids in first) == sorted(expected)
