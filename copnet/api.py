@@ -11,6 +11,7 @@ from copnet.banks.api import router as banks_router
 from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
 from copnet.evaluations.api import router as evaluations_router
+from copnet.education.api import router as education_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
 
@@ -56,3 +57,4 @@ api.add_router("/network", network_router)
 api.add_router("", reports_router)
 api.add_router("", banks_router)
 api.add_router("", evaluations_router)
+api.add_router("/learn", education_router)

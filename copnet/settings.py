@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "copnet.cases",
     "copnet.banks",
     "copnet.evaluations",
+    "copnet.education",
+    "copnet.campaigns",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,11 @@ urlpatterns = [
     path("staff/routing/", include("copnet.routing.urls")),
     path("staff/evaluations/", include("copnet.evaluations.urls")),
     path("ecosystem/", include("copnet.evaluations.urls_public")),
+    path("learn/", include("copnet.education.urls")),
+    path("staff/learning/", include("copnet.education.urls_staff")),
+    path("campaigns/", include("copnet.campaigns.urls")),
+    path("staff/campaigns/", include("copnet.campaigns.urls_staff")),
+    path("c/", include("copnet.campaigns.urls_links")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

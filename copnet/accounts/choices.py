@@ -11,3 +11,4 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Content editor")
     OBSERVER = "observer", _("Read-only observer")
     VENDOR = "vendor", _("Product vendor")
+    TEACHER = "teacher", _("Teacher")

@@ -46,6 +46,9 @@ class Perm(StrEnum):
     EVALUATE_PRODUCTS = "evaluate_products"
     MANAGE_EVALUATIONS = "manage_evaluations"
     SUBMIT_PRODUCTS = "submit_products"
+    MANAGE_LEARNING = "manage_learning"
+    TEACH_CLASSES = "teach_classes"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -69,10 +72,12 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     # Volunteers report; they never see a case's content or anyone's personal data.
     Role.VOLUNTEER: frozenset(_STAFF | {Perm.VOLUNTEER_REPORT}),
     Role.EVALUATOR: frozenset(_STAFF | {Perm.VIEW_EVALUATIONS, Perm.EVALUATE_PRODUCTS}),
-    Role.EDITOR: frozenset(_STAFF),
+    Role.EDITOR: frozenset(_STAFF | {Perm.MANAGE_LEARNING, Perm.MANAGE_CAMPAIGNS}),
     Role.OBSERVER: frozenset(_STAFF | {Perm.VIEW_CASES}),
     # Vendors are not Network members: their own products and evaluations, nothing else.
     Role.VENDOR: frozenset({Perm.SUBMIT_PRODUCTS, Perm.VIEW_EVALUATIONS}),
+    # Teachers run their own classes (pseudonymous learners); they see no case or report.
+    Role.TEACHER: frozenset(_STAFF | {Perm.TEACH_CLASSES}),
 }
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
@@ -105,6 +110,7 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         ("score__assignment__evaluator__organisation",),
     ),
     "evaluations.selfassessment": (Perm.SUBMIT_PRODUCTS, ("product__vendor__organisation",)),
+    "campaigns.campaign": (Perm.MANAGE_CAMPAIGNS, ("organisation", "partners")),
 }
 
 

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .choices import AuditAction
 from .context import SYSTEM_ORIGIN, current_origin
@@ -44,6 +45,8 @@ def _json_safe(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(value.pk)
+    if isinstance(value, FieldFile):  # an uploaded file: its stored name
+        return value.name or ""
     return value
 
 

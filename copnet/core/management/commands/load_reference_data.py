@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from copnet.evaluations.services.criteria import load_criteria_sets
+from copnet.education.services import load_learning_content
 from copnet.network.services import load_reference_data
 from copnet.taxonomy.services import load_categories
 
@@ -16,9 +17,11 @@ class Command(BaseCommand):
         network = load_reference_data()
         categories = load_categories()
         criteria_sets = load_criteria_sets()
+        courses = load_learning_content()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory: {network.created} rows created, "
                 f"{network.existing} already present. Harm categories: {categories} created."
             )
             self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")
+            self.stdout.write(f"Starter courses: {courses} created.")

@@ -1,0 +1,149 @@
+"""Writes of the campaigns app: plans, materials, activities, tracked links, survey answers."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record, save_with_audit
+
+from .errors import CampaignError
+from .models import (
+    Activity,
+    Campaign,
+    LinkDay,
+    Material,
+    SurveyQuestion,
+    SurveyResponse,
+    TrackedLink,
+)
+
+MAX_MATERIAL_BYTES = 10 * 1024 * 1024
+# Magic bytes of the file types the materials library accepts.
+MATERIAL_TYPES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+)
+LINK_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def do_save_campaign(
+    *,
+    campaign: Campaign,
+    actor: Any,
+    partners: Iterable[Any] | None = None,
+    courses: Iterable[Any] | None = None,
+) -> Campaign:
+    with transaction.atomic():
+        save_with_audit(instance=campaign, actor=actor)
+        if partners is not None:
+            campaign.partners.set(list(partners))
+        if courses is not None:
+            campaign.courses.set(list(courses))
+    return campaign
+
+
+def check_material_file(data: bytes) -> tuple[str, str]:
+    """(mime, extension) of an accepted material file, judged by its bytes, not its name."""
+    if len(data) > MAX_MATERIAL_BYTES:
+        raise CampaignError("too_large", _("The file is too large (10 MB at most)."), "file")
+    for magic, mime, ext in MATERIAL_TYPES:
+        if data.startswith(magic):
+            return mime, ext
+    raise CampaignError("file_type", _("Upload a PDF, PNG or JPEG file."), "file")
+
+
+def do_add_material(*, material: Material, actor: Any, data: bytes | None = None) -> Material:
+    """Add a material (a checked file, a link, or both); a refused file leaves nothing behind."""
+    if data is None and not material.link:
+        raise CampaignError("empty", _("Upload a file or give a link."), "file")
+    checked = check_material_file(data) if data is not None else None
+    with transaction.atomic():
+        if checked:
+            material.mime, ext = checked
+            material.file.save(
+                f"material-{secrets.token_hex(8)}.{ext}", ContentFile(data), save=False
+            )
+        save_with_audit(instance=material, actor=actor)
+    return material
+
+
+def do_save_activity(*, activity: Activity, actor: Any) -> Activity:
+    return save_with_audit(instance=activity, actor=actor)
+
+
+def do_create_link(
+    *, campaign: Campaign, actor: Any, label: str, target: str, course: Any = None
+) -> TrackedLink:
+    for _attempt in range(10):
+        code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(7))
+        try:
+            with transaction.atomic():
+                link = TrackedLink(
+                    campaign=campaign, code=code, label=label, target=target, course=course
+                )
+                return save_with_audit(instance=link, actor=actor)
+        except IntegrityError:
+            continue
+    raise CampaignError("code", _("Could not create a short code. Try again."))
+
+
+def do_count_visit(*, link: TrackedLink) -> None:
+    """Count one visit: the link's total and today's count, nothing about the visitor."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        TrackedLink.objects.filter(pk=link.pk).update(visits=F("visits") + 1)
+        updated = LinkDay.objects.filter(link=link, day=today).update(visits=F("visits") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    LinkDay.objects.create(link=link, day=today, visits=1)
+            except IntegrityError:  # another request created today's row first
+                LinkDay.objects.filter(link=link, day=today).update(visits=F("visits") + 1)
+
+
+def do_save_survey_question(*, question: SurveyQuestion, actor: Any) -> SurveyQuestion:
+    return save_with_audit(instance=question, actor=actor)
+
+
+def do_submit_survey(*, campaign: Campaign, phase: str, answers: dict[str, Any]) -> SurveyResponse:
+    """Store one anonymous answer sheet; every question must have a rating from 1 to 5."""
+    questions = {str(pk) for pk in campaign.questions.values_list("pk", flat=True)}
+    if not questions:
+        raise CampaignError("no_survey", _("This campaign has no survey."))
+    clean: dict[str, int] = {}
+    for key, value in answers.items():
+        if key not in questions:
+            raise CampaignError("bad_answer", _("These answers do not belong to this survey."))
+        try:
+            rating = int(value)
+        except (TypeError, ValueError):
+            rating = 0
+        if not 1 <= rating <= 5:
+            raise CampaignError("bad_answer", _("Choose a rating from 1 to 5 for each statement."))
+        clean[key] = rating
+    if set(clean) != questions:
+        raise CampaignError("unanswered", _("Choose a rating from 1 to 5 for each statement."))
+    return SurveyResponse.objects.create(campaign=campaign, phase=phase, answers=clean)
+
+
+def do_set_public(*, campaign: Campaign, is_public: bool, actor: Any) -> Campaign:
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(is_public=is_public)
+        campaign.is_public = is_public
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=campaign,
+            changes={"is_public": [not is_public, is_public]},
+        )
+    return campaign

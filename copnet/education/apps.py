@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EducationConfig(AppConfig):
+    name = "copnet.education"
+    label = "education"
+    verbose_name = _("Digital immunity education")
