@@ -10,8 +10,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from copnet.banks.api import router as banks_router
 from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
-from copnet.evaluations.api import router as evaluations_router
 from copnet.education.api import router as education_router
+from copnet.evaluations.api import router as evaluations_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.education.services import load_learning_content
+from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
 from copnet.taxonomy.services import load_categories
 
