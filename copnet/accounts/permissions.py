@@ -42,6 +42,8 @@ class Perm(StrEnum):
     VOLUNTEER_REPORT = "volunteer_report"
     MANAGE_TAXONOMY = "manage_taxonomy"
     SUBMIT_REPORTS = "submit_reports"
+    VIEW_BANKS = "view_banks"
+    MANAGE_BANKS = "manage_banks"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -58,6 +60,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         _STAFF
         | _CASEWORK
         | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.TRIAGE_CASES, Perm.VIEW_REPORTER_CONTACT}
+        | {Perm.VIEW_BANKS, Perm.MANAGE_BANKS}
     ),
     Role.OFFICER: frozenset(
         _STAFF | _CASEWORK | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.VIEW_API_KEYS}
@@ -82,6 +85,7 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_EVIDENCE,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    "banks.detectionhit": (Perm.VIEW_BANKS, ("case__lead_org", "case__supporting_orgs")),
 }
 
 
