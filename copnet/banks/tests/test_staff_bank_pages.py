@@ -153,7 +153,8 @@ def test_a_file_with_bad_lines_imports_nothing_and_names_each_line(analyst, bank
     response = upload(analyst, BANK + "import/", text)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "dòng 3" in page and "dòng 4" in page
+    assert "dòng 3" in page
+    assert "dòng 4" in page
     assert "import-errors" in page
     assert BankEntry.objects.count() == 0
 
