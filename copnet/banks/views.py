@@ -6,13 +6,15 @@ Banks hold hashes only: no page here ever shows or accepts an image.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,7 +76,7 @@ def bank_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": _("New hash bank"), "back_url": "/staff/detection/"},
+        {"form": form, "title": _("New hash bank"), "back_url": reverse("banks:index")},
         status=400 if form.errors else 200,
     )
 
@@ -178,12 +180,11 @@ def bank_entry_active(request: HttpRequest, name: str, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, route: str, name: str) -> HttpResponse:
-    from django.urls import reverse
-
-    query = request.POST.get("next_query", "")
+    """Back to the list page the form was on (search and page kept, nothing else)."""
+    kept = QueryDict(request.POST.get("next_query", "")[:1000], mutable=True)
+    query = {key: kept.get(key, "") for key in ("q", "signal_type", "page") if key in kept}
     url = reverse(route, kwargs={"name": name})
-    # Only our own query string goes back into the address, never a whole URL.
-    return redirect(f"{url}?{query}" if query and "//" not in query else url)
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 # --- URL lists ----------------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def url_list_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/form_page.html",
-        {"form": form, "title": _("New address list"), "back_url": "/staff/detection/"},
+        {"form": form, "title": _("New address list"), "back_url": reverse("banks:index")},
         status=400 if form.errors else 200,
     )
 

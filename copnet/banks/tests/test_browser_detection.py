@@ -50,6 +50,8 @@ def test_an_analyst_curates_a_bank_and_checks_a_text(
     page.wait_for_function("document.querySelectorAll('#entry-table tbody tr').length === 1")
     assert MD5_A in page.locator("#entry-table").inner_text()
     assert "q=aaaa" in page.url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "detection_bank.png"), full_page=True)
 
     page.goto(live_server.url + "/staff/detection/check/")
     page.locator("#id_kind").select_option("text")
@@ -59,5 +61,4 @@ def test_an_analyst_curates_a_bank_and_checks_a_text(
     assert "bố mẹ" in page.locator("#highlighted mark").first.inner_text()
     assert page.evaluate("window.pwned") is None
     assert "/staff/detection/check/" in page.url
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "detection_check.png"), full_page=True)

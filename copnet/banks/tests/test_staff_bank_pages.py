@@ -273,3 +273,14 @@ def test_a_bank_name_must_be_a_new_slug(analyst, bank):
         )
         assert response.status_code == 400
     assert HashBank.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_after_deactivating_the_page_keeps_only_its_own_search(analyst, bank):
+    entry = add_hash(bank)
+    path = f"{BANK}entries/{entry.pk}/active/"
+    response = analyst.post(path, {"active": "0", "next_query": "q=ff&page=2&x=1"})
+    assert response["Location"] == BANK + "?q=ff&page=2"
+    response = analyst.post(path, {"active": "1", "next_query": "q=a\r\nSet-Cookie: x=1"})
+    assert response.status_code == 302
+    assert "\n" not in response["Location"]
