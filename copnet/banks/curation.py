@@ -198,6 +198,26 @@ def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) ->
     return locked
 
 
+def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
+    """`services.export_hashes` as `user` may see it: the source of an entry confirmed in a
+    case the user may not see (it names the case) becomes "confirmed case"."""
+    from .selectors import visible_case_ids
+
+    rows = list(
+        bank.entries.order_by("pk").values_list("signal_type", "value", "source", "confirmed_case")
+    )
+    visible = visible_case_ids(user, [case for *_rest, case in rows if case])
+    if fmt == "signals":
+        return "".join(f"{t} {v}\n" for t, v, _s, _c in rows), len(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["signal_type", "value", "source"])
+    for signal_type, value, source, case in rows:
+        shown = source if case is None or case in visible else "confirmed case"
+        writer.writerow([signal_type, value, shown])
+    return out.getvalue(), len(rows)
+
+
 def export_urls(url_list: UrlList) -> str:
     """CSV `pattern,kind,added_at,expires_at`; `services.import_urls` reads it back."""
     out = io.StringIO()

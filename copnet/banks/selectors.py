@@ -90,9 +90,20 @@ def access_url_entry(url_list: UrlList, pk: int) -> UrlListEntry:
     return entry
 
 
+def visible_case_ids(user: Any, case_ids: list[int]) -> set[int]:
+    from copnet.cases.models import Case
+
+    if not case_ids:
+        return set()
+    return set(visible_to(user, Case.objects.filter(pk__in=case_ids)).values_list("pk", flat=True))
+
+
 def hits_visible_to(user: Any, kind: str = "") -> QuerySet[DetectionHit]:
     hits = visible_to(
-        user, DetectionHit.objects.select_related("case", "case__category").order_by("-pk")
+        user,
+        DetectionHit.objects.select_related(
+            "case", "case__category", "bank_entry__bank", "url_entry__url_list"
+        ).order_by("-pk"),
     )
     if kind:
         hits = hits.filter(kind=kind)

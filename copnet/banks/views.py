@@ -103,6 +103,10 @@ def bank_detail(request: HttpRequest, name: str) -> HttpResponse:
     entries = selectors.bank_entries(bank, filters.get("q", ""), filters.get("signal_type", ""))
     page, query = _page(request, entries)
     context = {
+        # A case reference is shown only to those who may see the case.
+        "visible_cases": selectors.visible_case_ids(
+            request.user, [e.confirmed_case_id for e in page if e.confirmed_case_id]
+        ),
         "bank": bank,
         "page": page,
         "query": query,
@@ -146,8 +150,8 @@ def bank_import(request: HttpRequest, name: str) -> HttpResponse:
 def bank_export(request: HttpRequest, name: str) -> HttpResponse:
     bank = selectors.access_bank(name)
     fmt = "signals" if request.GET.get("format") == "signals" else "csv"
-    body = services.export_hashes(bank, fmt)
-    curation.record_export(target=bank, actor=request.user, fmt=fmt, rows=bank.entries.count())
+    body, rows = curation.export_bank(bank, fmt, request.user)
+    curation.record_export(target=bank, actor=request.user, fmt=fmt, rows=rows)
     extension = "txt" if fmt == "signals" else "csv"
     response = HttpResponse(body, content_type=f"text/{'plain' if fmt == 'signals' else 'csv'}")
     response["Content-Disposition"] = f'attachment; filename="{bank.name}.{extension}"'

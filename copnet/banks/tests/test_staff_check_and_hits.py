@@ -142,3 +142,36 @@ def test_the_hits_page_shows_only_hits_of_cases_one_may_see(
         == 0
     )
     assert Organisation.objects.count() > 2
+
+
+@pytest.mark.django_db
+def test_a_confirmed_case_reference_is_shown_only_to_those_who_may_see_the_case(
+    client, reference_data, coordinator, evidence_dir
+):
+    from copnet.banks.services import add_case_hashes_to_confirmed_bank
+    from copnet.cases.services import do_transition
+    from copnet.reports.tests.factories import make_image
+
+    report, _code = file_report(category="csam", images=[make_image(3)], enqueue_triage=False)
+    case = report.case
+    for step in ("triaged", "assigned", "in_progress", "action_taken"):
+        case = do_transition(case=case, target=step, actor=None)
+    case = do_transition(case=case, target="closed", outcome="content_removed", actor=None)
+    assert add_case_hashes_to_confirmed_bank(case=case, actor=None) >= 2
+    outsider = make_user(
+        email="analyst@other.example",
+        organisation=Organisation.objects.get(code="MOET-GDCT"),
+        role=Role.ANALYST,
+    )
+    client.force_login(outsider)
+    page = client.get("/staff/detection/banks/confirmed/").content.decode()
+    assert case.reference not in page
+    assert "data-entry=" in page
+    client.force_login(coordinator)
+    assert case.reference in client.get("/staff/detection/banks/confirmed/").content.decode()
+    export = client.get("/staff/detection/banks/confirmed/export/").content.decode()
+    assert f"case {case.reference}" in export
+    client.force_login(outsider)
+    export = client.get("/staff/detection/banks/confirmed/export/").content.decode()
+    assert case.reference not in export
+    assert export.count(",confirmed case") >= 2
