@@ -24,6 +24,7 @@ urlpatterns = [
     path("campaigns/", include("copnet.campaigns.urls")),
     path("staff/campaigns/", include("copnet.campaigns.urls_staff")),
     path("c/", include("copnet.campaigns.urls_links")),
+    path("staff/detection/", include("copnet.banks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -49,6 +49,8 @@ class Perm(StrEnum):
     MANAGE_LEARNING = "manage_learning"
     TEACH_CLASSES = "teach_classes"
     MANAGE_CAMPAIGNS = "manage_campaigns"
+    VIEW_BANKS = "view_banks"
+    MANAGE_BANKS = "manage_banks"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -65,6 +67,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         _STAFF
         | _CASEWORK
         | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.TRIAGE_CASES, Perm.VIEW_REPORTER_CONTACT}
+        | {Perm.VIEW_BANKS, Perm.MANAGE_BANKS}
     ),
     Role.OFFICER: frozenset(
         _STAFF | _CASEWORK | {Perm.VIEW_CONTACTS, Perm.VIEW_PEOPLE, Perm.VIEW_API_KEYS}
@@ -111,6 +114,7 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     ),
     "evaluations.selfassessment": (Perm.SUBMIT_PRODUCTS, ("product__vendor__organisation",)),
     "campaigns.campaign": (Perm.MANAGE_CAMPAIGNS, ("organisation", "partners")),
+    "banks.detectionhit": (Perm.VIEW_BANKS, ("case__lead_org", "case__supporting_orgs")),
 }
 
 

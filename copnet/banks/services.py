@@ -161,7 +161,9 @@ def import_hashes(
         try:
             rows.append((signal_type, check_hash(signal_type, value)))
         except DetectionInputError as exc:
-            errors.append(f"line {number}: {exc.message}")
+            errors.append(
+                _("line %(number)s: %(message)s") % {"number": number, "message": exc.message}
+            )
         if len(errors) >= 20:
             break
     if errors:
@@ -213,7 +215,9 @@ def import_urls(
 ) -> ImportResult:
     """One host or URL per line (CSV: the first column). All or nothing."""
     from copnet.detection.base import SignalError
-    from copnet.detection.urls import canonicalize
+    from copnet.detection.urls import pattern_expression
+
+    from .curation import url_error_message
 
     patterns, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -221,9 +225,13 @@ def import_urls(
         if not raw or raw.startswith("#") or raw.lower() in {"url", "host", "pattern"}:
             continue
         try:
-            canonicalize(raw)
+            # What the index will do with it: a pattern it refuses must not reach the table.
+            pattern_expression(raw)
         except SignalError as exc:
-            errors.append(f"line {number}: {exc}")
+            errors.append(
+                _("line %(number)s: %(message)s")
+                % {"number": number, "message": url_error_message(exc)}
+            )
             if len(errors) >= 20:
                 break
             continue

@@ -1,0 +1,240 @@
+"""Staff curation of hash banks and URL lists: create, add one entry, deactivate, export.
+
+Bulk imports stay in `services.import_hashes` / `services.import_urls`. Every write here runs in
+one transaction and writes its audit row itself. Deactivating never deletes: an entry is
+expired now (expired entries stop matching at once, see `services.match_hashes`), a bank or
+list is switched off; either way the engine generation is bumped so every process rebuilds
+its in-memory index without the entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+from copnet.detection.base import SignalError
+
+from .choices import UrlPatternKind
+from .engine import bump_generation
+from .models import BankEntry, HashBank, UrlList, UrlListEntry
+from .services import DetectionInputError, check_hash, pattern_kind
+
+
+def url_error_message(error: SignalError) -> str:
+    """A translated message for the engine's URL error codes (the engine speaks English)."""
+    messages = {
+        "type": _("An address must be text."),
+        "too_long": _("The address is too long."),
+        "nul": _("The address contains a NUL character."),
+        "empty": _("The address is empty."),
+        "scheme": _("Only http and https addresses can be listed."),
+        "host": _("The address has no valid host."),
+        "encoding": _("The address contains broken characters."),
+        "too_broad": _("This would match a whole top-level domain; give a longer host."),
+        "too_deep": _(
+            "This host or prefix is too deep to be matched; list the exact address instead."
+        ),
+    }
+    return messages.get(getattr(error, "code", ""), _("This address cannot be listed."))
+
+
+def check_pattern(pattern: str, kind: str) -> str:
+    """The pattern as it will be stored for `kind`, or DetectionInputError.
+
+    The engine tells the kind from the pattern's form (`services.pattern_kind`), so the form
+    must agree with the kind chosen: a host has no path, a prefix ends with "/", an exact
+    address has a path or a query.
+    """
+    from copnet.detection.urls import pattern_expression
+
+    text = pattern.strip()
+    if kind == UrlPatternKind.PREFIX and not text.endswith("/"):
+        text += "/"
+    if kind == UrlPatternKind.HOST:
+        text = text.rstrip("/")
+    try:
+        pattern_expression(text)
+    except SignalError as exc:
+        raise DetectionInputError(exc.code, url_error_message(exc)) from exc
+    if pattern_kind(text) != kind:
+        raise DetectionInputError(
+            "kind_mismatch",
+            {
+                UrlPatternKind.HOST: _("A host has no path: give only the host name."),
+                UrlPatternKind.PREFIX: _("A prefix needs a path, e.g. example.com/bad/."),
+                UrlPatternKind.EXACT: _("An exact address needs a path or a query."),
+            }[UrlPatternKind(kind)],
+        )
+    return text
+
+
+def do_create_bank(*, name: str, kind: str, description: str, source: str, actor: Any) -> HashBank:
+    with transaction.atomic():
+        bank = HashBank.objects.create(name=name, kind=kind, description=description, source=source)
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=bank,
+            changes={"name": name, "kind": kind, "source": source},
+        )
+    return bank
+
+
+def do_set_bank_active(*, bank: HashBank, active: bool, actor: Any) -> HashBank:
+    with transaction.atomic():
+        updated = HashBank.objects.filter(pk=bank.pk).exclude(is_active=active)
+        if updated.update(is_active=active):
+            record_change(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=bank,
+                changes={"is_active": [not active, active]},
+            )
+            transaction.on_commit(bump_generation)
+    bank.is_active = active
+    return bank
+
+
+def do_add_bank_entry(
+    *, bank: HashBank, signal_type: str, value: str, source: str, actor: Any
+) -> BankEntry:
+    """Adds one validated hash; DetectionInputError for bad input or one already in the bank."""
+    value = check_hash(signal_type, value)
+    try:
+        with transaction.atomic():
+            entry = BankEntry.objects.create(
+                bank=bank, signal_type=signal_type, value=value, source=source
+            )
+            record_change(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target=entry,
+                changes={"bank": bank.name, "signal_type": signal_type, "value": value},
+            )
+    except IntegrityError as exc:
+        raise DetectionInputError("duplicate", _("This hash is already in the bank.")) from exc
+    return entry
+
+
+def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEntry:
+    """Deactivating expires the entry now; reactivating removes its expiry date."""
+    with transaction.atomic():
+        locked = BankEntry.objects.select_for_update().get(pk=entry.pk)
+        before = locked.expires_at
+        locked.expires_at = None if active else timezone.now()
+        locked.save(update_fields=["expires_at"])
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={"expires_at": [before, locked.expires_at], "active": active},
+        )
+        transaction.on_commit(bump_generation)
+    return locked
+
+
+def do_create_url_list(*, name: str, category: Any, source: str, actor: Any) -> UrlList:
+    with transaction.atomic():
+        url_list = UrlList.objects.create(name=name, category=category, source=source)
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=url_list,
+            changes={"name": name, "category": category.code, "source": source},
+        )
+    return url_list
+
+
+def do_set_url_list_active(*, url_list: UrlList, active: bool, actor: Any) -> UrlList:
+    with transaction.atomic():
+        updated = UrlList.objects.filter(pk=url_list.pk).exclude(is_active=active)
+        if updated.update(is_active=active):
+            record_change(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=url_list,
+                changes={"is_active": [not active, active]},
+            )
+            transaction.on_commit(bump_generation)
+    url_list.is_active = active
+    return url_list
+
+
+def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) -> UrlListEntry:
+    text = check_pattern(pattern, kind)
+    with transaction.atomic():
+        if url_list.entries.filter(pattern=text).exists():
+            raise DetectionInputError("duplicate", _("This address is already in the list."))
+        entry = UrlListEntry.objects.create(url_list=url_list, pattern=text, kind=kind)
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=entry,
+            changes={"list": url_list.name, "pattern": text, "kind": kind},
+        )
+    return entry
+
+
+def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) -> UrlListEntry:
+    with transaction.atomic():
+        locked = UrlListEntry.objects.select_for_update().get(pk=entry.pk)
+        before = locked.expires_at
+        locked.expires_at = None if active else timezone.now()
+        locked.save(update_fields=["expires_at"])
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={"expires_at": [before, locked.expires_at], "active": active},
+        )
+        transaction.on_commit(bump_generation)
+    return locked
+
+
+def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
+    """`services.export_hashes` as `user` may see it: the source of an entry confirmed in a
+    case the user may not see (it names the case) becomes "confirmed case"."""
+    from .selectors import visible_case_ids
+
+    rows = list(
+        bank.entries.order_by("pk").values_list("signal_type", "value", "source", "confirmed_case")
+    )
+    visible = visible_case_ids(user, [case for *_rest, case in rows if case])
+    if fmt == "signals":
+        return "".join(f"{t} {v}\n" for t, v, _s, _c in rows), len(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["signal_type", "value", "source"])
+    for signal_type, value, source, case in rows:
+        shown = source if case is None or case in visible else "confirmed case"
+        writer.writerow([signal_type, value, shown])
+    return out.getvalue(), len(rows)
+
+
+def export_urls(url_list: UrlList) -> str:
+    """CSV `pattern,kind,added_at,expires_at`; `services.import_urls` reads it back."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["pattern", "kind", "added_at", "expires_at"])
+    for pattern, kind, added, expires in url_list.entries.order_by("pk").values_list(
+        "pattern", "kind", "added_at", "expires_at"
+    ):
+        writer.writerow([pattern, kind, added.isoformat(), expires.isoformat() if expires else ""])
+    return out.getvalue()
+
+
+def record_export(*, target: HashBank | UrlList, actor: Any, fmt: str, rows: int) -> None:
+    with transaction.atomic():
+        record_change(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            target=target,
+            changes={"format": fmt, "rows": rows},
+        )
