@@ -10,8 +10,10 @@ from ninja.errors import AuthenticationError, ValidationError
 from copnet.banks.api import router as banks_router
 from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
+from copnet.feed.api import router as feed_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
+from copnet.takedowns.api import router as takedowns_router
 
 api = NinjaAPI(
     title="COPNet API",
@@ -54,3 +56,5 @@ api.add_router("", core_router)
 api.add_router("/network", network_router)
 api.add_router("", reports_router)
 api.add_router("", banks_router)
+api.add_router("", takedowns_router)
+api.add_router("", feed_router)

@@ -17,6 +17,9 @@ urlpatterns = [
     path("staff/cases/", include("copnet.cases.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
+    path("staff/takedowns/", include("copnet.takedowns.urls")),
+    path("staff/feed/", include("copnet.feed.urls")),
+    path("feed/", include("copnet.feed.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

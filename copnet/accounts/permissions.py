@@ -42,6 +42,11 @@ class Perm(StrEnum):
     VOLUNTEER_REPORT = "volunteer_report"
     MANAGE_TAXONOMY = "manage_taxonomy"
     SUBMIT_REPORTS = "submit_reports"
+    REQUEST_REMOVALS = "request_removals"
+    VIEW_COMPLIANCE = "view_compliance"
+    MANAGE_FEED = "manage_feed"
+    PLATFORM_CALLBACK = "platform_callback"
+    READ_FEED = "read_feed"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -68,8 +73,14 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.EDITOR: frozenset(_STAFF),
     Role.OBSERVER: frozenset(_STAFF | {Perm.VIEW_CASES}),
 }
+# Removal requests to platforms (takedowns app) and the protection feed (feed app).
+ROLE_PERMS[Role.ANALYST] |= {Perm.REQUEST_REMOVALS, Perm.VIEW_COMPLIANCE}
+ROLE_PERMS[Role.OFFICER] |= {Perm.REQUEST_REMOVALS}
+ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_COMPLIANCE}
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
+# A platform answers its own removal requests; ecosystem apps read the protection feed.
+API_KEY_PERMS |= {Perm.PLATFORM_CALLBACK, Perm.READ_FEED}
 
 # model label -> (permission needed to see any row, paths from a row to organisation ids)
 ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
@@ -82,6 +93,13 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_EVIDENCE,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    "takedowns.removalrequest": (Perm.VIEW_CASES, ("case__lead_org", "case__supporting_orgs")),
+    "takedowns.removalitem": (
+        Perm.VIEW_CASES,
+        ("request__case__lead_org", "request__case__supporting_orgs"),
+    ),
+    # Feed entries name the case they came from: coordinators (network-wide) see them all.
+    "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
 }
 
 

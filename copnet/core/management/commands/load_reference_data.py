@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from copnet.network.services import load_reference_data
+from copnet.takedowns.services import load_platforms
 from copnet.taxonomy.services import load_categories
 
 
@@ -14,8 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         network = load_reference_data()
         categories = load_categories()
+        platforms = load_platforms()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory: {network.created} rows created, "
-                f"{network.existing} already present. Harm categories: {categories} created."
+                f"{network.existing} already present. Harm categories: {categories} created. "
+                f"Platforms: {platforms} created."
             )
