@@ -75,6 +75,8 @@ def check_host(raw: str) -> CheckedValue:
             _("%(host)s is an IP address: DNS cannot block it; list an address instead.")
             % {"host": text[:100]},
         )
+    if ":" in text.split("://", 1)[-1] or not text:
+        raise FeedError("bad_host", _("%(host)s is not a host name.") % {"host": text[:100]})
     try:
         canonical = parse_url(text if "://" in text else f"http://{text}/")
     except SignalError:
@@ -93,14 +95,14 @@ def check_host(raw: str) -> CheckedValue:
         )
     host = canonical.host
     _check_punycode(host)
-    if not valid_dns_name(host):
-        raise FeedError("bad_host", _("%(host)s is not a host name.") % {"host": text[:100]})
     try:
         expression = pattern_expression(host)
     except SignalError:
         raise FeedError(
             "too_broad", _("%(host)s would block a whole domain.") % {"host": text[:100]}
         ) from None
+    if not valid_dns_name(host):
+        raise FeedError("bad_host", _("%(host)s is not a host name.") % {"host": text[:100]})
     return CheckedValue(EntryKind.HOST, host, "", full_hash(expression).hex())
 
 

@@ -17,7 +17,7 @@ from copnet.takedowns.tests.factories import local_server
         ("192.168.1.1", False),
         ("169.254.169.254", False),
         ("100.64.0.1", False),
-        ("0.0.0.0", False),
+        ("0.0.0.0", False),  # noqa: S104
         ("224.0.0.1", False),
         ("240.0.0.1", False),
         ("::1", False),
