@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
@@ -283,8 +283,8 @@ def _after_failure(row: RemovalRequest, attempt: int, error: str, *, retry: bool
         )
     if not retry:
         _notify_coordinators(
-            N_("[COPNet] Removal request %(reference)s could not be delivered"),
-            N_(
+            gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
+            gettext_noop(
                 "The removal request %(reference)s to %(platform)s could not be delivered "
                 "after %(attempts)s attempts: %(error)s\nSend it another way and record it."
             ),
@@ -531,8 +531,8 @@ def expire_overdue(now: dt.datetime | None = None) -> list[str]:
                 reason="deadline passed without removal; escalated to the coordinators",
             )
         _notify_coordinators(
-            N_("[COPNet] Removal request %(reference)s is overdue"),
-            N_(
+            gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
+            gettext_noop(
                 "%(platform)s did not remove the content of request %(reference)s (case "
                 "%(case)s) before its deadline. The request is now expired and needs a "
                 "coordinator's follow-up."
