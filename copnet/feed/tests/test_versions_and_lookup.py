@@ -150,3 +150,24 @@ def test_lists_download_as_text_and_json(client, api_key):
     ]
     assert client.get("/api/v1/feed/list?kind=evil", headers=auth).status_code == 422
     assert client.get("/api/v1/feed/list?category=../x", headers=auth).status_code == 422
+
+
+@pytest.mark.django_db
+def test_before_the_first_version_lookups_find_nothing(client, api_key):
+    _import("pending.example")  # imported but not yet published
+    response = client.post(
+        "/api/v1/feed/lookup",
+        {"prefixes": [_prefix("pending.example/")]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api_key}"},
+    )
+    assert response.json() == {"version": 0, "matches": [], "cache_seconds": 300}
+    services.do_publish(actor=None)
+    response = client.post(
+        "/api/v1/feed/lookup",
+        {"prefixes": [_prefix("pending.example/")]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api_key}"},
+    )
+    (match,) = response.json()["matches"]
+    assert set(match["full_hashes"][0]) == {"hash", "kind", "category", "severity"}  # no case
