@@ -21,6 +21,13 @@ def latest_version() -> int:
     return row or 0
 
 
+def _latest_stamp() -> tuple[int, str]:
+    """(number, publication time): identifies a published version even if a database is
+    rebuilt and numbers start again (the cache below outlives databases in tests)."""
+    row = FeedVersion.objects.order_by("-number").values_list("number", "published_at").first()
+    return (row[0], row[1].isoformat()) if row else (0, "")
+
+
 def entries_at(version: int, *, public_only: bool) -> QuerySet[FeedEntry]:
     """Entries in the feed as published at `version` (not access-scoped: the feed itself is
     what ecosystem apps receive; it never includes the case)."""
@@ -50,13 +57,15 @@ def diff(old: int, new: int, *, public_only: bool) -> dict[str, Any]:
     }
 
 
-_CACHE: dict[tuple[int, bool], tuple[PrefixIndex, list[dict[str, str]]]] = {}
+_CACHE: dict[tuple[int, str, bool], tuple[PrefixIndex, list[dict[str, str]]]] = {}
 _LOCK = threading.Lock()
 
 
-def prefix_index(version: int, *, public_only: bool) -> tuple[PrefixIndex, list[dict[str, str]]]:
+def prefix_index(
+    version: int, *, public_only: bool, stamp: str = ""
+) -> tuple[PrefixIndex, list[dict[str, str]]]:
     """The index of a published version, built once per process (versions never change)."""
-    key = (version, public_only)
+    key = (version, stamp, public_only)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -75,8 +84,8 @@ def prefix_index(version: int, *, public_only: bool) -> tuple[PrefixIndex, list[
 
 
 def lookup(prefixes: list[bytes], *, public_only: bool) -> dict[str, Any]:
-    version = latest_version()
-    index, meta = prefix_index(version, public_only=public_only)
+    version, stamp = _latest_stamp()
+    index, meta = prefix_index(version, public_only=public_only, stamp=stamp)
     matches = []
     for prefix, found in zip(prefixes, index.lookup(prefixes), strict=True):
         if found:
