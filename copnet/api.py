@@ -12,8 +12,10 @@ from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
 from copnet.education.api import router as education_router
 from copnet.evaluations.api import router as evaluations_router
+from copnet.feed.api import router as feed_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
+from copnet.takedowns.api import router as takedowns_router
 
 api = NinjaAPI(
     title="COPNet API",
@@ -58,3 +60,5 @@ api.add_router("", reports_router)
 api.add_router("", banks_router)
 api.add_router("", evaluations_router)
 api.add_router("/learn", education_router)
+api.add_router("", takedowns_router)
+api.add_router("", feed_router)

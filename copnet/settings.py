@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "copnet.evaluations",
     "copnet.education",
     "copnet.campaigns",
+    "copnet.takedowns",
+    "copnet.feed",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -215,6 +217,21 @@ PURGE_AFTER_DAYS = env_int("COPNET_PURGE_AFTER_DAYS", 365)
 PDQ_THRESHOLD = env_int("COPNET_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("COPNET_PDQ_MIN_QUALITY", 50)
 TEXT_FLAG_SCORE = float(env_str("COPNET_TEXT_FLAG_SCORE", "0.6"))
+# Removal requests: HTTP delivery retries (backoff base * 2^attempt seconds, capped), and the
+# verification fetch (timeout, size limit, redirects; private addresses refused unless listed).
+TAKEDOWN_MAX_ATTEMPTS = env_int("COPNET_TAKEDOWN_MAX_ATTEMPTS", 6)
+TAKEDOWN_BACKOFF_SECONDS = env_int("COPNET_TAKEDOWN_BACKOFF_SECONDS", 60)
+TAKEDOWN_HTTP_TIMEOUT = env_int("COPNET_TAKEDOWN_HTTP_TIMEOUT", 15)
+FETCH_TIMEOUT = env_int("COPNET_FETCH_TIMEOUT", 10)
+FETCH_MAX_BYTES = env_int("COPNET_FETCH_MAX_BYTES", 2 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = env_int("COPNET_FETCH_MAX_REDIRECTS", 5)
+FETCH_ALLOWED_NETWORKS = [
+    n.strip() for n in env_str("COPNET_FETCH_ALLOWED_NETWORKS").split(",") if n.strip()
+]
+# Protection feed: largest list import, RPZ zone name.
+FEED_MAX_IMPORT_BYTES = env_int("COPNET_FEED_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+FEED_MAX_IMPORT_LINES = env_int("COPNET_FEED_MAX_IMPORT_LINES", 100_000)
+FEED_RPZ_ZONE = env_str("COPNET_FEED_RPZ_ZONE", "rpz.vn-cop.invalid")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -25,6 +25,9 @@ urlpatterns = [
     path("staff/campaigns/", include("copnet.campaigns.urls_staff")),
     path("c/", include("copnet.campaigns.urls_links")),
     path("staff/detection/", include("copnet.banks.urls")),
+    path("staff/takedowns/", include("copnet.takedowns.urls")),
+    path("staff/feed/", include("copnet.feed.urls")),
+    path("feed/", include("copnet.feed.public_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

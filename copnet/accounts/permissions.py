@@ -51,6 +51,11 @@ class Perm(StrEnum):
     MANAGE_CAMPAIGNS = "manage_campaigns"
     VIEW_BANKS = "view_banks"
     MANAGE_BANKS = "manage_banks"
+    REQUEST_REMOVALS = "request_removals"
+    VIEW_COMPLIANCE = "view_compliance"
+    MANAGE_FEED = "manage_feed"
+    PLATFORM_CALLBACK = "platform_callback"
+    READ_FEED = "read_feed"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -82,8 +87,14 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     # Teachers run their own classes (pseudonymous learners); they see no case or report.
     Role.TEACHER: frozenset(_STAFF | {Perm.TEACH_CLASSES}),
 }
+# Removal requests to platforms (takedowns app) and the protection feed (feed app).
+ROLE_PERMS[Role.ANALYST] |= {Perm.REQUEST_REMOVALS, Perm.VIEW_COMPLIANCE}
+ROLE_PERMS[Role.OFFICER] |= {Perm.REQUEST_REMOVALS}
+ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_COMPLIANCE}
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
+# A platform answers its own removal requests; ecosystem apps read the protection feed.
+API_KEY_PERMS |= {Perm.PLATFORM_CALLBACK, Perm.READ_FEED}
 
 # model label -> (permission needed to see any row, paths from a row to organisation ids)
 ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
@@ -115,6 +126,13 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     "evaluations.selfassessment": (Perm.SUBMIT_PRODUCTS, ("product__vendor__organisation",)),
     "campaigns.campaign": (Perm.MANAGE_CAMPAIGNS, ("organisation", "partners")),
     "banks.detectionhit": (Perm.VIEW_BANKS, ("case__lead_org", "case__supporting_orgs")),
+    "takedowns.removalrequest": (Perm.VIEW_CASES, ("case__lead_org", "case__supporting_orgs")),
+    "takedowns.removalitem": (
+        Perm.VIEW_CASES,
+        ("request__case__lead_org", "request__case__supporting_orgs"),
+    ),
+    # Feed entries name the case they came from: coordinators (network-wide) see them all.
+    "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
 }
 
 

@@ -17,8 +17,13 @@ class Periodic:
 def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.evaluations.tasks import expire_evaluations_task
+    from copnet.feed.tasks import publish_feed
+    from copnet.takedowns.tasks import expire_overdue_requests, retry_deliveries
 
     return [
         Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
         Periodic("expire evaluation results", 3600, expire_evaluations_task.enqueue),
+        Periodic("expire overdue removal requests", 300, expire_overdue_requests.enqueue),
+        Periodic("retry removal request deliveries", 60, retry_deliveries.enqueue),
+        Periodic("publish the protection feed", 3600, publish_feed.enqueue),
     ]

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from copnet.education.services import load_learning_content
 from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
+from copnet.takedowns.services import load_platforms
 from copnet.taxonomy.services import load_categories
 
 
@@ -18,10 +19,12 @@ class Command(BaseCommand):
         categories = load_categories()
         criteria_sets = load_criteria_sets()
         courses = load_learning_content()
+        platforms = load_platforms()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory: {network.created} rows created, "
-                f"{network.existing} already present. Harm categories: {categories} created."
+                f"{network.existing} already present. Harm categories: {categories} created. "
+                f"Platforms: {platforms} created."
             )
             self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")
             self.stdout.write(f"Starter courses: {courses} created.")

@@ -1,0 +1,114 @@
+"""Enumerations of the takedowns app, and the deadline rules (hours) by legal basis."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformKind(models.TextChoices):
+    SOCIAL = "social", _("Social network")
+    VIDEO = "video", _("Video sharing")
+    MESSAGING = "messaging", _("Messaging")
+    GAME = "game", _("Online game")
+    FORUM = "forum", _("Forum or community")
+    HOSTING = "hosting", _("Hosting or cloud")
+    APP_STORE = "app_store", _("App store")
+    SEARCH = "search", _("Search engine")
+    OTHER = "other", _("Other service")
+
+
+class SendChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEB_FORM = "web_form", _("Web form (sent by an officer)")
+    API = "api", _("HTTP API")
+
+
+class LegalBasis(models.TextChoices):
+    AUTHORITY_REQUEST = (
+        "authority_request",
+        _("Decree 147/2024/NĐ-CP: request of a competent authority (24 hours)"),
+    )
+    USER_COMPLAINT = (
+        "user_complaint",
+        _("Decree 147/2024/NĐ-CP: well-founded user complaint (48 hours)"),
+    )
+    CHILD_PRIVACY = (
+        "child_privacy",
+        _("Decree 56/2017/NĐ-CP and Law on Children: information harming a child (24 hours)"),
+    )
+    PLATFORM_TERMS = "platform_terms", _("Platform's own terms of service (72 hours)")
+
+
+# Keep in line with the labels above (domain.md, section 2).
+DEADLINE_HOURS: dict[str, int] = {
+    LegalBasis.AUTHORITY_REQUEST: 24,
+    LegalBasis.USER_COMPLAINT: 48,
+    LegalBasis.CHILD_PRIVACY: 24,
+    LegalBasis.PLATFORM_TERMS: 72,
+}
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent: a child is in danger (12 hours)")
+
+
+# An urgent request never gets more time than Decree 56's 12-hour emergency intervention.
+URGENCY_CAP_HOURS: dict[str, int | None] = {Urgency.NORMAL: None, Urgency.URGENT: 12}
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    REMOVED = "removed", _("Removed")
+    REFUSED = "refused", _("Refused")
+    EXPIRED = "expired", _("Expired")
+
+
+PENDING_STATUSES = frozenset({RequestStatus.SENT, RequestStatus.ACKNOWLEDGED})
+# Which status may follow which. A late answer to an expired request is still recorded.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    RequestStatus.DRAFT: frozenset({RequestStatus.SENT}),
+    RequestStatus.SENT: frozenset(
+        {
+            RequestStatus.ACKNOWLEDGED,
+            RequestStatus.REMOVED,
+            RequestStatus.REFUSED,
+            RequestStatus.EXPIRED,
+        }
+    ),
+    RequestStatus.ACKNOWLEDGED: frozenset(
+        {RequestStatus.REMOVED, RequestStatus.REFUSED, RequestStatus.EXPIRED}
+    ),
+    RequestStatus.EXPIRED: frozenset({RequestStatus.REMOVED, RequestStatus.REFUSED}),
+    RequestStatus.REMOVED: frozenset(),
+    RequestStatus.REFUSED: frozenset(),
+}
+ANSWER_STATUSES = (RequestStatus.ACKNOWLEDGED, RequestStatus.REMOVED, RequestStatus.REFUSED)
+
+
+class RefusalReason(models.TextChoices):
+    NOT_VIOLATING = "not_violating", _("Not against the law or the platform's rules")
+    NOT_FOUND = "not_found", _("Content not found")
+    INSUFFICIENT = "insufficient", _("Not enough information")
+    JURISDICTION = "jurisdiction", _("Outside the platform's jurisdiction")
+    OTHER = "other", _("Other reason")
+
+
+class Delivery(models.TextChoices):
+    PENDING = "pending", _("Waiting to be delivered")
+    DELIVERED = "delivered", _("Delivered")
+    MANUAL = "manual", _("To be sent by an officer")
+    FAILED = "failed", _("Delivery failed")
+
+
+class ItemKind(models.TextChoices):
+    URL = "url", _("Address (URL)")
+    ACCOUNT = "account", _("Account")
+
+
+class CheckResult(models.TextChoices):
+    STILL_ONLINE = "online", _("Still online")
+    GONE = "gone", _("Gone (404/410/451)")
+    REFUSED = "refused", _("Not checked: private or local address")
+    ERROR = "error", _("Could not be checked")

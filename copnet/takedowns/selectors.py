@@ -1,0 +1,140 @@
+"""Reads of removal requests (scoped through accounts.permissions) and compliance figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from copnet.accounts.permissions import access, visible_to
+
+from .choices import PENDING_STATUSES, RequestStatus
+from .models import Platform, RemovalItem, RemovalRequest
+
+
+def requests_visible_to(principal: Any) -> QuerySet[RemovalRequest]:
+    return visible_to(
+        principal, RemovalRequest.objects.select_related("platform", "case", "case__category")
+    )
+
+
+def access_request(principal: Any, reference: str) -> RemovalRequest:
+    return access(
+        principal,
+        RemovalRequest.objects.select_related("platform", "case", "case__category"),
+        reference=reference,
+    )
+
+
+def access_item(principal: Any, pk: int) -> RemovalItem:
+    return access(principal, RemovalItem.objects.select_related("request"), pk=pk)
+
+
+def request_queue(principal: Any, status: str = "") -> QuerySet[RemovalRequest]:
+    """Overdue first (by how late), then pending by deadline, then drafts and answered ones."""
+    now = timezone.now()
+    rows = requests_visible_to(principal)
+    if status == "open" or not status:
+        rows = rows.filter(status__in={*PENDING_STATUSES, RequestStatus.DRAFT})
+    elif status in RequestStatus.values:
+        rows = rows.filter(status=status)
+    rank = When_(
+        When(status__in=PENDING_STATUSES, deadline__lt=now, then=Value(0)),
+        When(status__in=PENDING_STATUSES, then=Value(1)),
+        When(status=RequestStatus.DRAFT, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return rows.annotate(rank=rank).order_by("rank", "deadline", "-created_at")
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """Nearest-rank percentile (no interpolation), so that figures are exact and explainable."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+@dataclass
+class PlatformFigures:
+    platform: Platform
+    sent: int = 0
+    removed: int = 0
+    removed_in_time: int = 0
+    refused: int = 0
+    expired: int = 0
+    pending: int = 0
+    hours_to_removal: list[float] = field(default_factory=list)
+    refusals: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def share_in_time(self) -> float | None:
+        return round(self.removed_in_time / self.sent, 4) if self.sent else None
+
+    @property
+    def median_hours(self) -> float | None:
+        value = percentile(self.hours_to_removal, 0.5)
+        return None if value is None else round(value, 2)
+
+    @property
+    def p90_hours(self) -> float | None:
+        value = percentile(self.hours_to_removal, 0.9)
+        return None if value is None else round(value, 2)
+
+    @property
+    def refusal_pairs(self) -> list[tuple[str, int]]:
+        return sorted(self.refusals.items())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform.code,
+            "name": self.platform.name,
+            "sent": self.sent,
+            "removed": self.removed,
+            "removed_within_deadline": self.removed_in_time,
+            "share_removed_within_deadline": self.share_in_time,
+            "median_hours_to_removal": self.median_hours,
+            "p90_hours_to_removal": self.p90_hours,
+            "refused": self.refused,
+            "refusals_by_reason": dict(sorted(self.refusals.items())),
+            "expired": self.expired,
+            "pending": self.pending,
+        }
+
+
+def compliance(
+    *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> list[PlatformFigures]:
+    """Per platform, over requests sent in [since, until): aggregate figures only (no case
+    content), so the same numbers can be shown to every role with VIEW_COMPLIANCE."""
+    rows = RemovalRequest.objects.filter(sent_at__isnull=False).select_related("platform")
+    if since:
+        rows = rows.filter(sent_at__gte=since)
+    if until:
+        rows = rows.filter(sent_at__lt=until)
+    figures: dict[int, PlatformFigures] = {}
+    for row in rows.only(
+        "platform", "status", "sent_at", "deadline", "resolved_at", "refusal_reason"
+    ):
+        item = figures.setdefault(row.platform_id, PlatformFigures(row.platform))
+        item.sent += 1
+        if row.status == RequestStatus.REMOVED:
+            item.removed += 1
+            item.removed_in_time += int(row.removed_in_time)
+            item.hours_to_removal.append((row.resolved_at - row.sent_at).total_seconds() / 3600)
+        elif row.status == RequestStatus.REFUSED:
+            item.refused += 1
+            item.refusals[row.refusal_reason] += 1
+        elif row.status == RequestStatus.EXPIRED:
+            item.expired += 1
+        else:
+            item.pending += 1
+    return sorted(figures.values(), key=lambda f: f.platform.name)

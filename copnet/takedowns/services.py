@@ -1,0 +1,614 @@
+"""Writes on removal requests. Each runs in a transaction and writes its audit row itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import unicodedata
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from copnet.accounts.choices import Role
+from copnet.accounts.models import User
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record, record_change
+from copnet.cases.choices import ActionKind
+from copnet.cases.models import Case
+from copnet.core.tasks import enqueue_on_commit
+
+from . import fetch
+from .choices import (
+    DEADLINE_HOURS,
+    PENDING_STATUSES,
+    TRANSITIONS,
+    URGENCY_CAP_HOURS,
+    CheckResult,
+    Delivery,
+    ItemKind,
+    LegalBasis,
+    RefusalReason,
+    RequestStatus,
+    SendChannel,
+    Urgency,
+)
+from .errors import TakedownError
+from .models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
+from .notices import notice_pdf, notice_text
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_ITEMS = 100
+MAX_ITEM_LENGTH = 2048
+MAX_NOTE = 2000
+
+
+def new_reference() -> str:
+    year = timezone.localdate().strftime("%y")
+    return f"R{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
+
+
+def compute_deadline(*, sent_at: dt.datetime, legal_basis: str, urgency: str) -> dt.datetime:
+    """Hours by legal basis (`choices.DEADLINE_HOURS`), shortened by urgency, from sending."""
+    hours = DEADLINE_HOURS[legal_basis]
+    cap = URGENCY_CAP_HOURS.get(urgency)
+    if cap is not None:
+        hours = min(hours, cap)
+    return sent_at + dt.timedelta(hours=hours)
+
+
+def _clean_line(value: str) -> str:
+    text = unicodedata.normalize("NFC", value.strip())
+    if any(unicodedata.category(c) in {"Cc", "Cs"} for c in text):
+        raise TakedownError("invalid_item", _("An item contains control characters."))
+    if len(text) > MAX_ITEM_LENGTH:
+        raise TakedownError("invalid_item", _("An item is longer than 2,048 characters."))
+    return text
+
+
+def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]]:
+    """Validated (kind, value) pairs: addresses must be http(s) URLs. Raises TakedownError."""
+    from copnet.detection.base import SignalError
+    from copnet.detection.urls import canonicalize
+
+    items: list[tuple[str, str]] = []
+    for raw in urls:
+        url = _clean_line(raw)
+        if not url:
+            continue
+        try:
+            canonicalize(url)
+        except SignalError:
+            raise TakedownError(
+                "invalid_url",
+                _("This is not a web address that can be removed: %(url)s") % {"url": url[:100]},
+            ) from None
+        if "://" not in url:
+            url = "http://" + url
+        items.append((ItemKind.URL, url))
+    for raw in accounts:
+        account = _clean_line(raw)
+        if account:
+            items.append((ItemKind.ACCOUNT, account))
+    items = list(dict.fromkeys(items))
+    if not items:
+        raise TakedownError("no_items", _("Name at least one address or account to remove."))
+    if len(items) > MAX_ITEMS:
+        raise TakedownError("too_many_items", _("At most 100 items fit in one request."))
+    return items
+
+
+def do_create_request(
+    *,
+    case: Case,
+    platform: Platform,
+    urls: list[str],
+    accounts: list[str],
+    legal_basis: str,
+    urgency: str,
+    actor: Any,
+) -> RemovalRequest:
+    """A draft request; the case records a "removal requested" action through cases.services."""
+    from copnet.cases.services import do_record_action
+    from copnet.cases.workflow import WorkflowError
+
+    if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
+        raise TakedownError("invalid", _("Choose a legal basis and an urgency from the lists."))
+    if not platform.is_active:
+        raise TakedownError("platform_inactive", _("This platform is no longer in use."))
+    items = check_items(urls=urls, accounts=accounts)
+    with transaction.atomic():
+        request = RemovalRequest.objects.create(
+            reference=new_reference(),
+            case=case,
+            platform=platform,
+            requested_by_org=getattr(actor, "organisation", None),
+            legal_basis=legal_basis,
+            urgency=urgency,
+            created_by=actor if isinstance(actor, User) else None,
+        )
+        RemovalItem.objects.bulk_create(
+            [RemovalItem(request=request, kind=kind, value=value) for kind, value in items]
+        )
+        try:
+            do_record_action(
+                case=case,
+                kind=ActionKind.REMOVAL_REQUESTED,
+                note=_("Removal request %(reference)s to %(platform)s")
+                % {"reference": request.reference, "platform": platform.name},
+                actor=actor,
+            )
+        except WorkflowError as exc:
+            raise TakedownError(exc.code, exc.message) from None
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=request,
+            changes={
+                "case": case.reference,
+                "platform": platform.code,
+                "items": len(items),
+                "legal_basis": legal_basis,
+                "urgency": urgency,
+            },
+        )
+    return request
+
+
+def _check_channel(platform: Platform) -> str:
+    if platform.channel == SendChannel.EMAIL and not platform.email:
+        raise TakedownError("no_channel", _("The platform has no e-mail for removal requests."))
+    if platform.channel == SendChannel.API and not platform.api_url:
+        raise TakedownError("no_channel", _("The platform has no API endpoint."))
+    if platform.channel == SendChannel.WEB_FORM:
+        return Delivery.MANUAL
+    return Delivery.PENDING
+
+
+def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
+    """Draft → sent: fixes the deadline and the notice, then delivers in the background."""
+    from .tasks import deliver_removal_request
+
+    with transaction.atomic():
+        locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
+        _check_transition(locked.status, RequestStatus.SENT)
+        delivery = _check_channel(locked.platform)
+        now = timezone.now()
+        locked.deadline = compute_deadline(
+            sent_at=now, legal_basis=locked.legal_basis, urgency=locked.urgency
+        )
+        locked.status, locked.sent_at, locked.delivery = RequestStatus.SENT, now, delivery
+        locked.notice = notice_text(locked, locked.deadline)
+        locked.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={
+                "status": [RequestStatus.DRAFT, RequestStatus.SENT],
+                "channel": locked.platform.channel,
+                "deadline": locked.deadline,
+            },
+            reason="removal request sent",
+        )
+        if delivery == Delivery.PENDING:
+            enqueue_on_commit(deliver_removal_request, locked.pk)
+    return locked
+
+
+def _check_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise TakedownError(
+            "invalid_transition",
+            _("A request that is %(current)s cannot become %(target)s.")
+            % {"current": RequestStatus(current).label, "target": RequestStatus(target).label},
+            status=409,
+        )
+
+
+# --- Delivery ---------------------------------------------------------------------------------
+
+
+class _Retry(Exception):
+    """A failure worth another attempt (network error, 5xx, 408, 429)."""
+
+
+def backoff_seconds(attempt: int) -> int:
+    return min(settings.TAKEDOWN_BACKOFF_SECONDS * 2 ** (attempt - 1), 6 * 3600)
+
+
+def deliver(request_id: int) -> str:
+    """One delivery attempt, if one is due. Idempotent: the row is claimed with a conditional
+    UPDATE, a delivered request is never sent again, and the platform receives the request's
+    reference as `Idempotency-Key`. Returns the delivery state afterwards."""
+    now = timezone.now()
+    row = RemovalRequest.objects.select_related("platform", "case__category").get(pk=request_id)
+    if row.delivery != Delivery.PENDING:
+        return row.delivery
+    if row.next_attempt_at is not None and row.next_attempt_at > now:
+        return row.delivery
+    lease = now + dt.timedelta(seconds=settings.TAKEDOWN_HTTP_TIMEOUT * 4)
+    claimed = RemovalRequest.objects.filter(
+        pk=row.pk, delivery=Delivery.PENDING, attempts=row.attempts
+    ).update(attempts=F("attempts") + 1, next_attempt_at=lease)
+    if claimed != 1:
+        return Delivery.PENDING
+    attempt = row.attempts + 1
+    try:
+        platform_ref = _send(row)
+    except _Retry as exc:
+        return _after_failure(
+            row, attempt, str(exc), retry=attempt < settings.TAKEDOWN_MAX_ATTEMPTS
+        )
+    except TakedownError as exc:
+        return _after_failure(row, attempt, exc.message, retry=False)
+    with transaction.atomic():
+        RemovalRequest.objects.filter(pk=row.pk).update(
+            delivery=Delivery.DELIVERED,
+            next_attempt_at=None,
+            last_error="",
+            platform_ref=platform_ref or row.platform_ref,
+        )
+        record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            target=row,
+            changes={"delivery": Delivery.DELIVERED, "attempt": attempt},
+            reason="removal request delivered",
+        )
+    return Delivery.DELIVERED
+
+
+def _after_failure(row: RemovalRequest, attempt: int, error: str, *, retry: bool) -> str:
+    now = timezone.now()
+    state = Delivery.PENDING if retry else Delivery.FAILED
+    with transaction.atomic():
+        RemovalRequest.objects.filter(pk=row.pk).update(
+            delivery=state,
+            last_error=error[:300],
+            next_attempt_at=now + dt.timedelta(seconds=backoff_seconds(attempt)) if retry else None,
+        )
+        record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            target=row,
+            changes={"delivery": state, "attempt": attempt, "error": error[:300]},
+            reason="removal request delivery failed",
+        )
+    if not retry:
+        _notify_coordinators(
+            gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
+            gettext_noop(
+                "The removal request %(reference)s to %(platform)s could not be delivered "
+                "after %(attempts)s attempts: %(error)s\nSend it another way and record it."
+            ),
+            row,
+            attempts=attempt,
+            error=error[:300],
+        )
+    return state
+
+
+def _send(row: RemovalRequest) -> str:
+    if row.platform.channel == SendChannel.EMAIL:
+        message = EmailMessage(
+            subject=f"[VN-COP] Yêu cầu gỡ bỏ / Removal request {row.reference}",
+            body=row.notice,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[row.platform.email],
+            headers={"X-COPNet-Reference": row.reference},
+        )
+        message.attach(f"{row.reference}.pdf", notice_pdf(row), "application/pdf")
+        try:
+            message.send()
+        except OSError as exc:
+            raise _Retry(f"e-mail: {exc}") from None
+        return ""
+    return _send_api(row)
+
+
+def _send_api(row: RemovalRequest) -> str:
+    payload = {
+        "reference": row.reference,
+        "legal_basis": row.legal_basis,
+        "urgency": row.urgency,
+        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        "deadline": row.deadline.isoformat() if row.deadline else None,
+        "category": row.case.category.code,
+        "items": [{"kind": i.kind, "value": i.value} for i in row.items.all()],
+        "notice": row.notice,
+        "callback_url": settings.SITE_URL.rstrip("/") + "/api/v1/takedowns/callbacks",
+    }
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": row.reference,
+        "Accept": "application/json",
+    }
+    if row.platform.api_token:
+        headers["Authorization"] = f"Bearer {row.platform.api_token}"
+    try:
+        response = fetch.fetch(
+            row.platform.api_url,
+            method="POST",
+            headers=headers,
+            body=json.dumps(payload).encode(),
+            follow_redirects=False,
+            timeout=settings.TAKEDOWN_HTTP_TIMEOUT,
+        )
+    except fetch.FetchRefused as exc:
+        raise TakedownError(exc.code, exc.detail) from None
+    except Exception as exc:  # noqa: BLE001  network errors, timeouts, broken answers
+        raise _Retry(f"{type(exc).__name__}: {exc}") from None
+    if response.status in {408, 429} or response.status >= 500:
+        raise _Retry(f"HTTP {response.status}")
+    if not 200 <= response.status < 300:
+        raise TakedownError("refused_by_api", f"HTTP {response.status}")
+    try:
+        answer = json.loads(response.body or b"{}")
+    except ValueError:
+        return ""
+    ticket = answer.get("ticket") if isinstance(answer, dict) else None
+    return str(ticket)[:100] if ticket else ""
+
+
+def due_deliveries(now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        RemovalRequest.objects.filter(delivery=Delivery.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+def do_mark_delivered_manually(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
+    """An officer sent the notice through the platform's web form (or another way)."""
+    with transaction.atomic():
+        locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == RequestStatus.DRAFT or locked.delivery == Delivery.DELIVERED:
+            raise TakedownError("invalid", _("Send the request first."), status=409)
+        locked.delivery, locked.next_attempt_at = Delivery.DELIVERED, None
+        locked.save(update_fields=["delivery", "next_attempt_at"])
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={"delivery": Delivery.DELIVERED},
+            reason="delivered by an officer",
+        )
+    return locked
+
+
+# --- Answers, expiry, escalation ------------------------------------------------------------
+
+
+def do_record_answer(
+    *,
+    request: RemovalRequest,
+    status: str,
+    actor: Any,
+    refusal_reason: str = "",
+    note: str = "",
+    platform_ref: str = "",
+    at: dt.datetime | None = None,
+    reason: str = "answer recorded by an officer",
+) -> RemovalRequest:
+    if status not in ANSWERS:
+        raise TakedownError(
+            "invalid_status", _("The answer must be acknowledged, removed or refused.")
+        )
+    if status == RequestStatus.REFUSED and refusal_reason not in RefusalReason.values:
+        raise TakedownError("reason_required", _("Say why the platform refused."))
+    if len(note) > MAX_NOTE or len(platform_ref) > 100:
+        raise TakedownError("too_long", _("The note or the platform's reference is too long."))
+    with transaction.atomic():
+        locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
+        _check_transition(locked.status, status)
+        now = timezone.now()
+        when = min(at or now, now)
+        previous = locked.status
+        locked.status = status
+        if status == RequestStatus.ACKNOWLEDGED:
+            locked.acknowledged_at = when
+        else:
+            locked.resolved_at = when
+            locked.acknowledged_at = locked.acknowledged_at or when
+        if status == RequestStatus.REFUSED:
+            locked.refusal_reason = refusal_reason
+        if note:
+            locked.answer_note = unicodedata.normalize("NFC", note)
+        if platform_ref:
+            locked.platform_ref = platform_ref
+        locked.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={"status": [previous, status], "refusal_reason": refusal_reason},
+            reason=reason,
+        )
+    return locked
+
+
+ANSWERS = frozenset({RequestStatus.ACKNOWLEDGED, RequestStatus.REMOVED, RequestStatus.REFUSED})
+
+
+def do_apply_callback(
+    *,
+    api_key: Any,
+    reference: str,
+    event_id: str,
+    status: str,
+    refusal_reason: str = "",
+    note: str = "",
+    platform_ref: str = "",
+    occurred_at: dt.datetime | None = None,
+) -> RemovalRequest:
+    """A platform's answer through the API. The key's organisation must be the platform of the
+    request (otherwise it looks missing); an event id is applied once (a replay is refused and
+    changes nothing)."""
+    platforms = Platform.objects.filter(organisation_id=api_key.organisation_id, is_active=True)
+    request = (
+        RemovalRequest.objects.filter(reference=reference, platform__in=platforms)
+        .select_related("platform")
+        .first()
+    )
+    if request is None:
+        raise TakedownError("not_found", _("No such removal request for your platform."), 404)
+    if CallbackReceipt.objects.filter(platform=request.platform, event_id=event_id).exists():
+        raise TakedownError("replayed", _("This callback was already received."), 409)
+    try:
+        with transaction.atomic():
+            answered = do_record_answer(
+                request=request,
+                status=status,
+                actor=api_key,
+                refusal_reason=refusal_reason,
+                note=note,
+                platform_ref=platform_ref,
+                at=occurred_at,
+                reason=f"platform callback {event_id}",
+            )
+            CallbackReceipt.objects.create(
+                platform=request.platform, event_id=event_id, request=request
+            )
+    except IntegrityError:
+        raise TakedownError("replayed", _("This callback was already received."), 409) from None
+    return answered
+
+
+def _notify_coordinators(subject: str, body: str, row: RemovalRequest, **extra: Any) -> int:
+    recipients = sorted(
+        set(
+            User.objects.filter(role=Role.COORDINATOR, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    values = {
+        "reference": row.reference,
+        "platform": row.platform.name,
+        "case": row.case.reference,
+        "url": f"{settings.SITE_URL.rstrip('/')}/staff/takedowns/{row.reference}/",
+        **extra,
+    }
+    with translation.override("vi"):
+        return send_mail(
+            _(subject) % values,
+            (_(body) % values) + "\n\n" + values["url"],
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+
+
+def expire_overdue(now: dt.datetime | None = None) -> list[str]:
+    """Sent or acknowledged requests past their deadline become expired and are escalated to
+    the coordinators, once each (the conditional UPDATE claims each row once)."""
+    now = now or timezone.now()
+    expired: list[str] = []
+    candidates = RemovalRequest.objects.filter(
+        status__in=PENDING_STATUSES, deadline__lt=now
+    ).select_related("platform", "case")
+    for row in candidates:
+        with transaction.atomic():
+            claimed = RemovalRequest.objects.filter(
+                pk=row.pk, status=row.status, escalated_at__isnull=True
+            ).update(status=RequestStatus.EXPIRED, expired_at=now, escalated_at=now)
+            if claimed != 1:
+                continue
+            record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                target=row,
+                changes={"status": [row.status, RequestStatus.EXPIRED]},
+                reason="deadline passed without removal; escalated to the coordinators",
+            )
+        _notify_coordinators(
+            gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
+            gettext_noop(
+                "%(platform)s did not remove the content of request %(reference)s (case "
+                "%(case)s) before its deadline. The request is now expired and needs a "
+                "coordinator's follow-up."
+            ),
+            row,
+        )
+        expired.append(row.reference)
+    return expired
+
+
+# --- Verification ---------------------------------------------------------------------------
+
+
+GONE_STATUSES = frozenset({404, 410, 451})
+
+
+def check_url(url: str) -> tuple[str, str]:
+    """(CheckResult, detail) for one address, fetched through `fetch` (safe destinations only)."""
+    try:
+        response = fetch.fetch(url)
+    except fetch.FetchRefused as exc:
+        if exc.code == "dns":
+            return CheckResult.GONE, "host not found"
+        return CheckResult.REFUSED, exc.detail
+    except Exception as exc:  # noqa: BLE001  timeouts, resets, broken answers
+        return CheckResult.ERROR, f"{type(exc).__name__}: {exc}"[:300]
+    if response.status in GONE_STATUSES:
+        return CheckResult.GONE, f"HTTP {response.status}"
+    if 200 <= response.status < 300:
+        return CheckResult.STILL_ONLINE, f"HTTP {response.status}"
+    return CheckResult.ERROR, f"HTTP {response.status}"
+
+
+def do_check_item(*, item: RemovalItem, actor: Any) -> RemovalItem:
+    if item.kind != ItemKind.URL:
+        raise TakedownError("not_a_url", _("Only addresses can be checked."))
+    result, detail = check_url(item.value)
+    with transaction.atomic():
+        item.check_result, item.check_detail = result, detail[:300]
+        item.checked_at = timezone.now()
+        item.save(update_fields=["check_result", "check_detail", "checked_at"])
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=item.request,
+            changes={"checked": item.pk, "result": result, "detail": detail[:300]},
+            reason="verification check",
+        )
+    return item
+
+
+def load_platforms() -> int:
+    """The starter registry (names, kinds and domains only; contacts are entered by staff).
+    Idempotent: platforms already present are left as edited."""
+    import json as json_module
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "reference" / "platforms.json"
+    created = 0
+    with transaction.atomic():
+        for row in json_module.loads(path.read_text(encoding="utf-8")):
+            _platform, was_created = Platform.objects.get_or_create(
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "kind": row["kind"],
+                    "domains": "\n".join(row["domains"]),
+                },
+            )
+            created += int(was_created)
+        if created:
+            record(
+                actor=None,
+                action=AuditAction.CREATE,
+                target_type="takedowns.platform",
+                changes={"loaded": created},
+                reason="reference data",
+            )
+    return created

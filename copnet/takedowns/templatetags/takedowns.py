@@ -1,0 +1,61 @@
+"""`{% case_removal_requests case %}`: the removal requests section of the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from copnet.accounts.permissions import Perm, has_perm
+
+from ..forms import RequestForm
+from ..models import Platform
+
+register = template.Library()
+
+
+def _suggested_platform(case: Any, urls: list[str]) -> Platform | None:
+    from copnet.detection.base import SignalError
+    from copnet.detection.urls import parse_url
+
+    hosts = set()
+    for url in urls:
+        try:
+            hosts.add(parse_url(url).host)
+        except SignalError:
+            continue
+    for platform in Platform.objects.filter(is_active=True):
+        names = platform.domain_list()
+        if platform.name.lower() == (case.platform or "").strip().lower():
+            return platform
+        if any(h == d or h.endswith("." + d) for h in hosts for d in names):
+            return platform
+    return None
+
+
+@register.inclusion_tag("takedowns/_case_requests.html", takes_context=True)
+def case_removal_requests(context: dict[str, Any], case: Any) -> dict[str, Any]:
+    from copnet.reports.models import ReportUrl
+
+    user = context["request"].user
+    can_request = has_perm(user, Perm.REQUEST_REMOVALS) and case.is_open
+    form = None
+    if can_request:
+        urls = list(
+            ReportUrl.objects.filter(report__case=case)
+            .order_by("pk")
+            .values_list("normalised", flat=True)
+            .distinct()
+        )
+        form = RequestForm(
+            initial={"urls": "\n".join(urls), "platform": _suggested_platform(case, urls)}
+        )
+    return {
+        "case": case,
+        "removal_requests": case.removal_requests.select_related("platform").order_by(
+            "-created_at"
+        ),
+        "can_request": can_request,
+        "request_form": form,
+        "csrf_token": context.get("csrf_token"),
+    }

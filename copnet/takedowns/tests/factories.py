@@ -1,0 +1,108 @@
+"""Builders for removal requests, and a real local HTTP server standing in for a platform."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from copnet.accounts.services import do_create_api_key
+from copnet.cases.models import Case
+from copnet.cases.services import do_reassign
+from copnet.network.tests.factories import make_organisation
+from copnet.reports.tests.factories import file_report
+from copnet.takedowns.models import Platform
+
+
+def make_case(*, lead: Any, url: str = "https://www.facebook.com/post/1", **extra: Any) -> Case:
+    report, _secret = file_report(urls=[url], platform="Facebook", **extra)
+    case = report.case
+    do_reassign(case=case, lead=lead, supporting=[], reason="test", actor=None)
+    case.refresh_from_db()
+    return case
+
+
+def make_platform(*, code: str = "facebook-test", **extra: Any) -> Platform:
+    defaults = {
+        "name": code.title(),
+        "kind": "social",
+        "channel": "email",
+        "email": "legal@p.example",
+    }
+    defaults.update(extra)
+    return Platform.objects.create(code=code, **defaults)
+
+
+def platform_key(platform: Platform, *, code: str = "PLAT") -> str:
+    """Link the platform to a new organisation and return a raw API key of that organisation."""
+    org = make_organisation(code=code, name_en=f"Platform {code}")
+    platform.organisation = org
+    platform.save(update_fields=["organisation"])
+    _key, raw = do_create_api_key(organisation=org, name="callbacks", actor=None)
+    return raw
+
+
+@dataclass
+class Receiver:
+    """What the local server received, and the statuses it answers with in turn."""
+
+    statuses: list[int] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
+    url: str = ""
+
+
+@contextmanager
+def local_server() -> Iterator[Receiver]:
+    receiver = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _route(self) -> None:
+            status, headers, body = receiver.routes.get(self.path, (200, {}, b"ok"))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802
+            receiver.received.append({"method": "GET", "path": self.path})
+            self._route()
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            receiver.received.append(
+                {
+                    "method": "POST",
+                    "path": self.path,
+                    "headers": dict(self.headers.items()),
+                    "json": json.loads(body or b"{}"),
+                }
+            )
+            status = receiver.statuses.pop(0) if receiver.statuses else 200
+            payload = json.dumps({"ticket": f"T-{len(receiver.received)}"}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from copnet.accounts.decorators import require_perm
+from copnet.accounts.permissions import Perm, has_perm
+from copnet.audit.services import record_view
+from copnet.cases.selectors import access_case
+
+from . import selectors, services
+from .errors import TakedownError
+from .forms import AnswerForm, QueueFilterForm, RequestForm
+from .models import Platform
+from .notices import notice_pdf, notice_text
+
+
+@require_perm(Perm.VIEW_CASES)
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    rows = selectors.request_queue(request.user, status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "takedowns/queue.html", {"form": form, "page": page, "now": timezone.now()}
+    )
+
+
+@require_POST
+@require_perm(Perm.REQUEST_REMOVALS)
+def create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = access_case(request.user, reference)
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the removal request form."))
+        return redirect("cases:detail", reference=case.reference)
+    data = form.cleaned_data
+    try:
+        removal = services.do_create_request(
+            case=case,
+            platform=data["platform"],
+            urls=data["urls"].splitlines(),
+            accounts=data["accounts"].splitlines(),
+            legal_basis=data["legal_basis"],
+            urgency=data["urgency"],
+            actor=request.user,
+        )
+    except TakedownError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:detail", reference=case.reference)
+    messages.success(request, _("The draft request was created. Check the notice and send it."))
+    return redirect("takedowns:detail", reference=removal.reference)
+
+
+@require_perm(Perm.VIEW_CASES)
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    record_view(actor=request.user, target=removal)
+    can_act = has_perm(request.user, Perm.REQUEST_REMOVALS)
+    return render(
+        request,
+        "takedowns/detail.html",
+        {
+            "removal": removal,
+            "items": removal.items.all(),
+            "notice": removal.notice or notice_text(removal),
+            "can_act": can_act,
+            "answer_form": AnswerForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_perm(Perm.VIEW_CASES)
+def notice_download(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    record_view(actor=request.user, target=removal)
+    response = HttpResponse(notice_pdf(removal), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{removal.reference}.pdf"'
+    return response
+
+
+def _done(
+    request: HttpRequest, reference: str, error: TakedownError | None, ok: str
+) -> HttpResponse:
+    if error is not None:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ok)
+    return redirect("takedowns:detail", reference=reference)
+
+
+@require_POST
+@require_perm(Perm.REQUEST_REMOVALS)
+def send(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    try:
+        services.do_send_request(request=removal, actor=request.user)
+    except TakedownError as exc:
+        return _done(request, reference, exc, "")
+    return _done(request, reference, None, _("The request was sent."))
+
+
+@require_POST
+@require_perm(Perm.REQUEST_REMOVALS)
+def delivered(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    try:
+        services.do_mark_delivered_manually(request=removal, actor=request.user)
+    except TakedownError as exc:
+        return _done(request, reference, exc, "")
+    return _done(request, reference, None, _("Recorded as delivered."))
+
+
+@require_POST
+@require_perm(Perm.REQUEST_REMOVALS)
+def answer(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _done(request, reference, TakedownError("invalid", _("Check the answer form.")), "")
+    data = form.cleaned_data
+    try:
+        services.do_record_answer(
+            request=removal,
+            status=data["status"],
+            refusal_reason=data["refusal_reason"],
+            note=data["note"],
+            platform_ref=data["platform_ref"],
+            actor=request.user,
+        )
+    except TakedownError as exc:
+        return _done(request, reference, exc, "")
+    return _done(request, reference, None, _("The platform's answer was recorded."))
+
+
+@require_POST
+@require_perm(Perm.REQUEST_REMOVALS)
+def check_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.access_item(request.user, pk)
+    try:
+        services.do_check_item(item=item, actor=request.user)
+    except TakedownError as exc:
+        return _done(request, item.request.reference, exc, "")
+    return _done(request, item.request.reference, None, _("The address was checked."))
+
+
+@require_perm(Perm.VIEW_COMPLIANCE)
+def compliance(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "takedowns/compliance.html",
+        {"figures": selectors.compliance(), "platforms": Platform.objects.all()},
+    )
