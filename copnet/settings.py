@@ -217,6 +217,8 @@ PURGE_AFTER_DAYS = env_int("COPNET_PURGE_AFTER_DAYS", 365)
 PDQ_THRESHOLD = env_int("COPNET_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("COPNET_PDQ_MIN_QUALITY", 50)
 TEXT_FLAG_SCORE = float(env_str("COPNET_TEXT_FLAG_SCORE", "0.6"))
+# A retrained text model (`manage.py retrain_text_model --out DIR`); empty = the shipped one.
+TEXT_MODEL_DIR = env_str("COPNET_TEXT_MODEL_DIR", "")
 # Removal requests: HTTP delivery retries (backoff base * 2^attempt seconds, capped), and the
 # verification fetch (timeout, size limit, redirects; private addresses refused unless listed).
 TAKEDOWN_MAX_ATTEMPTS = env_int("COPNET_TAKEDOWN_MAX_ATTEMPTS", 6)

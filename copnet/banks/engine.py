@@ -103,7 +103,7 @@ def get_classifier() -> Any:
     if _classifier is None:
         from copnet.detection.text.classifier import TextClassifier
 
-        _classifier = TextClassifier.load()
+        _classifier = TextClassifier.load(settings.TEXT_MODEL_DIR or None)
     return _classifier
 
 

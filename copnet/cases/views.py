@@ -70,7 +70,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
         "reassign_form": ReassignForm(),
         "revealed": request.session.get(REVEAL_SESSION, {}),
         "hits": case.hits.select_related("evidence") if has_perm(user, Perm.VIEW_EVIDENCE) else [],
-        "can_confirm_hashes": has_perm(user, Perm.MANAGE_TAXONOMY) and case.status == "closed",
+        "can_confirm_hashes": has_perm(user, Perm.MANAGE_BANKS) and case.status == "closed",
     }
 
 
@@ -248,7 +248,7 @@ def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@require_perm(Perm.MANAGE_TAXONOMY)
+@require_perm(Perm.MANAGE_BANKS)
 def confirm_hashes(request: HttpRequest, reference: str) -> HttpResponse:
     from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
 

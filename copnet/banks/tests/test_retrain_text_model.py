@@ -108,3 +108,18 @@ def test_retraining_without_vihsd_or_with_a_wrong_folder_fails_clearly(tmp_path)
     with pytest.raises(CommandError, match="train.csv"):
         call_command("retrain_text_model", "--vihsd", str(tmp_path), "--out", str(tmp_path / "m"))
     assert not (tmp_path / "m").exists()
+
+
+def test_the_engine_loads_the_model_named_in_settings(tmp_path, settings, monkeypatch):
+    import shutil
+
+    from copnet.banks import engine
+    from copnet.detection.text.classifier import MODEL_DIR
+    from copnet.detection.text.model import ModelFormatError
+
+    shutil.copytree(MODEL_DIR, tmp_path / "model")
+    (tmp_path / "model" / "model.json").write_text("{}", encoding="utf-8")
+    settings.TEXT_MODEL_DIR = str(tmp_path / "model")
+    monkeypatch.setattr(engine, "_classifier", None)
+    with pytest.raises(ModelFormatError):  # proves the setting's folder is the one read
+        engine.get_classifier()

@@ -114,3 +114,30 @@ def test_the_queue_puts_priority_first_then_the_nearest_deadline(client, coordin
     html = client.get("/staff/cases/").content.decode()
     order = [html.index(r.case.reference) for r in (high, mid, low)]
     assert order == sorted(order)
+
+
+def _closed(case):
+    from copnet.cases.services import do_transition
+
+    for step in ("in_progress", "action_taken"):
+        case = do_transition(case=case, target=step, actor=None)
+    return do_transition(case=case, target="closed", outcome="content_removed", actor=None)
+
+
+@pytest.mark.django_db
+def test_an_analyst_of_the_lead_adds_a_closed_cases_hashes_to_the_confirmed_bank(
+    client, org_b, b_case
+):
+    from copnet.banks.models import BankEntry
+
+    case = _closed(b_case)
+    officer = make_user(email="officer@b.example", organisation=org_b, role=Role.OFFICER)
+    client.force_login(officer)
+    url = f"/staff/cases/{case.reference}/confirm-hashes/"
+    assert client.post(url).status_code == 403
+    assert not BankEntry.objects.exists()
+
+    analyst = make_user(email="analyst@b.example", organisation=org_b, role=Role.ANALYST)
+    client.force_login(analyst)
+    assert client.post(url).status_code in (200, 302)
+    assert set(BankEntry.objects.values_list("signal_type", flat=True)) >= {"sha256", "md5"}
