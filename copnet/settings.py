@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "copnet.reports",
     "copnet.cases",
     "copnet.banks",
+    "copnet.volunteers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "copnet.audit.middleware.AuditContextMiddleware",
     "copnet.accounts.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "copnet.volunteers.middleware.RefusedSessionMiddleware",
 ]
 
 ROOT_URLCONF = "copnet.urls"
@@ -245,3 +247,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# --- Volunteer network ------------------------------------------------------------------------
+# The Network body whose accounts accepted volunteers get (the Youth Union's children's committee).
+VOLUNTEER_ORG = env_str("COPNET_VOLUNTEER_ORG", "BCTTN")
+VOLUNTEER_MIN_AGE = env_int("COPNET_VOLUNTEER_MIN_AGE", 15)
+VOLUNTEER_INACTIVE_DAYS = env_int("COPNET_VOLUNTEER_INACTIVE_DAYS", 60)

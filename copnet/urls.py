@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/cases/", include("copnet.cases.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
+    path("volunteers/", include("copnet.volunteers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

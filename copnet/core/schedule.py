@@ -16,5 +16,13 @@ class Periodic:
 
 def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
+    from copnet.volunteers.tasks import (
+        refresh_report_outcomes_task,
+        send_inactivity_reminders_task,
+    )
 
-    return [Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue)]
+    return [
+        Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
+        Periodic("volunteer reminders", 24 * 3600, send_inactivity_reminders_task.enqueue),
+        Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),
+    ]
