@@ -134,3 +134,11 @@ def browser_page(live_server, monkeypatch):
         from django.db import connections
 
         connections.close_all()
+
+
+@pytest.fixture
+def volunteer(coordinator):
+    """A trained adult volunteer in Hà Nội (province 01) who may take tasks."""
+    from copnet.volunteers.tests.factories import make_volunteer
+
+    return make_volunteer(coordinator, level="trained", email="ctv.hanoi@example.vn")
