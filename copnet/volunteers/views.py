@@ -713,6 +713,8 @@ def manage_task(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "assignments": task.assignments.select_related("volunteer__user"),
             "province": province_name(task.province),
+            # Team leads are volunteers: the case a task came from is not for them.
+            "show_case": has_perm(request.user, Perm.VIEW_CASES),
         },
     )
 
