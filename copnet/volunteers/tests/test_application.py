@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 
 from copnet.audit.models import AuditEvent
 from copnet.volunteers.models import Application, GuardianConsent

@@ -45,7 +45,9 @@ def test_a_minor_must_name_a_guardian(client):
 
 
 def test_a_minor_cannot_be_their_own_guardian(client):
-    response = client.post("/volunteers/apply/", minor_form() | {"guardian_email": "em.hoc.sinh@example.vn"})
+    response = client.post(
+        "/volunteers/apply/", minor_form() | {"guardian_email": "em.hoc.sinh@example.vn"}
+    )
     assert response.status_code == 200
     assert Application.objects.count() == 0
 
@@ -66,9 +68,7 @@ def test_the_guardian_gets_a_link_and_confirms(client, django_capture_on_commit_
     assert client.get(path).status_code == 404
 
 
-def test_forged_consent_fields_in_the_form_are_ignored_and_acceptance_refused(
-    client, coordinator
-):
+def test_forged_consent_fields_in_the_form_are_ignored_and_acceptance_refused(client, coordinator):
     forged = minor_form(
         guardian_consent="on",
         confirmed_at="2024-01-01T00:00",

@@ -36,7 +36,10 @@ def give_hours(coordinator, volunteer, hours: str, title: str = "Hỗ trợ sự
 @pytest.fixture
 def helper(coordinator):
     return make_volunteer(
-        coordinator, trained=True, email="helper@example.vn", skills=["events"],
+        coordinator,
+        trained=True,
+        email="helper@example.vn",
+        skills=["events"],
         full_name="Phạm Minh Châu",
     )
 
@@ -55,7 +58,9 @@ def test_the_certificate_lists_tasks_and_total_hours(client, coordinator, helper
 
 def test_a_coordinator_downloads_a_volunteer_s_certificate(client, coordinator, helper, alice):
     client.force_login(alice)
-    assert client.get(f"/volunteers/manage/volunteers/{helper.pk}/certificate.pdf").status_code == 403
+    assert (
+        client.get(f"/volunteers/manage/volunteers/{helper.pk}/certificate.pdf").status_code == 403
+    )
     client.force_login(coordinator)
     response = client.get(f"/volunteers/manage/volunteers/{helper.pk}/certificate.pdf")
     assert response.content.startswith(b"%PDF")

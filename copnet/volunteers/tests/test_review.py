@@ -41,7 +41,8 @@ def test_accepting_creates_a_volunteer_account_and_mails_a_password_link(
     assert form_page.status_code == 200
     set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
     done = client.post(
-        set_url, {"new_password1": "Mật khẩu rất dài 2026!", "new_password2": "Mật khẩu rất dài 2026!"}
+        set_url,
+        {"new_password1": "Mật khẩu rất dài 2026!", "new_password2": "Mật khẩu rất dài 2026!"},
     )
     assert done.status_code == 302
     login = client.post(

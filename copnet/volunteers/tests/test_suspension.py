@@ -19,7 +19,9 @@ def bearer(raw: str) -> dict[str, str]:
 
 @pytest.fixture
 def key(volunteer):
-    _key, raw = membership.do_create_key(volunteer=volunteer, name="Điện thoại", actor=volunteer.user)
+    _key, raw = membership.do_create_key(
+        volunteer=volunteer, name="Điện thoại", actor=volunteer.user
+    )
     return raw
 
 
@@ -41,7 +43,9 @@ def test_a_suspended_volunteer_s_api_key_stops_working_at_once(client, volunteer
     assert client.get("/api/v1/volunteers/me", **bearer(key)).status_code == 200
     membership.do_suspend(volunteer=volunteer, actor=coordinator, reason="Tạm dừng")
     assert client.get("/api/v1/volunteers/me", **bearer(key)).status_code == 401
-    assert AuditEvent.objects.filter(action="denied", target_type="volunteers.volunteerkey").exists()
+    assert AuditEvent.objects.filter(
+        action="denied", target_type="volunteers.volunteerkey"
+    ).exists()
     membership.do_reinstate(volunteer=volunteer, actor=coordinator, reason="Tiếp tục")
     assert client.get("/api/v1/volunteers/me", **bearer(key)).status_code == 200
 

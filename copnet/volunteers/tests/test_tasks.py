@@ -38,7 +38,13 @@ def test_a_verification_task_shows_only_the_address_and_the_question(
     html = client.get(f"/volunteers/tasks/{task.pk}/").content.decode()
     assert "https://social.example/post/42" in html
     assert task.question in html
-    for secret in [report.case.reference, "MẬT", "Nguyễn Thị X", "@ke_bat_nat", report.tracking_code]:
+    for secret in [
+        report.case.reference,
+        "MẬT",
+        "Nguyễn Thị X",
+        "@ke_bat_nat",
+        report.tracking_code,
+    ]:
         assert secret not in html
 
 

@@ -57,9 +57,7 @@ def test_a_trusted_volunteer_s_report_starts_with_higher_trust(client, coordinat
     assert trusted_case.priority == plain_case.priority - 1
 
 
-def test_the_volunteer_learns_the_outcome_without_the_case_content(
-    client, coordinator, volunteer
-):
+def test_the_volunteer_learns_the_outcome_without_the_case_content(client, coordinator, volunteer):
     send(client, volunteer, url="https://scam.example/1")
     send(client, volunteer, url="https://scam.example/2")
     confirmed, rejected = (
