@@ -96,7 +96,10 @@ def check_application(data: ApplicationInput, *, today: dt.date | None = None) -
     data.availability = _subset(data.availability, Availability.values, "availability")
     if not data.availability:
         raise VolunteerError("required", _("Say when you are available."), "availability")
-    if not isinstance(data.hours_per_month, int) or not 1 <= data.hours_per_month <= 160:
+    if (
+        not isinstance(data.hours_per_month, int)
+        or not 1 <= data.hours_per_month <= MAX_HOURS_PER_MONTH
+    ):
         raise VolunteerError(
             "invalid_hours",
             _("Give a number of hours between 1 and %(max)s.") % {"max": MAX_HOURS_PER_MONTH},

@@ -63,9 +63,23 @@ def outcome_of(case: Any) -> str:
     return ReportOutcome.PENDING
 
 
+def adopt_volunteer_channel_reports() -> int:
+    """Reports a volunteer filed through the older full form (/report/volunteer/) get
+    feedback too: link them to the volunteer, with basic trust."""
+    unlinked = Report.objects.filter(
+        channel=Channel.VOLUNTEER,
+        volunteer_link__isnull=True,
+        submitted_by__volunteer__isnull=False,
+    ).values_list("pk", "submitted_by__volunteer")
+    links = [VolunteerReport(report_id=pk, volunteer_id=vid) for pk, vid in unlinked]
+    VolunteerReport.objects.bulk_create(links, ignore_conflicts=True)
+    return len(links)
+
+
 def refresh_report_outcomes() -> int:
     """Record decided outcomes of pending volunteer reports and tell the volunteers (the
     outcome only: never the case's content). Safe to run again. Returns how many changed."""
+    adopt_volunteer_channel_reports()
     changed = 0
     pending = VolunteerReport.objects.filter(outcome=ReportOutcome.PENDING).select_related(
         "report__case", "volunteer__user"

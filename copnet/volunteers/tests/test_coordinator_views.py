@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -39,6 +40,8 @@ def test_the_coverage_map_marks_provinces_without_volunteers(client, coordinator
     html = response.content.decode()
     assert html.count('class="gap"') == 32
     assert html.count('class="covered"') == 2
+    # Coordinates stay machine-readable in Vietnamese (no decimal comma).
+    assert len(re.findall(r'<circle cx="\d+(?:\.\d+)?" cy="\d+(?:\.\d+)?"', html)) == 34
 
 
 def test_the_network_can_be_filtered_by_province_and_skill(client, coordinator, volunteer):

@@ -98,3 +98,13 @@ def test_a_minor_s_report_form_has_no_picture_upload(client, coordinator):
     )
     client.force_login(minor.user)
     assert 'name="images"' not in client.get("/volunteers/report/").content.decode()
+
+
+def test_reports_from_the_older_volunteer_form_get_feedback_too(client, coordinator, volunteer):
+    client.force_login(volunteer.user)
+    client.post("/report/volunteer/", {"category": "other", "urls": "https://old.example/x"})
+    report = Report.objects.get()
+    do_transition(case=report.case, target="rejected", actor=coordinator, outcome="out_of_scope")
+    assert refresh_report_outcomes() == 1
+    link = VolunteerReport.objects.get()
+    assert (link.report, link.volunteer, link.outcome) == (report, volunteer, "not_harmful")
