@@ -24,6 +24,14 @@ from .choices import (
 ADULT_AGE = 18
 
 
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 

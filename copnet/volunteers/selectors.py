@@ -22,7 +22,15 @@ from .choices import (
     TaskStatus,
     VolunteerStatus,
 )
-from .models import ADULT_AGE, Application, Assignment, Task, Volunteer, VolunteerReport
+from .models import (
+    ADULT_AGE,
+    Application,
+    Assignment,
+    Task,
+    Volunteer,
+    VolunteerReport,
+    years_before,
+)
 from .rules import task_kinds_allowed
 
 
@@ -209,7 +217,7 @@ def leaderboard(
     volunteers under 18 never appear; names are shortened to the given name and an initial."""
     since = timezone.now() - dt.timedelta(days=days)
     today = timezone.localdate()
-    adult_born_before = today.replace(year=today.year - ADULT_AGE)
+    adult_born_before = years_before(today, ADULT_AGE)
     rows = (
         Volunteer.objects.filter(
             province=province,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from copnet.volunteers.models import Application, TrainingItem, Volunteer
+from copnet.volunteers.models import Application, TrainingItem, Volunteer, years_before
 from copnet.volunteers.services import applications, membership, work
 
 _counter = itertools.count(1)
@@ -16,7 +16,7 @@ _counter = itertools.count(1)
 
 def birth_date(age: int) -> dt.date:
     today = timezone.localdate()
-    return today.replace(year=today.year - age) - dt.timedelta(days=30)
+    return years_before(today, age) - dt.timedelta(days=30)
 
 
 def application_input(**fields: Any) -> applications.ApplicationInput:

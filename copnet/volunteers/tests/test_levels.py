@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from copnet.accounts.permissions import LEVEL_PERMS, Perm, has_perm
 from copnet.volunteers.choices import Level
 from copnet.volunteers.errors import VolunteerError
 from copnet.volunteers.services import membership
 
-from .factories import make_volunteer
+from .factories import birth_date, make_volunteer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -53,7 +52,7 @@ def test_trusted_needs_training_and_an_adult(coordinator):
         coordinator,
         trained=True,
         email="m@example.vn",
-        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 17),
+        date_of_birth=birth_date(17),
         guardian_name="Bố",
         guardian_relationship="Bố",
         guardian_email="bo9@example.vn",

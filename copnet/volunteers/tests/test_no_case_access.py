@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from copnet.audit.models import AuditEvent
@@ -21,7 +20,7 @@ from copnet.cases.services import do_add_note, do_set_status_message, triage_cas
 from copnet.reports.tests.factories import file_report, make_image
 from copnet.volunteers.services import membership, work
 
-from .factories import make_task, make_volunteer
+from .factories import birth_date, make_task, make_volunteer
 
 pytestmark = [
     pytest.mark.django_db,
@@ -110,7 +109,7 @@ def world(coordinator, settings):
         coordinator,
         trained=True,
         email="minor@example.vn",
-        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 16),
+        date_of_birth=birth_date(16),
         guardian_name="Mẹ",
         guardian_relationship="Mẹ",
         guardian_email="mother@example.vn",

@@ -16,7 +16,7 @@ from copnet.volunteers.selectors import leaderboard
 from copnet.volunteers.services import work
 from copnet.volunteers.services.health import send_inactivity_reminders
 
-from .factories import make_task, make_volunteer
+from .factories import birth_date, make_task, make_volunteer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
@@ -90,7 +90,7 @@ def test_minors_never_appear_on_the_leaderboard(coordinator):
         coordinator,
         trained=True,
         skills=["events"],
-        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 16),
+        date_of_birth=birth_date(16),
         guardian_name="Mẹ",
         guardian_relationship="Mẹ",
         guardian_email="me3@example.vn",

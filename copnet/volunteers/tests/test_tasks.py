@@ -15,7 +15,7 @@ from copnet.volunteers.models import Assignment
 from copnet.volunteers.selectors import open_tasks_for_volunteer
 from copnet.volunteers.services import work
 
-from .factories import make_task, make_volunteer
+from .factories import birth_date, make_task, make_volunteer
 
 pytestmark = [
     pytest.mark.django_db,
@@ -67,7 +67,7 @@ def test_minors_never_get_tasks_that_can_show_harmful_content(client, coordinato
     minor = make_volunteer(
         coordinator,
         trained=True,
-        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 16),
+        date_of_birth=birth_date(16),
         background="student",
         skills=["verify_urls", "events"],
         guardian_name="Mẹ",

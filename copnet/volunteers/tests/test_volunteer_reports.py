@@ -11,7 +11,7 @@ from copnet.reports.models import Report
 from copnet.volunteers.models import VolunteerReport
 from copnet.volunteers.services.reporting import refresh_report_outcomes
 
-from .factories import make_volunteer
+from .factories import birth_date, make_volunteer
 
 pytestmark = [
     pytest.mark.django_db,
@@ -87,11 +87,10 @@ def test_the_volunteer_learns_the_outcome_without_the_case_content(client, coord
 
 
 def test_a_minor_s_report_form_has_no_picture_upload(client, coordinator):
-    from django.utils import timezone
 
     minor = make_volunteer(
         coordinator,
-        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 16),
+        date_of_birth=birth_date(16),
         guardian_name="Bố",
         guardian_relationship="Bố",
         guardian_email="bo2@example.vn",
