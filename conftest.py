@@ -141,3 +141,11 @@ def evaluation_files_dir(settings, tmp_path):
     """Where vendors' documents and evaluators' evidence files go (encrypted) in a test."""
     settings.EVALUATION_FILES_ROOT = tmp_path / "evaluation-files"
     return settings.EVALUATION_FILES_ROOT
+
+
+@pytest.fixture
+def volunteer(coordinator):
+    """A trained adult volunteer in Hà Nội (province 01) who may take tasks."""
+    from copnet.volunteers.tests.factories import make_volunteer
+
+    return make_volunteer(coordinator, level="trained", email="ctv.hanoi@example.vn")

@@ -16,6 +16,7 @@ from copnet.feed.api import router as feed_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
 from copnet.takedowns.api import router as takedowns_router
+from copnet.volunteers.api import router as volunteers_router
 
 api = NinjaAPI(
     title="COPNet API",
@@ -62,3 +63,4 @@ api.add_router("", evaluations_router)
 api.add_router("/learn", education_router)
 api.add_router("", takedowns_router)
 api.add_router("", feed_router)
+api.add_router("/volunteers", volunteers_router)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "copnet.campaigns",
     "copnet.takedowns",
     "copnet.feed",
+    "copnet.volunteers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "copnet.audit.middleware.AuditContextMiddleware",
     "copnet.accounts.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "copnet.volunteers.middleware.RefusedSessionMiddleware",
 ]
 
 ROOT_URLCONF = "copnet.urls"
@@ -273,3 +275,11 @@ EVALUATION_FILES_ROOT = Path(
     env_str("COPNET_EVALUATION_FILES_DIR", str(DATA_DIR / "evaluation-files"))
 )
 EVALUATION_FILE_MAX_BYTES = env_int("COPNET_EVALUATION_FILE_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Volunteer network ------------------------------------------------------------------------
+# The Network body whose accounts accepted volunteers get (the Youth Union's children's committee).
+VOLUNTEER_ORG = env_str("COPNET_VOLUNTEER_ORG", "BCTTN")
+VOLUNTEER_MIN_AGE = env_int("COPNET_VOLUNTEER_MIN_AGE", 15)
+VOLUNTEER_INACTIVE_DAYS = env_int("COPNET_VOLUNTEER_INACTIVE_DAYS", 60)
+# A course of the education app that volunteers must complete too (empty: checklist only).
+VOLUNTEER_TRAINING_COURSE = env_str("COPNET_VOLUNTEER_TRAINING_COURSE", "starter-teachers")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/takedowns/", include("copnet.takedowns.urls")),
     path("staff/feed/", include("copnet.feed.urls")),
     path("feed/", include("copnet.feed.public_urls")),
+    path("volunteers/", include("copnet.volunteers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

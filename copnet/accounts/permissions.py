@@ -56,6 +56,11 @@ class Perm(StrEnum):
     MANAGE_FEED = "manage_feed"
     PLATFORM_CALLBACK = "platform_callback"
     READ_FEED = "read_feed"
+    # Volunteer network (volunteers app). Levels add to the volunteer role: see LEVEL_PERMS.
+    VOLUNTEER_TASKS = "volunteer_tasks"
+    VOLUNTEER_TRUSTED_REPORT = "volunteer_trusted_report"
+    LEAD_VOLUNTEERS = "lead_volunteers"
+    MANAGE_VOLUNTEERS = "manage_volunteers"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -135,6 +140,84 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
 }
 
+# --- Volunteer levels -------------------------------------------------------------------------
+# What each level of the volunteer network may do, on top of ROLE_PERMS[Role.VOLUNTEER]
+# (report through the volunteer form). No level ever sees a case's content, evidence or anyone's
+# personal data: none of these grants VIEW_CASES, VIEW_EVIDENCE or VIEW_PEOPLE.
+#   new        accepted, training not done: report only (basic trust)
+#   trained    required training done: take tasks and report back
+#   trusted    reports start with higher trust (triage raises their priority one step)
+#   team lead  also reviews applications and posts tasks for their own province
+LEVEL_PERMS: dict[str, frozenset[Perm]] = {
+    "new": frozenset(),
+    "trained": frozenset({Perm.VOLUNTEER_TASKS}),
+    "trusted": frozenset({Perm.VOLUNTEER_TASKS, Perm.VOLUNTEER_TRUSTED_REPORT}),
+    "team_lead": frozenset(
+        {Perm.VOLUNTEER_TASKS, Perm.VOLUNTEER_TRUSTED_REPORT, Perm.LEAD_VOLUNTEERS}
+    ),
+}
+# Volunteers under 18 keep only these (no trusted reports, no leading others); the task kinds
+# they may take are limited in volunteers.rules.
+MINOR_PERMS: frozenset[Perm] = frozenset(
+    {Perm.VIEW_STAFF_AREA, Perm.VOLUNTEER_REPORT, Perm.VOLUNTEER_TASKS}
+)
+# Given by the role, never to volunteers: they belong to the Network's own staff.
+VOLUNTEER_ONLY_PERMS: frozenset[Perm] = frozenset(
+    {Perm.VOLUNTEER_TASKS, Perm.VOLUNTEER_TRUSTED_REPORT}
+)
+
+
+# Records of the volunteer network are scoped by province, not by organisation: coordinators
+# (MANAGE_VOLUNTEERS) see every row, a team lead (LEAD_VOLUNTEERS) the rows of their province.
+# model label -> path from a row to its province code
+VOLUNTEER_SCOPES: dict[str, str] = {
+    "volunteers.application": "province",
+    "volunteers.volunteer": "province",
+    "volunteers.task": "province",
+    "volunteers.assignment": "task__province",
+}
+
+
+def lead_province(principal: Any) -> str | None:
+    """The province a team lead leads, or None."""
+    if not has_perm(principal, Perm.LEAD_VOLUNTEERS) or principal.role != Role.VOLUNTEER:
+        return None
+    from copnet.volunteers.rules import level_and_restrictions
+
+    found = level_and_restrictions(principal)
+    return found.province if found else None
+
+
+def _volunteer_scope(principal: Any, queryset: QuerySet[M], path: str) -> QuerySet[M]:
+    if has_perm(principal, Perm.MANAGE_VOLUNTEERS):
+        return queryset
+    province = lead_province(principal)
+    return queryset.filter(**{path: province}) if province else queryset.none()
+
+
+def volunteer_perms(user: Any) -> frozenset[Perm]:
+    """The role's permissions plus the level's; nothing once the volunteer is suspended or gone.
+
+    A volunteer account without a profile (made by an administrator before the volunteers app)
+    keeps the role's permissions only. Cached on the user object for the request."""
+    cached = getattr(user, "_volunteer_perms", None)
+    if cached is not None:
+        return cached
+    from copnet.volunteers.rules import level_and_restrictions
+
+    base = ROLE_PERMS[Role.VOLUNTEER]
+    found = level_and_restrictions(user)
+    if found is None:
+        perms = base
+    elif not found.active:
+        perms = frozenset()
+    else:
+        perms = base | LEVEL_PERMS.get(found.level, frozenset())
+        if found.minor:
+            perms = perms & MINOR_PERMS
+    user._volunteer_perms = perms
+    return perms
+
 
 def is_api_key(principal: Any) -> bool:
     return bool(getattr(principal, "is_api_key", False))
@@ -157,6 +240,10 @@ def has_perm(principal: Any, perm: Perm) -> bool:
     if principal.is_superuser:
         return True
     if principal.organisation_id is None:
+        return False
+    if principal.role == Role.VOLUNTEER:
+        return perm in volunteer_perms(principal)
+    if perm in VOLUNTEER_ONLY_PERMS:
         return False
     return perm in ROLE_PERMS.get(principal.role, frozenset())
 
@@ -188,6 +275,8 @@ def within_scope(principal: Any, organisation_id: int | None) -> bool:
 
 def visible_to(principal: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     label = queryset.model._meta.label_lower
+    if label in VOLUNTEER_SCOPES:
+        return _volunteer_scope(principal, queryset, VOLUNTEER_SCOPES[label])
     if label not in ORG_SCOPES:
         raise LookupError(f"{label} has no access scope in accounts.permissions.ORG_SCOPES")
     perm, paths = ORG_SCOPES[label]

@@ -13,3 +13,4 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", _("Revoked")
     TRANSITION = "transition", _("Changed state")
     EXPORT = "export", _("Exported")
+    DENIED = "denied", _("Refused")

@@ -19,6 +19,10 @@ def schedule() -> list[Periodic]:
     from copnet.evaluations.tasks import expire_evaluations_task
     from copnet.feed.tasks import publish_feed
     from copnet.takedowns.tasks import expire_overdue_requests, retry_deliveries
+    from copnet.volunteers.tasks import (
+        refresh_report_outcomes_task,
+        send_inactivity_reminders_task,
+    )
 
     return [
         Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
@@ -26,4 +30,6 @@ def schedule() -> list[Periodic]:
         Periodic("expire overdue removal requests", 300, expire_overdue_requests.enqueue),
         Periodic("retry removal request deliveries", 60, retry_deliveries.enqueue),
         Periodic("publish the protection feed", 3600, publish_feed.enqueue),
+        Periodic("volunteer reminders", 24 * 3600, send_inactivity_reminders_task.enqueue),
+        Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),
     ]

@@ -9,6 +9,7 @@ from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
 from copnet.takedowns.services import load_platforms
 from copnet.taxonomy.services import load_categories
+from copnet.volunteers.reference import load_training_items
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         criteria_sets = load_criteria_sets()
         courses = load_learning_content()
         platforms = load_platforms()
+        training = load_training_items()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory: {network.created} rows created, "
@@ -28,3 +30,4 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")
             self.stdout.write(f"Starter courses: {courses} created.")
+            self.stdout.write(f"Volunteer training items: {training} created.")

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from copnet.audit.admin_mixins import AuditedModelAdmin
+
+from .models import TrainingItem, Volunteer
+
+
+@admin.register(TrainingItem)
+class TrainingItemAdmin(AuditedModelAdmin):
+    list_display = ["code", "title_vi", "order", "is_active"]
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    """Read-only here: levels and status change through the coordinator pages (audited)."""
+
+    list_display = ["user", "province", "level", "status", "joined_at"]
+    list_filter = ["status", "level"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,173 @@
+"""The volunteers' API (`/api/v1/volunteers/...`), with a personal volunteer key
+(`Authorization: Bearer cpv_…`). Partner keys are not accepted here, and volunteer keys are not
+accepted anywhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.security import HttpBearer
+
+from copnet.accounts.permissions import Perm, has_perm
+from copnet.core.errors import ApiError
+from copnet.reports.errors import IntakeError
+from copnet.reports.services import ReportInput
+
+from . import selectors
+from .errors import VolunteerError
+from .models import Assignment, Task, Volunteer
+from .schemas import (
+    AssignmentOut,
+    ErrorOut,
+    MeOut,
+    ReportBackIn,
+    TaskOut,
+    VolunteerReportIn,
+    VolunteerReportOut,
+)
+from .services import membership, reporting, work
+from .training import training_complete
+
+
+class VolunteerKeyAuth(HttpBearer):
+    """`Authorization: Bearer cpv_…`: request.auth becomes the volunteer's account."""
+
+    openapi_description = "A volunteer's personal key (from the volunteer settings page)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        volunteer = membership.authenticate_key(token.strip())
+        if volunteer is None:
+            return None
+        request.volunteer = volunteer  # type: ignore[attr-defined]
+        return volunteer.user
+
+
+router = Router(tags=["volunteers"], auth=VolunteerKeyAuth())
+
+
+def _volunteer(request: HttpRequest) -> Volunteer:
+    return request.volunteer  # type: ignore[attr-defined]
+
+
+def _need(request: HttpRequest, perm: Perm) -> None:
+    if not has_perm(request.auth, perm):  # type: ignore[attr-defined]
+        raise ApiError(403, "forbidden", _("Complete the required training before you take tasks."))
+
+
+def _refused(exc: VolunteerError) -> ApiError:
+    return ApiError(400, exc.code, exc.message)
+
+
+@router.get("/me", response=MeOut, summary="The volunteer this key belongs to")
+def me(request: HttpRequest) -> dict[str, Any]:
+    volunteer = _volunteer(request)
+    return {
+        "name": volunteer.user.full_name,
+        "level": volunteer.level,
+        "province": volunteer.province,
+        "training_complete": training_complete(volunteer),
+        "may_take_tasks": has_perm(volunteer.user, Perm.VOLUNTEER_TASKS),
+        "trusted_reporter": reporting.is_trusted_reporter(volunteer),
+        "hours": selectors.total_hours(volunteer),
+    }
+
+
+@router.get("/tasks", response=list[TaskOut], summary="Open tasks for your province and skills")
+def open_tasks(request: HttpRequest) -> list[Task]:
+    _need(request, Perm.VOLUNTEER_TASKS)
+    return selectors.open_tasks_for_volunteer(_volunteer(request))
+
+
+@router.post(
+    "/tasks/{task_id}/accept",
+    response={201: AssignmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Take a task",
+)
+def accept_task(request: HttpRequest, task_id: int) -> Status[Any]:
+    _need(request, Perm.VOLUNTEER_TASKS)
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    try:
+        assignment = work.do_accept_task(
+            task=task,
+            volunteer=_volunteer(request),
+            actor=request.auth,  # type: ignore[attr-defined]
+        )
+    except VolunteerError as exc:
+        raise _refused(exc) from exc
+    return Status(201, assignment)
+
+
+@router.get("/assignments", response=list[AssignmentOut], summary="Your tasks")
+def my_assignments(request: HttpRequest) -> list[Assignment]:
+    return list(selectors.assignments_of(_volunteer(request))[:200])
+
+
+@router.post(
+    "/assignments/{assignment_id}/report",
+    response={200: AssignmentOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Report back: hours, outcome and, for a verification task, one check per address",
+)
+def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn) -> Assignment:
+    _need(request, Perm.VOLUNTEER_TASKS)
+    assignment = Assignment.objects.select_related("task").filter(pk=assignment_id).first()
+    if assignment is None:
+        raise ApiError(404, "not_found", _("Not found."))
+    try:
+        return work.do_report_back(
+            assignment=assignment,
+            volunteer=_volunteer(request),
+            actor=request.auth,  # type: ignore[attr-defined]
+            hours=payload.hours,
+            outcome=payload.outcome,
+            url_results=payload.url_results,
+        )
+    except PermissionDenied as exc:
+        raise ApiError(404, "not_found", _("Not found.")) from exc
+    except VolunteerError as exc:
+        raise _refused(exc) from exc
+
+
+@router.post(
+    "/reports",
+    response={201: VolunteerReportOut, 400: ErrorOut},
+    summary="Report harm through the volunteers' simplified path",
+)
+def create_report(request: HttpRequest, payload: VolunteerReportIn) -> Status[Any]:
+    volunteer = _volunteer(request)
+    data = ReportInput(
+        category=payload.category,
+        urls=payload.urls,
+        platform=payload.platform,
+        description=payload.description,
+        in_danger=payload.in_danger,
+    )
+    try:
+        report = reporting.do_volunteer_report(
+            volunteer=volunteer,
+            data=data,
+            actor=request.auth,  # type: ignore[attr-defined]
+        )
+    except IntakeError as exc:
+        raise ApiError(400, exc.code, exc.message) from exc
+    return Status(201, _report_out(report.volunteer_link))
+
+
+@router.get("/reports", response=list[VolunteerReportOut], summary="Your reports and outcomes")
+def my_reports(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_report_out(link) for link in selectors.reports_of(_volunteer(request))[:200]]
+
+
+def _report_out(link: Any) -> dict[str, Any]:
+    return {
+        "tracking_code": link.report.tracking_code,
+        "category": link.report.category.code,
+        "trusted": link.trusted,
+        "outcome": link.outcome,
+        "created_at": link.created_at,
+    }

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record
+
+from ..errors import VolunteerError
+
+
+def clean_text(value: Any, *, limit: int, field: str, required: bool = False) -> str:
+    """NFC text without control characters (newlines and tabs kept), within `limit`."""
+    if not isinstance(value, str):
+        raise VolunteerError("invalid", _("This must be text."), field)
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = text.strip()
+    if required and not text:
+        raise VolunteerError("required", _("This field is required."), field)
+    if len(text) > limit:
+        raise VolunteerError(
+            "too_long",
+            _("This text is too long: at most %(limit)s characters.") % {"limit": f"{limit:,}"},
+            field,
+        )
+    return text
+
+
+def new_token() -> tuple[str, str]:
+    """(raw token for a link, its hash to store)."""
+    raw = secrets.token_urlsafe(24)
+    return raw, hash_token(raw)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
+
+
+def deny(
+    *,
+    actor: Any,
+    reason: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    exc: Exception | None = None,
+) -> None:
+    """Audit a refused attempt (outside any transaction being rolled back), then raise."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            target=target,
+            target_type=target_type,
+            reason=reason,
+        )
+    raise exc or PermissionDenied(reason)

@@ -1,0 +1,39 @@
+"""Recognition and health: inactivity reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..choices import VolunteerStatus
+from ..models import Volunteer
+
+
+def send_inactivity_reminders(*, days: int | None = None) -> int:
+    """E-mail active volunteers who have done nothing for `days` days, at most once per period.
+    Safe to run again."""
+    days = days or settings.VOLUNTEER_INACTIVE_DAYS
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    due = Volunteer.objects.filter(status=VolunteerStatus.ACTIVE, last_active_at__lt=cutoff).filter(
+        Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=cutoff)
+    )
+    sent = 0
+    for volunteer in due.select_related("user"):
+        user = volunteer.user
+        with translation.override(user.language or "vi"):
+            body = _(
+                "We have missed you in the volunteer network. New tasks may be waiting for you "
+                "in your province:\n\n%(link)s\n\nIf you no longer wish to volunteer, you can "
+                "leave the network from your settings page."
+            ) % {"link": settings.SITE_URL + reverse("volunteers:home")}
+            subject = _("Tasks are waiting for you")
+        send_mail(subject, body, None, [user.email], fail_silently=True)
+        Volunteer.objects.filter(pk=volunteer.pk).update(last_reminded_at=timezone.now())
+        sent += 1
+    return sent

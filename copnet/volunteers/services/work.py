@@ -1,0 +1,304 @@
+"""Tasks: coordinators and team leads post them, volunteers accept and report back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copnet.accounts.permissions import Perm, access, has_perm, lead_province
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+from copnet.core.provinces import province_names
+from copnet.core.urlnorm import UrlError, normalise_url
+from copnet.taxonomy.choices import Severity
+
+from ..choices import (
+    TASK_SKILL,
+    AssignmentStatus,
+    Skill,
+    TaskKind,
+    TaskStatus,
+    UrlCheck,
+)
+from ..errors import VolunteerError
+from ..models import Assignment, Task, Volunteer
+from ..rules import task_kinds_allowed
+from ..training import training_complete
+from .common import clean_text, deny
+from .membership import touch
+
+MAX_URLS = 20
+MAX_HOURS = Decimal("100")
+
+
+@dataclass
+class TaskInput:
+    kind: str
+    title: str
+    question: str
+    due_at: Any
+    province: str = ""
+    urls: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    slots: int = 1
+    case_reference: str = ""
+
+
+def may_post(actor: Any, province: str) -> bool:
+    if has_perm(actor, Perm.MANAGE_VOLUNTEERS):
+        return True
+    lead = lead_province(actor)
+    return lead is not None and lead == province
+
+
+def _case_for(actor: Any, reference: str) -> Any:
+    from copnet.cases.models import Case
+
+    case = access(actor, Case.objects.select_related("category"), reference=reference.strip())
+    if case.category.severity == Severity.CRITICAL:
+        raise VolunteerError(
+            "critical_case",
+            _(
+                "Addresses of critical harm (such as child sexual abuse material) are checked "
+                "by analysts, never by volunteers."
+            ),
+            "case_reference",
+        )
+    return case
+
+
+def do_post_task(*, data: TaskInput, actor: Any) -> Task:
+    if not may_post(actor, data.province):
+        deny(actor=actor, reason="task posted outside scope", target_type="volunteers.task")
+    if data.kind not in TaskKind.values:
+        raise VolunteerError("invalid_choice", _("Choose a kind of task."), "kind")
+    title = clean_text(data.title, limit=200, field="title", required=True)
+    question = clean_text(data.question, limit=5000, field="question", required=True)
+    if data.province and data.province not in province_names():
+        raise VolunteerError("invalid_choice", _("Choose a province from the list."), "province")
+    if not isinstance(data.skills, list) or any(s not in Skill.values for s in data.skills):
+        raise VolunteerError("invalid_choice", _("Choose from the options."), "skills")
+    if not isinstance(data.slots, int) or not 1 <= data.slots <= 500:
+        raise VolunteerError("invalid", _("Between 1 and 500 volunteers."), "slots")
+    if not isinstance(data.due_at, dt.datetime) or data.due_at <= timezone.now():
+        raise VolunteerError("invalid_date", _("The due date must be in the future."), "due_at")
+    case = None
+    if data.case_reference.strip():
+        try:
+            case = _case_for(actor, data.case_reference)
+        except VolunteerError:
+            raise
+        except Exception as exc:
+            raise VolunteerError(
+                "unknown_case", _("No case with this reference."), "case_reference"
+            ) from exc
+    raw_urls = [u for u in data.urls if isinstance(u, str) and u.strip()]
+    if case is not None and not raw_urls:
+        raw_urls = list(
+            case.reports.values_list("urls__normalised", flat=True).exclude(
+                urls__normalised__isnull=True
+            )
+        )
+    if len(raw_urls) > MAX_URLS:
+        raise VolunteerError(
+            "too_many_urls",
+            _("At most %(limit)s web addresses per task.") % {"limit": MAX_URLS},
+            "urls",
+        )
+    urls: list[str] = []
+    for raw in raw_urls:
+        try:
+            normalised = normalise_url(raw).url
+        except UrlError as exc:
+            raise VolunteerError(
+                "invalid_url",
+                _("“%(url)s” is not a web address we can check.") % {"url": raw.strip()[:80]},
+                "urls",
+            ) from exc
+        if normalised not in urls:
+            urls.append(normalised)
+    if data.kind == TaskKind.VERIFY_URLS and not urls:
+        raise VolunteerError(
+            "urls_required", _("A verification task needs at least one web address."), "urls"
+        )
+    skills = sorted(set(data.skills) | {TASK_SKILL[TaskKind(data.kind)]})
+    with transaction.atomic():
+        task = Task.objects.create(
+            kind=data.kind,
+            title=title,
+            question=question,
+            urls=urls,
+            province=data.province,
+            skills=skills,
+            slots=data.slots,
+            due_at=data.due_at,
+            case=case,
+            created_by=actor,
+        )
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=task,
+            changes={"kind": task.kind, "province": task.province, "case": bool(case)},
+        )
+    return task
+
+
+def do_close_task(*, task: Task, actor: Any, cancel: bool = False) -> Task:
+    if not may_post(actor, task.province):
+        deny(actor=actor, reason="task closed outside scope", target=task)
+    with transaction.atomic():
+        before = task.status
+        task.status = TaskStatus.CANCELLED if cancel else TaskStatus.CLOSED
+        task.save(update_fields=["status"])
+        record_change(
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            target=task,
+            changes={"status": [before, task.status]},
+        )
+    return task
+
+
+def why_not_eligible(volunteer: Volunteer, task: Task) -> str | None:
+    """A translated reason why this volunteer may not take this task, or None."""
+    if not volunteer.is_active or not has_perm(volunteer.user, Perm.VOLUNTEER_TASKS):
+        return _("Complete the required training before you take tasks.")
+    if not training_complete(volunteer):
+        return _("Complete the required training before you take tasks.")
+    allowed = task_kinds_allowed(volunteer)
+    if allowed is not None and task.kind not in allowed:
+        return _("This task is for volunteers aged 18 or over.")
+    if task.province and task.province != volunteer.province:
+        return _("This task is for volunteers of another province.")
+    if task.status != TaskStatus.OPEN or task.due_at <= timezone.now():
+        return _("This task is no longer open.")
+    return None
+
+
+def do_accept_task(*, task: Task, volunteer: Volunteer, actor: Any) -> Assignment:
+    if getattr(actor, "pk", None) != volunteer.user_id:
+        deny(actor=actor, reason="accepting a task for someone else", target=task)
+    reason = why_not_eligible(volunteer, task)
+    if reason is not None:
+        deny(
+            actor=actor,
+            reason="task not open to this volunteer",
+            target=task,
+            exc=VolunteerError("not_eligible", reason),
+        )
+    with transaction.atomic():
+        locked = Task.objects.select_for_update().get(pk=task.pk)
+        taken = locked.assignments.exclude(status=AssignmentStatus.WITHDRAWN)
+        if taken.filter(volunteer=volunteer).exists():
+            raise VolunteerError("already_accepted", _("You have already accepted this task."))
+        if taken.count() >= locked.slots:
+            raise VolunteerError("full", _("Enough volunteers have already taken this task."))
+        assignment, _created = Assignment.objects.update_or_create(
+            task=locked,
+            volunteer=volunteer,
+            defaults={"status": AssignmentStatus.ACCEPTED, "accepted_at": timezone.now()},
+        )
+        record_change(
+            actor=actor, action=AuditAction.CREATE, target=assignment, changes={"task": task.pk}
+        )
+    touch(volunteer)
+    return assignment
+
+
+def check_own_assignment(assignment: Assignment, volunteer: Volunteer | None, actor: Any) -> None:
+    if volunteer is None or assignment.volunteer_id != volunteer.pk or not volunteer.is_active:
+        deny(
+            actor=actor,
+            reason="acting on a task assignment of another volunteer",
+            target=assignment,
+        )
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError) as exc:
+        raise VolunteerError("invalid_hours", _("Give the hours as a number."), "hours") from exc
+    if not Decimal("0.1") <= hours <= MAX_HOURS:
+        raise VolunteerError(
+            "invalid_hours", _("Give between 0.1 and 100 hours for one task."), "hours"
+        )
+    return hours
+
+
+def do_report_back(
+    *,
+    assignment: Assignment,
+    volunteer: Volunteer | None,
+    actor: Any,
+    hours: Any,
+    outcome: str,
+    url_results: dict[str, str] | None = None,
+) -> Assignment:
+    """Record hours and the outcome; for a verification task, one check per address. The
+    result goes onto the case's timeline (for analysts), never the other way round."""
+    check_own_assignment(assignment, volunteer, actor)
+    hours_value = _hours(hours)
+    outcome = clean_text(outcome, limit=5000, field="outcome", required=True)
+    task = assignment.task
+    results: dict[str, str] = {}
+    if task.kind == TaskKind.VERIFY_URLS:
+        given = url_results if isinstance(url_results, dict) else {}
+        for url in task.urls:
+            value = given.get(url)
+            if value not in UrlCheck.values:
+                raise VolunteerError(
+                    "check_required", _("Say for every address what you found."), "url_results"
+                )
+            results[url] = value
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status != AssignmentStatus.ACCEPTED:
+            raise VolunteerError("not_open", _("This task was already reported or handed back."))
+        locked.status = AssignmentStatus.REPORTED
+        locked.reported_at = timezone.now()
+        locked.hours = hours_value
+        locked.outcome = outcome
+        locked.url_results = results
+        locked.save()
+        if task.case_id:
+            from copnet.cases.choices import EventKind
+            from copnet.cases.services import add_event
+
+            lines = [f"{url}: {UrlCheck(value).label}" for url, value in results.items()]
+            add_event(
+                task.case,
+                kind=EventKind.NOTE,
+                actor=actor,
+                text="\n".join([_("Volunteer check:"), *lines, outcome]),
+                data={"volunteer_task": task.pk},
+            )
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=locked,
+            changes={"status": "reported", "hours": str(hours_value)},
+        )
+    touch(volunteer)
+    return locked
+
+
+def do_withdraw(*, assignment: Assignment, volunteer: Volunteer | None, actor: Any) -> Assignment:
+    check_own_assignment(assignment, volunteer, actor)
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status != AssignmentStatus.ACCEPTED:
+            raise VolunteerError("not_open", _("This task was already reported or handed back."))
+        locked.status = AssignmentStatus.WITHDRAWN
+        locked.save(update_fields=["status"])
+        record_change(
+            actor=actor, action=AuditAction.UPDATE, target=locked, changes={"status": "withdrawn"}
+        )
+    return locked
