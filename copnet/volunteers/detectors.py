@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from copnet.cases.triage import SEVERITY_PRIORITY, DetectionSignal
 
 
-def trusted_volunteer_signal(case: Any) -> Iterable[DetectionSignal]:
+def trusted_volunteer_signal(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
+    """For a triage batch: {case id: [signal]} for the cases a trusted volunteer reported."""
     from .models import VolunteerReport
 
-    if not VolunteerReport.objects.filter(report__case=case, trusted=True).exists():
-        return []
-    base = SEVERITY_PRIORITY[case.category.severity]
-    return [
-        DetectionSignal(
-            source="trusted_volunteer",
-            raise_to=max(1, base - 1),
-            explanation="reported by a trusted volunteer",
-        )
-    ]
+    trusted = set(
+        VolunteerReport.objects.filter(
+            report__case__in=[case.pk for case in cases], trusted=True
+        ).values_list("report__case_id", flat=True)
+    )
+    return {
+        case.pk: [
+            DetectionSignal(
+                source="trusted_volunteer",
+                raise_to=max(1, SEVERITY_PRIORITY[case.category.severity] - 1),
+                explanation="reported by a trusted volunteer",
+            )
+        ]
+        for case in cases
+        if case.pk in trusted
+    }

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from copnet.education.models import Completion
 from copnet.volunteers.models import Application, Assignment, Volunteer
 
 from .factories import birth_date
@@ -55,8 +56,14 @@ def test_application_vetting_training_task_and_report_back(client, coordinator):
     # 3. Before training the volunteer cannot take tasks.
     client.force_login(volunteer.user)
     assert client.get("/volunteers/tasks/").status_code == 302
-    for item_id in client.get("/volunteers/training/").context["items"]:
+    training_page = client.get("/volunteers/training/")
+    for item_id in training_page.context["items"]:
         client.post("/volunteers/training/", {"item": item_id[0].pk})
+    volunteer.refresh_from_db()
+    assert volunteer.level == "new"  # the checklist alone: the course is still to do
+    course = training_page.context["course"]
+    Completion.objects.create(course=course, user=volunteer.user)  # finished at /learn/
+    assert client.get("/volunteers/training/").context["complete"]
     volunteer.refresh_from_db()
     assert volunteer.level == "trained"
     # 4. Task.
