@@ -12,6 +12,7 @@ from copnet.core.api import router as core_router
 from copnet.core.errors import ApiError
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
+from copnet.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="COPNet API",
@@ -54,3 +55,4 @@ api.add_router("", core_router)
 api.add_router("/network", network_router)
 api.add_router("", reports_router)
 api.add_router("", banks_router)
+api.add_router("/stats", stats_router)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from copnet.stats.views import transparency_page
+
 from .api import api
 
 handler400 = "copnet.core.views.error_400"
@@ -17,6 +19,8 @@ urlpatterns = [
     path("staff/cases/", include("copnet.cases.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
+    path("staff/stats/", include("copnet.stats.urls")),
+    path("transparency/", transparency_page, name="transparency"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -42,6 +42,8 @@ class Perm(StrEnum):
     VOLUNTEER_REPORT = "volunteer_report"
     MANAGE_TAXONOMY = "manage_taxonomy"
     SUBMIT_REPORTS = "submit_reports"
+    VIEW_STATS = "view_stats"
+    VIEW_BOARD_REPORTS = "view_board_reports"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -68,6 +70,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.EDITOR: frozenset(_STAFF),
     Role.OBSERVER: frozenset(_STAFF | {Perm.VIEW_CASES}),
 }
+# Statistics: every staff role with case insight sees its own organisation's dashboard;
+# the Steering Board's periodic reports (network-wide figures) go to observers and analysts.
+ROLE_PERMS[Role.ANALYST] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
+ROLE_PERMS[Role.OFFICER] |= {Perm.VIEW_STATS}
+ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
 
@@ -82,6 +89,8 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_EVIDENCE,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    "stats.rollup": (Perm.VIEW_STATS, ("org",)),
+    "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
 }
 
 

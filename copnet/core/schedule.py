@@ -17,4 +17,10 @@ class Periodic:
 def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
 
-    return [Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue)]
+    from copnet.stats.tasks import generate_due_reports, refresh_rollups
+
+    return [
+        Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
+        Periodic("refresh statistics", 10 * 60, refresh_rollups.enqueue),
+        Periodic("reports to the Steering Board", 6 * 3600, generate_due_reports.enqueue),
+    ]
