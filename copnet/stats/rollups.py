@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case as When_
 from django.db.models import (
     Count,
@@ -20,10 +20,8 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -87,19 +85,16 @@ def case_measures(prefix: str, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _first_report(field: str) -> Subquery:
-    return Subquery(Report.objects.filter(case=OuterRef("pk")).order_by("id").values(field)[:1])
+# Which extra breakdowns are kept: age and status are properties of a case, channel and the
+# child's gender of each report (a case joins reports from several channels).
+CASE_DIMS = {Dim.BASE: None, Dim.AGE: "child_age_band", Dim.STATUS: "status"}
+REPORT_DIMS = {Dim.BASE: None, Dim.CHANNEL: "channel", Dim.GENDER: "child_gender"}
 
 
-CASE_DIMS = {
-    Dim.BASE: None,
-    Dim.CHANNEL: "first_channel",
-    Dim.AGE: "child_age_band",
-    Dim.GENDER: "first_gender",
-    Dim.STATUS: "status",
-}
-REPORT_DIMS = {Dim.BASE: None, Dim.CHANNEL: "channel", Dim.AGE: "child_age_band"}
-REPORT_DIMS[Dim.GENDER] = "child_gender"
+MEASURE_COLUMNS = [
+    "n", "repeat", "ack_met", "ack_missed", "action_met", "action_missed", "close_met",
+    "close_missed",
+]  # fmt: skip
 
 
 def _rows(
@@ -112,39 +107,56 @@ def _rows(
     role: str | None,
     keys: dict[str, Any],
     measures: dict[str, Any],
-) -> Iterable[Rollup]:
-    """GROUP BY `keys` (+ period, org) over `queryset` and turn each group into a Rollup row."""
-    grouped = queryset.annotate(**keys).values(*keys).annotate(**measures)
-    for row in grouped.iterator(chunk_size=5000):
-        org_id = row.get("org_") if org else None
-        yield Rollup(
-            grain=grain,
-            period=row["period_"] if grain == Grain.DAY else row["month_"],
-            subject=subject,
-            dim=dim,
-            value=(row.get("value_") or "")[:32],
-            org_id=org_id,
-            org_role=role or (OrgRole.LEAD if org_id else OrgRole.NONE),
-            category_id=row["category_"],
-            province=row["province_"] or "",
-            platform=(row["platform_"] or "")[:100],
-            n=row["n_"],
-            repeat=row.get("repeat_") or 0,
-            ack_met=row.get("ack_met_") or 0,
-            ack_missed=row.get("ack_missed_") or 0,
-            action_met=row.get("action_met_") or 0,
-            action_missed=row.get("action_missed_") or 0,
-            close_met=row.get("close_met_") or 0,
-            close_missed=row.get("close_missed_") or 0,
+) -> int:
+    """INSERT INTO the rollup table the GROUP BY `keys` of `queryset` (one SQL statement, the
+    database does all the work); returns the number of rows written."""
+    period_key = "period_" if grain == Grain.DAY else "month_"
+    lead_field = keys["org_"].name
+    role_expr = (
+        Value(role)
+        if role
+        else When_(
+            When(**{f"{lead_field}__isnull": True}, then=Value(OrgRole.NONE)),
+            default=Value(OrgRole.LEAD),
         )
+    )
+    columns = {
+        "grain_": ("grain", Value(grain)),
+        "subject_": ("subject", Value(subject)),
+        "dim_": ("dim", Value(dim)),
+        "value_": ("value", keys.get("value_", Value(""))),
+        "role_": ("org_role", role_expr),
+        period_key: ("period", keys[period_key]),
+        "org_": ("org_id", keys["org_"]),
+        "category_": ("category_id", keys["category_"]),
+        "province_": ("province", keys["province_"]),
+        "platform_": ("platform", keys["platform_"]),
+    }
+    sums = {
+        f"{name}_": measures.get(f"{name}_", Min(Value(0))) for name in MEASURE_COLUMNS
+    }
+    grouped = (
+        queryset.order_by()
+        .annotate(**{alias: expr for alias, (_col, expr) in columns.items()})
+        .values(*columns)
+        .annotate(**sums)
+    )
+    names = list(grouped.query.annotation_select)
+    targets = {alias: col for alias, (col, _expr) in columns.items()}
+    targets.update({f"{name}_": name for name in MEASURE_COLUMNS})
+    sql, params = grouped.query.sql_with_params()
+    quote = connection.ops.quote_name
+    into = ", ".join(quote(targets[name]) for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(Rollup._meta.db_table)} ({into}) {sql}", params)  # noqa: S608
+        return cursor.rowcount
 
 
-def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
+def _month_rows(month: dt.date, now: dt.datetime) -> int:
+    written = 0
     start, end = aware(month), aware(add_months(month, 1))
     tz = timezone.get_current_timezone()
-    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end).annotate(
-        first_channel=_first_report("channel"), first_gender=_first_report("child_gender")
-    )
+    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
     support = Support.objects.filter(
         case__created_at__gte=start, case__created_at__lt=end
     ).filter(Q(case__lead_org__isnull=True) | ~Q(organisation_id=F("case__lead_org_id")))
@@ -159,7 +171,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
         if field:
             keys["value_"] = F(field)
         common = {"grain": Grain.MONTH, "subject": Subject.CASE, "dim": dim}
-        yield from _rows(
+        written += _rows(
             cases, org="lead", role=None, keys=keys, measures=case_measures("", now), **common
         )
         support_keys = {
@@ -170,10 +182,8 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
             "org_": F("organisation_id"),
         }
         if field:
-            support_keys["value_"] = (
-                _first_report_of_case(field) if field.startswith("first_") else F(f"case__{field}")
-            )
-        yield from _rows(
+            support_keys["value_"] = F(f"case__{field}")
+        written += _rows(
             support,
             org="support",
             role=OrgRole.SUPPORT,
@@ -196,7 +206,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
         if field:
             keys["value_"] = F(field)
         common = {"grain": Grain.MONTH, "subject": Subject.REPORT, "dim": dim}
-        yield from _rows(
+        written += _rows(
             reports, org="lead", role=None, keys=keys, measures={"n_": Count("id")}, **common
         )
         support_keys = {
@@ -208,7 +218,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
         }
         if field:
             support_keys["value_"] = F(f"case__reports__{field}")
-        yield from _rows(
+        written += _rows(
             report_support,
             org="support",
             role=OrgRole.SUPPORT,
@@ -229,7 +239,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
             "org_": F("lead_org_id" if subject == Subject.CASE else "case__lead_org_id"),
         }
         common = {"grain": Grain.DAY, "subject": subject, "dim": Dim.BASE}
-        yield from _rows(
+        written += _rows(
             queryset, org="lead", role=None, keys=keys, measures={"n_": Count("id")}, **common
         )
         support_keys = {
@@ -239,7 +249,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
             "platform_": platform_expr(f"{prefix}platform"),
             "org_": F("organisation_id"),
         }
-        yield from _rows(
+        written += _rows(
             support_qs,
             org="support",
             role=OrgRole.SUPPORT,
@@ -248,14 +258,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> Iterable[Rollup]:
             **common,
         )
 
-
-def _first_report_of_case(field: str) -> Subquery:
-    name = field.removeprefix("first_")
-    name = "child_gender" if name == "gender" else name
-    return Subquery(
-        Report.objects.filter(case=OuterRef("case_id")).order_by("id").values(name)[:1]
-    )
-
+    return written
 
 def percentile(values: list[float], q: float) -> float | None:
     """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
@@ -338,16 +341,7 @@ def rebuild_month(month: dt.date, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         Rollup.objects.filter(period__gte=month, period__lt=add_months(month, 1)).delete()
-        written = 0
-        batch: list[Rollup] = []
-        for row in _month_rows(month, now):
-            batch.append(row)
-            if len(batch) >= 5000:
-                Rollup.objects.bulk_create(batch)
-                written += len(batch)
-                batch = []
-        Rollup.objects.bulk_create(batch)
-        return written + len(batch)
+        return _month_rows(month, now)
 
 
 def rebuild_durations(periods: Iterable[Period]) -> None:
