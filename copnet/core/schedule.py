@@ -16,7 +16,6 @@ class Periodic:
 
 def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
-
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
 
     return [

@@ -42,9 +42,7 @@ def dashboard(request: HttpRequest, filters: Query[DashboardFilterIn]) -> dict[s
         "data_as_of": board.data_as_of,
         "totals": board.totals,
         "previous": board.previous,
-        "breakdowns": [
-            {"key": b.key, "title": b.title, "rows": b.rows} for b in board.breakdowns
-        ],
+        "breakdowns": [{"key": b.key, "title": b.title, "rows": b.rows} for b in board.breakdowns],
         "series": [
             {k: p[k] for k in ("start", "label", "cases", "reports", "change")}
             for p in board.series

@@ -190,9 +190,7 @@ def province_map(counts: dict[str, int], title: str, link: str, chart_id: str) -
             )
         )
     ly = height - 30
-    legend = [(0, "0")] + [
-        (i + 1, f"≤ {b}") for i, b in enumerate(bounds)
-    ]
+    legend = [(0, "0")] + [(i + 1, f"≤ {b}") for i, b in enumerate(bounds)]
     for index, (shade, text) in enumerate(legend):
         lx = pad + index * 40
         parts.append(

@@ -101,7 +101,7 @@ def _hours(rng: random.Random, median: float) -> float:
 
 def generate(plan: Plan) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[int]]]:
     """(case fields, its reports' fields, supporting organisation ids) one case at a time."""
-    rng = random.Random(plan.seed)
+    rng = random.Random(plan.seed)  # noqa: S311 - synthetic data, reproducible by seed
     categories = {c.code: c for c in HarmCategory.objects.select_related("default_lead")}
     supporting = {
         c.code: [o.pk for o in c.default_supporting.all()]
@@ -218,10 +218,12 @@ class _Writer:
         if connection.vendor == "postgresql":
             table = connection.ops.quote_name(self.model._meta.db_table)
             cols = ", ".join(connection.ops.quote_name(c) for c in self.db_columns)
-            with connection.cursor() as cursor:
-                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row([row[c] for c in self.columns])
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+            ):
+                for row in self.rows:
+                    copy.write_row([row[c] for c in self.columns])
         else:
             # Plain INSERTs: bulk_create would overwrite auto_now_add timestamps with "now".
             fields = list(self.model._meta.concrete_fields)

@@ -62,9 +62,7 @@ class DashboardFilterForm(forms.Form):
         text = data.get("period") or ""
         try:
             period = (
-                Period.parse(kind, text)
-                if text
-                else Period.containing(kind, timezone.localdate())
+                Period.parse(kind, text) if text else Period.containing(kind, timezone.localdate())
             )
         except (ValueError, TypeError):
             self.add_error(

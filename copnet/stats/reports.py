@@ -42,14 +42,38 @@ NETWORK = SimpleNamespace(
 
 
 def definitions() -> list[tuple[str, str]]:
+    case = _(
+        "What the Network does about one harm; reports of the same content join one case. "
+        "Counted in the period in which it was opened."
+    )
+    report = _(
+        "One report received from any channel (web form, hotline 111, partner API, "
+        "volunteer), counted when received."
+    )
+    repeat = _(
+        "Cases that received more than one report (the same address or image reported again)."
+    )
+    deadlines = _(
+        "Share of cases whose acknowledgement, first action or closing was done by its "
+        "deadline, among cases where it was done or the deadline has passed."
+    )
+    handling = _(
+        "Hours from the case being opened to triage, to the first action and to closing; "
+        "median and 90th percentile of the cases opened in the period that reached that step."
+    )
+    province = _(
+        "The 34 provinces and cities in force since 1 July 2025; places given with a former "
+        "province are counted in the province it joined."
+    )
+    organisation = _("Cases count once, under their lead organisation (or 'no lead yet').")
     return [
-        (_("Case"), _("What the Network does about one harm; reports of the same content join one case. Counted in the period in which it was opened.")),  # noqa: E501
-        (_("Report"), _("One report received from any channel (web form, hotline 111, partner API, volunteer), counted when received.")),  # noqa: E501
-        (_("Repeat content"), _("Cases that received more than one report (the same address or image reported again).")),  # noqa: E501
-        (_("Deadline compliance"), _("Share of cases whose acknowledgement, first action or closing was done by its deadline, among cases where it was done or the deadline has passed.")),  # noqa: E501
-        (_("Handling time"), _("Hours from the case being opened to triage, to the first action and to closing; median and 90th percentile of the cases opened in the period that reached that step.")),  # noqa: E501
-        (_("Province"), _("The 34 provinces and cities in force since 1 July 2025; places given with a former province are counted in the province it joined.")),  # noqa: E501
-        (_("Organisation"), _("Cases count once, under their lead organisation (or 'no lead yet').")),  # noqa: E501
+        (_("Case"), case),
+        (_("Report"), report),
+        (_("Repeat content"), repeat),
+        (_("Deadline compliance"), deadlines),
+        (_("Handling time"), handling),
+        (_("Province"), province),
+        (_("Organisation"), organisation),
     ]
 
 

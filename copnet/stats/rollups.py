@@ -132,9 +132,7 @@ def _rows(
         "province_": ("province", keys["province_"]),
         "platform_": ("platform", keys["platform_"]),
     }
-    sums = {
-        f"{name}_": measures.get(f"{name}_", Min(Value(0))) for name in MEASURE_COLUMNS
-    }
+    sums = {f"{name}_": measures.get(f"{name}_", Min(Value(0))) for name in MEASURE_COLUMNS}
     grouped = (
         queryset.order_by()
         .annotate(**{alias: expr for alias, (_col, expr) in columns.items()})
@@ -157,9 +155,9 @@ def _month_rows(month: dt.date, now: dt.datetime) -> int:
     start, end = aware(month), aware(add_months(month, 1))
     tz = timezone.get_current_timezone()
     cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
-    support = Support.objects.filter(
-        case__created_at__gte=start, case__created_at__lt=end
-    ).filter(Q(case__lead_org__isnull=True) | ~Q(organisation_id=F("case__lead_org_id")))
+    support = Support.objects.filter(case__created_at__gte=start, case__created_at__lt=end).filter(
+        Q(case__lead_org__isnull=True) | ~Q(organisation_id=F("case__lead_org_id"))
+    )
     for dim, field in CASE_DIMS.items():
         keys = {
             "month_": Value(month),
@@ -259,6 +257,7 @@ def _month_rows(month: dt.date, now: dt.datetime) -> int:
         )
 
     return written
+
 
 def percentile(values: list[float], q: float) -> float | None:
     """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
@@ -435,4 +434,3 @@ def rebuild_all(now: dt.datetime | None = None) -> int:
 
 def freshness() -> dt.datetime | None:
     return RefreshState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
-

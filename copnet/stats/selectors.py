@@ -442,4 +442,3 @@ def platform_choices() -> list[tuple[str, str]]:
         )
         cache.set("stats:platforms", found, 600)
     return sorted(((key, platform_label(key)) for key in found), key=lambda kv: kv[1].lower())
-

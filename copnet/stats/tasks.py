@@ -17,7 +17,9 @@ def refresh_rollups() -> int:
 
 
 @task()
-def generate_report(kind: str, period: str, language: str = "vi", user_id: int | None = None) -> int:
+def generate_report(
+    kind: str, period: str, language: str = "vi", user_id: int | None = None
+) -> int:
     from .periods import Period
     from .reports import do_generate_report
 

@@ -104,6 +104,10 @@ def _counts(rows: Any, group: str, keys: list[str]) -> dict[str, int]:
     }
 
 
+CHANNELS = list(Channel.values)
+PROVINCES = [code for code, _name in province_choices()]
+
+
 def quarter_tables(period: Period) -> dict[str, Any]:
     """Raw (unsuppressed) tables of one quarter: {name: (subject, counts)}."""
     rows = _network_rows(period)
@@ -118,10 +122,10 @@ def quarter_tables(period: Period) -> dict[str, Any]:
         ),
         "province": (
             Subject.CASE,
-            _counts(cases.filter(dim=Dim.BASE), "province", [c for c, _n in province_choices()] + [""]),
+            _counts(cases.filter(dim=Dim.BASE), "province", [*PROVINCES, ""]),
         ),
         "age": (Subject.CASE, _counts(cases.filter(dim=Dim.AGE), "value", [*AgeBand.values, ""])),
-        "channel": (Subject.REPORT, _counts(reports.filter(dim=Dim.CHANNEL), "value", Channel.values)),
+        "channel": (Subject.REPORT, _counts(reports.filter(dim=Dim.CHANNEL), "value", CHANNELS)),
     }  # fmt: skip
 
 

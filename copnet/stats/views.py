@@ -36,7 +36,9 @@ def _chart_context(board: selectors.Dashboard, query: str) -> dict[str, Any]:
     province = by_key["province"]
     drill = reverse("stats:cases") + "?" + (query + "&" if query else "")
     return {
-        "series_chart": charts.line_chart(board.series, _("Cases and reports over time"), "c-series"),
+        "series_chart": charts.line_chart(
+            board.series, _("Cases and reports over time"), "c-series"
+        ),
         "stacked_chart": charts.stacked_chart(
             board.series,
             list(board.series[0]["parts"]) if board.series else [],

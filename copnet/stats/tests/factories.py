@@ -76,8 +76,6 @@ def make_case(
             case=case,
         )
         # auto_now_add: set the received time afterwards.
-        Report.objects.filter(pk=report.pk).update(
-            created_at=created + dt.timedelta(hours=index)
-        )
+        Report.objects.filter(pk=report.pk).update(created_at=created + dt.timedelta(hours=index))
     CaseEvent.objects.create(case=case, actor_label="test", kind="created")
     return case

@@ -29,7 +29,9 @@ def demo_world(reference_data):
 
 
 def raw_cases(period, **filters):
-    cases = Case.objects.filter(created_at__gte=aware(period.start), created_at__lt=aware(period.end))
+    cases = Case.objects.filter(
+        created_at__gte=aware(period.start), created_at__lt=aware(period.end)
+    )
     return [
         c for c in cases.select_related("category")
         if all(
@@ -105,7 +107,9 @@ def test_a_refresh_with_nothing_new_rebuilds_nothing(demo_world):
     assert rollups.refresh() == []
 
 
-def test_a_new_report_through_intake_is_counted_after_refresh(demo_world, coordinator, evidence_dir):
+def test_a_new_report_through_intake_is_counted_after_refresh(
+    demo_world, coordinator, evidence_dir
+):
     from copnet.reports.tests.factories import file_report
 
     period = Period.containing("month", timezone.localdate())
