@@ -30,6 +30,7 @@ migrate: $(STAMP)
 
 run: migrate
 	$(PY) manage.py ensure_admin
+	@if [ "$(DEMO)" = "1" ]; then $(PY) manage.py seed_demo --cases 5000 --if-empty; fi
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py runplatform
 

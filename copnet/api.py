@@ -15,6 +15,7 @@ from copnet.evaluations.api import router as evaluations_router
 from copnet.feed.api import router as feed_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
+from copnet.stats.api import router as stats_router
 from copnet.takedowns.api import router as takedowns_router
 from copnet.volunteers.api import router as volunteers_router
 
@@ -64,3 +65,4 @@ api.add_router("/learn", education_router)
 api.add_router("", takedowns_router)
 api.add_router("", feed_router)
 api.add_router("/volunteers", volunteers_router)
+api.add_router("/stats", stats_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "axes",
+    "copnet.stats",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from copnet.stats.views import transparency_page
+
 from .api import api
 
 handler400 = "copnet.core.views.error_400"
@@ -29,6 +31,8 @@ urlpatterns = [
     path("staff/feed/", include("copnet.feed.urls")),
     path("feed/", include("copnet.feed.public_urls")),
     path("volunteers/", include("copnet.volunteers.urls")),
+    path("staff/stats/", include("copnet.stats.urls")),
+    path("transparency/", transparency_page, name="transparency"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -61,6 +61,8 @@ class Perm(StrEnum):
     VOLUNTEER_TRUSTED_REPORT = "volunteer_trusted_report"
     LEAD_VOLUNTEERS = "lead_volunteers"
     MANAGE_VOLUNTEERS = "manage_volunteers"
+    VIEW_STATS = "view_stats"
+    VIEW_BOARD_REPORTS = "view_board_reports"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -96,6 +98,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 ROLE_PERMS[Role.ANALYST] |= {Perm.REQUEST_REMOVALS, Perm.VIEW_COMPLIANCE}
 ROLE_PERMS[Role.OFFICER] |= {Perm.REQUEST_REMOVALS}
 ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_COMPLIANCE}
+# Statistics: every staff role with case insight sees its own organisation's dashboard;
+# the Steering Board's periodic reports (network-wide figures) go to observers and analysts.
+ROLE_PERMS[Role.ANALYST] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
+ROLE_PERMS[Role.OFFICER] |= {Perm.VIEW_STATS}
+ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
 # A platform answers its own removal requests; ecosystem apps read the protection feed.
@@ -138,6 +145,8 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     ),
     # Feed entries name the case they came from: coordinators (network-wide) see them all.
     "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
+    "stats.rollup": (Perm.VIEW_STATS, ("org",)),
+    "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
 }
 
 # --- Volunteer levels -------------------------------------------------------------------------

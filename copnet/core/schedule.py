@@ -18,6 +18,7 @@ def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.evaluations.tasks import expire_evaluations_task
     from copnet.feed.tasks import publish_feed
+    from copnet.stats.tasks import generate_due_reports, refresh_rollups
     from copnet.takedowns.tasks import expire_overdue_requests, retry_deliveries
     from copnet.volunteers.tasks import (
         refresh_report_outcomes_task,
@@ -32,4 +33,6 @@ def schedule() -> list[Periodic]:
         Periodic("publish the protection feed", 3600, publish_feed.enqueue),
         Periodic("volunteer reminders", 24 * 3600, send_inactivity_reminders_task.enqueue),
         Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),
+        Periodic("refresh statistics", 10 * 60, refresh_rollups.enqueue),
+        Periodic("reports to the Steering Board", 6 * 3600, generate_due_reports.enqueue),
     ]

@@ -1,0 +1,444 @@
+"""Indicators for dashboards and reports, read from the rollups and scoped by permissions.
+
+Network-wide principals (coordinators, the standing agency's analysts) see every case once (the
+rollup rows of the lead organisation or "no lead yet"); everyone else sees the rows of their own
+organisation, i.e. the cases it leads or supports, exactly as `cases_visible_to` would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from copnet.accounts.permissions import has_network_wide_scope, visible_to
+from copnet.banks.models import DetectionHit
+from copnet.cases.choices import CaseStatus
+from copnet.cases.models import Case
+from copnet.cases.selectors import cases_visible_to
+from copnet.network.models import Organisation
+from copnet.reports.choices import Channel, ChildGender
+from copnet.taxonomy.choices import AgeBand
+from copnet.taxonomy.models import HarmCategory
+
+from .choices import Dim, Grain, Metric, OrgRole, PeriodKind, Subject, TrendKind
+from .geo import MERGED_INTO, current_province
+from .models import DurationSummary, Rollup
+from .periods import Period, add_months, aware, week_start
+from .rollups import durations, freshness, platform_expr, summarise
+
+MEASURES = (
+    "n",
+    "repeat",
+    "ack_met",
+    "ack_missed",
+    "action_met",
+    "action_missed",
+    "close_met",
+    "close_missed",
+)
+KNOWN_PLATFORMS = {
+    "facebook": "Facebook",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "zalo": "Zalo",
+    "instagram": "Instagram",
+    "telegram": "Telegram",
+    "discord": "Discord",
+    "roblox": "Roblox",
+    "x": "X",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    category: HarmCategory | None = None
+    province: str = ""
+    platform: str = ""
+    organisation: Organisation | None = None
+    trend: str = ""
+
+    @property
+    def narrows_cases(self) -> bool:
+        """True when a filter beyond period and organisation applies."""
+        return bool(self.category or self.province or self.platform)
+
+
+@dataclass
+class Breakdown:
+    key: str
+    title: str
+    rows: list[dict[str, Any]]  # {"value", "label", "n", "share"}
+    drill: str = ""  # the case-list parameter for drill-down, "" if none
+
+    @property
+    def total(self) -> int:
+        return sum(row["n"] for row in self.rows)
+
+
+@dataclass
+class Indicator:
+    """A figure from an extra source (detection hits today; removal requests when they come)."""
+
+    key: str
+    label: str
+    value: int | float | None
+    previous: int | float | None = None
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    totals: dict[str, Any]
+    previous: dict[str, Any]
+    breakdowns: list[Breakdown]
+    series: list[dict[str, Any]]
+    handling: list[dict[str, Any]]
+    extra: list[Indicator] = field(default_factory=list)
+    data_as_of: dt.datetime | None = None
+
+
+def platform_label(key: str) -> str:
+    return KNOWN_PLATFORMS.get(key, key) if key else _("Not given")
+
+
+def scoped_rollups(principal: Any, filters: Filters) -> QuerySet[Rollup]:
+    rows = visible_to(principal, Rollup.objects.all())
+    if has_network_wide_scope(principal):
+        if filters.organisation:
+            rows = rows.filter(org=filters.organisation)
+        else:
+            rows = rows.filter(org_role__in=[OrgRole.LEAD, OrgRole.NONE])
+    if filters.category:
+        rows = rows.filter(category=filters.category)
+    if filters.province:
+        rows = rows.filter(province=current_province(filters.province))
+    if filters.platform:
+        rows = rows.filter(platform=filters.platform.strip().lower())
+    return rows
+
+
+def _in(rows: QuerySet[Rollup], start: dt.date, end: dt.date) -> QuerySet[Rollup]:
+    return rows.filter(period__gte=start, period__lt=end)
+
+
+def _sums(rows: QuerySet[Rollup]) -> dict[str, int]:
+    found = rows.aggregate(**{m: Sum(m) for m in MEASURES})
+    return {m: found[m] or 0 for m in MEASURES}
+
+
+def _rate(met: int, missed: int) -> float | None:
+    return round(100 * met / (met + missed), 1) if met + missed else None
+
+
+def totals(rows: QuerySet[Rollup], period: Period) -> dict[str, Any]:
+    month = rows.filter(grain=Grain.MONTH, dim=Dim.BASE)
+    cases = _sums(_in(month.filter(subject=Subject.CASE), period.start, period.end))
+    reports = _sums(_in(month.filter(subject=Subject.REPORT), period.start, period.end))
+    return {
+        "cases": cases["n"],
+        "reports": reports["n"],
+        "repeat_cases": cases["repeat"],
+        "repeat_share": round(100 * cases["repeat"] / cases["n"], 1) if cases["n"] else None,
+        "ack_rate": _rate(cases["ack_met"], cases["ack_missed"]),
+        "action_rate": _rate(cases["action_met"], cases["action_missed"]),
+        "close_rate": _rate(cases["close_met"], cases["close_missed"]),
+        **{f"case_{m}": cases[m] for m in MEASURES},
+    }
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Percentage change against the previous period (None when there is nothing to compare)."""
+    if current is None or not previous:
+        return None
+    return round(100 * (current - previous) / previous, 1)
+
+
+def _labels(key: str) -> Callable[[str], str]:
+    if key == "category":
+        names = {str(c.pk): c.name for c in HarmCategory.objects.all()}
+        return lambda v: names.get(v, v)
+    if key == "province":
+        from copnet.core.provinces import province_name
+
+        return lambda v: province_name(v) if v else _("Not given")
+    if key == "platform":
+        return platform_label
+    if key == "org":
+        names = {str(o.pk): o.abbreviation or o.code for o in Organisation.objects.all()}
+        return lambda v: names.get(v, v) if v else _("No lead yet")
+    choices: dict[str, Any] = {
+        Dim.CHANNEL: dict(Channel.choices),
+        Dim.AGE: dict(AgeBand.choices),
+        Dim.GENDER: dict(ChildGender.choices),
+        Dim.STATUS: dict(CaseStatus.choices),
+    }[key]
+    return lambda v: str(choices.get(v, v)) if v else _("Not given")
+
+
+BREAKDOWNS: list[tuple[str, str, str, Any, str]] = [
+    # key, subject, dim, group field, drill-down parameter
+    ("category", Subject.CASE, Dim.BASE, "category_id", "category"),
+    ("province", Subject.CASE, Dim.BASE, "province", "province"),
+    ("platform", Subject.CASE, Dim.BASE, "platform", "platform"),
+    ("org", Subject.CASE, Dim.BASE, "org_id", "organisation"),
+    (Dim.STATUS, Subject.CASE, Dim.STATUS, "value", "status"),
+    (Dim.AGE, Subject.CASE, Dim.AGE, "value", "age"),
+    (Dim.GENDER, Subject.REPORT, Dim.GENDER, "value", ""),
+    (Dim.CHANNEL, Subject.REPORT, Dim.CHANNEL, "value", ""),
+]
+
+
+def breakdown_titles() -> dict[str, str]:
+    return {
+        "category": _("Cases by harm category"),
+        "province": _("Cases by province"),
+        "platform": _("Cases by platform"),
+        "org": _("Cases by lead organisation"),
+        Dim.STATUS: _("Cases by status"),
+        Dim.AGE: _("Cases by child's age"),
+        Dim.GENDER: _("Reports by child's gender"),
+        Dim.CHANNEL: _("Reports by channel"),
+    }
+
+
+def breakdowns(rows: QuerySet[Rollup], period: Period, network_wide: bool) -> list[Breakdown]:
+    out = []
+    titles = breakdown_titles()
+    for key, subject, dim, group, drill in BREAKDOWNS:
+        if key == "org" and not network_wide:
+            continue
+        selected = _in(rows.filter(grain=Grain.MONTH, dim=dim, subject=subject), *_span(period))
+        found = selected.values(group).annotate(total=Sum("n")).order_by("-total", group)
+        label = _labels(key)
+        codes = _codes(key)
+        total = sum(r["total"] for r in found)
+        out.append(
+            Breakdown(
+                key=key,
+                title=titles[key],
+                drill=drill,
+                rows=[
+                    {
+                        "value": codes("" if r[group] is None else str(r[group])),
+                        "label": label("" if r[group] is None else str(r[group])),
+                        "n": r["total"],
+                        "share": round(100 * r["total"] / total, 1) if total else 0,
+                    }
+                    for r in found
+                    if r["total"]
+                ],
+            )
+        )
+    return out
+
+
+def _codes(key: str) -> Callable[[str], str]:
+    """The value a drill-down link carries (codes, not database ids)."""
+    if key == "category":
+        codes = {str(pk): code for pk, code in HarmCategory.objects.values_list("pk", "code")}
+        return lambda v: codes.get(v, v)
+    if key == "org":
+        orgs = {str(pk): code for pk, code in Organisation.objects.values_list("pk", "code")}
+        return lambda v: orgs.get(v, v) if v else "none"
+    return lambda v: v
+
+
+def _span(period: Period) -> tuple[dt.date, dt.date]:
+    return period.start, period.end
+
+
+def default_trend(period: Period) -> str:
+    return TrendKind.MONTH if period.kind == PeriodKind.YEAR else TrendKind.WEEK
+
+
+def series(rows: QuerySet[Rollup], period: Period, trend: str) -> list[dict[str, Any]]:
+    """Counts of cases and reports per bucket, ending with the selected period, each with the
+    change against the bucket before it."""
+    if trend == TrendKind.WEEK:
+        first = week_start(period.start)
+        start, end, step = first - dt.timedelta(weeks=1), period.end, "week"
+        grain = Grain.DAY
+    else:
+        months = {TrendKind.MONTH: 1, TrendKind.QUARTER: 3, TrendKind.YEAR: 12}[trend]
+        anchor = Period.containing(
+            {1: PeriodKind.MONTH, 3: PeriodKind.QUARTER, 12: PeriodKind.YEAR}[months],
+            period.last_day,
+        )
+        count = {1: 13, 3: 9, 12: 5}[months]
+        start, end, step = add_months(anchor.start, -months * (count - 1)), anchor.end, trend
+        grain = Grain.MONTH
+    found = (
+        _in(rows.filter(grain=grain, dim=Dim.BASE), start, end)
+        .values("period", "subject", "category_id")
+        .annotate(total=Sum("n"))
+    )
+    buckets: dict[dt.date, dict[str, int]] = {}
+    by_category: dict[dt.date, dict[int, int]] = {}
+    cursor = start
+    while cursor < end:
+        buckets[cursor] = {Subject.CASE: 0, Subject.REPORT: 0}
+        by_category[cursor] = defaultdict(int)
+        cursor = (
+            cursor + dt.timedelta(weeks=1)
+            if step == "week"
+            else add_months(cursor, {"month": 1, "quarter": 3, "year": 12}[step])
+        )
+    keys = sorted(buckets)
+    for row in found:
+        bucket = max(k for k in keys if k <= row["period"])
+        buckets[bucket][row["subject"]] += row["total"]
+        if row["subject"] == Subject.CASE:
+            by_category[bucket][row["category_id"]] += row["total"]
+    overall: dict[int, int] = defaultdict(int)
+    for counts in by_category.values():
+        for category_id, n in counts.items():
+            overall[category_id] += n
+    top = sorted(overall, key=lambda c: -overall[c])[:5]
+    names = {c.pk: c.name for c in HarmCategory.objects.filter(pk__in=top)}
+    out: list[dict[str, Any]] = []
+    for index, key in enumerate(keys):
+        cases = buckets[key][Subject.CASE]
+        previous = buckets[keys[index - 1]][Subject.CASE] if index else None
+        parts = {names[c]: by_category[key].get(c, 0) for c in top}
+        if len(overall) > len(top):
+            parts[_("Other")] = cases - sum(parts.values())
+        out.append(
+            {
+                "start": key,
+                "label": _bucket_label(key, step),
+                "cases": cases,
+                "reports": buckets[key][Subject.REPORT],
+                "change": change(cases, previous),
+                "parts": parts,
+            }
+        )
+    return out[1:] if step == "week" else out
+
+
+def _bucket_label(start: dt.date, step: str) -> str:
+    if step == "week":
+        return f"{start:%d/%m}"
+    if step == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1}/{start.year}"
+    if step == "year":
+        return str(start.year)
+    return f"{start:%m/%Y}"
+
+
+def live_cases(principal: Any, filters: Filters) -> QuerySet[Case]:
+    """The raw cases behind the figures (drill-down, and handling times under filters)."""
+    period = filters.period
+    cases = cases_visible_to(principal).filter(
+        created_at__gte=aware(period.start), created_at__lt=aware(period.end)
+    )
+    if filters.organisation and has_network_wide_scope(principal):
+        cases = cases.filter(
+            Q(lead_org=filters.organisation) | Q(supporting_orgs=filters.organisation)
+        ).distinct()
+    if filters.category:
+        cases = cases.filter(category=filters.category)
+    if filters.province:
+        code = current_province(filters.province)
+        cases = cases.filter(province__in=[code, *MERGED_INTO.get(code, ())])
+    if filters.platform:
+        cases = cases.annotate(platform_key=platform_expr("platform")).filter(
+            platform_key=filters.platform.strip().lower()
+        )
+    return cases
+
+
+def handling(principal: Any, filters: Filters) -> list[dict[str, Any]]:
+    """Median and 90th percentile hours to triage, first action and close (cases opened in the
+    period that reached the step). Precomputed per scope; computed live when filters narrow."""
+    labels = dict(Metric.choices)
+    if filters.narrows_cases:
+        found = durations(live_cases(principal, filters))
+        summary = {metric: summarise(hours) for metric, hours in found.items()}
+    else:
+        rows = visible_to(principal, DurationSummary.objects.all()).filter(
+            period_kind=filters.period.kind, period_start=filters.period.start
+        )
+        if has_network_wide_scope(principal):
+            rows = (
+                rows.filter(org=filters.organisation)
+                if filters.organisation
+                else rows.filter(org__isnull=True)
+            )
+        summary = {m: (0, None, None) for m in Metric.values}
+        summary.update({r.metric: (r.n, r.p50_hours, r.p90_hours) for r in rows})
+    return [
+        {
+            "metric": metric,
+            "label": str(labels[metric]),
+            "n": summary[metric][0],
+            "p50": None if summary[metric][1] is None else round(summary[metric][1], 1),
+            "p90": None if summary[metric][2] is None else round(summary[metric][2], 1),
+        }
+        for metric in Metric.values
+    ]
+
+
+def detection_hits(principal: Any, filters: Filters) -> list[Indicator]:
+    def count(period: Period) -> int:
+        return DetectionHit.objects.filter(
+            created_at__gte=aware(period.start),
+            created_at__lt=aware(period.end),
+            case__in=live_cases(principal, Filters(period, *_rest(filters))).values("pk"),
+        ).count()
+
+    return [
+        Indicator(
+            "detection_hits",
+            _("Detection hits on evidence"),
+            count(filters.period),
+            count(filters.period.previous()),
+        )
+    ]
+
+
+def _rest(filters: Filters) -> tuple[Any, ...]:
+    return (filters.category, filters.province, filters.platform, filters.organisation)
+
+
+# Extra indicator sources: functions (principal, filters) -> list[Indicator]. The takedowns app
+# (removal requests) appends its own here when it lands, e.g. requests sent, removed within the
+# legal 24/48 hours, median time to removal; dashboards and reports then show them unchanged.
+INDICATOR_SOURCES: list[Callable[[Any, Filters], list[Indicator]]] = [detection_hits]
+
+
+def dashboard(principal: Any, filters: Filters) -> Dashboard:
+    rows = scoped_rollups(principal, filters)
+    network_wide = has_network_wide_scope(principal)
+    extra = [item for source in INDICATOR_SOURCES for item in source(principal, filters)]
+    return Dashboard(
+        filters=filters,
+        totals=totals(rows, filters.period),
+        previous=totals(rows, filters.period.previous()),
+        breakdowns=breakdowns(rows, filters.period, network_wide),
+        series=series(rows, filters.period, filters.trend or default_trend(filters.period)),
+        handling=handling(principal, filters),
+        extra=extra,
+        data_as_of=freshness(),
+    )
+
+
+def platform_choices() -> list[tuple[str, str]]:
+    """Platforms seen in the figures (cached: the list changes rarely and costs a scan)."""
+    found = cache.get("stats:platforms")
+    if found is None:
+        found = list(
+            Rollup.objects.filter(grain=Grain.MONTH, dim=Dim.BASE)
+            .exclude(platform="")
+            .values_list("platform", flat=True)
+            .distinct()[:200]
+        )
+        cache.set("stats:platforms", found, 600)
+    return sorted(((key, platform_label(key)) for key in found), key=lambda kv: kv[1].lower())

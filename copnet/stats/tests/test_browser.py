@@ -1,0 +1,47 @@
+"""A real browser opens the dashboard, reads the province map and drills down to cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from copnet.accounts.tests.factories import PASSWORD
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.stats import rollups
+
+from .factories import at
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(SKIP_BROWSER, reason="no Chromium on this machine (apt install chromium)"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_reads_the_dashboard_and_the_map(
+    small_world, coordinator, live_server, browser_page: Any
+):
+    rollups.refresh(now=at(2025, 9, 1))
+    page = browser_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("input[name=username]").fill(coordinator.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+    page.goto(live_server.url + "/staff/stats/?kind=month&period=2025-07")
+    assert page.locator("[data-kpi=cases]").inner_text() == "5"
+    tiles = page.locator("[data-testid=map] a.tile")
+    assert tiles.count() == 34
+    hcmc = page.locator("[data-testid=map] a.tile[data-province='79']")
+    assert "2" in hcmc.text_content()
+    assert page.locator("svg#c-map title").first.text_content() == "Số ca theo tỉnh, thành phố"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "stats_dashboard.png"), full_page=True)
+    # Filters through htmx, then the drill-down from a map square.
+    page.locator("#id_category").select_option("scam_gambling")
+    page.locator(".stats-filters button[type=submit]").click()
+    page.wait_for_function("document.querySelector('[data-kpi=cases]').innerText === '2'")
+    page.locator("[data-testid=map] a.tile[data-province='01']").click()
+    page.wait_for_url("**/staff/stats/cases/**")
+    assert page.locator("tr[data-case]").count() == 2
