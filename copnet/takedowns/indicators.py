@@ -1,0 +1,54 @@
+"""Removal-request figures for the statistics dashboards and reports (stats.INDICATOR_SOURCES).
+
+Counted over the removal requests sent for the cases behind the figures (the dashboard's
+period, filters and the viewer's organisation scope), so they agree with the case counts."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .choices import RequestStatus
+from .models import RemovalRequest
+from .selectors import percentile
+
+
+def _figures(principal: Any, filters: Any) -> tuple[int, float | None, float | None]:
+    from copnet.stats.selectors import live_cases
+
+    rows = RemovalRequest.objects.filter(
+        sent_at__isnull=False, case__in=live_cases(principal, filters).values("pk")
+    ).only("status", "sent_at", "deadline", "resolved_at")
+    sent, in_time, hours = 0, 0, []
+    for row in rows:
+        sent += 1
+        if row.status == RequestStatus.REMOVED:
+            in_time += int(row.removed_in_time)
+            hours.append((row.resolved_at - row.sent_at).total_seconds() / 3600)
+    share = round(100 * in_time / sent, 1) if sent else None
+    median = percentile(hours, 0.5)
+    return sent, share, None if median is None else round(median, 1)
+
+
+def removal_indicators(principal: Any, filters: Any) -> list[Any]:
+    from copnet.stats.selectors import Indicator
+
+    now = _figures(principal, filters)
+    before = _figures(principal, dataclasses.replace(filters, period=filters.period.previous()))
+    return [
+        Indicator("removal_requests", _("Removal requests sent to platforms"), now[0], before[0]),
+        Indicator(
+            "removed_within_deadline_pct",
+            _("Removed within the legal deadline (percent of requests sent)"),
+            now[1],
+            before[1],
+        ),
+        Indicator(
+            "median_hours_to_removal",
+            _("Median hours to removal"),
+            now[2],
+            before[2],
+        ),
+    ]
