@@ -334,13 +334,52 @@ def _duration_rows(period: Period) -> list[DurationSummary]:
     return out
 
 
+# Coarse grains, derived from one month's detail rows: (grain, source grain, column kept of
+# province/platform). They keep organisation, role and category (scoping and the category
+# filter), so every dashboard without a province or platform filter reads them instead.
+COARSE_GRAINS = [
+    (Grain.DAY_ALL, Grain.DAY, ""),
+    (Grain.MONTH_ALL, Grain.MONTH, ""),
+    (Grain.MONTH_PROVINCE, Grain.MONTH, "province"),
+    (Grain.MONTH_PLATFORM, Grain.MONTH, "platform"),
+]
+
+
+def _coarse_rows(month: dt.date) -> int:
+    """INSERT the coarse grains of one month, summed from its detail rows (portable SQL)."""
+    quote = connection.ops.quote_name
+    table = quote(Rollup._meta.db_table)
+    keys = ", ".join(
+        quote(c) for c in ("period", "subject", "dim", "value", "org_id", "org_role", "category_id")
+    )
+    measures = ", ".join(quote(m) for m in MEASURE_COLUMNS)
+    sums = ", ".join(f"SUM({quote(m)})" for m in MEASURE_COLUMNS)
+    written = 0
+    with connection.cursor() as cursor:
+        for grain, source, kept in COARSE_GRAINS:
+            province = quote("province") if kept == "province" else "''"
+            platform = quote("platform") if kept == "platform" else "''"
+            group = keys + (f", {quote(kept)}" if kept else "")
+            # The province and platform breakdowns have no extra dimension.
+            only_base = f" AND {quote('dim')} = ''" if kept else ""
+            cursor.execute(
+                f"INSERT INTO {table} (grain, {keys}, province, platform, {measures}) "  # noqa: S608
+                f"SELECT %s, {keys}, {province}, {platform}, {sums} FROM {table} "
+                f"WHERE grain = %s AND period >= %s AND period < %s{only_base} "
+                f"GROUP BY {group}",
+                [grain, source, month, add_months(month, 1)],
+            )
+            written += cursor.rowcount
+    return written
+
+
 def rebuild_month(month: dt.date, now: dt.datetime | None = None) -> int:
     """Replace one month's rollup rows with fresh GROUP BY results; returns rows written."""
     month = month_start(month)
     now = now or timezone.now()
     with transaction.atomic():
         Rollup.objects.filter(period__gte=month, period__lt=add_months(month, 1)).delete()
-        return _month_rows(month, now)
+        return _month_rows(month, now) + _coarse_rows(month)
 
 
 def rebuild_durations(periods: Iterable[Period]) -> None:
