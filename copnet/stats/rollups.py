@@ -2,7 +2,9 @@
 
 `refresh()` finds the months touched since the last run (new case events, new reports,
 deadlines that passed unmet) and rebuilds exactly those months with GROUP BY queries over the
-raw tables, in one transaction per month. `rebuild_all()` does every month (after a bulk load).
+raw tables, in one transaction per month, then sums those detail rows into coarse grains
+(no province/platform) that unfiltered dashboards read. `rebuild_all()` does every month (after a
+bulk load).
 """
 
 from __future__ import annotations

@@ -474,7 +474,7 @@ def platform_choices() -> list[tuple[str, str]]:
     found = cache.get("stats:platforms")
     if found is None:
         found = list(
-            Rollup.objects.filter(grain=Grain.MONTH, dim=Dim.BASE)
+            Rollup.objects.filter(grain=Grain.MONTH_PLATFORM, dim=Dim.BASE)
             .exclude(platform="")
             .values_list("platform", flat=True)
             .distinct()[:200]
