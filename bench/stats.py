@@ -18,6 +18,11 @@ migrates, loads the reference data, then in the same run measures:
    reports_report for the same requests.
 5. report_s: generating last month's report to the Steering Board (PDF + XLSX).
 
+To iterate on the dashboard without reseeding: seed once into a database of your own and keep
+it (`--db copnet_stats_perf --keep`), then time only the requests against it
+(`--db copnet_stats_perf --keep --reuse [--rebuild] [--verbose]`; run `manage.py migrate` on it
+first when the stats migrations changed).
+
 The last line printed is one JSON object.
 """
 
@@ -189,6 +194,7 @@ def main() -> int:
             manage("load_reference_data", "-v0")
             say(f"seeding {cases:,} cases…")
             figures["seed_s"] = round(manage("seed_demo", "--cases", str(cases), "--no-stats"), 1)
+        manage("collectstatic", "--no-input", "-v0")  # the HTML page needs the manifest
         sys.path.insert(0, str(ROOT))
         import django
 
