@@ -362,16 +362,18 @@ def _coarse_rows(month: dt.date) -> int:
             province = quote("province") if kept == "province" else "''"
             platform = quote("platform") if kept == "platform" else "''"
             group = keys + (f", {quote(kept)}" if kept else "")
-            # The province and platform breakdowns have no extra dimension.
-            only_base = f" AND {quote('dim')} = ''" if kept else ""
-            cursor.execute(
-                f"INSERT INTO {table} (grain, {keys}, province, platform, {measures}) "  # noqa: S608
-                f"SELECT %s, {keys}, {province}, {platform}, {sums} FROM {table} "
-                f"WHERE grain = %s AND period >= %s AND period < %s{only_base} "
-                f"GROUP BY {group}",
-                [grain, source, month, add_months(month, 1)],
-            )
-            written += cursor.rowcount
+            # Daily rows and the province and platform breakdowns have no extra dimension; one
+            # statement per dimension lets the database use the (grain, dim, period) index.
+            dims = Dim.values if grain == Grain.MONTH_ALL else [Dim.BASE]
+            for dim in dims:
+                cursor.execute(
+                    f"INSERT INTO {table} (grain, {keys}, province, platform, {measures}) "  # noqa: S608
+                    f"SELECT %s, {keys}, {province}, {platform}, {sums} FROM {table} "
+                    f"WHERE grain = %s AND {quote('dim')} = %s AND period >= %s AND period < %s "
+                    f"GROUP BY {group}",
+                    [grain, source, dim, month, add_months(month, 1)],
+                )
+                written += cursor.rowcount
     return written
 
 
