@@ -18,6 +18,11 @@ migrates, loads the reference data, then in the same run measures:
    reports_report for the same requests.
 5. report_s: generating last month's report to the Steering Board (PDF + XLSX).
 
+To iterate on the dashboard without reseeding: seed once into a database of your own and keep
+it (`--db copnet_stats_perf --keep`), then time only the requests against it
+(`--db copnet_stats_perf --keep --reuse [--rebuild] [--verbose]`; run `manage.py migrate` on it
+first when the stats migrations changed).
+
 The last line printed is one JSON object.
 """
 
@@ -40,7 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 DB_NAME = "copnet_stats_bench"
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-DB_URL = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
 
 
 def say(text: str) -> None:
@@ -162,9 +166,19 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database as it is")
     parser.add_argument("--rebuild", action="store_true", help="with --reuse: rebuild rollups")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the request mix")
+    parser.add_argument(
+        "--db", default=DB_NAME, help="database name (keep one with --keep, then --reuse it)"
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each dashboard request's time"
+    )
     args = parser.parse_args()
+    db_name = args.db
+    if not db_name.replace("_", "").isalnum():
+        parser.error("--db: letters, digits and underscores only")
+    db_url = ADMIN_URL.rsplit("/", 1)[0] + f"/{db_name}"
     cases = args.cases or (20_000 if args.quick else 1_000_000)
-    os.environ["DATABASE_URL"] = DB_URL
+    os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copnet.settings")
     figures: dict[str, object] = {
@@ -172,14 +186,15 @@ def main() -> int:
         "machine": "2 cores shared with 4 other engineers",
     }
     if not args.reuse:
-        admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        admin(f"CREATE DATABASE {DB_NAME}")
+        admin(f"DROP DATABASE IF EXISTS {db_name}")
+        admin(f"CREATE DATABASE {db_name}")
     try:
         if not args.reuse:
             manage("migrate", "--no-input", "-v0")
             manage("load_reference_data", "-v0")
             say(f"seeding {cases:,} cases…")
             figures["seed_s"] = round(manage("seed_demo", "--cases", str(cases), "--no-stats"), 1)
+        manage("collectstatic", "--no-input", "-v0")  # the HTML page needs the manifest
         sys.path.insert(0, str(ROOT))
         import django
 
@@ -222,6 +237,8 @@ def main() -> int:
                     started = time.perf_counter()
                     response = client.get("/api/v1/stats/dashboard", params)
                     api.append(time.perf_counter() - started)
+                    if args.verbose:
+                        say(f"{1000 * api[-1]:7.1f} ms  {params}")
                     assert response.status_code == 200, response.content[:300]
                     started = time.perf_counter()
                     response = client.get("/staff/stats/", params)
@@ -247,7 +264,7 @@ def main() -> int:
         connection.close()
     finally:
         if not args.keep:
-            admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            admin(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
     print(json.dumps(figures, ensure_ascii=False), flush=True)
     return 0
 

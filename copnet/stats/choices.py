@@ -3,8 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Grain(models.TextChoices):
+    """Detail rows (d, m) keep every dimension; the coarse grains are derived from them and
+    drop province and/or platform, so unfiltered dashboards read far fewer rows."""
+
     DAY = "d", _("Day")
     MONTH = "m", _("Month")
+    # Internal (never shown to users, so not translated).
+    DAY_ALL = "D", "Day, all provinces and platforms"
+    MONTH_ALL = "M", "Month, all provinces and platforms"
+    MONTH_PROVINCE = "P", "Month by province, all platforms"
+    MONTH_PLATFORM = "F", "Month by platform, all provinces"
 
 
 class Subject(models.TextChoices):

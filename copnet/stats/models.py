@@ -16,6 +16,8 @@ class Rollup(models.Model):
     Built from the raw tables by `rollups.rebuild_month` (never edited by hand). A case appears
     once with its lead organisation (or role "none") and once per supporting organisation, so
     network-wide figures sum the lead/none rows and an organisation's figures sum its own rows.
+    The coarse grains (D, M, P, F) are the same sums with province and/or platform dropped,
+    derived from the detail rows (d, m) of the same month; see `rollups.COARSE_GRAINS`.
     """
 
     grain = models.CharField(max_length=1, choices=Grain.choices)

@@ -2,7 +2,9 @@
 
 `refresh()` finds the months touched since the last run (new case events, new reports,
 deadlines that passed unmet) and rebuilds exactly those months with GROUP BY queries over the
-raw tables, in one transaction per month. `rebuild_all()` does every month (after a bulk load).
+raw tables, in one transaction per month, then sums those detail rows into coarse grains
+(no province/platform) that unfiltered dashboards read. `rebuild_all()` does every month (after a
+bulk load).
 """
 
 from __future__ import annotations
@@ -334,13 +336,54 @@ def _duration_rows(period: Period) -> list[DurationSummary]:
     return out
 
 
+# Coarse grains, derived from one month's detail rows: (grain, source grain, column kept of
+# province/platform). They keep organisation, role and category (scoping and the category
+# filter), so every dashboard without a province or platform filter reads them instead.
+COARSE_GRAINS = [
+    (Grain.DAY_ALL, Grain.DAY, ""),
+    (Grain.MONTH_ALL, Grain.MONTH, ""),
+    (Grain.MONTH_PROVINCE, Grain.MONTH, "province"),
+    (Grain.MONTH_PLATFORM, Grain.MONTH, "platform"),
+]
+
+
+def _coarse_rows(month: dt.date) -> int:
+    """INSERT the coarse grains of one month, summed from its detail rows (portable SQL)."""
+    quote = connection.ops.quote_name
+    table = quote(Rollup._meta.db_table)
+    keys = ", ".join(
+        quote(c) for c in ("period", "subject", "dim", "value", "org_id", "org_role", "category_id")
+    )
+    measures = ", ".join(quote(m) for m in MEASURE_COLUMNS)
+    sums = ", ".join(f"SUM({quote(m)})" for m in MEASURE_COLUMNS)
+    written = 0
+    with connection.cursor() as cursor:
+        for grain, source, kept in COARSE_GRAINS:
+            province = quote("province") if kept == "province" else "''"
+            platform = quote("platform") if kept == "platform" else "''"
+            group = keys + (f", {quote(kept)}" if kept else "")
+            # Daily rows and the province and platform breakdowns have no extra dimension; one
+            # statement per dimension lets the database use the (grain, dim, period) index.
+            dims = Dim.values if grain == Grain.MONTH_ALL else [Dim.BASE]
+            for dim in dims:
+                cursor.execute(
+                    f"INSERT INTO {table} (grain, {keys}, province, platform, {measures}) "  # noqa: S608
+                    f"SELECT %s, {keys}, {province}, {platform}, {sums} FROM {table} "
+                    f"WHERE grain = %s AND {quote('dim')} = %s AND period >= %s AND period < %s "
+                    f"GROUP BY {group}",
+                    [grain, source, dim, month, add_months(month, 1)],
+                )
+                written += cursor.rowcount
+    return written
+
+
 def rebuild_month(month: dt.date, now: dt.datetime | None = None) -> int:
     """Replace one month's rollup rows with fresh GROUP BY results; returns rows written."""
     month = month_start(month)
     now = now or timezone.now()
     with transaction.atomic():
         Rollup.objects.filter(period__gte=month, period__lt=add_months(month, 1)).delete()
-        return _month_rows(month, now)
+        return _month_rows(month, now) + _coarse_rows(month)
 
 
 def rebuild_durations(periods: Iterable[Period]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from .choices import Dim, Grain, Metric, OrgRole, PeriodKind, Subject, TrendKind
 from .geo import MERGED_INTO, current_province
 from .models import DurationSummary, Rollup
 from .periods import Period, add_months, aware, week_start
-from .rollups import durations, freshness, platform_expr, summarise
+from .rollups import METRIC_FIELDS, durations, freshness, platform_expr, summarise
 
 MEASURES = (
     "n",
@@ -138,8 +139,14 @@ def _rate(met: int, missed: int) -> float | None:
     return round(100 * met / (met + missed), 1) if met + missed else None
 
 
-def totals(rows: QuerySet[Rollup], period: Period) -> dict[str, Any]:
-    month = rows.filter(grain=Grain.MONTH, dim=Dim.BASE)
+def uses_detail(filters: Filters) -> bool:
+    """Province and platform filters need the detail rows; everything else reads the coarse
+    grains (the same sums over far fewer rows, see `rollups.COARSE_GRAINS`)."""
+    return bool(filters.province or filters.platform)
+
+
+def totals(rows: QuerySet[Rollup], period: Period, detail: bool = True) -> dict[str, Any]:
+    month = rows.filter(grain=Grain.MONTH if detail else Grain.MONTH_ALL, dim=Dim.BASE)
     cases = _sums(_in(month.filter(subject=Subject.CASE), period.start, period.end))
     reports = _sums(_in(month.filter(subject=Subject.REPORT), period.start, period.end))
     return {
@@ -209,13 +216,19 @@ def breakdown_titles() -> dict[str, str]:
     }
 
 
-def breakdowns(rows: QuerySet[Rollup], period: Period, network_wide: bool) -> list[Breakdown]:
+COARSE_BREAKDOWN_GRAINS = {"province": Grain.MONTH_PROVINCE, "platform": Grain.MONTH_PLATFORM}
+
+
+def breakdowns(
+    rows: QuerySet[Rollup], period: Period, network_wide: bool, detail: bool = True
+) -> list[Breakdown]:
     out = []
     titles = breakdown_titles()
     for key, subject, dim, group, drill in BREAKDOWNS:
         if key == "org" and not network_wide:
             continue
-        selected = _in(rows.filter(grain=Grain.MONTH, dim=dim, subject=subject), *_span(period))
+        grain = Grain.MONTH if detail else COARSE_BREAKDOWN_GRAINS.get(key, Grain.MONTH_ALL)
+        selected = _in(rows.filter(grain=grain, dim=dim, subject=subject), *_span(period))
         found = selected.values(group).annotate(total=Sum("n")).order_by("-total", group)
         label = _labels(key)
         codes = _codes(key)
@@ -259,13 +272,15 @@ def default_trend(period: Period) -> str:
     return TrendKind.MONTH if period.kind == PeriodKind.YEAR else TrendKind.WEEK
 
 
-def series(rows: QuerySet[Rollup], period: Period, trend: str) -> list[dict[str, Any]]:
+def series(
+    rows: QuerySet[Rollup], period: Period, trend: str, detail: bool = True
+) -> list[dict[str, Any]]:
     """Counts of cases and reports per bucket, ending with the selected period, each with the
     change against the bucket before it."""
     if trend == TrendKind.WEEK:
         first = week_start(period.start)
         start, end, step = first - dt.timedelta(weeks=1), period.end, "week"
-        grain = Grain.DAY
+        grain = Grain.DAY if detail else Grain.DAY_ALL
     else:
         months = {TrendKind.MONTH: 1, TrendKind.QUARTER: 3, TrendKind.YEAR: 12}[trend]
         anchor = Period.containing(
@@ -274,7 +289,7 @@ def series(rows: QuerySet[Rollup], period: Period, trend: str) -> list[dict[str,
         )
         count = {1: 13, 3: 9, 12: 5}[months]
         start, end, step = add_months(anchor.start, -months * (count - 1)), anchor.end, trend
-        grain = Grain.MONTH
+        grain = Grain.MONTH if detail else Grain.MONTH_ALL
     found = (
         _in(rows.filter(grain=grain, dim=Dim.BASE), start, end)
         .values("period", "subject", "category_id")
@@ -355,11 +370,33 @@ def live_cases(principal: Any, filters: Filters) -> QuerySet[Case]:
     return cases
 
 
+def live_percentiles(cases: QuerySet[Case]) -> dict[str, tuple[int, float | None, float | None]]:
+    """`summarise(durations(cases))` computed by PostgreSQL's percentile_cont (the same linear
+    interpolation), without fetching the cases."""
+    quote = connection.ops.quote_name
+    columns = cases.order_by().values("pk", "created_at", *METRIC_FIELDS.values())
+    sql, params = columns.query.sql_with_params()
+    parts = []
+    for field_name in METRIC_FIELDS.values():
+        hours = f"(EXTRACT(EPOCH FROM (c.{quote(field_name)} - c.created_at)) / 3600.0)::float8"
+        parts += [
+            f"COUNT(c.{quote(field_name)})",
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours})",
+            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours})",
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)} FROM ({sql}) c", params)  # noqa: S608
+        row = cursor.fetchone()
+    return {metric: tuple(row[3 * i : 3 * i + 3]) for i, metric in enumerate(METRIC_FIELDS)}
+
+
 def handling(principal: Any, filters: Filters) -> list[dict[str, Any]]:
     """Median and 90th percentile hours to triage, first action and close (cases opened in the
     period that reached the step). Precomputed per scope; computed live when filters narrow."""
     labels = dict(Metric.choices)
-    if filters.narrows_cases:
+    if filters.narrows_cases and connection.vendor == "postgresql":
+        summary = live_percentiles(live_cases(principal, filters))
+    elif filters.narrows_cases:
         found = durations(live_cases(principal, filters))
         summary = {metric: summarise(hours) for metric, hours in found.items()}
     else:
@@ -417,13 +454,15 @@ INDICATOR_SOURCES: list[Callable[[Any, Filters], list[Indicator]]] = [detection_
 def dashboard(principal: Any, filters: Filters) -> Dashboard:
     rows = scoped_rollups(principal, filters)
     network_wide = has_network_wide_scope(principal)
+    detail = uses_detail(filters)
+    trend = filters.trend or default_trend(filters.period)
     extra = [item for source in INDICATOR_SOURCES for item in source(principal, filters)]
     return Dashboard(
         filters=filters,
-        totals=totals(rows, filters.period),
-        previous=totals(rows, filters.period.previous()),
-        breakdowns=breakdowns(rows, filters.period, network_wide),
-        series=series(rows, filters.period, filters.trend or default_trend(filters.period)),
+        totals=totals(rows, filters.period, detail),
+        previous=totals(rows, filters.period.previous(), detail),
+        breakdowns=breakdowns(rows, filters.period, network_wide, detail),
+        series=series(rows, filters.period, trend, detail),
         handling=handling(principal, filters),
         extra=extra,
         data_as_of=freshness(),
@@ -435,7 +474,7 @@ def platform_choices() -> list[tuple[str, str]]:
     found = cache.get("stats:platforms")
     if found is None:
         found = list(
-            Rollup.objects.filter(grain=Grain.MONTH, dim=Dim.BASE)
+            Rollup.objects.filter(grain=Grain.MONTH_PLATFORM, dim=Dim.BASE)
             .exclude(platform="")
             .values_list("platform", flat=True)
             .distinct()[:200]

@@ -119,3 +119,39 @@ def test_a_new_report_through_intake_is_counted_after_refresh(
     after = dashboard(coordinator, Filters(period)).totals
     assert after["reports"] == before["reports"] + 1
     assert after["cases"] == before["cases"] + 1
+
+
+@pytest.mark.parametrize("kind", ["month", "quarter", "year"])
+def test_the_coarse_grains_give_the_figures_of_the_detail_rows(demo_world, coordinator, kind):
+    from copnet.stats.selectors import breakdowns, scoped_rollups, series, totals
+
+    period = Period.containing(kind, timezone.localdate(demo_world))
+    rows = scoped_rollups(coordinator, Filters(period))
+    assert totals(rows, period, detail=False) == totals(rows, period, detail=True)
+    assert totals(rows, period, detail=False)["cases"] > 0
+    coarse = {b.key: b.rows for b in breakdowns(rows, period, True, detail=False)}
+    assert coarse == {b.key: b.rows for b in breakdowns(rows, period, True, detail=True)}
+    for trend in ("week", "month", "year"):
+        assert series(rows, period, trend, detail=False) == series(rows, period, trend, True)
+
+
+def test_the_upgrade_migration_derives_the_coarse_grains_from_existing_rows(demo_world):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("copnet.stats.migrations.0002_coarse_grains")
+    columns = ("grain", "period", "subject", "dim", "value", "org_id", "org_role",
+               "category_id", "province", "platform", "n", "repeat", "close_met")  # fmt: skip
+    rebuilt = sorted(Rollup.objects.exclude(grain__in=["d", "m"]).values_list(*columns), key=str)
+    Rollup.objects.exclude(grain__in=["d", "m"]).delete()
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    migration.derive(None, editor)
+    derived = sorted(Rollup.objects.exclude(grain__in=["d", "m"]).values_list(*columns), key=str)
+    assert derived == rebuilt
+    assert len(derived) > 0
