@@ -114,7 +114,7 @@ def open_or_join_cases(requests: Sequence[CaseRequest], *, actor: Any) -> list[t
     transaction, which saves the reports."""
     from copnet.reports.models import Evidence, ReportUrl
 
-    from .services import _actor_label
+    from .services import new_event
 
     url_cases = _open_cases_by(ReportUrl, "url_key", {k for r in requests for k in r.url_keys})
     image_cases = _open_cases_by(Evidence, "sha256", {s for r in requests for s in r.sha256s})
@@ -162,16 +162,8 @@ def open_or_join_cases(requests: Sequence[CaseRequest], *, actor: Any) -> list[t
         Case.objects.filter(pk=case_id).update(report_count=F("report_count") + count, **extra)
     existing = Case.objects.in_bulk(list(joined_counts))
 
-    label = _actor_label(actor)
-    user = (
-        actor
-        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_key", False)
-        else None
-    )
     events = [
-        CaseEvent(
-            case=case, kind=EventKind.CREATED, actor=user, actor_label=label, to_status=case.status
-        )
+        new_event(case, kind=EventKind.CREATED, actor=actor, to_status=case.status)
         for case in new_cases
     ]
     results: list[tuple[Case, bool]] = []
@@ -183,9 +175,7 @@ def open_or_join_cases(requests: Sequence[CaseRequest], *, actor: Any) -> list[t
             case, joined = target, id(target) in seen_new
             seen_new.add(id(target))
         if joined:
-            events.append(
-                CaseEvent(case=case, kind=EventKind.REPORT_ADDED, actor=user, actor_label=label)
-            )
+            events.append(new_event(case, kind=EventKind.REPORT_ADDED, actor=actor))
         results.append((case, joined))
     CaseEvent.objects.bulk_create(events, batch_size=CHUNK)
     return results

@@ -43,6 +43,16 @@ def _actor_label(actor: Any) -> str:
     return getattr(actor, "email", "") or "anonymous"
 
 
+def new_event(case: Case, *, kind: str, actor: Any = None, **fields: Any) -> CaseEvent:
+    """An unsaved timeline event; batch writers collect these for one bulk_create."""
+    user = (
+        actor
+        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_key", False)
+        else None
+    )
+    return CaseEvent(case=case, kind=kind, actor=user, actor_label=_actor_label(actor), **fields)
+
+
 def add_event(
     case: Case,
     *,
@@ -53,21 +63,17 @@ def add_event(
     to_status: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    user = (
-        actor
-        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_key", False)
-        else None
-    )
-    return CaseEvent.objects.create(
-        case=case,
+    event = new_event(
+        case,
         kind=kind,
-        actor=user,
-        actor_label=_actor_label(actor),
+        actor=actor,
         text=text,
         from_status=from_status,
         to_status=to_status,
         data=data or {},
     )
+    event.save()
+    return event
 
 
 def refresh_next_due(case: Case) -> None:

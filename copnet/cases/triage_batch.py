@@ -50,10 +50,6 @@ def detect(cases: Sequence[Case]) -> dict[int, list[DetectionSignal]]:
     return found
 
 
-def _event(case: Case, kind: str, **fields: Any) -> CaseEvent:
-    return CaseEvent(case=case, kind=kind, actor=None, actor_label="system", **fields)
-
-
 class _Batch:
     """What one triage run writes, collected so that each table gets one statement."""
 
@@ -71,7 +67,7 @@ class _Batch:
 
 def _triage_one(case: Case, signals: list[DetectionSignal], batch: _Batch) -> None:
     # Imported here: services imports this module for triage_case.
-    from .services import refresh_next_due
+    from .services import new_event, refresh_next_due
 
     priority = compute_priority(
         TriageFacts(
@@ -104,9 +100,9 @@ def _triage_one(case: Case, signals: list[DetectionSignal], batch: _Batch) -> No
     if case.status == CaseStatus.NEW:
         case.status, case.triaged_at = CaseStatus.TRIAGED, now
         batch.events.append(
-            _event(
+            new_event(
                 case,
-                EventKind.TRIAGED,
+                kind=EventKind.TRIAGED,
                 from_status=CaseStatus.NEW,
                 to_status=CaseStatus.TRIAGED,
                 data={
@@ -116,7 +112,7 @@ def _triage_one(case: Case, signals: list[DetectionSignal], batch: _Batch) -> No
             )
         )
     elif changed:
-        batch.events.append(_event(case, EventKind.TRIAGED, data={"changed": changed}))
+        batch.events.append(new_event(case, kind=EventKind.TRIAGED, data={"changed": changed}))
     if case.lead_org_id is None:
         found = batch.router.route(
             category=case.category, platform=case.platform, province=case.province
@@ -127,9 +123,9 @@ def _triage_one(case: Case, signals: list[DetectionSignal], batch: _Batch) -> No
             if case.status == CaseStatus.TRIAGED:
                 case.status = CaseStatus.ASSIGNED
             batch.events.append(
-                _event(
+                new_event(
                     case,
-                    EventKind.ASSIGNED,
+                    kind=EventKind.ASSIGNED,
                     from_status=CaseStatus.TRIAGED,
                     to_status=case.status,
                     data={
