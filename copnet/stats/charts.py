@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .geo import tile_layout
+from .geo import ARCHIPELAGO_NAMES, map_data
 
 PALETTE = ["#0b5394", "#e69138", "#6aa84f", "#a64d79", "#45818e", "#999999"]
 BLUES = ["#eef3f8", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
@@ -146,66 +146,70 @@ def classes(values: Sequence[int], count: int = 5) -> list[int]:
 
 
 def province_map(counts: dict[str, int], title: str, link: str, chart_id: str) -> SafeString:
-    """The tile-grid map: one square per current province, darker = more cases.
+    """A choropleth of the 34 current provinces: darker = more cases.
 
     `link` is a URL prefix to which the province code is appended (drill-down)."""
-    size, gap, pad = 46, 4, 8
-    layout = tile_layout()
-    width = pad * 2 + 5 * (size + gap)
-    height = pad * 2 + 18 * (size + gap) + 40
+    data = map_data()
+    width, height = data["width"], data["height"]
     bounds = classes(list(counts.values()))
-    parts = []
-    for code, name, col, row in layout:
+
+    def shade(code: str) -> str:
         n = counts.get(code, 0)
-        shade = 0 if n == 0 else 1 + next(i for i, b in enumerate(bounds) if n <= b)
-        x, y = pad + col * (size + gap), pad + row * (size + gap)
-        text_colour = "#fff" if shade >= 4 else "#1b1f24"
-        short = name.replace("Thành phố ", "")
+        return BLUES[0 if n == 0 else 1 + next(i for i, b in enumerate(bounds) if n <= b)]
+
+    parts = []
+    for code, shape in data["provinces"].items():
         parts.append(
             format_html(
-                '<a href="{}{}" class="tile" data-province="{}">'
-                '<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}" stroke="#7a8794">'
-                "<title>{}: {}</title></rect>"
-                '<text x="{}" y="{}" text-anchor="middle" class="tile-label" fill="{}">{}</text>'
-                '<text x="{}" y="{}" text-anchor="middle" class="tile-value" fill="{}">{}</text>'
-                "</a>",
+                '<a href="{}{}" class="province" data-province="{}">'
+                '<path d="{}" fill="{}"><title>{}: {}</title></path></a>',
                 link,
                 code,
                 code,
-                x,
-                y,
-                size,
-                size,
-                BLUES[shade],
-                name,
-                n,
-                x + size / 2,
-                y + 18,
-                text_colour,
-                _abbreviate(short),
-                x + size / 2,
-                y + 36,
-                text_colour,
-                n,
+                shape["d"],
+                shade(code),
+                shape["name"],
+                counts.get(code, 0),
             )
         )
-    ly = height - 30
-    legend = [(0, "0")] + [(i + 1, f"≤ {b}") for i, b in enumerate(bounds)]
-    for index, (shade, text) in enumerate(legend):
-        lx = pad + index * 40
+    for code, islands in data["islands"].items():
+        x, y, w, h = islands["box"]
+        name = str(ARCHIPELAGO_NAMES.get(code, islands["name"]))
+        owner = data["provinces"][code]["name"]
+        dots = format_html_join("", '<circle cx="{}" cy="{}" r="2.5"/>', islands["dots"])
         parts.append(
-            f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{BLUES[shade]}" '
+            format_html(
+                '<a href="{}{}" class="province islands" data-province="{}" fill="{}">'
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="6"/>{}'
+                '<text x="{}" y="{}" class="label">{}</text><title>{} ({}): {}</title></a>',
+                link,
+                code,
+                code,
+                shade(code),
+                x,
+                y,
+                w,
+                h,
+                dots,
+                x,
+                y - 4,
+                name,
+                name,
+                owner,
+                counts.get(code, 0),
+            )
+        )
+    ly = height + 12
+    legend = [(BLUES[0], "0")] + [(BLUES[i + 1], f"≤ {b}") for i, b in enumerate(bounds)]
+    for index, (colour, text) in enumerate(legend):
+        lx = 8 + index * 44
+        parts.append(
+            f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{colour}" '
             f'stroke="#7a8794"/><text x="{lx}" y="{ly + 26}" class="label">{escape(text)}</text>'
         )
     desc = _(
-        "Tile map: one square per province, placed roughly where it lies; not a map of "
-        "borders or territory."
+        "Map of the 34 provinces and cities, shaded by the number of cases; the same figures "
+        "are in the table below."
     )
-    return _svg(width, height, title, desc, "".join(str(p) for p in parts), chart_id)
-
-
-def _abbreviate(name: str) -> str:
-    words = name.split()
-    if len(name) <= 8:
-        return name
-    return "".join(w[0] for w in words).upper() if len(words) > 1 else name[:6]
+    body = "".join(str(p) for p in parts)
+    return _svg(width, height + 44, title, desc, f'<g class="map">{body}</g>', chart_id)

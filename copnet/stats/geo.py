@@ -1,15 +1,20 @@
 """Provinces for statistics: old (pre-2025) codes mapped to the 34 current units, and the
-tile-grid map layout.
+boundaries drawn by the province map.
 
-The map is a tile grid (cartogram): each current province is one equal square placed roughly
-where it lies, north at the top. It shows no borders, coastline or islands and is not a map of
-Vietnam's territory; it exists so that figures per province can be compared at a glance
-without downloading map tiles or shipping boundary files of uncertain licence.
+The boundaries (`data/provinces.json`, about 20 kB) are Natural Earth's admin-1 provinces
+(public domain) merged into the current units and simplified by
+`scripts/build_province_map.py`, which records the source. The Hoàng Sa and Trường Sa
+archipelagos are drawn as dots at their main islands and count with Đà Nẵng and Khánh Hòa.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from copnet.core.provinces import province_names
 
@@ -53,30 +58,15 @@ def current_province(code: str) -> str:
     return OLD_TO_CURRENT.get(code, code)
 
 
-# (column, row) of each current unit on the tile grid, north at the top.
-TILES: dict[str, tuple[int, int]] = {
-    "12": (1, 0), "15": (2, 0), "08": (3, 0), "04": (4, 0),
-    "11": (0, 1), "14": (1, 1), "25": (2, 1), "19": (3, 1), "20": (4, 1),
-    "01": (2, 2), "24": (3, 2), "22": (4, 2),
-    "37": (2, 3), "33": (3, 3), "31": (4, 3),
-    "38": (2, 4),
-    "40": (2, 5),
-    "42": (3, 6),
-    "44": (3, 7),
-    "46": (4, 8),
-    "48": (4, 9),
-    "51": (4, 10),
-    "52": (4, 11),
-    "66": (4, 12),
-    "68": (3, 13), "56": (4, 13),
-    "80": (1, 14), "79": (2, 14), "75": (3, 14),
-    "91": (0, 15), "82": (1, 15), "86": (2, 15),
-    "92": (1, 16),
-    "96": (0, 17),
-}  # fmt: skip
+MAP_FILE = Path(__file__).parent / "data" / "provinces.json"
+ARCHIPELAGO_NAMES = {"48": _("Hoàng Sa archipelago"), "56": _("Trường Sa archipelago")}
 
 
 @cache
-def tile_layout() -> list[tuple[str, str, int, int]]:
+def map_data() -> dict[str, Any]:
+    """Width, height, one SVG path per current province and the archipelagos' dots."""
+    data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
     names = province_names()
-    return [(code, names.get(code, code), col, row) for code, (col, row) in TILES.items()]
+    for code, shape in data["provinces"].items():
+        shape["name"] = names.get(code, code)
+    return data
