@@ -183,7 +183,8 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copnet.settings")
     figures: dict[str, object] = {
         "cases": cases,
-        "machine": "2 cores shared with 4 other engineers",
+        "cpus": os.cpu_count(),
+        "load_avg_start": round(os.getloadavg()[0], 2),
     }
     if not args.reuse:
         admin(f"DROP DATABASE IF EXISTS {db_name}")
@@ -265,6 +266,7 @@ def main() -> int:
     finally:
         if not args.keep:
             admin(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+    figures["load_avg_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(figures, ensure_ascii=False), flush=True)
     return 0
 

@@ -96,3 +96,9 @@ class ReassignForm(forms.Form):
         to_field_name="code",
     )
     reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Which bodies are active depends on today's date, not on when the module was loaded.
+        self.fields["lead"].queryset = active_organisations()
+        self.fields["supporting"].queryset = active_organisations()

@@ -22,7 +22,7 @@ router = Router(tags=["network"])
     summary="The Network's organisations (public directory)",
 )
 def list_organisations(request: HttpRequest) -> list[Organisation]:
-    return list(Organisation.objects.select_related("parent"))
+    return list(selectors.network_organisations().select_related("parent"))
 
 
 @router.get(

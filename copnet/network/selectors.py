@@ -46,13 +46,19 @@ def general_duties_on(day: dt.date | None = None) -> QuerySet[Duty]:
     return Duty.objects.valid_on(day or timezone.localdate()).filter(membership__isnull=True)
 
 
+def network_organisations() -> QuerySet[Organisation]:
+    """Bodies of the Network and their parents: not the product vendors that registered to
+    have a product evaluated (`evaluations.Vendor`), which have no place in the Network."""
+    return Organisation.objects.filter(vendor__isnull=True)
+
+
 def organisations_for_choice() -> QuerySet[Organisation]:
-    return Organisation.objects.order_by("code")
+    return network_organisations().order_by("code")
 
 
 def active_organisations() -> QuerySet[Organisation]:
     today = timezone.localdate()
-    return Organisation.objects.exclude(active_to__lt=today).exclude(active_from__gt=today)
+    return network_organisations().exclude(active_to__lt=today).exclude(active_from__gt=today)
 
 
 def organisation_by_code(code: str) -> Organisation | None:

@@ -34,7 +34,9 @@ def members_page(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_DIRECTORY)
 def manage_list(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.select_related("parent").prefetch_related("memberships")
+    organisations = (
+        selectors.network_organisations().select_related("parent").prefetch_related("memberships")
+    )
     return render(request, "network/manage_list.html", {"organisations": organisations})
 
 

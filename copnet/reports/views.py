@@ -133,6 +133,12 @@ def hotline_report(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.VOLUNTEER_REPORT)
 def volunteer_report(request: HttpRequest) -> HttpResponse:
+    """The full form, for volunteer accounts without a volunteer profile; volunteers of the
+    network use their own short form, where they follow their reports' outcomes."""
+    from copnet.volunteers.selectors import volunteer_of  # volunteers builds on reports
+
+    if volunteer_of(request.user) is not None:
+        return redirect("volunteers:report")
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _submit(request, form, channel=Channel.VOLUNTEER):
         return redirect("reports:thanks")

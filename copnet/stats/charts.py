@@ -145,26 +145,42 @@ def classes(values: Sequence[int], count: int = 5) -> list[int]:
     return sorted({max(1, round(top * (i + 1) / count)) for i in range(count)})
 
 
-def province_map(counts: dict[str, int], title: str, link: str, chart_id: str) -> SafeString:
-    """A choropleth of the 34 current provinces: darker = more cases.
+def province_map(
+    counts: dict[str, int],
+    title: str,
+    link: str,
+    chart_id: str,
+    *,
+    empty_fill: str | None = None,
+    desc: str | None = None,
+) -> SafeString:
+    """A choropleth of the 34 current provinces: darker = more (cases, by default).
 
-    `link` is a URL prefix to which the province code is appended (drill-down)."""
+    `link` is a URL prefix to which the province code is appended (drill-down). With
+    `empty_fill`, provinces counting 0 get that colour and the class "gap" (e.g. no volunteer).
+    """
     data = map_data()
     width, height = data["width"], data["height"]
     bounds = classes(list(counts.values()))
 
     def shade(code: str) -> str:
         n = counts.get(code, 0)
+        if n == 0 and empty_fill:
+            return empty_fill
         return BLUES[0 if n == 0 else 1 + next(i for i, b in enumerate(bounds) if n <= b)]
+
+    def css_class(code: str) -> str:
+        return "province gap" if empty_fill and not counts.get(code, 0) else "province"
 
     parts = []
     for code, shape in data["provinces"].items():
         parts.append(
             format_html(
-                '<a href="{}{}" class="province" data-province="{}">'
+                '<a href="{}{}" class="{}" data-province="{}">'
                 '<path d="{}" fill="{}"><title>{}: {}</title></path></a>',
                 link,
                 code,
+                css_class(code),
                 code,
                 shape["d"],
                 shade(code),
@@ -179,11 +195,12 @@ def province_map(counts: dict[str, int], title: str, link: str, chart_id: str) -
         dots = format_html_join("", '<circle cx="{}" cy="{}" r="2.5"/>', islands["dots"])
         parts.append(
             format_html(
-                '<a href="{}{}" class="province islands" data-province="{}" fill="{}">'
+                '<a href="{}{}" class="{} islands" data-province="{}" fill="{}">'
                 '<rect x="{}" y="{}" width="{}" height="{}" rx="6"/>{}'
                 '<text x="{}" y="{}" class="label">{}</text><title>{} ({}): {}</title></a>',
                 link,
                 code,
+                css_class(code),
                 code,
                 shade(code),
                 x,
@@ -200,14 +217,15 @@ def province_map(counts: dict[str, int], title: str, link: str, chart_id: str) -
             )
         )
     ly = height + 12
-    legend = [(BLUES[0], "0")] + [(BLUES[i + 1], f"≤ {b}") for i, b in enumerate(bounds)]
+    legend = [(empty_fill or BLUES[0], "0")]
+    legend += [(BLUES[i + 1], f"≤ {b}") for i, b in enumerate(bounds)]
     for index, (colour, text) in enumerate(legend):
         lx = 8 + index * 44
         parts.append(
             f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{colour}" '
             f'stroke="#7a8794"/><text x="{lx}" y="{ly + 26}" class="label">{escape(text)}</text>'
         )
-    desc = _(
+    desc = desc or _(
         "Map of the 34 provinces and cities, shaded by the number of cases; the same figures "
         "are in the table below."
     )

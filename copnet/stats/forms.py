@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.provinces import province_choices
-from copnet.network.models import Organisation
+from copnet.network.selectors import organisations_for_choice
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import PeriodKind, TrendKind
@@ -41,7 +41,7 @@ class DashboardFilterForm(forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.order_by("code"),
+        queryset=organisations_for_choice(),
         to_field_name="code",
         required=False,
         empty_label=_("All"),

@@ -1,9 +1,8 @@
-"""Reference data of the volunteer network: the training checklist and the map's points."""
+"""Reference data of the volunteer network: the training checklist."""
 
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 from django.db import transaction
@@ -11,13 +10,6 @@ from django.db import transaction
 from .models import TrainingItem
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
-
-
-@cache
-def province_centres() -> dict[str, tuple[float, float]]:
-    """Approximate (latitude, longitude) of each province's seat, for the coverage map."""
-    data = json.loads((REFERENCE_DIR / "province_centres.json").read_text(encoding="utf-8"))
-    return {code: (point[0], point[1]) for code, point in data["centres"].items()}
 
 
 def load_training_items() -> int:

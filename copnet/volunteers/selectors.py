@@ -92,8 +92,6 @@ class ProvinceCoverage:
     volunteers: int
     by_skill: dict[str, int]
     open_tasks: int
-    lat: float | None
-    lon: float | None
 
     @property
     def gap(self) -> bool:
@@ -102,9 +100,6 @@ class ProvinceCoverage:
 
 def coverage(user: Any) -> list[ProvinceCoverage]:
     """Active volunteers per province and skill, open tasks, and where the network has nobody."""
-    from .reference import province_centres
-
-    centres = province_centres()
     active = visible_to(user, Volunteer.objects.filter(status=VolunteerStatus.ACTIVE))
     per_province: Counter[str] = Counter()
     skills: dict[str, Counter[str]] = defaultdict(Counter)
@@ -124,8 +119,6 @@ def coverage(user: Any) -> list[ProvinceCoverage]:
             volunteers=per_province[code],
             by_skill={s: skills[code][s] for s in Skill.values},
             open_tasks=open_tasks[code],
-            lat=centres.get(code, (None, None))[0],
-            lon=centres.get(code, (None, None))[1],
         )
         for code, name in province_choices()
     ]

@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from copnet.audit.services import record_view
 from copnet.core.provinces import province_choices, province_name
 from copnet.core.ratelimit import client_ip, too_many
 from copnet.reports.errors import IntakeError
+from copnet.stats.charts import province_map
 
 from . import selectors
 from .certificates import certificate_pdf
@@ -734,22 +736,19 @@ def coverage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/coverage.html",
-        {"rows": rows, "skills": Skill.choices, "points": _map_points(rows)},
+        {"rows": rows, "skills": Skill.choices, "map": _coverage_map(rows)},
     )
 
 
-def _map_points(rows: list[selectors.ProvinceCoverage]) -> list[dict[str, Any]]:
-    """Province seats projected onto a 300 x 560 SVG (longitude 102–110 E, latitude 8.5–23.5 N)."""
-    points = []
-    for row in rows:
-        if row.lat is None or row.lon is None:
-            continue
-        points.append(
-            {
-                "row": row,
-                "x": round((row.lon - 102.0) / 8.0 * 280 + 10, 1),
-                "y": round((23.5 - row.lat) / 15.0 * 540 + 10, 1),
-                "r": 6 + min(row.volunteers, 30) / 2,
-            }
-        )
-    return points
+GAP_FILL = "#f4b6b0"  # provinces without an active volunteer
+
+
+def _coverage_map(rows: list[selectors.ProvinceCoverage]) -> SafeString:
+    return province_map(
+        {row.code: row.volunteers for row in rows},
+        _("Active volunteers per province"),
+        reverse("volunteers:volunteers") + "?province=",
+        "coverage-map",
+        empty_fill=GAP_FILL,
+        desc=_("Map of active volunteers per province; red: no volunteer (a coverage gap)."),
+    )

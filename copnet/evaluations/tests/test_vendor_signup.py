@@ -73,3 +73,24 @@ def test_sign_ups_are_rate_limited(client, reference_data):
     response = client.post("/ecosystem/vendors/register/", FORM)
     assert response.status_code == 429
     assert not User.objects.filter(role=Role.VENDOR).exists()
+
+
+def test_a_vendor_is_left_out_of_the_networks_organisation_lists(client, coordinator):
+    from copnet.cases.forms import ReassignForm
+    from copnet.network.selectors import active_organisations, organisations_for_choice
+
+    from .factories import make_vendor_user
+
+    vendor_org = make_vendor_user(name="Công ty Đồ Chơi Số").organisation
+    assert not active_organisations().filter(pk=vendor_org.pk).exists()
+    assert not organisations_for_choice().filter(pk=vendor_org.pk).exists()
+    assert active_organisations().filter(pk=coordinator.organisation_id).exists()
+    reassign_to = ReassignForm().fields["lead"].queryset
+    assert not reassign_to.filter(pk=vendor_org.pk).exists()
+    directory = client.get("/api/v1/network/organisations").json()
+    codes = {org["code"] for org in directory}
+    assert vendor_org.code not in codes
+    assert coordinator.organisation.code in codes
+    client.force_login(coordinator)
+    stats_page = client.get("/staff/stats/").content.decode()
+    assert "Công ty Đồ Chơi Số" not in stats_page

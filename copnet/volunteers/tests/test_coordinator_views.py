@@ -38,10 +38,12 @@ def test_the_coverage_map_marks_provinces_without_volunteers(client, coordinator
     assert rows["79"].by_skill["translation"] == 1
     assert rows["96"].gap
     html = response.content.decode()
-    assert html.count('class="gap"') == 32
-    assert html.count('class="covered"') == 2
-    # Coordinates stay machine-readable in Vietnamese (no decimal comma).
-    assert len(re.findall(r'<circle cx="\d+(?:\.\d+)?" cy="\d+(?:\.\d+)?"', html)) == 34
+    # The province map: the 32 provinces without a volunteer are coverage gaps, in red.
+    assert len(re.findall(r'class="province gap" data-province="\d\d"><path', html)) == 32
+    assert len(re.findall(r'class="province" data-province="\d\d"><path', html)) == 2
+    assert 'href="/volunteers/manage/volunteers/?province=79" class="province"' in html
+    assert html.count('fill="#f4b6b0"') >= 32
+    assert "<title>Thành phố Hồ Chí Minh: 1</title>" in html
 
 
 def test_the_network_can_be_filtered_by_province_and_skill(client, coordinator, volunteer):

@@ -8,6 +8,7 @@ from django.core import mail
 from copnet.cases.models import Case
 from copnet.cases.services import do_transition, triage_case
 from copnet.reports.models import Report
+from copnet.reports.tests.factories import file_report
 from copnet.volunteers.models import VolunteerReport
 from copnet.volunteers.services.reporting import refresh_report_outcomes
 
@@ -99,10 +100,23 @@ def test_a_minor_s_report_form_has_no_picture_upload(client, coordinator):
     assert 'name="images"' not in client.get("/volunteers/report/").content.decode()
 
 
-def test_reports_from_the_older_volunteer_form_get_feedback_too(client, coordinator, volunteer):
+def test_the_older_volunteer_form_sends_volunteers_to_their_short_form(client, volunteer):
     client.force_login(volunteer.user)
-    client.post("/report/volunteer/", {"category": "other", "urls": "https://old.example/x"})
-    report = Report.objects.get()
+    for response in (
+        client.get("/report/volunteer/"),
+        client.post("/report/volunteer/", {"category": "other", "urls": "https://old.example/x"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == "/volunteers/report/"
+    assert Report.objects.count() == 0
+
+
+def test_reports_from_the_older_volunteer_form_get_feedback_too(client, coordinator, volunteer):
+    # Filed before volunteers had their own form: channel "volunteer", no VolunteerReport link.
+    report, _secret = file_report(
+        category="other", channel="volunteer", actor=volunteer.user, urls=["https://old.example/x"]
+    )
+    assert report.submitted_by == volunteer.user
     do_transition(case=report.case, target="rejected", actor=coordinator, outcome="out_of_scope")
     assert refresh_report_outcomes() == 1
     link = VolunteerReport.objects.get()
