@@ -309,6 +309,8 @@ class PdqIndex(Index[K]):
     is its own match. Thread-safe: writers are serialised, and a query reads a consistent
     snapshot. Memory: about 110 bytes a hash at a million hashes (32 for the hash, 64 for the
     16 bucket tables, 4 for their offsets, 9 for bookkeeping), plus the caller's entry objects.
+    No exact multi-index can go much lower without becoming slower: each of the 16 tables must
+    locate every hash, at least about 18 bits a table even compressed (docs/benchmarks.md).
 
     Hashes of low quality (under `min_quality`, 50 by default) should not be matched:
     `query_with_quality` flags them instead of answering.
