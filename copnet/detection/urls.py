@@ -315,10 +315,10 @@ def _canonical_host(raw: str) -> tuple[str, bool]:
         try:
             if not bracket or "%" in inner:  # zone ids ("%25eth0") are local to one machine
                 raise ValueError(inner)
-            address = ipaddress.IPv6Address(inner)
+            ipv6 = ipaddress.IPv6Address(inner)
         except ValueError:
             raise SignalError("host", f"{raw!r} is not an IPv6 address") from None
-        return f"[{address.compressed}]", True
+        return f"[{ipv6.compressed}]", True
     data = _encode(raw.partition(":")[0])
     if b"%" in data:
         data = _unescape(data)

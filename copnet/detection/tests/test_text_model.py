@@ -83,10 +83,10 @@ def test_char_word_cache_gives_the_same_features_as_the_whole_text() -> None:
     texts = ["mày ngu quá  mày", "gửi ảnh riêng tư cho anh nhé em", "", "ngu ngu ngu"]
     for _pass in range(2):  # the second pass reads every word from the cache
         rows, columns, values = _tf(char, texts)
-        got = Counter()
+        got: dict[tuple[int, int], float] = {}
         for row, column, value in zip(rows, columns, values, strict=True):
             got[(row, column)] = round(value, 9)
-        want = Counter()
+        want: dict[tuple[int, int], float] = {}
         for row, text in enumerate(texts):
             known = Counter(char.vocabulary[g] for g in char.analyser(text) if g in char.vocabulary)
             for column, count in known.items():

@@ -6,6 +6,7 @@ import hashlib
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -315,7 +316,7 @@ def test_pattern_that_cannot_be_matched_as_meant_is_refused(pattern: str, code: 
 # --- UrlListIndex ----------------------------------------------------------------------------
 
 
-def _entries(index: UrlListIndex[str], url: str) -> list[str]:
+def _entries(index: UrlListIndex[Any], url: str) -> list[Any]:
     return [match.entry for match in index.query(url)]
 
 
