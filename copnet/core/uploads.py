@@ -163,7 +163,10 @@ def safe_filename(filename: str | bytes | None, extension: str, *, default: str 
 
 
 def sniff(data: bytes) -> str | None:
-    """The type announced by the first bytes ("application/zip" for any ZIP package)."""
+    """The type announced by the first bytes ("application/zip" for any ZIP package).
+
+    Seven fixed signatures: a magic-number library (filetype, puremagic) would add a dependency
+    and still leave the checks that decide (decoding, package structure) to this module."""
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
