@@ -64,6 +64,8 @@ MESSAGES: dict[str, Promise] = {
     "polyglot": _("This file has another file hidden inside it. Please save it again and retry."),
 }
 
+# What decoding one frame of an animation costs at least, counted in pixels.
+_FRAME_FLOOR = 64 * 64
 # Errors Pillow raises on files that are broken or are not what they claim to be.
 _PILLOW_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
 # Errors zipfile raises on broken packages (RuntimeError: encrypted part; NotImplementedError:
@@ -262,13 +264,15 @@ def _decode_frames(img: Image.Image, limit: int) -> None:
         frames = int(getattr(img, "n_frames", 1))
         decoded = 0
         for index in range(frames):
+            # Each frame costs at least _FRAME_FLOOR: a million 1-pixel frames are no cheaper.
+            cost = max(img.width * img.height, _FRAME_FLOOR)
             if index:
-                if decoded + img.width * img.height > limit:
+                if decoded + cost > limit:
                     break
                 img.seek(index)
             _check_pixels(img.size, limit)
             img.load()
-            decoded += img.width * img.height
+            decoded += cost
         if frames > 1:
             img.seek(0)
             img.load()

@@ -205,19 +205,38 @@ def test_an_animation_cut_in_its_last_frame_is_truncated(fmt):
     assert refusal(data[:-150]).code == "truncated"
 
 
-def test_frames_past_the_pixel_budget_are_not_decoded(monkeypatch):
-    data = animation("GIF", 8)
-    loads: list[int] = []
+@pytest.fixture
+def decoded_frames(monkeypatch) -> list[int]:
+    """The index of every frame Pillow decodes from now on."""
+    frames: list[int] = []
     load = ImageFile.ImageFile.load
 
     def counting(self):
-        loads.append(self.tell())
+        frames.append(self.tell())
         return load(self)
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", counting)
-    check_upload(data, allowed=[GIF], max_bytes=10**6, max_pixels=40 * 30 * 3)
+    return frames
 
-    assert sorted(set(loads)) == [0, 1, 2]
+
+def test_frames_past_the_pixel_budget_are_not_decoded(decoded_frames):
+    data = animation("GIF", 8, size=(80, 60))
+
+    check_upload(data, allowed=[GIF], max_bytes=10**6, max_pixels=80 * 60 * 3)
+
+    assert sorted(set(decoded_frames)) == [0, 1, 2]
+
+
+def test_a_gif_of_a_hundred_thousand_one_pixel_frames_is_decoded_only_in_part(decoded_frames):
+    screen = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + bytes(3) + b"\xff" * 3
+    frame = b"\x2c" + struct.pack("<4HB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
+    data = screen + frame * 100_000 + b"\x3b"
+    checker = open_checked_image(data, allowed=[GIF], max_bytes=10**7, max_pixels=10 * 4096)
+
+    with checker as (_checked, img):
+        assert img.n_frames == 100_000
+
+    assert sorted(set(decoded_frames)) == list(range(10))
 
 
 @pytest.mark.parametrize(
