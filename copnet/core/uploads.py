@@ -74,12 +74,12 @@ _ZIP_ERRORS = (
     zipfile.BadZipFile, zlib.error, OSError, ValueError, KeyError, EOFError, RuntimeError,
     NotImplementedError,
 )  # fmt: skip
-lazy_filesize = lazy(filesizeformat, str)
+_lazy_filesize = lazy(filesizeformat, str)
 
 
 def _shown(code: str, params: dict[str, Any]) -> dict[str, Any]:
     if code == "too_large":
-        return {"limit": lazy_filesize(params["limit"])}
+        return {"limit": _lazy_filesize(params["limit"])}
     if code == "decompression_bomb":
         return {"limit": f"{params['limit'] / 1e6:g}"}
     return params
@@ -264,7 +264,7 @@ def _decode_frames(img: Image.Image, limit: int) -> None:
         frames = int(getattr(img, "n_frames", 1))
         decoded = 0
         for index in range(frames):
-            # Each frame costs at least _FRAME_FLOOR: a million 1-pixel frames are no cheaper.
+            # A tiny frame still costs time: count it as _FRAME_FLOOR pixels at least.
             cost = max(img.width * img.height, _FRAME_FLOOR)
             if index:
                 if decoded + cost > limit:
@@ -290,7 +290,7 @@ def _check_package(data: bytes, allowed: Collection[str], max_unpacked: int, max
             if len(parts) > max_parts or sum(p.file_size for p in parts) > max_unpacked:
                 raise UploadError("zip_bomb")
             mime = _package_type(package)
-            if mime not in allowed:
+            if mime is None or mime not in allowed:
                 raise UploadError("unsupported_type")
             # Reading checks every part's checksum; zipfile stops at the declared size, so a
             # part that lies about its size fails the checksum instead of unpacking further.
