@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, save_with_audit
+from copnet.core import uploads
 
 from .errors import CampaignError
 from .models import (
@@ -27,12 +28,8 @@ from .models import (
 )
 
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
-# Magic bytes of the file types the materials library accepts.
-MATERIAL_TYPES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-)
+# The file types the materials library accepts (served publicly, so judged by content only).
+MATERIAL_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG)
 LINK_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -53,13 +50,18 @@ def do_save_campaign(
 
 
 def check_material_file(data: bytes) -> tuple[str, str]:
-    """(mime, extension) of an accepted material file, judged by its bytes, not its name."""
-    if len(data) > MAX_MATERIAL_BYTES:
-        raise CampaignError("too_large", _("The file is too large (10 MB at most)."), "file")
-    for magic, mime, ext in MATERIAL_TYPES:
-        if data.startswith(magic):
-            return mime, ext
-    raise CampaignError("file_type", _("Upload a PDF, PNG or JPEG file."), "file")
+    """(mime, extension) of an accepted material file, judged by its bytes, not its name:
+    pictures must decode, a PDF must be complete, and nothing may hide another file."""
+    try:
+        checked = uploads.check_upload(data, allowed=MATERIAL_TYPES, max_bytes=MAX_MATERIAL_BYTES)
+    except uploads.UploadError as error:
+        code, message = "file_type", str(error.message)  # what is wrong with a PDF or picture
+        if error.code == "too_large":
+            code, message = "too_large", _("The file is too large (10 MB at most).")
+        elif error.code == "unsupported_type":
+            message = _("Upload a PDF, PNG or JPEG file.")
+        raise CampaignError(code, message, "file") from error
+    return checked.mime, checked.extension
 
 
 def do_add_material(*, material: Material, actor: Any, data: bytes | None = None) -> Material:

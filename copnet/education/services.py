@@ -17,10 +17,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, save_with_audit
+from copnet.core import uploads
 
 from .choices import QuestionKind
 from .errors import LearningError
@@ -41,6 +41,7 @@ from .models import (
 REFERENCE_DIR = Path(__file__).parent / "reference"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4000 * 4000
+LESSON_IMAGE_TYPES = (uploads.PNG, uploads.JPEG, uploads.WEBP, uploads.GIF)
 # Class codes avoid letters and digits that children confuse (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -57,31 +58,30 @@ def check_lesson_image(data: bytes) -> tuple[bytes, str]:
     """Validate an uploaded picture and re-encode it (drops metadata such as GPS positions).
 
     Returns (bytes, extension). Raises LearningError for anything that is not a small image."""
-    if len(data) > MAX_IMAGE_BYTES:
-        raise LearningError(
-            "image_too_large", _("The picture is too large (2 MB at most)."), "image"
-        )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format not in {"PNG", "JPEG", "WEBP", "GIF"}:
-                raise LearningError("image_type", _("Use a PNG, JPEG or WebP picture."), "image")
-            if img.width * img.height > MAX_IMAGE_PIXELS:
-                raise LearningError(
-                    "image_too_large", _("The picture is too large (2 MB at most)."), "image"
-                )
-            has_alpha = img.mode in {"RGBA", "LA", "P"}
+        with uploads.open_checked_image(
+            data, allowed=LESSON_IMAGE_TYPES, max_bytes=MAX_IMAGE_BYTES, max_pixels=MAX_IMAGE_PIXELS
+        ) as (_checked, img):
             out = io.BytesIO()
-            if has_alpha:
+            if img.mode in {"RGBA", "LA", "P"}:
                 img.convert("RGBA").save(out, "PNG", optimize=True)
                 return out.getvalue(), "png"
             img.convert("RGB").save(out, "JPEG", quality=85)
             return out.getvalue(), "jpg"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise LearningError(
-            "image_type", _("This file is not a picture we can use."), "image"
-        ) from None
+    except uploads.UploadError as error:
+        raise _image_error(error.code) from error
+    except (OSError, ValueError) as error:  # decoded, but Pillow cannot convert this mode
+        raise _image_error("not_an_image") from error
+
+
+def _image_error(code: str) -> LearningError:
+    if code in {"too_large", "decompression_bomb"}:
+        return LearningError(
+            "image_too_large", _("The picture is too large (2 MB at most)."), "image"
+        )
+    if code == "unsupported_type":
+        return LearningError("image_type", _("Use a PNG, JPEG or WebP picture."), "image")
+    return LearningError("image_type", _("This file is not a picture we can use."), "image")
 
 
 def do_save_lesson(

@@ -1,8 +1,8 @@
 """Evidence vault for images: validation, hashes, blurred previews and encrypted storage.
 
-Uploaded bytes are never trusted: the type comes from magic bytes, the pixel count from the
-header (checked before Pillow allocates anything), and the whole image is decoded once to prove
-it is complete before it is hashed or stored.
+Uploaded bytes are never trusted: `copnet.core.uploads` finds the type from magic bytes, the
+pixel count from the header (checked before Pillow allocates anything), and decodes the image to
+prove it is complete before it is hashed or stored.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import re
-import struct
 import tempfile
 import uuid
 from contextlib import suppress
@@ -26,7 +25,9 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFilter
 
+from copnet.core import uploads
 from copnet.core.crypto import decrypt_bytes, encrypt_bytes
+from copnet.core.image_headers import header_dimensions as header_dimensions  # re-exported
 
 MESSAGES: dict[str, Promise] = {
     "empty": _("This file is empty. Please choose a picture."),
@@ -42,23 +43,11 @@ MESSAGES: dict[str, Promise] = {
     "too_many_files": _("You can add at most %(limit)s pictures."),
 }
 
-# Pillow's format names accepted for each type found by magic bytes (a JPEG holding several
-# pictures, as some cameras write, opens as "MPO").
-PILLOW_FORMATS: dict[str, tuple[str, ...]] = {
-    "image/jpeg": ("JPEG", "MPO"),
-    "image/png": ("PNG",),
-    "image/gif": ("GIF",),
-    "image/webp": ("WEBP",),
-}
-
 # pdqhash needs about 30 bytes of working memory a pixel (over 1 GB for 40 megapixels), so
 # larger pictures are box-reduced to this many pixels a side first. Up to it, hashes equal
 # python-threatexchange's; above it they move by a few bits at most (the C++ reference itself
 # hashes a 512 x 512 resize), far below the match threshold of 31.
 PDQ_MAX_SIDE = 2048
-
-# Errors Pillow raises on files that are broken or are not what they claim to be.
-_PILLOW_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, struct.error)
 
 _VAULT_PATH = re.compile(r"(?P<a>[0-9a-f]{2})/(?P<b>[0-9a-f]{2})/(?P=a)(?P=b)[0-9a-f]{28}\.bin")
 
@@ -104,38 +93,32 @@ def check_image_count(count: int) -> None:
 
 
 def inspect_image(data: bytes) -> ImageFacts:
-    """Validate an uploaded image and compute its facts; raises EvidenceError when refused."""
+    """Validate an uploaded image and compute its facts; raises EvidenceError when refused.
+
+    A picture with an archive appended is kept: hiding files that way is evidence too, and an
+    original is only ever shown as an image, to analysts, audited."""
     from django.conf import settings
 
-    if not data:
-        raise EvidenceError("empty")
-    if len(data) > settings.EVIDENCE_MAX_BYTES:
-        raise EvidenceError("too_large", limit=_lazy_filesize(settings.EVIDENCE_MAX_BYTES))
-    mime = sniff_mime(data)
-    if mime is None:
-        raise EvidenceError("unsupported_type")
-    dimensions = header_dimensions(mime, data)
-    if dimensions is None:
-        raise EvidenceError("not_an_image")
-    _check_pixels(dimensions)
-    with _open(data, mime) as img:
-        _check_pixels(img.size)
-        frames = _count_frames(img)
-        try:
-            img.load()
-        except Image.DecompressionBombError as error:
-            raise _bomb_error() from error
-        except _PILLOW_ERRORS as error:
-            raise EvidenceError("truncated") from error
-        pdq_hashes, quality = pdqhash.compute_dihedral(_pdq_array(img))
-        width, height = img.size
+    try:
+        with uploads.open_checked_image(
+            data,
+            allowed=uploads.IMAGE_TYPES,
+            max_bytes=settings.EVIDENCE_MAX_BYTES,
+            max_pixels=settings.EVIDENCE_MAX_PIXELS,
+            reject_polyglots=False,
+        ) as (checked, img):
+            frames = int(getattr(img, "n_frames", 1))
+            pdq_hashes, quality = pdqhash.compute_dihedral(_pdq_array(img))
+            width, height = img.size
+    except uploads.UploadError as error:
+        raise _evidence_error(error) from error
     dihedral = tuple(pdq_hex(bits) for bits in pdq_hashes)
     return ImageFacts(
-        mime=mime,
+        mime=checked.mime,
         width=width,
         height=height,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        size=checked.size,
+        sha256=checked.sha256,
         md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
         pdq=dihedral[0],
         pdq_quality=int(quality),
@@ -144,103 +127,13 @@ def inspect_image(data: bytes) -> ImageFacts:
     )
 
 
-def sniff_mime(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
-
-
-def header_dimensions(mime: str, data: bytes) -> tuple[int, int] | None:
-    """(width, height) read from the file header without decoding pixels; None if unreadable.
-
-    Reads what Pillow will read, so that no file reaches Pillow with more pixels than allowed.
-    """
-    try:
-        if mime == "image/png":
-            return _png_dimensions(data)
-        if mime == "image/gif":
-            return _gif_dimensions(data)
-        if mime == "image/webp":
-            return _webp_dimensions(data)
-        return _jpeg_dimensions(data)
-    except (struct.error, IndexError):
-        return None
-
-
-def _png_dimensions(data: bytes) -> tuple[int, int] | None:
-    if data[12:16] != b"IHDR":
-        return None
-    width, height = struct.unpack_from(">II", data, 16)
-    return width, height
-
-
-def _gif_dimensions(data: bytes) -> tuple[int, int] | None:
-    # Pillow grows the canvas when the first frame lies outside the logical screen.
-    width, height = struct.unpack_from("<HH", data, 6)
-    flags = data[10]
-    pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-    while pos < len(data):
-        block = data[pos]
-        if block == 0x2C:  # image descriptor
-            left, top, frame_width, frame_height = struct.unpack_from("<4H", data, pos + 1)
-            return max(width, left + frame_width), max(height, top + frame_height)
-        if block == 0x3B:  # trailer
-            return None
-        if block == 0x21:  # extension: label, then sub-blocks up to an empty one
-            pos += 2
-            while data[pos]:
-                pos += data[pos] + 1
-        pos += 1  # like Pillow, skip stray bytes
-    return None
-
-
-def _webp_dimensions(data: bytes) -> tuple[int, int] | None:
-    chunk = data[12:16]
-    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a":
-        width, height = struct.unpack_from("<HH", data, 26)
-        return width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L" and data[20] == 0x2F:
-        bits = struct.unpack_from("<I", data, 21)[0]
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8X":
-        return (
-            int.from_bytes(data[24:27], "little") + 1,
-            int.from_bytes(data[27:30], "little") + 1,
-        )
-    return None
-
-
-_JPEG_STANDALONE = {0x01, 0xD8, *range(0xD0, 0xD8)}
-_JPEG_SOF = {*range(0xC0, 0xD0)} - {0xC4, 0xC8, 0xCC}
-
-
-def _jpeg_dimensions(data: bytes) -> tuple[int, int] | None:
-    # Every frame header up to the first scan counts, the largest one wins (Pillow keeps the
-    # last one it reads).
-    sizes: list[tuple[int, int]] = []
-    pos = 2
-    while pos + 1 < len(data):
-        if data[pos] != 0xFF or data[pos + 1] == 0xFF:  # like Pillow, skip junk and fill bytes
-            pos += 1
-            continue
-        marker = data[pos + 1]
-        if marker in _JPEG_STANDALONE:
-            pos += 2
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan
-            break
-        (length,) = struct.unpack_from(">H", data, pos + 2)
-        if marker in _JPEG_SOF:
-            height, width = struct.unpack_from(">HH", data, pos + 5)
-            sizes.append((width, height))
-        pos += 2 + length
-    return max(sizes, key=lambda size: size[0] * size[1], default=None)
+def _evidence_error(error: uploads.UploadError) -> EvidenceError:
+    if error.code == "too_large":
+        return EvidenceError("too_large", limit=_lazy_filesize(error.params["limit"]))
+    if error.code == "decompression_bomb":
+        return _bomb_error()
+    code = error.code if error.code in MESSAGES else "not_an_image"
+    return EvidenceError(code)
 
 
 def _check_pixels(size: tuple[int, int]) -> None:
@@ -254,29 +147,6 @@ def _bomb_error() -> EvidenceError:
     from django.conf import settings
 
     return EvidenceError("decompression_bomb", limit=f"{settings.EVIDENCE_MAX_PIXELS / 1e6:g}")
-
-
-def _open(data: bytes, mime: str) -> Image.Image:
-    formats = PILLOW_FORMATS[mime]
-    try:
-        img = Image.open(io.BytesIO(data), formats=formats[:1])
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise _bomb_error() from error
-    except _PILLOW_ERRORS as error:
-        raise EvidenceError("not_an_image") from error
-    if img.format not in formats:
-        img.close()
-        raise EvidenceError("not_an_image")
-    return img
-
-
-def _count_frames(img: Image.Image) -> int:
-    try:
-        frames = int(getattr(img, "n_frames", 1))
-        img.seek(0)
-    except _PILLOW_ERRORS as error:
-        raise EvidenceError("truncated") from error
-    return frames
 
 
 def _eight_bit(img: Image.Image) -> Image.Image:

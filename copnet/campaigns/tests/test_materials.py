@@ -15,6 +15,12 @@ from .factories import make_campaign
 
 pytestmark = pytest.mark.django_db
 
+# A complete (if tiny) PDF: header, one object, trailer and end-of-file marker.
+LEAFLET = (
+    b"%PDF-1.4\n%leaflet\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
 
 @pytest.fixture
 def media(settings, tmp_path):
@@ -33,11 +39,11 @@ def _upload(client, campaign, data: bytes, name: str):
 def test_a_pdf_leaflet_is_added_and_served_on_the_public_page(client, org_a, media):
     campaign = make_campaign(organisation=org_a)
     client.force_login(make_user(email="e@a.example", organisation=org_a, role=Role.EDITOR))
-    assert _upload(client, campaign, b"%PDF-1.4\n%leaflet\n", "leaflet.pdf").status_code == 302
+    assert _upload(client, campaign, LEAFLET, "leaflet.pdf").status_code == 302
     material = Material.objects.get()
     assert material.mime == "application/pdf"
     served = Client().get(reverse("campaigns:material", args=[material.pk]))
-    assert served.content == b"%PDF-1.4\n%leaflet\n"
+    assert served.content == LEAFLET
     assert served["X-Content-Type-Options"] == "nosniff"
 
 
@@ -65,7 +71,7 @@ def test_materials_of_an_offline_campaign_are_not_public(client, org_a, media):
     campaign = make_campaign(organisation=org_a, public=False)
     editor = make_user(email="e@a.example", organisation=org_a, role=Role.EDITOR)
     client.force_login(editor)
-    _upload(client, campaign, b"%PDF-1.4\n", "a.pdf")
+    _upload(client, campaign, LEAFLET, "a.pdf")
     material = Material.objects.get()
     assert Client().get(reverse("campaigns:material", args=[material.pk])).status_code == 404
     assert client.get(reverse("campaigns:material", args=[material.pk])).status_code == 200
