@@ -2,7 +2,7 @@
 sending, delivering, answers, expiry, verification) and `platforms` (the registry of platforms).
 Each write runs in one transaction and writes its audit row itself."""
 
-from .platforms import load_platforms
+from .platforms import PlatformInput, check_platform, do_save_platform, load_platforms
 from .requests import (
     check_items,
     check_url,
@@ -19,7 +19,9 @@ from .requests import (
 )
 
 __all__ = [
+    "PlatformInput",
     "check_items",
+    "check_platform",
     "check_url",
     "compute_deadline",
     "deliver",
@@ -28,6 +30,7 @@ __all__ = [
     "do_create_request",
     "do_mark_delivered_manually",
     "do_record_answer",
+    "do_save_platform",
     "do_send_request",
     "due_deliveries",
     "expire_overdue",
