@@ -52,6 +52,7 @@ class Perm(StrEnum):
     VIEW_BANKS = "view_banks"
     MANAGE_BANKS = "manage_banks"
     REQUEST_REMOVALS = "request_removals"
+    MANAGE_PLATFORMS = "manage_platforms"
     VIEW_COMPLIANCE = "view_compliance"
     MANAGE_FEED = "manage_feed"
     PLATFORM_CALLBACK = "platform_callback"
@@ -94,8 +95,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     # Teachers run their own classes (pseudonymous learners); they see no case or report.
     Role.TEACHER: frozenset(_STAFF | {Perm.TEACH_CLASSES}),
 }
-# Removal requests to platforms (takedowns app) and the protection feed (feed app).
-ROLE_PERMS[Role.ANALYST] |= {Perm.REQUEST_REMOVALS, Perm.VIEW_COMPLIANCE}
+# Removal requests to platforms (takedowns app) and the protection feed (feed app). The
+# registry of platforms (contacts, channels, API tokens) is kept by the analysts who manage
+# removal requests, and by the coordinators; never by a platform's own staff
+# (NOT_FOR_PLATFORM_STAFF below).
+ROLE_PERMS[Role.ANALYST] |= {Perm.REQUEST_REMOVALS, Perm.VIEW_COMPLIANCE, Perm.MANAGE_PLATFORMS}
 ROLE_PERMS[Role.OFFICER] |= {Perm.REQUEST_REMOVALS}
 ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_COMPLIANCE}
 # Statistics: every staff role with case insight sees its own organisation's dashboard;
@@ -107,6 +111,11 @@ ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
 # A platform answers its own removal requests; ecosystem apps read the protection feed.
 API_KEY_PERMS |= {Perm.PLATFORM_CALLBACK, Perm.READ_FEED}
+
+# People of a platform (trust-and-safety staff) never get these, whatever their role: the
+# registry says how every platform, their own included, is sent removal requests and holds
+# the platforms' API tokens. See is_platform_staff().
+NOT_FOR_PLATFORM_STAFF: frozenset[Perm] = frozenset({Perm.MANAGE_PLATFORMS})
 
 # model label -> (permission needed to see any row, paths from a row to organisation ids)
 ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
@@ -241,6 +250,22 @@ def is_active_person(principal: Any) -> bool:
     )
 
 
+def is_platform_staff(principal: Any) -> bool:
+    """Does the person work for a platform: an organisation linked to a platform of the
+    removal-request registry, or any organisation of the kind "enterprise or platform"?"""
+    org_id = getattr(principal, "organisation_id", None)
+    if org_id is None:
+        return False
+    from copnet.network.choices import OrganisationKind
+    from copnet.network.models import Organisation
+
+    return (
+        Organisation.objects.filter(pk=org_id)
+        .filter(Q(kind=OrganisationKind.ENTERPRISE) | Q(platforms__isnull=False))
+        .exists()
+    )
+
+
 def has_perm(principal: Any, perm: Perm) -> bool:
     if is_api_key(principal):
         return principal.is_active and perm in API_KEY_PERMS
@@ -251,10 +276,14 @@ def has_perm(principal: Any, perm: Perm) -> bool:
     if principal.organisation_id is None:
         return False
     if principal.role == Role.VOLUNTEER:
-        return perm in volunteer_perms(principal)
-    if perm in VOLUNTEER_ONLY_PERMS:
+        granted = perm in volunteer_perms(principal)
+    elif perm in VOLUNTEER_ONLY_PERMS:
         return False
-    return perm in ROLE_PERMS.get(principal.role, frozenset())
+    else:
+        granted = perm in ROLE_PERMS.get(principal.role, frozenset())
+    if granted and perm in NOT_FOR_PLATFORM_STAFF:
+        return not is_platform_staff(principal)
+    return granted
 
 
 def has_network_wide_scope(principal: Any) -> bool:

@@ -22,6 +22,14 @@ class SendChannel(models.TextChoices):
     API = "api", _("HTTP API")
 
 
+# What each channel needs filled in on the platform (field names of takedowns.Platform).
+CHANNEL_NEEDS: dict[str, tuple[str, ...]] = {
+    SendChannel.EMAIL: ("email",),
+    SendChannel.WEB_FORM: ("web_form_url",),
+    SendChannel.API: ("api_url", "api_token"),
+}
+
+
 class LegalBasis(models.TextChoices):
     AUTHORITY_REQUEST = (
         "authority_request",
@@ -66,6 +74,8 @@ class RequestStatus(models.TextChoices):
 
 
 PENDING_STATUSES = frozenset({RequestStatus.SENT, RequestStatus.ACKNOWLEDGED})
+# "Open" as in the queue's filter: still to be sent, or waiting for the platform.
+OPEN_STATUSES = frozenset({*PENDING_STATUSES, RequestStatus.DRAFT})
 # Which status may follow which. A late answer to an expired request is still recorded.
 TRANSITIONS: dict[str, frozenset[str]] = {
     RequestStatus.DRAFT: frozenset({RequestStatus.SENT}),

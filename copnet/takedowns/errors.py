@@ -9,3 +9,14 @@ class TakedownError(Exception):
         self.code = code
         self.message = message
         self.status = status
+
+
+class PlatformInvalid(TakedownError):
+    """What is wrong with a platform's details, field by field (translated messages).
+
+    `errors` maps a field name of `services.platforms.PlatformInput` to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        first = next(iter(errors.values()))[0]
+        super().__init__("invalid_platform", first)
+        self.errors = errors

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from copnet.core.crypto import EncryptedTextField
 
 from .choices import (
+    CHANNEL_NEEDS,
     CheckResult,
     Delivery,
     ItemKind,
@@ -65,6 +66,16 @@ class Platform(models.Model):
 
     def domain_list(self) -> list[str]:
         return [d.strip().lower() for d in self.domains.splitlines() if d.strip()]
+
+    def missing_contact_details(self) -> list[str]:
+        """Labels of what removal requests to this platform still lack: the legal contact in
+        Vietnam and what the channel needs (`choices.CHANNEL_NEEDS`)."""
+        needed = ("legal_contact", *CHANNEL_NEEDS.get(self.channel, ()))
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in needed
+            if not getattr(self, name)
+        ]
 
 
 class RemovalRequest(models.Model):

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
-from copnet.accounts.permissions import access, visible_to
+from copnet.accounts.permissions import Perm, access, has_perm, visible_to
 
-from .choices import PENDING_STATUSES, RequestStatus
+from .choices import OPEN_STATUSES, PENDING_STATUSES, RequestStatus
 from .models import Platform, RemovalItem, RemovalRequest
 
 
@@ -41,7 +42,7 @@ def request_queue(principal: Any, status: str = "") -> QuerySet[RemovalRequest]:
     now = timezone.now()
     rows = requests_visible_to(principal)
     if status == "open" or not status:
-        rows = rows.filter(status__in={*PENDING_STATUSES, RequestStatus.DRAFT})
+        rows = rows.filter(status__in=OPEN_STATUSES)
     elif status in RequestStatus.values:
         rows = rows.filter(status=status)
     rank = When_(
@@ -138,3 +139,30 @@ def compliance(
         else:
             item.pending += 1
     return sorted(figures.values(), key=lambda f: f.platform.name)
+
+
+def platforms_overview(principal: Any, *, now: dt.datetime | None = None) -> QuerySet[Platform]:
+    """Every platform (active first) for those who manage the registry, with counts of its open
+    removal requests (draft, sent, acknowledged) and of the overdue ones (sent or acknowledged,
+    past the deadline). Counts are network-wide and carry no case content, like the compliance
+    figures. One query, however many platforms."""
+    if not has_perm(principal, Perm.MANAGE_PLATFORMS):
+        return Platform.objects.none()
+    now = now or timezone.now()
+    return Platform.objects.annotate(
+        open_requests=Count("requests", filter=Q(requests__status__in=OPEN_STATUSES)),
+        overdue_requests=Count(
+            "requests",
+            filter=Q(requests__status__in=PENDING_STATUSES, requests__deadline__lt=now),
+        ),
+    ).order_by("-is_active", "name")
+
+
+def access_platform(principal: Any, pk: int) -> Platform:
+    """One platform for someone who manages the registry, or Http404."""
+    if not has_perm(principal, Perm.MANAGE_PLATFORMS):
+        raise Http404
+    try:
+        return Platform.objects.select_related("organisation").get(pk=pk)
+    except (Platform.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -14,8 +14,8 @@ from copnet.audit.services import record_view
 from copnet.cases.selectors import access_case
 
 from . import selectors, services
-from .errors import TakedownError
-from .forms import AnswerForm, QueueFilterForm, RequestForm
+from .errors import PlatformInvalid, TakedownError
+from .forms import AnswerForm, PlatformForm, QueueFilterForm, RequestForm
 from .models import Platform
 from .notices import notice_pdf, notice_text
 
@@ -27,7 +27,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.request_queue(request.user, status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
-        request, "takedowns/queue.html", {"form": form, "page": page, "now": timezone.now()}
+        request,
+        "takedowns/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "now": timezone.now(),
+            "can_manage_platforms": has_perm(request.user, Perm.MANAGE_PLATFORMS),
+        },
     )
 
 
@@ -157,3 +164,31 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "takedowns/compliance.html",
         {"figures": selectors.compliance(), "platforms": Platform.objects.all()},
     )
+
+
+@require_perm(Perm.MANAGE_PLATFORMS)
+def platform_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "takedowns/platforms.html",
+        {"platforms": selectors.platforms_overview(request.user)},
+    )
+
+
+@require_perm(Perm.MANAGE_PLATFORMS)
+def platform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    platform = selectors.access_platform(request.user, pk) if pk is not None else None
+    form = PlatformForm(request.POST or None, platform=platform)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.do_save_platform(
+                platform=platform, data=form.to_input(), actor=request.user
+            )
+        except PlatformInvalid as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The platform was saved."))
+            return redirect("takedowns:platform_edit", pk=saved.pk)
+    return render(request, "takedowns/platform_form.html", {"form": form, "platform": platform})

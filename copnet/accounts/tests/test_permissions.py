@@ -97,3 +97,42 @@ def test_revoked_api_keys_have_no_permissions(org_a):
     key = do_revoke_api_key(key=key, actor=None)
     assert not has_perm(key, Perm.VIEW_CONTACTS)
     assert visible_to(key, ApiKey.objects.all()).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.COORDINATOR, True),
+        (Role.ANALYST, True),
+        (Role.OFFICER, False),
+        (Role.OBSERVER, False),
+        (Role.VOLUNTEER, False),
+        (Role.VENDOR, False),
+        (Role.EVALUATOR, False),
+        (Role.EDITOR, False),
+        (Role.TEACHER, False),
+    ],
+)
+@pytest.mark.django_db
+def test_managing_platforms_is_for_coordinators_and_analysts(org_a, role, expected):
+    user = make_user(email=f"{role}@a.example", organisation=org_a, role=role)
+    assert has_perm(user, Perm.MANAGE_PLATFORMS) is expected
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ANALYST])
+@pytest.mark.django_db
+def test_a_platforms_own_staff_never_manage_platforms(role):
+    from copnet.network.tests.factories import make_organisation
+    from copnet.takedowns.models import Platform
+
+    org = make_organisation(code="TS", name_en="Platform T&S")
+    user = make_user(email="ts@p.example", organisation=org, role=role)
+    assert has_perm(user, Perm.MANAGE_PLATFORMS)
+    Platform.objects.create(code="p", name="P", kind="social", organisation=org)
+    assert not has_perm(user, Perm.MANAGE_PLATFORMS)
+    # Their other permissions stay as the role says.
+    assert has_perm(user, Perm.REQUEST_REMOVALS)
+    enterprise = make_organisation(code="ENT", kind="enterprise")
+    other = make_user(email="a@ent.example", organisation=enterprise, role=role)
+    assert not has_perm(other, Perm.MANAGE_PLATFORMS)
+    assert has_perm(other, Perm.VIEW_COMPLIANCE)

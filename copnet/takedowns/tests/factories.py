@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from copnet.accounts.choices import Role
+from copnet.accounts.models import User
 from copnet.accounts.services import do_create_api_key
+from copnet.accounts.tests.factories import make_user
 from copnet.cases.models import Case
 from copnet.cases.services import do_reassign
 from copnet.network.tests.factories import make_organisation
 from copnet.reports.tests.factories import file_report
 from copnet.takedowns.models import Platform
+from copnet.takedowns.services.platforms import PlatformInput
 
 
 def make_case(*, lead: Any, url: str = "https://www.facebook.com/post/1", **extra: Any) -> Case:
@@ -44,6 +48,51 @@ def platform_key(platform: Platform, *, code: str = "PLAT") -> str:
     platform.save(update_fields=["organisation"])
     _key, raw = do_create_api_key(organisation=org, name="callbacks", actor=None)
     return raw
+
+
+def platform_input(**overrides: Any) -> PlatformInput:
+    """Valid details of a new platform reached by e-mail; override what a test is about."""
+    values: dict[str, Any] = {
+        "code": "nenxanh",
+        "name": "Nền Xanh",
+        "kind": "social",
+        "channel": "email",
+        "domains": "nenxanh.example",
+        "email": "legal@nenxanh.example",
+        "legal_contact": "Phòng pháp chế, Hà Nội",
+    }
+    values.update(overrides)
+    return PlatformInput(**values)
+
+
+def platform_form(**overrides: Any) -> dict[str, Any]:
+    """What the platform page posts for a valid new platform; override what a test is about."""
+    data: dict[str, Any] = {
+        "code": "nenxanh",
+        "name": "Nền Xanh",
+        "kind": "social",
+        "domains": "nenxanh.example",
+        "channel": "email",
+        "email": "legal@nenxanh.example",
+        "web_form_url": "",
+        "api_url": "",
+        "api_token": "",
+        "legal_contact": "Phòng pháp chế, Hà Nội",
+        "languages": "vi,en",
+        "organisation": "",
+        "notes": "",
+        "is_active": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def platform_staff(platform: Platform, *, role: str = Role.ANALYST) -> User:
+    """A trust-and-safety person of the platform: a user of the organisation linked to it."""
+    org = make_organisation(code=f"TS-{platform.code}"[:32], name_en=f"{platform.name} T&S")
+    platform.organisation = org
+    platform.save(update_fields=["organisation"])
+    return make_user(email=f"{role}@ts-{platform.code}.example", organisation=org, role=role)
 
 
 @dataclass

@@ -24,8 +24,8 @@ from copnet.cases.choices import ActionKind
 from copnet.cases.models import Case
 from copnet.core.tasks import enqueue_on_commit
 
-from . import fetch
-from .choices import (
+from .. import fetch
+from ..choices import (
     DEADLINE_HOURS,
     PENDING_STATUSES,
     TRANSITIONS,
@@ -39,9 +39,9 @@ from .choices import (
     SendChannel,
     Urgency,
 )
-from .errors import TakedownError
-from .models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
-from .notices import notice_pdf, notice_text
+from ..errors import TakedownError
+from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
+from ..notices import notice_pdf, notice_text
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_ITEMS = 100
@@ -173,7 +173,7 @@ def _check_channel(platform: Platform) -> str:
 
 def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
     """Draft → sent: fixes the deadline and the notice, then delivers in the background."""
-    from .tasks import deliver_removal_request
+    from ..tasks import deliver_removal_request
 
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
@@ -582,33 +582,3 @@ def do_check_item(*, item: RemovalItem, actor: Any) -> RemovalItem:
             reason="verification check",
         )
     return item
-
-
-def load_platforms() -> int:
-    """The starter registry (names, kinds and domains only; contacts are entered by staff).
-    Idempotent: platforms already present are left as edited."""
-    import json as json_module
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "reference" / "platforms.json"
-    created = 0
-    with transaction.atomic():
-        for row in json_module.loads(path.read_text(encoding="utf-8")):
-            _platform, was_created = Platform.objects.get_or_create(
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "kind": row["kind"],
-                    "domains": "\n".join(row["domains"]),
-                },
-            )
-            created += int(was_created)
-        if created:
-            record(
-                actor=None,
-                action=AuditAction.CREATE,
-                target_type="takedowns.platform",
-                changes={"loaded": created},
-                reason="reference data",
-            )
-    return created

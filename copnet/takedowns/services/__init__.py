@@ -1,0 +1,38 @@
+"""Writes of the takedowns app, split by concept: `requests` (removal requests: creating,
+sending, delivering, answers, expiry, verification) and `platforms` (the registry of platforms).
+Each write runs in one transaction and writes its audit row itself."""
+
+from .platforms import PlatformInput, check_platform, do_save_platform, load_platforms
+from .requests import (
+    check_items,
+    check_url,
+    compute_deadline,
+    deliver,
+    do_apply_callback,
+    do_check_item,
+    do_create_request,
+    do_mark_delivered_manually,
+    do_record_answer,
+    do_send_request,
+    due_deliveries,
+    expire_overdue,
+)
+
+__all__ = [
+    "PlatformInput",
+    "check_items",
+    "check_platform",
+    "check_url",
+    "compute_deadline",
+    "deliver",
+    "do_apply_callback",
+    "do_check_item",
+    "do_create_request",
+    "do_mark_delivered_manually",
+    "do_record_answer",
+    "do_save_platform",
+    "do_send_request",
+    "due_deliveries",
+    "expire_overdue",
+    "load_platforms",
+]
