@@ -5,12 +5,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from copnet.core.admin_defaults import URL_FIELDS_HTTPS
+
 from .choices import AuditAction
 from .services import diff_fields, record_change, snapshot
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Edits made in the admin site go to the same audit trail as edits made in the app."""
+
+    formfield_overrides = URL_FIELDS_HTTPS
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else {}

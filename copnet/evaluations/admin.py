@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from copnet.core.admin_defaults import URL_FIELDS_HTTPS
+
 from .models import CriteriaSet, Criterion, Evaluation, Product, Section, Vendor
 from .services.criteria import do_new_criteria_version, set_in_use
 
@@ -52,12 +54,14 @@ class CriterionAdmin(admin.ModelAdmin):
 
 @admin.register(Vendor)
 class VendorAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ["organisation", "website", "created_at"]
     readonly_fields = ["organisation", "registered_by"]
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ["name", "vendor", "kind", "age_min", "age_max"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from copnet.audit.admin_mixins import AuditedModelAdmin
 from copnet.audit.choices import AuditAction
@@ -28,6 +29,14 @@ class PlatformAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "kind", "channel", "organisation", "is_active"]
     list_filter = ["kind", "channel", "is_active"]
     search_fields = ["name", "code", "domains"]
+    # The token is write-only: set or clear it on the staff page (/staff/takedowns/platforms/),
+    # where it is validated; the admin never shows it.
+    exclude = ["api_token"]
+    readonly_fields = ["api_token_stored"]
+
+    @admin.display(description=_("API token"), boolean=True)
+    def api_token_stored(self, obj: Platform) -> bool:
+        return bool(obj.api_token)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = _public_snapshot(Platform.objects.get(pk=obj.pk)) if change else {}

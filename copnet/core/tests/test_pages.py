@@ -43,6 +43,14 @@ def test_staff_area_shows_the_users_role_and_scope(client, alice):
     assert "Agency officer" in html
     assert "You can see records of your own organisation." in html
     assert "/staff/audit/" not in html
+    assert "/staff/takedowns/platforms/" not in html  # officers do not manage platforms
+
+
+@pytest.mark.django_db
+def test_coordinators_find_the_platform_registry_from_the_staff_area(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get("/staff/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a href="/staff/takedowns/platforms/">Platforms and their contacts</a>' in html
 
 
 @pytest.mark.django_db

@@ -117,3 +117,16 @@ def test_typing_a_token_and_clearing_it_at_once_is_refused(client, api_platform)
     )
     api_platform.refresh_from_db()
     assert api_platform.api_token == TOKEN
+
+
+def test_the_admin_site_never_shows_the_token_either(client, api_platform, django_user_model):
+    admin_user = django_user_model.objects.create_superuser(
+        email="root@example.vn", password="Root-Pass-2026"
+    )
+    client.force_login(admin_user)
+    response = client.get(f"/admin/takedowns/platform/{api_platform.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert TOKEN not in html
+    assert 'name="api_token"' not in html
+    assert 'alt="True"' in html  # "API token": stored
