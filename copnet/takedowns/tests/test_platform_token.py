@@ -119,7 +119,9 @@ def test_typing_a_token_and_clearing_it_at_once_is_refused(client, api_platform)
     assert api_platform.api_token == TOKEN
 
 
-def test_the_admin_site_never_shows_the_token_either(client, api_platform, django_user_model):
+def test_the_admin_site_shows_platforms_read_only_and_never_the_token(
+    client, api_platform, django_user_model
+):
     admin_user = django_user_model.objects.create_superuser(
         email="root@example.vn", password="Root-Pass-2026"
     )
@@ -130,3 +132,10 @@ def test_the_admin_site_never_shows_the_token_either(client, api_platform, djang
     assert TOKEN not in html
     assert 'name="api_token"' not in html
     assert 'alt="True"' in html  # "API token": stored
+    # Edits go through the validated, audited staff pages only.
+    response = client.post(
+        f"/admin/takedowns/platform/{api_platform.pk}/change/", {"name": "Renamed", "domains": ""}
+    )
+    assert response.status_code == 403
+    api_platform.refresh_from_db()
+    assert api_platform.name != "Renamed"
