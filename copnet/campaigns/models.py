@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.core.i18n import localised
 from copnet.education.markdown import render_markdown
-from copnet.network.models import _localised
 
 from .choices import ActivityKind, LinkTarget, MaterialKind, SurveyPhase
 
@@ -70,15 +70,15 @@ class Campaign(models.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_vi, self.title_en)
+        return localised(self.title_vi, self.title_en)
 
     @property
     def goal(self) -> str:
-        return _localised(self.goal_vi, self.goal_en)
+        return localised(self.goal_vi, self.goal_en)
 
     @property
     def message_html(self) -> str:
-        return render_markdown(_localised(self.message_vi, self.message_en))
+        return render_markdown(localised(self.message_vi, self.message_en))
 
 
 class Material(models.Model):
@@ -195,7 +195,7 @@ class SurveyQuestion(models.Model):
 
     @property
     def prompt(self) -> str:
-        return _localised(self.prompt_vi, self.prompt_en)
+        return localised(self.prompt_vi, self.prompt_en)
 
 
 class SurveyResponse(models.Model):

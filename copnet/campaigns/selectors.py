@@ -69,7 +69,7 @@ def reach(campaign: Campaign) -> Reach:
         .annotate(n=Count("pk"))
         .order_by("-n")
     )
-    from copnet.network.models import _localised
+    from copnet.core.i18n import localised
 
     responses = list(campaign.responses.values_list("phase", "answers"))
     rows = []
@@ -94,7 +94,7 @@ def reach(campaign: Campaign) -> Reach:
         links=links,
         completions=sum(row["n"] for row in by_course),
         completions_by_course=[
-            (_localised(row["course__title_vi"], row["course__title_en"]), row["n"])
+            (localised(row["course__title_vi"], row["course__title_en"]), row["n"])
             for row in by_course
         ],
         activities=attendance["n"] or 0,

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from copnet.network.models import _localised
+from copnet.core.i18n import localised
 
 from .choices import Audience, QuestionKind
 from .markdown import render_markdown, video_embed_url
@@ -31,11 +31,11 @@ class Skill(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_vi, self.name_en)
+        return localised(self.name_vi, self.name_en)
 
     @property
     def description(self) -> str:
-        return _localised(self.description_vi, self.description_en)
+        return localised(self.description_vi, self.description_en)
 
 
 class Course(models.Model):
@@ -63,11 +63,11 @@ class Course(models.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_vi, self.title_en)
+        return localised(self.title_vi, self.title_en)
 
     @property
     def summary(self) -> str:
-        return _localised(self.summary_vi, self.summary_en)
+        return localised(self.summary_vi, self.summary_en)
 
 
 class Lesson(models.Model):
@@ -98,15 +98,15 @@ class Lesson(models.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_vi, self.title_en)
+        return localised(self.title_vi, self.title_en)
 
     @property
     def body_html(self) -> str:
-        return render_markdown(_localised(self.body_vi, self.body_en))
+        return render_markdown(localised(self.body_vi, self.body_en))
 
     @property
     def image_alt(self) -> str:
-        return _localised(self.image_alt_vi, self.image_alt_en)
+        return localised(self.image_alt_vi, self.image_alt_en)
 
     @property
     def video_embed(self) -> str | None:
@@ -142,7 +142,7 @@ class Quiz(models.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_vi, self.title_en)
+        return localised(self.title_vi, self.title_en)
 
 
 class Question(models.Model):
@@ -167,7 +167,7 @@ class Question(models.Model):
 
     @property
     def prompt(self) -> str:
-        return _localised(self.prompt_vi, self.prompt_en)
+        return localised(self.prompt_vi, self.prompt_en)
 
 
 class Choice(models.Model):
@@ -191,11 +191,11 @@ class Choice(models.Model):
 
     @property
     def text(self) -> str:
-        return _localised(self.text_vi, self.text_en)
+        return localised(self.text_vi, self.text_en)
 
     @property
     def feedback(self) -> str:
-        return _localised(self.feedback_vi, self.feedback_en)
+        return localised(self.feedback_vi, self.feedback_en)
 
 
 class Classroom(models.Model):

@@ -5,14 +5,11 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from copnet.core.i18n import localised
+
 from .choices import NetworkRole, OrganisationKind
-
-
-def _localised(vi: str, en: str) -> str:
-    return en if (get_language() or "vi").startswith("en") and en else vi
 
 
 class ValidityQuerySet(models.QuerySet):
@@ -84,11 +81,11 @@ class Organisation(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_vi, self.name_en)
+        return localised(self.name_vi, self.name_en)
 
     @property
     def description(self) -> str:
-        return _localised(self.description_vi, self.description_en)
+        return localised(self.description_vi, self.description_en)
 
     def is_active_on(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
@@ -162,7 +159,7 @@ class Membership(models.Model):
 
     @property
     def note(self) -> str:
-        return _localised(self.note_vi, self.note_en)
+        return localised(self.note_vi, self.note_en)
 
 
 class Duty(models.Model):
@@ -206,4 +203,4 @@ class Duty(models.Model):
 
     @property
     def text(self) -> str:
-        return _localised(self.text_vi, self.text_en)
+        return localised(self.text_vi, self.text_en)

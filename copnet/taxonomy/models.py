@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from copnet.network.models import Organisation, _localised
+from copnet.core.i18n import localised
+from copnet.network.models import Organisation
 
 from .choices import Severity
 
@@ -48,8 +49,8 @@ class HarmCategory(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_vi, self.name_en)
+        return localised(self.name_vi, self.name_en)
 
     @property
     def help(self) -> str:
-        return _localised(self.help_vi, self.help_en)
+        return localised(self.help_vi, self.help_en)

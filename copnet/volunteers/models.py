@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.crypto import EncryptedTextField
+from copnet.core.i18n import localised
 
 from .choices import (
     ApplicationStatus,
@@ -192,15 +193,11 @@ class TrainingItem(models.Model):
 
     @property
     def title(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.title_en if (get_language() or "vi").startswith("en") else self.title_vi
+        return localised(self.title_vi, self.title_en)
 
     @property
     def body(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.body_en if (get_language() or "vi").startswith("en") else self.body_vi
+        return localised(self.body_vi, self.body_en)
 
 
 class TrainingCompletion(models.Model):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from copnet.network.models import _localised
+from copnet.core.i18n import localised
 
-localised = _localised
+__all__ = ["join_codes", "localised", "split_codes"]
 
 
 def join_codes(codes: Iterable[str]) -> str:
