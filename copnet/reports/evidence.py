@@ -27,7 +27,6 @@ from PIL import Image, ImageFilter
 
 from copnet.core import uploads
 from copnet.core.crypto import decrypt_bytes, encrypt_bytes
-from copnet.core.image_headers import header_dimensions as header_dimensions  # re-exported
 
 MESSAGES: dict[str, Promise] = {
     "empty": _("This file is empty. Please choose a picture."),

@@ -18,12 +18,12 @@ from django.utils import translation
 from PIL import Image, ImageDraw, ImageFile, ImageOps
 
 from copnet.core.crypto import decrypt_bytes
+from copnet.core.image_headers import header_dimensions
 from copnet.reports.evidence import (
     EvidenceError,
     EvidenceVault,
     ImageFacts,
     check_image_count,
-    header_dimensions,
     inspect_image,
     make_preview,
     pdq_hex,
