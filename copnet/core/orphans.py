@@ -53,11 +53,16 @@ def file_areas() -> list[FileArea]:
 def _evidence_paths(keys: list[str]) -> set[str]:
     from copnet.reports.models import Evidence
 
-    # The `<> ''` terms let PostgreSQL use the partial indexes on both columns.
-    rows = Evidence.objects.filter(
-        (Q(blob_path__in=keys) & ~Q(blob_path=""))
-        | (Q(preview_path__in=keys) & ~Q(preview_path=""))
-    ).values_list("blob_path", "preview_path")
+    # The `<> ''` terms let PostgreSQL use the partial indexes on both columns (a BitmapOr of
+    # two index scans); no ORDER BY, which would make it walk the primary key instead.
+    rows = (
+        Evidence.objects.filter(
+            (Q(blob_path__in=keys) & ~Q(blob_path=""))
+            | (Q(preview_path__in=keys) & ~Q(preview_path=""))
+        )
+        .order_by()
+        .values_list("blob_path", "preview_path")
+    )
     return {path for row in rows for path in row}
 
 
@@ -66,7 +71,8 @@ def _evaluation_paths(keys: list[str]) -> set[str]:
 
     named: set[str] = set()
     for model in (VendorDocument, ScoreEvidence):
-        named.update(model.objects.filter(blob_path__in=keys).values_list("blob_path", flat=True))
+        rows = model.objects.filter(blob_path__in=keys).order_by()
+        named.update(rows.values_list("blob_path", flat=True))
     return named
 
 
