@@ -256,6 +256,21 @@ class S3FileStore(FileStore):
         return 0  # a PUT is atomic: there is no partly written object to remove
 
 
+def copy_files(source: FileStore, target: FileStore) -> tuple[int, int]:
+    """Copy every file of `source` that `target` lacks, as stored (still encrypted), under the
+    same key; returns (copied, already there). Safe to run again after an interruption."""
+    present = {item.key for page in target.pages() for item in page}
+    copied = skipped = 0
+    for page in source.pages():
+        for item in page:
+            if item.key in present:
+                skipped += 1
+                continue
+            target.write_raw(item.key, source.read_raw(item.key))
+            copied += 1
+    return copied, skipped
+
+
 # --- Which store -------------------------------------------------------------------------------
 
 _clients: dict[tuple[Any, ...], Any] = {}
