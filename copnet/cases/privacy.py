@@ -65,6 +65,8 @@ def purge_personal_data(*, older_than_days: int | None = None) -> int:
                 changes={"personal_data": "purged", "files": len(files)},
                 reason=f"retention: closed more than {days} days ago",
             )
-            transaction.on_commit(lambda files=files: vault.delete_many(files))
+            # robust: a failed delete (object store unreachable) must not stop the purge; the
+            # orphan sweep removes those files later.
+            transaction.on_commit(lambda files=files: vault.delete_many(files), robust=True)
         purged += 1
     return purged

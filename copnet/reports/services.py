@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -35,6 +36,8 @@ from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
 from .errors import IntakeError
 from .evidence import EvidenceError, ImageFacts, evidence_store, inspect_image, make_preview
 from .models import Evidence, Report, ReportUrl
+
+logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 10_000
 MAX_TEXT = 20_000
@@ -182,17 +185,29 @@ def _store_images(
     vault: FileStore, images: list[tuple[bytes, ImageFacts]]
 ) -> list[tuple[ImageFacts, str, str]]:
     stored: list[tuple[ImageFacts, str, str]] = []
+    written: list[str] = []
     try:
         for blob, facts in images:
-            stored.append((facts, vault.store(blob), vault.store(make_preview(blob))))
+            written.append(vault.store(blob))
+            written.append(vault.store(make_preview(blob)))
+            stored.append((facts, written[-2], written[-1]))
     except BaseException:
-        _delete_files(vault, stored)
+        _discard(vault, written)
         raise
     return stored
 
 
 def _delete_files(vault: FileStore, stored: list[tuple[ImageFacts, str, str]]) -> None:
-    vault.delete_many([path for _facts, blob, preview in stored for path in (blob, preview)])
+    _discard(vault, [path for _facts, blob, preview in stored for path in (blob, preview)])
+
+
+def _discard(vault: FileStore, paths: list[str]) -> None:
+    # Called while another error propagates: never hide it. What cannot be deleted now (the
+    # object store is unreachable) is removed by the orphan sweep later.
+    try:
+        vault.delete_many(paths)
+    except Exception:
+        logger.exception("could not remove %s stored file(s); the orphan sweep will", len(paths))
 
 
 def _evidence_rows(

@@ -211,6 +211,20 @@ def test_a_worker_timeout_inside_the_transaction_removes_the_files_at_once(monke
 
 
 @pytest.mark.django_db
+def test_a_failure_between_an_original_and_its_preview_leaves_no_file(monkeypatch):
+    def broken_preview(data):
+        raise MemoryError
+
+    monkeypatch.setattr("copnet.reports.services.make_preview", broken_preview)
+
+    with pytest.raises(MemoryError):
+        file_report(images=[make_image(8)])
+
+    assert stored_keys(evidence_store()) == set()
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_a_dry_run_counts_and_changes_nothing():
     store = evidence_store()
     orphan = store.store(b"written, then the process died")
