@@ -15,6 +15,8 @@ def _test_settings(settings):
     }
     # Argon2 is slow by design; tests that check hashing switch it back on.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Files on the local disk unless a test asks for the object store (`file_storage`).
+    settings.EVIDENCE_STORAGE_URL = ""
     return settings
 
 
@@ -94,6 +96,31 @@ def immediate_tasks(settings):
 def evidence_dir(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
     return settings.EVIDENCE_ROOT
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3 API server (moto's standalone server) on a free local port, for the session."""
+    from copnet.core.testing_storage import LocalS3Server
+
+    with LocalS3Server.running(tmp_path_factory.mktemp("s3") / "moto.log") as server:
+        yield server
+
+
+@pytest.fixture(params=["local", "s3"])
+def file_storage(request, settings, tmp_path):
+    """Evidence and evaluation files in the local vault, then (second run of the test) on the
+    S3 API server, in a bucket of their own. Returns "local" or "s3"."""
+    from copnet.core.testing_storage import ACCESS_KEY, SECRET_KEY
+
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.EVALUATION_FILES_ROOT = tmp_path / "evaluation-files"
+    if request.param == "s3":
+        server = request.getfixturevalue("s3_server")
+        settings.EVIDENCE_STORAGE_URL = server.storage_url(server.new_bucket())
+        settings.EVIDENCE_STORAGE_ACCESS_KEY_ID = ACCESS_KEY
+        settings.EVIDENCE_STORAGE_SECRET_ACCESS_KEY = SECRET_KEY
+    return request.param
 
 
 @pytest.fixture(autouse=True)

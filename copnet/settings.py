@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.env import env_bool, env_int, env_list, env_secret, env_str, stored_secret
+from copnet.core.storage_url import StorageUrlError, parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("COPNET_DATA_DIR", str(BASE_DIR / "var")))
@@ -212,6 +213,20 @@ if not ENCRYPTION_KEYS:
         raise ImproperlyConfigured("COPNET_ENCRYPTION_KEYS must be set in production.")
     ENCRYPTION_KEYS = [stored_secret(DATA_DIR / "encryption_key", fernet=True)]
 EVIDENCE_ROOT = Path(env_str("COPNET_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
+# Evidence and evaluation files on an S3-compatible object store shared by every host
+# (s3://bucket/prefix?endpoint_url=...&region=...), still encrypted by COPNet; empty = the local
+# folders. Credentials: these two (or their _FILE forms), else boto3's own chain (AWS_*).
+EVIDENCE_STORAGE_URL = env_str("EVIDENCE_STORAGE_URL").strip()
+if EVIDENCE_STORAGE_URL:
+    try:
+        parse_storage_url(EVIDENCE_STORAGE_URL)
+    except StorageUrlError as _error:
+        raise ImproperlyConfigured(str(_error)) from _error
+EVIDENCE_STORAGE_ACCESS_KEY_ID = env_secret("EVIDENCE_STORAGE_ACCESS_KEY_ID") or ""
+EVIDENCE_STORAGE_SECRET_ACCESS_KEY = env_secret("EVIDENCE_STORAGE_SECRET_ACCESS_KEY") or ""
+# A stored file that no row names (its process died before the commit) is removed by the hourly
+# sweep once it is older than this; longer than any request or transaction can take.
+ORPHAN_FILE_GRACE_HOURS = env_int("COPNET_ORPHAN_FILE_GRACE_HOURS", 6)
 EVIDENCE_MAX_IMAGES = env_int("COPNET_EVIDENCE_MAX_IMAGES", 10)
 EVIDENCE_MAX_BYTES = env_int("COPNET_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("COPNET_EVIDENCE_MAX_PIXELS", 40_000_000)

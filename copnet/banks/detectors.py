@@ -53,7 +53,7 @@ class _Found:
 
 
 def _image_queries(evidence: Any) -> list[tuple[str, str]]:
-    from copnet.reports.evidence import EvidenceVault, inspect_image
+    from copnet.reports.evidence import evidence_store, inspect_image
 
     queries: list[tuple[str, str]] = [("md5", evidence.md5), ("sha256", evidence.sha256)]
     if (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
@@ -61,7 +61,7 @@ def _image_queries(evidence: Any) -> list[tuple[str, str]]:
         if evidence.blob_path:  # the picture is at hand: also match its mirrored/rotated forms
             try:
                 variants = (
-                    list(inspect_image(EvidenceVault().read(evidence.blob_path)).pdq_dihedral)
+                    list(inspect_image(evidence_store().read(evidence.blob_path)).pdq_dihedral)
                     or variants
                 )
             except Exception:  # a file that cannot be read again still has its stored hash

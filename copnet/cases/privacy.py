@@ -20,12 +20,12 @@ def purge_personal_data(*, older_than_days: int | None = None) -> int:
     cases closed more than `older_than_days` ago. Keeps category, dates, province, age band,
     counts and hashes. Idempotent. Returns the number of cases purged."""
     from copnet.banks.models import DetectionHit
-    from copnet.reports.evidence import EvidenceVault
+    from copnet.reports.evidence import evidence_store
     from copnet.reports.models import Evidence, Report
 
     days = older_than_days if older_than_days is not None else settings.PURGE_AFTER_DAYS
     cutoff = timezone.now() - dt.timedelta(days=days)
-    vault = EvidenceVault()
+    vault = evidence_store()
     purged = 0
     candidates = (
         Case.objects.exclude(status__in=OPEN_STATUSES)
@@ -65,6 +65,8 @@ def purge_personal_data(*, older_than_days: int | None = None) -> int:
                 changes={"personal_data": "purged", "files": len(files)},
                 reason=f"retention: closed more than {days} days ago",
             )
-            transaction.on_commit(lambda files=files: [vault.delete(p) for p in files])
+            # robust: a failed delete (object store unreachable) must not stop the purge; the
+            # orphan sweep removes those files later.
+            transaction.on_commit(lambda files=files: vault.delete_many(files), robust=True)
         purged += 1
     return purged

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm
 from copnet.audit.services import record_view
-from copnet.reports.evidence import EvidenceVault
+from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence
 
 from . import selectors, services
@@ -201,12 +201,19 @@ def _access_evidence(request: HttpRequest, pk: int) -> Evidence:
     return access(request.user, Evidence.objects.select_related("report__case"), pk=pk)
 
 
+def _read_file(path: str) -> bytes:
+    try:
+        return evidence_store().read(path)
+    except FileNotFoundError as error:  # gone from the store (a purge under way, a lost file)
+        raise Http404 from error
+
+
 @require_perm(Perm.VIEW_EVIDENCE)
 def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _access_evidence(request, pk)
     if not evidence.preview_path:
         raise Http404
-    data = EvidenceVault().read(evidence.preview_path)
+    data = _read_file(evidence.preview_path)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response
@@ -239,7 +246,7 @@ def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
         or not evidence.blob_path
     ):
         raise Http404
-    data = EvidenceVault().read(evidence.blob_path)
+    data = _read_file(evidence.blob_path)
     response = HttpResponse(data, content_type=evidence.mime)
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'"

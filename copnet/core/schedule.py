@@ -16,6 +16,7 @@ class Periodic:
 
 def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
+    from copnet.core.tasks import sweep_orphan_files_task
     from copnet.evaluations.tasks import expire_evaluations_task
     from copnet.feed.tasks import publish_feed
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
@@ -27,6 +28,7 @@ def schedule() -> list[Periodic]:
 
     return [
         Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
+        Periodic("remove orphan files", 3600, sweep_orphan_files_task.enqueue),
         Periodic("expire evaluation results", 3600, expire_evaluations_task.enqueue),
         Periodic("expire overdue removal requests", 300, expire_overdue_requests.enqueue),
         Periodic("retry removal request deliveries", 60, retry_deliveries.enqueue),

@@ -22,3 +22,12 @@ def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
 def ping(token: str) -> str:
     """Proves that a worker is consuming the queue (used by health checks and tests)."""
     return token
+
+
+@task()
+def sweep_orphan_files_task() -> int:
+    """The periodic orphan-file sweep (`core.orphans`); returns how many files it removed."""
+    from .orphans import do_sweep_orphan_files
+
+    counts = do_sweep_orphan_files()
+    return sum(c.removed + c.partial for c in counts.values())

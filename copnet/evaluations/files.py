@@ -1,19 +1,18 @@
 """Documents and evidence files of evaluations: checked by `copnet.core.uploads` (real type,
 size, pixel and zip-bomb limits), stored encrypted outside any public path (the evidence
-vault's machinery, its own root)."""
+store's machinery: its own local root, or the "evaluation-files/" area of the object store)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from copnet.core import uploads
+from copnet.core.filestore import FileStore, file_store
 from copnet.core.uploads import DOCX, JPEG, ODT, PDF, PNG
-from copnet.reports.evidence import EvidenceVault
 
 from .errors import EvaluationError
 
@@ -33,8 +32,8 @@ class CheckedFile:
     sha256: str
 
 
-def vault() -> EvidenceVault:
-    return EvidenceVault(Path(settings.EVALUATION_FILES_ROOT))
+def vault() -> FileStore:
+    return file_store("evaluation-files", settings.EVALUATION_FILES_ROOT)
 
 
 def check_document(data: bytes, filename: str) -> CheckedFile:

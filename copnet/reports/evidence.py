@@ -9,11 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import re
-import tempfile
-import uuid
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFilter
 
 from copnet.core import uploads
-from copnet.core.crypto import decrypt_bytes, encrypt_bytes
+from copnet.core.filestore import FileStore, LocalFileStore, file_store
 
 MESSAGES: dict[str, Promise] = {
     "empty": _("This file is empty. Please choose a picture."),
@@ -47,8 +42,6 @@ MESSAGES: dict[str, Promise] = {
 # python-threatexchange's; above it they move by a few bits at most (the C++ reference itself
 # hashes a 512 x 512 resize), far below the match threshold of 31.
 PDQ_MAX_SIDE = 2048
-
-_VAULT_PATH = re.compile(r"(?P<a>[0-9a-f]{2})/(?P<b>[0-9a-f]{2})/(?P=a)(?P=b)[0-9a-f]{28}\.bin")
 
 
 def _format_message(template: Promise, params: dict[str, Any]) -> str:
@@ -210,61 +203,18 @@ def make_preview(data: bytes, *, max_side: int = 480) -> bytes:
     return out.getvalue()
 
 
-class EvidenceVault:
-    """Encrypted image files under root, at paths the vault generates itself.
-
-    Paths are `<2 hex>/<2 hex>/<32 hex>.bin`; anything else (absolute, "..", a symlink leading
-    out of root) is refused with ValueError.
-    """
+class EvidenceVault(LocalFileStore):
+    """The local evidence vault: encrypted image files under EVIDENCE_ROOT (or `root`)."""
 
     def __init__(self, root: Path | None = None) -> None:
         from django.conf import settings
 
-        self.root = Path(root if root is not None else settings.EVIDENCE_ROOT)
-
-    def store(self, data: bytes) -> str:
-        name = uuid.uuid4().hex
-        relative = f"{name[:2]}/{name[2:4]}/{name}.bin"
-        folder = self.root / name[:2] / name[2:4]
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        (self.root / name[:2]).mkdir(mode=0o700, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
-        path = self._path(relative)
-        token = encrypt_bytes(data)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(token)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
-        _fsync_directory(folder)
-        return relative
-
-    def read(self, relative: str) -> bytes:
-        fd = os.open(self._path(relative), os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as handle:
-            return decrypt_bytes(handle.read())
-
-    def delete(self, relative: str) -> None:
-        self._path(relative).unlink(missing_ok=True)
-
-    def _path(self, relative: str) -> Path:
-        if not isinstance(relative, str) or not _VAULT_PATH.fullmatch(relative):
-            raise ValueError(f"Not an evidence vault path: {relative!r}")
-        path = self.root / relative
-        if not path.resolve().is_relative_to(self.root.resolve()) or path.is_symlink():
-            raise ValueError(f"Evidence vault path leaves the vault: {relative!r}")
-        return path
+        super().__init__(root if root is not None else settings.EVIDENCE_ROOT)
 
 
-def _fsync_directory(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def evidence_store() -> FileStore:
+    """Where evidence files are read and written: the object store when EVIDENCE_STORAGE_URL is
+    set, else the local vault. Everything that touches evidence files goes through this."""
+    from django.conf import settings
+
+    return file_store("evidence", settings.EVIDENCE_ROOT)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.crypto import EncryptedTextField
@@ -126,6 +127,17 @@ class Evidence(models.Model):
         ordering = ["id"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        # The orphan-file sweep looks stored files up by path (text evidence has none).
+        indexes = [
+            models.Index(
+                fields=["blob_path"], name="evidence_blob_path", condition=~Q(blob_path="")
+            ),
+            models.Index(
+                fields=["preview_path"],
+                name="evidence_preview_path",
+                condition=~Q(preview_path=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"

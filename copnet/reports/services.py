@@ -2,13 +2,15 @@
 
 Order of work in `submit_report`: check everything and decode images first (no writes), store
 the encrypted files, then write report + case + evidence + audit in ONE transaction; triage is
-enqueued only after commit. If the transaction fails, the stored files are removed again.
+enqueued only after commit. If the transaction fails, the stored files are removed again; if the
+process dies first, `core.orphans` removes them after a grace period.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -23,6 +25,7 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
 from copnet.cases.services import add_event
+from copnet.core.filestore import FileStore
 from copnet.core.provinces import province_names
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.urlnorm import NormalisedUrl, UrlError, normalise_url
@@ -31,8 +34,10 @@ from copnet.taxonomy.models import HarmCategory
 
 from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
 from .errors import IntakeError
-from .evidence import EvidenceError, EvidenceVault, ImageFacts, inspect_image, make_preview
+from .evidence import EvidenceError, ImageFacts, evidence_store, inspect_image, make_preview
 from .models import Evidence, Report, ReportUrl
+
+logger = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 10_000
 MAX_TEXT = 20_000
@@ -177,22 +182,32 @@ def hash_secret(secret: str) -> str:
 
 
 def _store_images(
-    vault: EvidenceVault, images: list[tuple[bytes, ImageFacts]]
+    vault: FileStore, images: list[tuple[bytes, ImageFacts]]
 ) -> list[tuple[ImageFacts, str, str]]:
     stored: list[tuple[ImageFacts, str, str]] = []
+    written: list[str] = []
     try:
         for blob, facts in images:
-            stored.append((facts, vault.store(blob), vault.store(make_preview(blob))))
-    except Exception:
-        _delete_files(vault, stored)
+            written.append(vault.store(blob))
+            written.append(vault.store(make_preview(blob)))
+            stored.append((facts, written[-2], written[-1]))
+    except BaseException:
+        _discard(vault, written)
         raise
     return stored
 
 
-def _delete_files(vault: EvidenceVault, stored: list[tuple[ImageFacts, str, str]]) -> None:
-    for _facts, blob_path, preview_path in stored:
-        vault.delete(blob_path)
-        vault.delete(preview_path)
+def _delete_files(vault: FileStore, stored: list[tuple[ImageFacts, str, str]]) -> None:
+    _discard(vault, [path for _facts, blob, preview in stored for path in (blob, preview)])
+
+
+def _discard(vault: FileStore, paths: list[str]) -> None:
+    # Called while another error propagates: never hide it. What cannot be deleted now (the
+    # object store is unreachable) is removed by the orphan sweep later.
+    try:
+        vault.delete_many(paths)
+    except Exception:
+        logger.exception("could not remove %s stored file(s); the orphan sweep will", len(paths))
 
 
 def _evidence_rows(
@@ -240,7 +255,7 @@ def submit_reports(
     from copnet.cases.joining import CaseRequest, open_or_join_cases
     from copnet.cases.tasks import triage_cases
 
-    vault = EvidenceVault()
+    vault = evidence_store()
     stored: list[list[tuple[ImageFacts, str, str]]] = []
     try:
         for item in checked:
@@ -304,7 +319,7 @@ def submit_reports(
             )
             if enqueue_triage and reports:
                 enqueue_on_commit(triage_cases, sorted({case.pk for case, _j in placed}))
-    except Exception:
+    except BaseException:  # SystemExit too: gunicorn's worker timeout
         for files in stored:
             _delete_files(vault, files)
         raise
@@ -360,7 +375,7 @@ def add_information(report: Report, *, text: str, images: list[bytes]) -> Report
 
     data = ReportInput(category=report.category.code, description=text, images=images)
     checked = check_report(data, categories={report.category.code: report.category})
-    vault = EvidenceVault()
+    vault = evidence_store()
     stored = _store_images(vault, checked.images)
     try:
         with transaction.atomic():
@@ -379,7 +394,7 @@ def add_information(report: Report, *, text: str, images: list[bytes]) -> Report
                 reason="reporter added information",
             )
             enqueue_on_commit(triage_cases, [report.case_id])
-    except Exception:
+    except BaseException:
         _delete_files(vault, stored)
         raise
     return report

@@ -38,7 +38,8 @@ def test_a_known_abuse_image_makes_the_case_p1_and_keeps_it_blurred(db):
 
 
 @pytest.mark.django_db
-def test_a_mirrored_copy_of_a_known_image_is_recognised(db):
+def test_a_mirrored_copy_of_a_known_image_is_recognised(db, file_storage):
+    # Triage re-reads the picture from the store (local vault or S3) for its rotated forms.
     import io
 
     from PIL import Image, ImageOps

@@ -12,20 +12,20 @@ from copnet.audit.models import AuditEvent
 from copnet.cases.models import Case
 from copnet.cases.privacy import purge_personal_data
 from copnet.cases.services import do_transition, triage_case
+from copnet.core.crypto import decrypt_bytes
+from copnet.core.testing_storage import stored_keys
+from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence, Report
 from copnet.reports.tests.factories import file_report, make_image
 
-pytestmark = pytest.mark.usefixtures("reference_data", "evidence_dir")
+# Every test runs twice: evidence in the local vault, then on a real S3 API server.
+pytestmark = pytest.mark.usefixtures("reference_data", "file_storage")
 
 
 @pytest.fixture
-def case_with_image(db):
-    report, _ = (
-        file_report(images=[make_image(7)], wants_contact=None)
-        if False
-        else file_report(
-            images=[make_image(7)], reporter_name="Mẹ của em", reporter_contact="0911111111"
-        )
+def case_with_image(db, file_storage):
+    report, _ = file_report(
+        images=[make_image(7)], reporter_name="Mẹ của em", reporter_contact="0911111111"
     )
     return triage_case(report.case_id)
 
@@ -66,16 +66,20 @@ def test_known_abuse_stays_blurred_for_everyone(client, coordinator, case_with_i
 
 
 @pytest.mark.django_db
-def test_files_on_disk_are_encrypted(case_with_image, evidence_dir):
-    files = [p for p in evidence_dir.rglob("*.bin")]
-    assert len(files) == 2  # original and preview
-    for path in files:
-        assert path.read_bytes()[:4] != b"\x89PNG"
+def test_stored_files_are_encrypted(case_with_image, file_storage, settings):
+    store = evidence_store()
+    evidence = Evidence.objects.get(kind="image")
+    assert stored_keys(store) == {evidence.blob_path, evidence.preview_path}
+    raw = store.read_raw(evidence.blob_path)
+    assert raw[:4] != b"\x89PNG"
+    assert decrypt_bytes(raw) == make_image(7)
+    if file_storage == "s3":  # nothing of it on this host's disk
+        assert not settings.EVIDENCE_ROOT.exists()
 
 
 @pytest.mark.django_db
 def test_purge_erases_personal_data_of_old_closed_cases_and_keeps_the_facts(
-    case_with_image, evidence_dir
+    case_with_image, django_capture_on_commit_callbacks
 ):
     open_report, _ = file_report(urls=["https://open.example/"], description="còn mở")
     do_transition(
@@ -88,16 +92,22 @@ def test_purge_erases_personal_data_of_old_closed_cases_and_keeps_the_facts(
     Case.objects.filter(pk=case_with_image.pk).update(
         closed_at=timezone.now() - dt.timedelta(days=400)
     )
-    assert purge_personal_data(older_than_days=365) == 1
+    stored = Evidence.objects.get(kind="image")
+    kept, _ = file_report(images=[make_image(8)], description="còn mở, có ảnh")
+    kept_files = {e.blob_path for e in kept.evidence.all()} | {
+        e.preview_path for e in kept.evidence.all()
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_personal_data(older_than_days=365) == 1
     report = Report.objects.get(case=case_with_image)
     assert (report.description, report.reporter_name, report.reporter_contact) == ("", "", "")
     assert report.category.code == "cyberbullying"
     evidence = Evidence.objects.get(report=report)
     assert evidence.blob_path == ""
     assert evidence.sha256
-    assert not list(evidence_dir.rglob("*.bin")) or all(
-        p.name not in {evidence.blob_path} for p in evidence_dir.rglob("*.bin")
-    )
+    assert stored_keys(evidence_store()) == kept_files  # the purged case's two files are gone
+    with pytest.raises(FileNotFoundError):
+        evidence_store().read(stored.blob_path)
     assert Report.objects.get(pk=open_report.pk).description == "còn mở"
     assert purge_personal_data(older_than_days=365) == 0
 

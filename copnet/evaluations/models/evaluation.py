@@ -176,7 +176,7 @@ class StoredFile(models.Model):
     mime = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    blob_path = models.CharField(max_length=100)
+    blob_path = models.CharField(max_length=100, db_index=True)  # looked up by the orphan sweep
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

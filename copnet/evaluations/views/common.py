@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
 from .. import files
@@ -9,7 +9,11 @@ from ..models.evaluation import StoredFile
 
 def file_response(stored: StoredFile) -> HttpResponse:
     """An uploaded file, always as a download (never rendered inline by the browser)."""
-    response = HttpResponse(files.read(stored.blob_path), content_type=stored.mime)
+    try:
+        data = files.read(stored.blob_path)
+    except FileNotFoundError as error:  # gone from the file store
+        raise Http404 from error
+    response = HttpResponse(data, content_type=stored.mime)
     response["Content-Disposition"] = content_disposition_header(True, stored.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
