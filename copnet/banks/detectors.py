@@ -84,6 +84,8 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
         return
     for (report, evidence, signal_type), matches in zip(owners, match_hashes(queries), strict=True):
         for match in matches:
+            if match.entry.confirmed_case_id == report.case_id:
+                continue  # confirmed from this very case: not news about it
             bank = match.entry.bank
             known = bank.kind == BankKind.KNOWN_ABUSE
             found.add(

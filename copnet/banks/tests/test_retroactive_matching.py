@@ -143,3 +143,18 @@ def test_switched_off_and_expired_entries_are_not_matched_until_switched_on(run_
         curation.do_set_bank_active(bank=bank, active=True, actor=None)
     assert Case.objects.get(pk=case_a.pk).priority == Priority.P1
     assert not Case.objects.get(pk=case_b.pk).hits.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_a_closed_cases_images_raises_other_cases_with_them_not_itself(
+    coordinator, run_after_commit
+):
+    image = make_image(38, size=512)
+    source = close_case(triaged_case(images=[image]), coordinator)
+    other = triaged_case(images=[image], description="Ảnh này lại được gửi ở nơi khác")
+    assert other.pk != source.pk  # a closed case is not joined
+    with run_after_commit():
+        services.add_case_hashes_to_confirmed_bank(case=source, actor=coordinator)
+    assert Case.objects.get(pk=other.pk).priority == Priority.P1
+    assert other.hits.filter(kind="hash").count() == 3  # PDQ, MD5 and SHA-256
+    assert not source.hits.exists()
