@@ -23,3 +23,10 @@ class HitKind(models.TextChoices):
     HASH = "hash", _("Image hash")
     URL = "url", _("Address list")
     TEXT = "text", _("Text classifier")
+
+
+class ChangeKind(models.TextChoices):
+    ADDED = "added", _("Entries added")
+    BANK_ON = "bank_on", _("Bank or list switched on")
+    BANK_OFF = "bank_off", _("Bank or list switched off")
+    ENTRY = "entry", _("Entry switched on or off")

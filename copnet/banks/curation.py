@@ -1,10 +1,11 @@
 """Staff curation of hash banks and URL lists: create, add one entry, deactivate, export.
 
 Bulk imports stay in `services.import_hashes` / `services.import_urls`. Every write here runs in
-one transaction and writes its audit row itself. Deactivating never deletes: an entry is
-expired now (expired entries stop matching at once, see `services.match_hashes`), a bank or
-list is switched off; either way the engine generation is bumped so every process rebuilds
-its in-memory index without the entry.
+one transaction, takes the next detection-data generation first (`generations.begin_change`,
+which every process reads before its next match) and writes its audit row itself.
+Deactivating never deletes: an entry is expired now (expired entries stop matching at once,
+see `services.match_hashes`); a bank or list is switched off, and switching it on or off makes
+every process rebuild its indexes.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.detection.base import SignalError
 
-from .choices import UrlPatternKind
-from .engine import bump_generation
+from .choices import ChangeKind, UrlPatternKind
+from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 from .services import DetectionInputError, check_hash, pattern_kind
 
@@ -87,17 +88,29 @@ def do_create_bank(*, name: str, kind: str, description: str, source: str, actor
     return bank
 
 
-def do_set_bank_active(*, bank: HashBank, active: bool, actor: Any) -> HashBank:
+def _switch(target: HashBank | UrlList, active: bool, actor: Any) -> None:
+    """Switch a bank or list on or off. Switched on, its entries are stamped with the new
+    generation: they are new to the indexes, and past evidence is matched against them."""
     with transaction.atomic():
-        updated = HashBank.objects.filter(pk=bank.pk).exclude(is_active=active)
-        if updated.update(is_active=active):
-            record_change(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=bank,
-                changes={"is_active": [not active, active]},
-            )
-            transaction.on_commit(bump_generation)
+        generation = begin_change(reload=True)
+        kind = ChangeKind.BANK_ON if active else ChangeKind.BANK_OFF
+        updated = type(target).objects.filter(pk=target.pk).exclude(is_active=active)
+        if not updated.update(is_active=active):  # it already was: nothing to stamp or audit
+            end_change(generation, kind=kind)
+            return
+        stamped = target.entries.update(generation=generation) if active else 0
+        counts = {"hashes" if isinstance(target, HashBank) else "urls": stamped}
+        end_change(generation, kind=kind, **counts)
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=target,
+            changes={"is_active": [not active, active]},
+        )
+
+
+def do_set_bank_active(*, bank: HashBank, active: bool, actor: Any) -> HashBank:
+    _switch(bank, active, actor)
     bank.is_active = active
     return bank
 
@@ -109,9 +122,15 @@ def do_add_bank_entry(
     value = check_hash(signal_type, value)
     try:
         with transaction.atomic():
+            generation = begin_change()
             entry = BankEntry.objects.create(
-                bank=bank, signal_type=signal_type, value=value, source=source
+                bank=bank,
+                signal_type=signal_type,
+                value=value,
+                source=source,
+                generation=generation,
             )
+            end_change(generation, kind=ChangeKind.ADDED, hashes=1)
             record_change(
                 actor=actor,
                 action=AuditAction.CREATE,
@@ -126,6 +145,7 @@ def do_add_bank_entry(
 def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEntry:
     """Deactivating expires the entry now; reactivating removes its expiry date."""
     with transaction.atomic():
+        end_change(begin_change(), kind=ChangeKind.ENTRY)
         locked = BankEntry.objects.select_for_update().get(pk=entry.pk)
         before = locked.expires_at
         locked.expires_at = None if active else timezone.now()
@@ -136,7 +156,6 @@ def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEn
             target=locked,
             changes={"expires_at": [before, locked.expires_at], "active": active},
         )
-        transaction.on_commit(bump_generation)
     return locked
 
 
@@ -153,16 +172,7 @@ def do_create_url_list(*, name: str, category: Any, source: str, actor: Any) -> 
 
 
 def do_set_url_list_active(*, url_list: UrlList, active: bool, actor: Any) -> UrlList:
-    with transaction.atomic():
-        updated = UrlList.objects.filter(pk=url_list.pk).exclude(is_active=active)
-        if updated.update(is_active=active):
-            record_change(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=url_list,
-                changes={"is_active": [not active, active]},
-            )
-            transaction.on_commit(bump_generation)
+    _switch(url_list, active, actor)
     url_list.is_active = active
     return url_list
 
@@ -170,9 +180,13 @@ def do_set_url_list_active(*, url_list: UrlList, active: bool, actor: Any) -> Ur
 def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) -> UrlListEntry:
     text = check_pattern(pattern, kind)
     with transaction.atomic():
+        generation = begin_change()  # first: the duplicate check below cannot race
         if url_list.entries.filter(pattern=text).exists():
             raise DetectionInputError("duplicate", _("This address is already in the list."))
-        entry = UrlListEntry.objects.create(url_list=url_list, pattern=text, kind=kind)
+        entry = UrlListEntry.objects.create(
+            url_list=url_list, pattern=text, kind=kind, generation=generation
+        )
+        end_change(generation, kind=ChangeKind.ADDED, urls=1)
         record_change(
             actor=actor,
             action=AuditAction.CREATE,
@@ -184,6 +198,7 @@ def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) 
 
 def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) -> UrlListEntry:
     with transaction.atomic():
+        end_change(begin_change(), kind=ChangeKind.ENTRY)
         locked = UrlListEntry.objects.select_for_update().get(pk=entry.pk)
         before = locked.expires_at
         locked.expires_at = None if active else timezone.now()
@@ -194,7 +209,6 @@ def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) ->
             target=locked,
             changes={"expires_at": [before, locked.expires_at], "active": active},
         )
-        transaction.on_commit(bump_generation)
     return locked
 
 

@@ -84,6 +84,8 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
         return
     for (report, evidence, signal_type), matches in zip(owners, match_hashes(queries), strict=True):
         for match in matches:
+            if match.entry.confirmed_case_id == report.case_id:
+                continue  # confirmed from this very case: not news about it
             bank = match.entry.bank
             known = bank.kind == BankKind.KNOWN_ABUSE
             found.add(
@@ -167,18 +169,33 @@ def _text_signals(reports: list[Any], found: _Found) -> None:
         )
 
 
-def detect_cases(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
-    """Signals per case for a batch: one engine query per signal type for the whole batch."""
+def _reports_of(cases: Sequence[Any]) -> list[Any]:
     from copnet.reports.models import Report
 
-    found = _Found(cases)
-    reports = list(
+    return list(
         Report.objects.filter(case__in=[case.pk for case in cases])
         .order_by("pk")
         .prefetch_related("urls", "evidence")
     )
+
+
+def detect_cases(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
+    """Signals per case for a batch: one engine query per signal type for the whole batch."""
+    found = _Found(cases)
+    reports = _reports_of(cases)
     _image_signals(reports, found)
     _url_signals(reports, found)
     _text_signals(reports, found)
     DetectionHit.objects.bulk_create(found.hits, ignore_conflicts=True, batch_size=500)
     return found.signals
+
+
+def record_bank_hits(cases: Sequence[Any]) -> None:
+    """Hash and address hits of cases that triage no longer handles (closed, rejected,
+    merged), stored as triage stores them; the cases themselves are left as they are. Used by
+    retroactive matching (`retro.py`)."""
+    found = _Found(cases)
+    reports = _reports_of(cases)
+    _image_signals(reports, found)
+    _url_signals(reports, found)
+    DetectionHit.objects.bulk_create(found.hits, ignore_conflicts=True, batch_size=500)

@@ -1,9 +1,10 @@
 """The detection indexes held in this process's memory, built from the database.
 
-Built on first use, then kept current incrementally: new entries (ids above the last one seen)
-are added on the next query; removals and deactivations bump a shared generation number (in
-the cache), which makes every process rebuild. Expired entries are filtered out when results
-are read back, so an index never answers with an entry that no longer applies.
+Each index set knows the detection-data generation it reflects (`generations.py`). Before
+every match, `get_engine()` reads the current generation (one primary-key lookup): unchanged,
+it answers at once; moved on, it adds the entries stamped since; a bank or list switched on
+or off since (or a database that went back, as in tests), it rebuilds. So every change
+committed before a match call starts is seen by that call, in every process.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
-GENERATION_KEY = "banks:generation"
+from copnet.detection.exact import ExactIndex
+from copnet.detection.pdq import PdqIndex
+from copnet.detection.urls import UrlListIndex
+
+from . import generations
+
 _lock = threading.Lock()
 
 
 @dataclass
 class Engine:
-    generation: int = -1
-    last_hash_id: int = 0
-    last_url_id: int = 0
+    generation: int = -1  # the generation these indexes reflect; -1: not built yet
     pdq: Any = None
     exact: dict[str, Any] = field(default_factory=dict)
     urls: Any = None
@@ -33,69 +36,47 @@ _engine = Engine()
 _classifier: Any = None
 
 
-def bump_generation() -> None:
-    """Call after entries were removed, expired early or a bank was deactivated."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
-
-
-def _generation() -> int:
-    return int(cache.get(GENERATION_KEY) or 0)
-
-
-def _new_engine(generation: int) -> Engine:
-    from copnet.detection.exact import ExactIndex
-    from copnet.detection.pdq import PdqIndex
-    from copnet.detection.urls import UrlListIndex
-
+def _new_engine() -> Engine:
     return Engine(
-        generation=generation,
+        generation=-1,  # entries from before generations existed carry 0: load them too
         pdq=PdqIndex(threshold=settings.PDQ_THRESHOLD),
         exact={"md5": ExactIndex(), "sha256": ExactIndex()},
         urls=UrlListIndex(),
     )
 
 
-def _load_new_entries(engine: Engine) -> None:
-    from .models import BankEntry, UrlListEntry
-
-    hashes = (
-        BankEntry.objects.filter(pk__gt=engine.last_hash_id, bank__is_active=True)
-        .order_by("pk")
-        .values_list("pk", "signal_type", "value")
+def _load(engine: Engine, upto: int) -> None:
+    """Add the entries stamped after the engine's generation, up to `upto`."""
+    hashes = generations.hash_entries(engine.generation, upto).values_list(
+        "pk", "signal_type", "value"
     )
-    pdq, exact = [], {"md5": [], "sha256": []}
+    pdq: list[tuple[str, int]] = []
+    exact: dict[str, list[tuple[str, int]]] = {"md5": [], "sha256": []}
     for pk, signal_type, value in hashes.iterator(chunk_size=10_000):
         (pdq if signal_type == "pdq" else exact[signal_type]).append((value, pk))
-        engine.last_hash_id = pk
     if pdq:
         engine.pdq.add(pdq)
     for name, items in exact.items():
         if items:
             engine.exact[name].add(items)
-    patterns = (
-        UrlListEntry.objects.filter(pk__gt=engine.last_url_id, url_list__is_active=True)
-        .order_by("pk")
-        .values_list("pk", "pattern")
-    )
-    items = []
-    for pk, pattern in patterns.iterator(chunk_size=10_000):
-        items.append((pattern, pk))
-        engine.last_url_id = pk
-    if items:
-        engine.urls.add(items)
+    patterns = generations.url_entries(engine.generation, upto).values_list("pk", "pattern")
+    urls = [(pattern, pk) for pk, pattern in patterns.iterator(chunk_size=10_000)]
+    if urls:
+        engine.urls.add(urls)
+    engine.generation = upto
 
 
 def get_engine() -> Engine:
     global _engine
     with _lock:
-        generation = _generation()
-        if _engine.generation != generation:
-            _engine = _new_engine(generation)
-        _load_new_entries(_engine)
-        return _engine
+        generation, reload_generation = generations.current()
+        engine = _engine
+        if engine.pdq is None or not reload_generation <= engine.generation <= generation:
+            engine = _new_engine()
+        if engine.generation != generation:
+            _load(engine, generation)
+        _engine = engine
+        return engine
 
 
 def get_classifier() -> Any:

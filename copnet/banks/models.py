@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BankKind, HitKind, SignalKind, UrlPatternKind
+from .choices import BankKind, ChangeKind, HitKind, SignalKind, UrlPatternKind
 
 
 class HashBank(models.Model):
@@ -44,6 +44,9 @@ class BankEntry(models.Model):
         related_name="+",
         verbose_name=_("confirmed in case"),
     )
+    # The detection-data generation that added it (or switched its bank back on): no default,
+    # so that every write goes through `generations.begin_change`.
+    generation = models.BigIntegerField(db_index=True)
 
     class Meta:
         verbose_name = _("bank entry")
@@ -87,6 +90,7 @@ class UrlListEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=UrlPatternKind.choices)
     added_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    generation = models.BigIntegerField(db_index=True)  # as BankEntry.generation
 
     class Meta:
         verbose_name = _("address list entry")
@@ -94,6 +98,41 @@ class UrlListEntry(models.Model):
 
     def __str__(self) -> str:
         return self.pattern
+
+
+class DetectionGeneration(models.Model):
+    """The version of the detection data: one row (pk 1), read before every match.
+
+    Every change to a hash bank or address list takes the next generation inside its own
+    transaction (`generations.begin_change`), which locks this row until it commits, so
+    generations are handed out in commit order. See `generations.py` for why that is enough.
+    """
+
+    generation = models.BigIntegerField(default=0)
+    # The last generation that an index cannot apply by adding entries (a bank or list was
+    # switched on or off): an index older than this is rebuilt.
+    reload_generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}"
+
+
+class DetectionChange(models.Model):
+    """One change to the banks and lists, by generation: what the indexes and the
+    retroactive matching of past evidence work through."""
+
+    generation = models.BigIntegerField(unique=True)
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    hashes = models.PositiveIntegerField(default=0)  # hash entries stamped with this generation
+    urls = models.PositiveIntegerField(default=0)  # address entries stamped with it
+    created_at = models.DateTimeField(auto_now_add=True)
+    matched_at = models.DateTimeField(null=True, blank=True)  # past evidence matched against it
+
+    class Meta:
+        ordering = ["generation"]
+
+    def __str__(self) -> str:
+        return f"{self.generation} {self.kind}"
 
 
 class DetectionHit(models.Model):

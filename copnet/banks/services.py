@@ -17,8 +17,9 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.detection.base import SignalError
 
-from .choices import SignalKind, UrlPatternKind
+from .choices import ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
+from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 
 HEX_LENGTH = {"pdq": 64, "md5": 32, "sha256": 64}
@@ -170,18 +171,28 @@ def import_hashes(
         return ImportResult(errors=errors)
     result = ImportResult()
     with transaction.atomic():
+        generation = begin_change()  # first: concurrent imports wait, so no duplicate slips in
         existing = set(bank.entries.values_list("signal_type", "value"))
         new = []
         for signal_type, value in dict.fromkeys(rows):
             if (signal_type, value) in existing:
                 result.duplicates += 1
                 continue
-            new.append(BankEntry(bank=bank, signal_type=signal_type, value=value, source=source))
+            new.append(
+                BankEntry(
+                    bank=bank,
+                    signal_type=signal_type,
+                    value=value,
+                    source=source,
+                    generation=generation,
+                )
+            )
         for start in range(0, len(new), 5000):
             BankEntry.objects.bulk_create(new[start : start + 5000])
             if progress:
                 progress(min(start + 5000, len(new)))
         result.added = len(new)
+        end_change(generation, kind=ChangeKind.ADDED, hashes=result.added)
         record_change(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -240,9 +251,10 @@ def import_urls(
         return ImportResult(errors=errors)
     result = ImportResult()
     with transaction.atomic():
+        generation = begin_change()
         existing = set(url_list.entries.values_list("pattern", flat=True))
         new = [
-            UrlListEntry(url_list=url_list, pattern=p, kind=pattern_kind(p))
+            UrlListEntry(url_list=url_list, pattern=p, kind=pattern_kind(p), generation=generation)
             for p in dict.fromkeys(patterns)
             if p not in existing
         ]
@@ -252,6 +264,7 @@ def import_urls(
             if progress:
                 progress(min(start + 5000, len(new)))
         result.added = len(new)
+        end_change(generation, kind=ChangeKind.ADDED, urls=result.added)
         record_change(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -281,6 +294,7 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
     bank = confirmed_bank()
     added = 0
     with transaction.atomic():
+        generation = begin_change()
         for evidence in Evidence.objects.filter(report__case=case, kind="image"):
             values = [("md5", evidence.md5), ("sha256", evidence.sha256)]
             if evidence.pdq and (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
@@ -292,9 +306,14 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
                     bank=bank,
                     signal_type=signal_type,
                     value=value,
-                    defaults={"source": f"case {case.reference}", "confirmed_case": case},
+                    defaults={
+                        "source": f"case {case.reference}",
+                        "confirmed_case": case,
+                        "generation": generation,
+                    },
                 )
                 added += int(created)
+        end_change(generation, kind=ChangeKind.ADDED, hashes=added)
         record_change(
             actor=actor,
             action=AuditAction.UPDATE,

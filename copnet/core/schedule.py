@@ -15,6 +15,7 @@ class Periodic:
 
 
 def schedule() -> list[Periodic]:
+    from copnet.banks.tasks import match_past_evidence
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.core.tasks import sweep_orphan_files_task
     from copnet.evaluations.tasks import expire_evaluations_task
@@ -37,4 +38,6 @@ def schedule() -> list[Periodic]:
         Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),
         Periodic("refresh statistics", 10 * 60, refresh_rollups.enqueue),
         Periodic("reports to the Steering Board", 6 * 3600, generate_due_reports.enqueue),
+        # Enqueued after every change that adds entries; this run catches a lost enqueue.
+        Periodic("match past evidence against new entries", 15 * 60, match_past_evidence.enqueue),
     ]

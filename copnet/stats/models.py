@@ -71,10 +71,15 @@ class DurationSummary(models.Model):
 
 
 class RefreshState(models.Model):
-    """Where the incremental refresh stopped (one row): the watermarks and the data's age."""
+    """Where the incremental refresh stopped (one row): the watermarks and the data's age.
+
+    A watermark is the highest id read plus the ranges below it that were still missing
+    (`watermark.IdMark`: rows of transactions that had not committed yet)."""
 
     last_event_id = models.BigIntegerField(default=0)
     last_report_id = models.BigIntegerField(default=0)
+    event_gaps = models.JSONField(default=list, blank=True)
+    report_gaps = models.JSONField(default=list, blank=True)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     full_rebuild_at = models.DateTimeField(null=True, blank=True)
 

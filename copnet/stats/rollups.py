@@ -38,6 +38,7 @@ from .choices import Dim, Grain, Metric, OrgRole, Subject
 from .geo import MERGED_INTO
 from .models import DurationSummary, RefreshState, Rollup
 from .periods import Period, add_months, aware, month_start, periods_covering
+from .watermark import IdMark, advance
 
 Support = Case.supporting_orgs.through
 
@@ -406,12 +407,28 @@ def _months_of(cases: QuerySet[Case]) -> set[dt.date]:
     return {month_start(day) for day in days.distinct()}
 
 
-def touched_months(state: RefreshState, now: dt.datetime) -> tuple[set[dt.date], int, int]:
-    """Months whose figures may have changed since the last refresh, and the new watermarks."""
-    events = CaseEvent.objects.filter(id__gt=state.last_event_id)
-    reports = Report.objects.filter(id__gt=state.last_report_id)
-    last_event = events.aggregate(m=Max("id"))["m"] or state.last_event_id
-    last_report = reports.aggregate(m=Max("id"))["m"] or state.last_report_id
+def _advance(state: RefreshState, now: dt.datetime) -> tuple[Q, IdMark, Q, IdMark]:
+    """New case events and reports since the last refresh, with the marks to store after.
+
+    Not "ids above the highest seen": on PostgreSQL an event or report can commit after one
+    with a higher id was read, and would never count (see `watermark.py`)."""
+    events = IdMark.load(state.last_event_id, state.event_gaps)
+    reports = IdMark.load(state.last_report_id, state.report_gaps)
+    event_q, events = advance(CaseEvent.objects.all(), events, "at", now)
+    report_q, reports = advance(Report.objects.all(), reports, "created_at", now)
+    return event_q, events, report_q, reports
+
+
+def _store(state: RefreshState, events: IdMark, reports: IdMark) -> None:
+    state.last_event_id, state.event_gaps = events.high, events.gaps_json()
+    state.last_report_id, state.report_gaps = reports.high, reports.gaps_json()
+
+
+def touched_months(state: RefreshState, now: dt.datetime) -> tuple[set[dt.date], IdMark, IdMark]:
+    """Months whose figures may have changed since the last refresh, and the new marks."""
+    event_q, event_mark, report_q, report_mark = _advance(state, now)
+    events = CaseEvent.objects.filter(event_q)
+    reports = Report.objects.filter(report_q)
     months = _months_of(Case.objects.filter(id__in=events.values("case_id")))
     tz = timezone.get_current_timezone()
     months |= {
@@ -432,7 +449,7 @@ def touched_months(state: RefreshState, now: dt.datetime) -> tuple[set[dt.date],
                 **{f"{done}__isnull": True, f"{due}__gt": state.refreshed_at, f"{due}__lte": now}
             )
         months |= _months_of(Case.objects.filter(since))
-    return months, last_event, last_report
+    return months, event_mark, report_mark
 
 
 def refresh(now: dt.datetime | None = None) -> list[dt.date]:
@@ -441,11 +458,11 @@ def refresh(now: dt.datetime | None = None) -> list[dt.date]:
     now = now or timezone.now()
     with transaction.atomic():
         state = RefreshState.objects.select_for_update().filter(pk=_state().pk).get()
-        months, last_event, last_report = touched_months(state, now)
+        months, events, reports = touched_months(state, now)
         for month in sorted(months):
             rebuild_month(month, now)
         rebuild_durations({p for month in months for p in periods_covering(month)})
-        state.last_event_id, state.last_report_id = last_event, last_report
+        _store(state, events, reports)
         state.refreshed_at = now
         state.save()
     return sorted(months)
@@ -457,6 +474,8 @@ def rebuild_all(now: dt.datetime | None = None) -> int:
     bounds = Case.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
     with transaction.atomic():
         state = RefreshState.objects.select_for_update().filter(pk=_state().pk).get()
+        # Marks first: every row they count as read is then in what is rebuilt below.
+        _event_q, events, _report_q, reports = _advance(state, now)
         Rollup.objects.all().delete()
         DurationSummary.objects.all().delete()
         months: list[dt.date] = []
@@ -468,8 +487,7 @@ def rebuild_all(now: dt.datetime | None = None) -> int:
                 month = add_months(month, 1)
         rows = sum(rebuild_month(month, now) for month in months)
         rebuild_durations({p for month in months for p in periods_covering(month)})
-        state.last_event_id = CaseEvent.objects.aggregate(m=Max("id"))["m"] or 0
-        state.last_report_id = Report.objects.aggregate(m=Max("id"))["m"] or 0
+        _store(state, events, reports)
         state.refreshed_at = state.full_rebuild_at = now
         state.save()
     return rows

@@ -37,3 +37,20 @@ def make_url_list(name: str = "bad-sites", *, category: str = "pornography") -> 
 
 def add_url(url_list: UrlList, pattern: str = "bad.example", kind: str = "host") -> UrlListEntry:
     return curation.do_add_url_entry(url_list=url_list, pattern=pattern, kind=kind, actor=None)
+
+
+def triaged_case(*, category: str = "other", **report: Any) -> Any:
+    """A case opened by one report (images, urls…) and triaged, as intake leaves it."""
+    from copnet.cases.services import triage_case
+    from copnet.reports.tests.factories import file_report
+
+    filed, _code = file_report(category=category, enqueue_triage=False, **report)
+    return triage_case(filed.case_id)
+
+
+def close_case(case: Any, actor: Any, *, outcome: str = "content_removed") -> Any:
+    from copnet.cases.services import do_transition
+
+    for target in ("in_progress", "action_taken"):
+        case = do_transition(case=case, target=target, actor=actor)
+    return do_transition(case=case, target="closed", outcome=outcome, actor=actor)

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 
 from copnet.accounts.services import do_create_api_key
 from copnet.banks import engine
-from copnet.banks.models import BankEntry, HashBank, UrlList
+from copnet.banks.models import BankEntry, UrlList
+from copnet.banks.tests.factories import add_hash, make_bank
 from copnet.network.models import Organisation
 
 PDQ_A = "f" * 64
@@ -77,8 +78,7 @@ def test_a_malformed_line_refuses_the_whole_file(tmp_path, reference_data, line)
 
 @pytest.mark.django_db
 def test_hash_matching_api_answers_one_result_per_item(client, api_key):
-    bank = HashBank.objects.create(name="partner")
-    BankEntry.objects.create(bank=bank, signal_type="pdq", value=PDQ_A)
+    add_hash(make_bank("partner"), PDQ_A)
     response = post(
         client,
         "/api/v1/match/hash",
@@ -104,12 +104,12 @@ def test_hash_matching_api_answers_one_result_per_item(client, api_key):
 
 @pytest.mark.django_db
 def test_new_entries_are_matched_without_a_restart(client, api_key):
-    bank = HashBank.objects.create(name="partner")
+    bank = make_bank("partner")
     payload = {"hashes": [{"signal_type": "pdq", "value": PDQ_A}]}
     assert (
         post(client, "/api/v1/match/hash", api_key, payload).json()["results"][0]["matches"] == []
     )
-    BankEntry.objects.create(bank=bank, signal_type="pdq", value=PDQ_A)
+    add_hash(bank, PDQ_A)
     assert (
         len(post(client, "/api/v1/match/hash", api_key, payload).json()["results"][0]["matches"])
         == 1

@@ -61,7 +61,7 @@ def test_the_index_lists_banks_with_kind_counts_and_state(analyst, bank):
 @pytest.mark.django_db
 def test_the_bank_page_shows_hashes_paginated_and_searchable_never_an_image(analyst, bank):
     BankEntry.objects.bulk_create(
-        BankEntry(bank=bank, signal_type="md5", value=f"{i:032x}") for i in range(120)
+        BankEntry(bank=bank, signal_type="md5", value=f"{i:032x}", generation=0) for i in range(120)
     )
     page = analyst.get(BANK).content.decode()
     assert "<img" not in page

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from copnet.banks.models import BankEntry, UrlListEntry
 
-from .factories import make_bank, make_url_list
+from .factories import add_hash, add_url, make_bank, make_url_list
 
 
 def queries(client, path: str) -> int:
@@ -21,8 +21,8 @@ def queries(client, path: str) -> int:
 def test_index_bank_and_list_pages_do_not_grow_with_rows(client, reference_data, bob):
     client.force_login(bob)
     bank, url_list = make_bank(), make_url_list()
-    BankEntry.objects.create(bank=bank, signal_type="md5", value="0" * 32)
-    UrlListEntry.objects.create(url_list=url_list, pattern="a.example", kind="host")
+    add_hash(bank, "0" * 32, "md5")
+    add_url(url_list, "a.example")
     paths = [
         "/staff/detection/",
         "/staff/detection/banks/partner/",
@@ -33,9 +33,11 @@ def test_index_bank_and_list_pages_do_not_grow_with_rows(client, reference_data,
         make_bank(f"bank-{n}")
         make_url_list(f"list-{n}")
     BankEntry.objects.bulk_create(
-        BankEntry(bank=bank, signal_type="md5", value=f"{i:032x}") for i in range(1, 60)
+        BankEntry(bank=bank, signal_type="md5", value=f"{i:032x}", generation=0)
+        for i in range(1, 60)
     )
     UrlListEntry.objects.bulk_create(
-        UrlListEntry(url_list=url_list, pattern=f"h{i}.example", kind="host") for i in range(60)
+        UrlListEntry(url_list=url_list, pattern=f"h{i}.example", kind="host", generation=0)
+        for i in range(60)
     )
     assert [queries(client, path) for path in paths] == few

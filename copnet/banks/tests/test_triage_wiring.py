@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 
 from copnet.banks import engine
-from copnet.banks.models import BankEntry, HashBank, UrlList, UrlListEntry
+from copnet.banks.models import BankEntry
 from copnet.banks.services import add_case_hashes_to_confirmed_bank
+from copnet.banks.tests.factories import add_hash, add_url, make_bank, make_url_list
 from copnet.cases.choices import Priority
 from copnet.cases.services import do_transition, triage_case
 from copnet.reports.tests.factories import file_report, make_image
-from copnet.taxonomy.models import HarmCategory
 
 pytestmark = pytest.mark.usefixtures("reference_data", "evidence_dir")
 
@@ -25,8 +25,8 @@ def test_a_known_abuse_image_makes_the_case_p1_and_keeps_it_blurred(db):
     from copnet.reports.evidence import inspect_image
 
     image = make_image(21, size=512)
-    bank = HashBank.objects.create(name="iwf-test")
-    BankEntry.objects.create(bank=bank, signal_type="pdq", value=inspect_image(image).pdq)
+    bank = make_bank("iwf-test")
+    add_hash(bank, inspect_image(image).pdq)
     report, _ = file_report(category="other", images=[image])
     case = triage_case(report.case_id)
     assert case.priority == Priority.P1
@@ -47,8 +47,7 @@ def test_a_mirrored_copy_of_a_known_image_is_recognised(db, file_storage):
     from copnet.reports.evidence import inspect_image
 
     image = make_image(22, size=512)
-    bank = HashBank.objects.create(name="partner")
-    BankEntry.objects.create(bank=bank, signal_type="pdq", value=inspect_image(image).pdq)
+    add_hash(make_bank("partner"), inspect_image(image).pdq)
     mirrored = io.BytesIO()
     ImageOps.mirror(Image.open(io.BytesIO(image))).save(mirrored, format="PNG")
     report, _ = file_report(category="other", images=[mirrored.getvalue()])
@@ -59,10 +58,7 @@ def test_a_mirrored_copy_of_a_known_image_is_recognised(db, file_storage):
 
 @pytest.mark.django_db
 def test_a_listed_address_raises_priority_and_suggests_the_lists_category(db):
-    url_list = UrlList.objects.create(
-        name="self-harm-challenges", category=HarmCategory.objects.get(code="self_harm")
-    )
-    UrlListEntry.objects.create(url_list=url_list, pattern="challenge.example", kind="host")
+    add_url(make_url_list("self-harm-challenges", category="self_harm"), "challenge.example")
     report, _ = file_report(category="other", urls=["https://www.challenge.example/day-50"])
     case = triage_case(report.case_id)
     assert case.priority == Priority.P2
