@@ -109,14 +109,15 @@ def pass_second_factor(client: Any, user: Any = None) -> None:
     session.save()
 
 
-def totp_now(secret: str) -> str:
-    """The code an authenticator app shows now for a key in base32 (as the setup page shows
-    it, spaces allowed)."""
-    from django_otp.oath import totp
+def totp_now(secret: str, *, later: int = 0) -> str:
+    """The code an authenticator app shows now (or `later` seconds from now) for a key in
+    base32, as the setup page shows it (spaces allowed)."""
+    from django_otp.oath import TOTP
 
     key = secret.replace(" ", "").upper()
-    key += "=" * (-len(key) % 8)
-    return f"{totp(b32decode(key)):06d}"
+    totp = TOTP(b32decode(key + "=" * (-len(key) % 8)))
+    totp.time = time.time() + later
+    return f"{totp.token():06d}"
 
 
 def fresh_totp(device: Any) -> str:
