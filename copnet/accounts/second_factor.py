@@ -104,7 +104,7 @@ def authenticator_secret(device: TOTPDevice) -> str:
 
 
 def qr_svg(text: str) -> str:
-    return segno.make(text, error="m").svg_inline(scale=5, border=2, omitsize=True)
+    return segno.make(text, error="m").svg_inline(scale=5, border=2, light="#fff")
 
 
 def do_confirm_authenticator(*, device: TOTPDevice, code: str, actor: User) -> list[str]:

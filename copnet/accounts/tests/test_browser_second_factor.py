@@ -56,6 +56,7 @@ def test_an_officer_sets_up_the_app_then_signs_in_with_a_code(
     with page.expect_navigation():
         page.locator("form.form button[type=submit]").click()
     assert page.locator("#recovery-codes li").count() == 10
+    page.screenshot(path=str(SCREENSHOTS / "second_factor_recovery_codes.png"), full_page=True)
     with page.expect_navigation():
         page.locator("#recovery-codes-saved").click()
     page.goto(f"{url}/staff/cases/{case.reference}/")
@@ -71,6 +72,7 @@ def test_an_officer_sets_up_the_app_then_signs_in_with_a_code(
     with page.expect_navigation():
         page.locator("form.form button[type=submit]").click()
     assert page.locator(".field .error").inner_text().strip()  # a translated error, no 500
+    page.screenshot(path=str(SCREENSHOTS / "second_step_wrong_code.png"), full_page=True)
     assert "/accounts/second-step/" in page.url
     page.wait_for_timeout(1100)  # a wrong code makes the next try wait a second
     page.locator("input[name=code]").fill(totp_now(secret, later=30))  # the app's next code
