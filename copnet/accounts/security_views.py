@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,7 +54,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app: scan the QR code, type a code from the app."""
     user = request.user
     if not user.is_authenticated:
-        return redirect("accounts:login")
+        return redirect_to_login(request.get_full_path())
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if not second_factor.may_add_factor(user, verified=user.is_verified()):
         return redirect_with_next("accounts:second_step", next_url)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_view
@@ -114,7 +115,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
             form.add_error("code", exc.message)
         else:
             otp_login(request, device)
-            if device.name == second_factor.RECOVERY_NAME:
+            if isinstance(device, StaticDevice):
                 messages.warning(
                     request,
                     _(
