@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from base64 import b32encode
-from typing import Any
+from typing import Any, NoReturn
 
 import segno
 from django.db import transaction
@@ -111,7 +111,7 @@ def do_confirm_authenticator(*, device: TOTPDevice, code: str, actor: User) -> l
     """Confirm the pending authenticator with a code from it; it replaces any older one.
 
     Returns new recovery codes when the person had none (shown once, never stored)."""
-    _check_authenticator_code(device, code, actor=actor, step="enrol")
+    _check_authenticator_code(device, code, step="enrol")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=device.user_id)
         replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
@@ -150,7 +150,7 @@ def check_sign_in_code(*, user: User, code: str) -> Device:
         device = authenticator_of(user)
         if device is None:
             _refuse(user, "totp", "code_wrong", _wrong_code_message())
-        _check_authenticator_code(device, code, actor=user, step="sign_in")
+        _check_authenticator_code(device, code, step="sign_in")
         record_change(
             actor=user,
             action=AuditAction.SECOND_FACTOR_PASSED,
@@ -177,7 +177,7 @@ def _wrong_code_message() -> str:
     )
 
 
-def _refuse(user: User, kind: str, code: str, message: str, **changes: Any) -> None:
+def _refuse(user: User, kind: str, code: str, message: str, **changes: Any) -> NoReturn:
     record_change(
         actor=user,
         action=AuditAction.SECOND_FACTOR_FAILED,
@@ -187,7 +187,7 @@ def _refuse(user: User, kind: str, code: str, message: str, **changes: Any) -> N
     raise AccountError(code, message, "code")
 
 
-def _check_authenticator_code(device: TOTPDevice, code: str, *, actor: User, step: str) -> None:
+def _check_authenticator_code(device: TOTPDevice, code: str, *, step: str) -> None:
     code = "".join(code.split())
     if not SIX_DIGITS.fullmatch(code):
         raise AccountError(
