@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -32,6 +33,7 @@ def keep_this_session(request: HttpRequest) -> None:
     update_session_auth_hash(request, request.user)
 
 
+@never_cache
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -50,6 +52,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 def authenticator_setup(request: HttpRequest) -> HttpResponse:
     """Set up (or replace) the authenticator app: scan the QR code, type a code from the app."""
     user = request.user
@@ -93,6 +96,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes (POST), shown once; GET offers to make them."""

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -95,6 +96,7 @@ def redirect_with_next(name: str, next_url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
 
 
+@never_cache
 def second_step(request: HttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator app, a recovery code or a passkey."""
     user = request.user

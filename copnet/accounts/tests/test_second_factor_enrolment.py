@@ -47,6 +47,8 @@ def test_first_sign_in_of_an_officer_sets_up_the_app_and_shows_recovery_codes_on
 
     done = client.post(SETUP, {"code": totp_now(secret), "next": "/staff/"})
     assert done.status_code == 200
+    assert "no-store" in done["Cache-Control"]  # the codes (and the key) stay out of caches
+    assert "no-store" in page["Cache-Control"]
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", done.content.decode())
     assert len(set(codes)) == 10
     device.refresh_from_db()
