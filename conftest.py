@@ -20,6 +20,30 @@ def _test_settings(settings):
     return settings
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_step(request, monkeypatch):
+    """`client.force_login(user)` signs in with both steps, as if the person had typed a code
+    from their authenticator app: the session is marked as having passed the second step, with
+    the user's device or a new authenticator device named "test"
+    (copnet.core.testing.pass_second_factor). Without this every staff page would answer with
+    the second step. Tests of the second step itself use `@pytest.mark.raw_second_factor`:
+    force_login then stops after the password, as the login page does."""
+    if request.node.get_closest_marker("raw_second_factor"):
+        return
+    from django.test.client import ClientMixin
+
+    from copnet.core.testing import pass_second_factor
+
+    force_login = ClientMixin.force_login
+
+    def force_login_with_second_step(self, user, backend=None):
+        user.refresh_from_db(fields=["session_stamp"])  # the session is signed with it
+        force_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_step)
+
+
 @pytest.fixture
 def reference_data(db):
     call_command("load_reference_data", verbosity=0)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +58,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "copnet.stats",
 ]
 
@@ -67,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -74,6 +81,8 @@ MIDDLEWARE = [
     "copnet.accounts.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",
     "copnet.volunteers.middleware.RefusedSessionMiddleware",
+    # Last, so that every other middleware sees the session's real user.
+    "copnet.accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "copnet.urls"
@@ -146,13 +155,21 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name"]},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": env_int("COPNET_PASSWORD_MIN_LENGTH", 12)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # `aaaaaaaaaaaa`, `abababababab`: long enough, but too few different characters.
+    {
+        "NAME": "copnet.accounts.validators.DistinctCharactersValidator",
+        "OPTIONS": {"min_distinct": env_int("COPNET_PASSWORD_MIN_DISTINCT", 6)},
+    },
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
@@ -165,6 +182,36 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Second sign-in step (django-otp). Who must use it is derived from the role's permissions
+# (accounts.permissions.SECOND_FACTOR_PERMS); everyone else may turn it on.
+OTP_TOTP_ISSUER = env_str("COPNET_TOTP_ISSUER", "COPNet")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds; waits double after each wrong code
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Passkeys (WebAuthn through django-otp-webauthn) are bound to one domain and need a secure
+# origin: https://<domain>, or http://localhost while developing. On any other address (e.g.
+# the laptop default http://127.0.0.1:8000) the pages do not offer them.
+_site = urlsplit(SITE_URL)
+_site_host = (_site.hostname or "").lower()
+try:
+    ipaddress.ip_address(_site_host)
+    _site_is_ip = True  # an IP address cannot be a WebAuthn relying party
+except ValueError:
+    _site_is_ip = False
+PASSKEYS_ENABLED = (
+    env_bool("COPNET_PASSKEYS", True)
+    and (_site.scheme == "https" or _site_host == "localhost")
+    and not _site_is_ip
+)
+OTP_WEBAUTHN_RP_ID = _site_host if PASSKEYS_ENABLED else "localhost"
+OTP_WEBAUTHN_RP_NAME = "COPNet"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    f"{_site.scheme}://{_site.netloc}" if PASSKEYS_ENABLED else "http://localhost:8000"
+]
+# Passkeys are a second step only: the password (with its lockout and audit) always comes first.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "copnet.passkeys"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("copnet.core.urls")),
     path("network/", include("copnet.network.urls")),
     path("accounts/", include("copnet.accounts.urls")),
+    path("accounts/passkeys/", include("copnet.accounts.passkeys")),
     path("staff/audit/", include("copnet.audit.urls")),
     path("report/", include("copnet.reports.urls")),
     path("staff/cases/", include("copnet.cases.urls")),

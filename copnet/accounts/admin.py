@@ -6,11 +6,20 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static import admin as static_admin
+from django_otp.plugins.otp_totp import admin as totp_admin
 
 from copnet.audit.admin_mixins import AuditedModelAdmin
 
 from . import services
 from .models import ApiKey, User
+
+# django-otp registers its devices on the admin site, with their secrets and a QR code page.
+# Second factors are kept on the audited pages only (the person's security page, a coordinator's
+# reset); importing django-otp's admin modules above makes the order of apps irrelevant.
+for _device in (static_admin.StaticDevice, totp_admin.TOTPDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 @admin.register(User)

@@ -58,3 +58,35 @@ class ApiKeyForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class SecondStepForm(forms.Form):
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class AuthenticatorForm(forms.Form):
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class ResetSecondFactorForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        help_text=_("For the audit trail, e.g. “lost phone, identity checked by telephone”."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from copnet.network.models import Organisation
@@ -53,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("May log in to the technical administration site."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Changed when the second factor changes: every session signed with the old value ends.
+    session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -67,6 +72,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    # Django ends a session when the hash stored in it no longer matches (a new password);
+    # mixing in `session_stamp` ends them on a new or reset second factor too.
+    def get_session_auth_hash(self) -> str:
+        return self._stamped_session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._stamped_session_hash(secret=fallback_secret)
+
+    def _stamped_session_hash(self, secret: str | None = None) -> str:
+        return salted_hmac(
+            "copnet.accounts.User.get_session_auth_hash",
+            f"{self.password}\x00{self.session_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class ApiKey(models.Model):

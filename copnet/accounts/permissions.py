@@ -64,6 +64,8 @@ class Perm(StrEnum):
     MANAGE_VOLUNTEERS = "manage_volunteers"
     VIEW_STATS = "view_stats"
     VIEW_BOARD_REPORTS = "view_board_reports"
+    # Remove a person's second factor (lost phone): they enrol again at their next sign-in.
+    RESET_SECOND_FACTOR = "reset_second_factor"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -194,6 +196,41 @@ VOLUNTEER_SCOPES: dict[str, str] = {
     "volunteers.task": "province",
     "volunteers.assignment": "task__province",
 }
+
+# --- Second sign-in step ------------------------------------------------------------------------
+# Models of ORG_SCOPES whose rows are cases, evidence or someone's personal data (the other
+# scoped models are organisations' business: products, campaigns, statistics).
+PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
+    {
+        "accounts.user",
+        "network.contactpoint",
+        "cases.case",
+        "reports.report",
+        "reports.evidence",
+        "banks.detectionhit",
+        "takedowns.removalrequest",
+        "takedowns.removalitem",
+        "feed.feedentry",
+    }
+)
+# Whoever holds one of these sees cases, evidence or personal data, and signs in with a second
+# factor (accounts.second_factor): the permissions that open those models, the volunteer
+# network's records (applicants' personal data, by province) and the case-only extras.
+SECOND_FACTOR_PERMS: frozenset[Perm] = (
+    frozenset(ORG_SCOPES[label][0] for label in PERSONAL_DATA_MODELS)
+    | {Perm.MANAGE_VOLUNTEERS, Perm.LEAD_VOLUNTEERS}
+    | {Perm.REVEAL_EVIDENCE, Perm.VIEW_REPORTER_CONTACT, Perm.HOTLINE_INTAKE, Perm.VIEW_AUDIT}
+)
+
+
+def needs_second_factor(principal: Any) -> bool:
+    """Must this person complete a second sign-in step? Everyone who may see cases, evidence or
+    personal data (SECOND_FACTOR_PERMS), and anyone who may open the admin site."""
+    if not is_active_person(principal):
+        return False
+    if principal.is_superuser or principal.is_staff:
+        return True
+    return any(has_perm(principal, perm) for perm in SECOND_FACTOR_PERMS)
 
 
 def lead_province(principal: Any) -> str | None:

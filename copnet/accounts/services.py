@@ -105,3 +105,13 @@ def do_ensure_admin(
             changes={"email": user.email, "role": user.role, "superuser": True},
         )
     return user, (None if password else generated)
+
+
+def do_change_password(*, user: User, password: str) -> User:
+    """The person sets a new password (already validated). Every other session of theirs ends:
+    Django signs sessions with a hash of the password; the caller keeps the current one."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record_change(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user)
+    return user

@@ -1,25 +1,39 @@
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_view
 
-from . import selectors, services
+from . import second_factor, selectors, services
 from .choices import Role
 from .decorators import require_perm
-from .forms import ApiKeyForm, EmailLoginForm, LanguageForm, RevokeForm
-from .permissions import Perm, has_network_wide_scope, has_perm
+from .errors import AccountError
+from .forms import ApiKeyForm, EmailLoginForm, LanguageForm, RevokeForm, SecondStepForm
+from .middleware import NO_FACTOR_SESSION_KEY
+from .permissions import Perm, has_network_wide_scope, has_perm, needs_second_factor
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. People who need the second step (or turned it on) go on to it; until
+    they pass it SecondFactorMiddleware keeps every other page closed."""
+
     form_class = EmailLoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -27,16 +41,28 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: EmailLoginForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
-        record(actor=user, action=AuditAction.LOGIN, target=user)
+        second_step = second_factor.second_step_required(user)
+        record(
+            actor=user,
+            action=AuditAction.LOGIN,
+            target=user,
+            changes={"second_step": second_step},
+        )
+        if second_step:
+            target = "accounts:second_step"
+            if not second_factor.has_any_device(user):
+                target = "accounts:authenticator_setup"
+            response = redirect_with_next(target, self.get_success_url())
+        else:
+            self.request.session[NO_FACTOR_SESSION_KEY] = True
         if user.language:
-            response.set_cookie("django_language", user.language, samesite="Lax")
+            response.set_cookie(
+                "django_language", user.language, samesite="Lax", secure=self.request.is_secure()
+            )
         return response
 
     def get_default_redirect_url(self) -> str:
-        # Vendors have no staff area: they land in their own area of the ecosystem.
-        if self.request.user.role == Role.VENDOR:
-            return resolve_url("ecosystem:vendor_home")
-        return super().get_default_redirect_url()
+        return default_landing(self.request.user)
 
     def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
         email = (form.data.get("username") or "")[:254]
@@ -48,6 +74,69 @@ class LoginView(auth_views.LoginView):
             changes={"email": email},
         )
         return super().form_invalid(form)
+
+
+def default_landing(user: Any) -> str:
+    # Vendors have no staff area: they land in their own area of the ecosystem.
+    if getattr(user, "role", None) == Role.VENDOR:
+        return resolve_url("ecosystem:vendor_home")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def safe_next(request: HttpRequest, value: str | None) -> str:
+    """`value` if it is an address on this site, else the person's usual landing page."""
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return default_landing(request.user)
+
+
+def redirect_with_next(name: str, next_url: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse(name)}?{urlencode({'next': next_url})}")
+
+
+@never_cache
+def second_step(request: HttpRequest) -> HttpResponse:
+    """After the password: a code from the authenticator app, a recovery code or a passkey."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if user.is_verified():
+        return HttpResponseRedirect(next_url)
+    if not second_factor.has_any_device(user):
+        if needs_second_factor(user):
+            return redirect_with_next("accounts:authenticator_setup", next_url)
+        return HttpResponseRedirect(next_url)
+    form = SecondStepForm(request.POST or None, initial={"next": next_url})
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = second_factor.check_sign_in_code(user=user, code=form.cleaned_data["code"])
+        except AccountError as exc:
+            form.add_error("code", exc.message)
+        else:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                messages.warning(
+                    request,
+                    _(
+                        "You signed in with a recovery code; %(left)d left. Make new ones on "
+                        "your security page."
+                    )
+                    % {"left": second_factor.recovery_codes_left(user)},
+                )
+            return HttpResponseRedirect(next_url)
+    return render(
+        request,
+        "accounts/second_step.html",
+        {
+            "form": form,
+            "next": next_url,
+            "has_authenticator": second_factor.authenticator_of(user) is not None,
+            "passkeys": second_factor.passkeys_of(user) if settings.PASSKEYS_ENABLED else [],
+        },
+    )
 
 
 class LogoutView(auth_views.LogoutView):
@@ -93,7 +182,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person(request.user, pk)
     record_view(actor=request.user, target=person)
-    return render(request, "accounts/person_detail.html", {"person": person})
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "second_factor": second_factor.has_any_device(person),
+            "second_factor_required": needs_second_factor(person),
+            "can_reset": has_perm(request.user, Perm.RESET_SECOND_FACTOR)
+            and person.pk != request.user.pk,
+        },
+    )
 
 
 @require_perm(Perm.VIEW_API_KEYS)

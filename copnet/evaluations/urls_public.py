@@ -9,6 +9,12 @@ app_name = "ecosystem"
 urlpatterns = [
     path("", catalogue.catalogue, name="catalogue"),
     path("vendors/register/", vendor.register, name="vendor_register"),
+    path("vendors/register/sent/", vendor.register_sent, name="vendor_register_sent"),
+    path(
+        "vendors/register/confirm/<str:token>/",
+        vendor.register_confirm,
+        name="vendor_register_confirm",
+    ),
     path("vendor/", vendor.home, name="vendor_home"),
     path("vendor/products/new/", vendor.product_edit, name="vendor_product_new"),
     path("vendor/products/<int:pk>/", vendor.product_detail, name="vendor_product"),

@@ -17,3 +17,10 @@ def make_user(*, email: str, organisation: Any, role: str = Role.OBSERVER, **ext
         full_name=extra.pop("full_name", email.split("@")[0]),
         **extra,
     )
+
+
+def make_authenticator(user: User) -> Any:
+    """A confirmed authenticator app for `user` (codes: copnet.core.testing.fresh_totp)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)

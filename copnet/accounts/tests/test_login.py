@@ -3,21 +3,36 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from copnet.accounts.choices import Role
 from copnet.accounts.tests.factories import PASSWORD, make_user
 from copnet.audit.models import AuditEvent
 from copnet.core.testing import vi
 
 
 @pytest.mark.django_db
-def test_login_with_email_and_password_opens_the_staff_area(client, alice):
+def test_login_with_email_and_password_opens_the_staff_area(client, org_a):
+    teacher = make_user(email="teacher@a.example", organisation=org_a, role=Role.TEACHER)
     response = client.post(
-        "/accounts/login/", {"username": "ALICE@a.example", "password": PASSWORD}
+        "/accounts/login/", {"username": "TEACHER@a.example", "password": PASSWORD}
     )
     assert response.status_code == 302
     assert response["Location"] == "/staff/"
     event = AuditEvent.objects.get(action="login")
-    assert event.actor == alice
+    assert event.actor == teacher
     assert event.actor_org == "ORGA"
+    assert event.changes == {"second_step": False}
+
+
+@pytest.mark.django_db
+def test_login_of_an_officer_goes_on_to_the_second_step(client, alice):
+    response = client.post(
+        "/accounts/login/", {"username": "ALICE@a.example", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/security/authenticator/?next=%2Fstaff%2F"
+    event = AuditEvent.objects.get(action="login")
+    assert event.actor == alice
+    assert event.changes == {"second_step": True}
 
 
 @pytest.mark.django_db

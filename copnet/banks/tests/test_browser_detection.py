@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from copnet.accounts.tests.factories import PASSWORD
 from copnet.banks import engine
 from copnet.banks.models import BankEntry
-from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 
 from .factories import MD5_A, PDQ_A, add_hash, make_bank
 
@@ -27,11 +26,7 @@ def test_an_analyst_curates_a_bank_and_checks_a_text(
     bank = make_bank(description="<b>partner</b> list")
     add_hash(bank, MD5_A, "md5")
     page = browser_page
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=username]").fill(bob.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, live_server.url, bob)
     page.locator("a[href='/staff/detection/']").click()
     page.locator("a[href='/staff/detection/banks/partner/']").click()
     assert "<b>partner</b> list" in page.locator(".facts").inner_text()

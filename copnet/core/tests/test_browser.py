@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from copnet.accounts.tests.factories import PASSWORD
-from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,11 +24,7 @@ def test_coordinator_logs_in_and_visits_the_staff_pages(
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator("a[href='tel:111']").first.is_visible()
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=username]").fill(coordinator.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, live_server.url, coordinator)
     assert coordinator.email in page.content() or coordinator.full_name in page.content()
     page.screenshot(path=str(SCREENSHOTS / "staff_home.png"), full_page=True)
 

@@ -37,9 +37,16 @@ def _organisation_code(name: str) -> str:
 
 
 def do_register_vendor(
-    *, organisation_name: str, website: str, full_name: str, email: str, password: str
+    *,
+    organisation_name: str,
+    website: str,
+    full_name: str,
+    email: str,
+    password: str = "",
+    password_hash: str = "",
 ) -> User:
-    """A new vendor organisation (no Network membership) and its first account (role vendor)."""
+    """A new vendor organisation (no Network membership) and its first account (role vendor),
+    with `password`, or with a password already hashed (a confirmed sign-up link)."""
     email = User.objects.normalize_email(email).lower()
     name = nfc(organisation_name)
     with transaction.atomic():
@@ -57,11 +64,14 @@ def do_register_vendor(
         )
         user = User.objects.create_user(
             email=email,
-            password=password,
+            password=password or None,
             full_name=nfc(full_name),
             organisation=organisation,
             role=Role.VENDOR,
         )
+        if password_hash:
+            user.password = password_hash
+            user.save(update_fields=["password"])
         vendor = Vendor.objects.create(
             organisation=organisation, website=website, registered_by=user
         )

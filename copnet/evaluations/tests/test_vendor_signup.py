@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 
 from copnet.accounts.choices import Role
@@ -23,13 +26,30 @@ FORM = {
 }
 
 
-def test_a_vendor_registers_and_lands_in_the_vendor_area(client, reference_data):
+def sign_up_link(mailbox) -> str:
+    match = re.search(r"http://\S+/ecosystem/vendors/register/confirm/(\S+)/", mailbox[-1].body)
+    assert match, mailbox[-1].body
+    return f"/ecosystem/vendors/register/confirm/{match.group(1)}/"
+
+
+def test_a_vendor_registers_through_the_e_mailed_link(client, reference_data, mailoutbox):
     members_before = Membership.objects.count()
     response = client.post("/ecosystem/vendors/register/", FORM)
     assert response.status_code == 302
-    assert response["Location"] == "/ecosystem/vendor/"
+    assert response["Location"] == "/ecosystem/vendors/register/sent/"
+    assert not User.objects.filter(role=Role.VENDOR).exists()  # nothing before the link
+    assert [m.to for m in mailoutbox] == [["lan@bekhoe.example"]]
+    link = sign_up_link(mailoutbox)
+    assert PASSWORD not in link
+    page = client.get(link)  # a mail scanner opening the link creates nothing
+    assert "Công ty Cổ phần Bé Khỏe" in page.content.decode()
+    assert not User.objects.filter(role=Role.VENDOR).exists()
+
+    done = client.post(link)
+    assert done["Location"] == "/ecosystem/vendor/"
     user = User.objects.get(email="lan@bekhoe.example")
     assert user.role == Role.VENDOR
+    assert user.check_password(PASSWORD)
     assert user.organisation.name_vi == "Công ty Cổ phần Bé Khỏe"
     assert user.organisation.code.startswith("V-")
     assert Vendor.objects.get(organisation=user.organisation).registered_by == user
@@ -39,13 +59,50 @@ def test_a_vendor_registers_and_lands_in_the_vendor_area(client, reference_data)
         m.organisation_id == user.organisation_id for g in members_on() for m in g.memberships
     )
     assert client.get("/ecosystem/vendor/").status_code == 200
+    # The link works once.
+    client.post("/accounts/logout/")
+    again = client.post(link)
+    assert again.status_code == 409
+    assert Vendor.objects.count() == 1
 
 
-def test_an_e_mail_already_in_use_is_refused(client, reference_data, alice):
-    response = client.post("/ecosystem/vendors/register/", {**FORM, "email": "ALICE@a.example"})
-    assert response.status_code == 200
-    assert "email" in response.context["form"].errors
+def test_a_registered_e_mail_gets_the_same_answer_and_nothing_happens(
+    client, reference_data, alice, mailoutbox
+):
+    """Sign-up must not tell a stranger whether an address has an account."""
+    new = client.post("/ecosystem/vendors/register/", FORM)
+    taken = client.post("/ecosystem/vendors/register/", {**FORM, "email": "ALICE@a.example"})
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
     assert not Vendor.objects.exists()
+    assert not User.objects.filter(role=Role.VENDOR).exists()
+    assert mailoutbox[-1].to == ["alice@a.example"]
+    assert "/confirm/" not in mailoutbox[-1].body
+    assert "/accounts/login/" in mailoutbox[-1].body
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["x", "gAAAAA" + "A" * 200, "ả" * 20, "A" * 5000],
+)
+def test_a_forged_or_broken_link_creates_nothing(client, reference_data, token):
+    response = client.post(f"/ecosystem/vendors/register/confirm/{token}/")
+    assert response.status_code == 404
+    assert not User.objects.filter(role=Role.VENDOR).exists()
+
+
+def test_an_expired_link_creates_nothing(client, reference_data, mailoutbox):
+    from copnet.core.crypto import fernet
+    from copnet.evaluations.services import signup
+
+    client.post("/ecosystem/vendors/register/", FORM)
+    token = sign_up_link(mailoutbox).split("/")[-2]
+    data = fernet().decrypt(token.encode())
+    old = fernet().encrypt_at_time(data, int(time.time()) - signup.SIGNUP_LINK_SECONDS - 60)
+    response = client.post(f"/ecosystem/vendors/register/confirm/{old.decode()}/")
+    assert response.status_code == 404
+    assert not User.objects.filter(role=Role.VENDOR).exists()
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from ..choices import OPEN_STATUSES, EvaluationStatus, ScoreValue
 from ..errors import EvaluationError
 from ..forms import DocumentsForm, ProductForm, SubmitForm, VendorRegistrationForm
 from ..models import CriteriaSet, Product
-from ..services import submission, vendors
+from ..services import signup, submission, vendors
 from .common import file_response
 
 SIGNUP_LIMIT = 5
@@ -57,21 +57,47 @@ def register(request: HttpRequest) -> HttpResponse:
             return render(request, "evaluations/register.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                user = vendors.do_register_vendor(
-                    organisation_name=data["organisation_name"],
-                    website=data["website"],
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    password=data["password1"],
-                )
-            except EvaluationError as exc:
-                form.add_error(exc.field or None, exc.message)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, _("Your vendor account is ready."))
-                return redirect("ecosystem:vendor_home")
+            # The same answer whether or not the address has an account (no enumeration).
+            signup.do_request_vendor_sign_up(
+                organisation_name=data["organisation_name"],
+                website=data["website"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password1"],
+            )
+            return redirect("ecosystem:vendor_register_sent")
     return render(request, "evaluations/register.html", {"form": form})
+
+
+def register_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "evaluations/register_sent.html")
+
+
+def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the sign-up e-mail. GET shows what will be created (mail scanners open
+    links); POST creates the vendor and signs its account in."""
+    sign_up = signup.read_sign_up(token)
+    if sign_up is None:
+        return render(
+            request,
+            "evaluations/register_sent.html",
+            {"problem": _("This link is not valid or has expired. Register again.")},
+            status=404,
+        )
+    if request.method == "POST":
+        try:
+            user = signup.do_confirm_vendor_sign_up(sign_up=sign_up)
+        except EvaluationError:
+            return render(
+                request,
+                "evaluations/register_sent.html",
+                {"problem": _("This link was already used. Sign in with your e-mail address.")},
+                status=409,
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your vendor account is ready."))
+        return redirect("ecosystem:vendor_home")
+    return render(request, "evaluations/register_confirm.html", {"sign_up": sign_up})
 
 
 @require_vendor

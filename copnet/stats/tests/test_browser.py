@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from copnet.accounts.tests.factories import PASSWORD
-from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 from copnet.stats import rollups
 
 from .factories import at
@@ -24,11 +23,7 @@ def test_the_coordinator_reads_the_dashboard_and_the_map(
 ):
     rollups.refresh(now=at(2025, 9, 1))
     page = browser_page
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=username]").fill(coordinator.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, live_server.url, coordinator)
     page.goto(live_server.url + "/staff/stats/?kind=month&period=2025-07")
     assert page.locator("[data-kpi=cases]").inner_text() == "5"
     provinces = page.locator("[data-testid=map] a.province path")

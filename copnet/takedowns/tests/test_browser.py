@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from copnet.accounts.tests.factories import PASSWORD
-from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 from copnet.takedowns.models import RemovalRequest
 from copnet.takedowns.tests.factories import make_case, make_platform
 
@@ -16,14 +15,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(SKIP_BROWSER, reason="no Chromium on this machine (apt install chromium)"),
 ]
-
-
-def _login(page: Any, url: str, user: Any) -> None:
-    page.goto(url + "/accounts/login/")
-    page.locator("input[name=username]").fill(user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +29,7 @@ def test_an_officer_sends_a_removal_request_from_the_case_page(
         web_form_url="https://zalo.example/report",
     )
     page = browser_page
-    _login(page, live_server.url, alice)
+    sign_in(page, live_server.url, alice)
     page.goto(f"{live_server.url}/staff/cases/{case.reference}/")
     page.locator("#removal-requests summary").click()
     page.locator("#removal-requests select[name=platform]").select_option(str(platform.pk))
@@ -58,7 +49,7 @@ def test_an_officer_sends_a_removal_request_from_the_case_page(
     assert (removal.status, removal.urgency, removal.delivery) == ("sent", "urgent", "manual")
 
     page.context.clear_cookies()
-    _login(page, live_server.url, coordinator)
+    sign_in(page, live_server.url, coordinator)
     page.goto(live_server.url + "/staff/takedowns/")
     assert page.locator(f"[data-request='{removal.reference}']").is_visible()
     page.goto(live_server.url + "/staff/takedowns/compliance/")

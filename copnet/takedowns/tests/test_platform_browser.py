@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from copnet.accounts.tests.factories import PASSWORD
-from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 from copnet.takedowns.models import Platform
 
 pytestmark = [
@@ -24,11 +23,7 @@ def test_a_coordinator_registers_a_platform_reached_by_api(
     coordinator, live_server, browser_page: Any
 ):
     page = browser_page
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name=username]").fill(coordinator.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, live_server.url, coordinator)
     page.goto(live_server.url + "/staff/takedowns/")
     page.get_by_role("link", name="Nền tảng nhận yêu cầu gỡ bỏ").click()
     page.wait_for_url("**/staff/takedowns/platforms/")

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from copnet.accounts.tests.factories import PASSWORD
-from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
+from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 from copnet.volunteers.models import Application, Volunteer
 
 from .factories import birth_date
@@ -43,11 +42,7 @@ def test_an_applicant_applies_and_a_coordinator_accepts(
     application = Application.objects.get()
     assert application.status == "pending"
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("#id_username").fill(coordinator.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/staff/")
+    sign_in(page, live_server.url, coordinator)
     page.goto(live_server.url + "/volunteers/manage/")
     page.locator("#pending-applications a").first.click()
     assert page.locator("#application-status").inner_text().strip()
