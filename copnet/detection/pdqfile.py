@@ -19,9 +19,10 @@ rest of its delta. Results always equal a brute-force scan of the live (entry, h
 File layout (little-endian, version 1): an 8-byte magic, a 4,088-byte JSON header (padded with
 spaces) giving the version, count, change-log position, the key layout, each section's offset,
 size and type, and the CRC-32 of every byte after the header; then the sections, each aligned
-to 4,096 bytes: `codes` (n x 4 uint64), `entries` (n int64), `ids` (one table of n slot
-numbers per key, sorted by key) and `offsets` (for key t, bucket v holds
-ids[offsets[base_t + v] : offsets[base_t + v + 1]]).
+to 4,096 bytes: `codes` (n x 4 uint64), `entries` (n int32, or int64 when an id needs it),
+`ids` (per key, the n row numbers sorted by key), and the bucket offsets into `ids` in two
+levels, `coarse` (absolute, one every 64 buckets) and `fine` (uint16 relative to it), so that
+10 M hashes in 11 keys of 23-24 bits take about 104 bytes a hash.
 """
 
 from __future__ import annotations
@@ -62,10 +63,13 @@ HEADER_SIZE = 4096
 ALIGN = 4096
 _WORDS = 4
 _MAX_FLIPS = 2  # more flips per key cost more than a full scan
-# Keys: (word, shift, bits); each layout covers the 256 bits exactly once.
-LAYOUT_16 = tuple((w, s, 16) for w in range(4) for s in (0, 16, 32, 48))
-LAYOUT_21 = tuple((w, s, b) for w in range(4) for s, b in ((0, 21), (21, 21), (42, 22)))
-WIDE_FROM = 1 << 22  # banks from this size use 12 keys of 21-22 bits (fewer candidates)
+# Keys: (first bit, bits) of the hash read as one 256-bit little-endian number (bit 64w + k is
+# bit k of uint64 word w); a layout covers the 256 bits exactly once.
+LAYOUT_16 = tuple((16 * t, 16) for t in range(16))
+_WIDE = (24, 24, 24, 23, 23, 23, 23, 23, 23, 23, 23)
+LAYOUT_23 = tuple((sum(_WIDE[:t]), bits) for t, bits in enumerate(_WIDE))
+WIDE_FROM = 1 << 21  # banks from this size use 11 keys of 23-24 bits (far fewer candidates)
+_BLOCK_BITS = 6  # bucket offsets: an absolute one every 64 buckets, relative ones between
 _QUERY_BLOCK = 32
 
 
@@ -73,20 +77,29 @@ class IndexFileError(ValueError):
     """A file that is not a valid index of this version (bad magic, header, size, checksum)."""
 
 
-def choose_layout(count: int) -> tuple[tuple[int, int, int], ...]:
-    """16 keys of 16 bits for small banks; 12 keys of 21-22 bits from about 4 M hashes, where
-    16-bit buckets grow long and the 12 wider tables check 5x fewer candidates."""
-    return LAYOUT_21 if count >= WIDE_FROM else LAYOUT_16
+def choose_layout(count: int) -> tuple[tuple[int, int], ...]:
+    """16 keys of 16 bits for small banks; 11 keys of 23-24 bits from about 2 M hashes, where
+    16-bit buckets grow long: about 2,900 candidates a query at 10 M instead of 41,000."""
+    return LAYOUT_23 if count >= WIDE_FROM else LAYOUT_16
 
 
-def _check_layout(layout: Sequence[tuple[int, int, int]]) -> None:
+def _check_layout(layout: Sequence[tuple[int, int]]) -> None:
     covered = np.zeros(PDQ_BITS, dtype=np.int64)
-    for word, shift, bits in layout:
-        if not (0 <= word < _WORDS and shift >= 0 and 1 <= bits <= 24 and shift + bits <= 64):
-            raise ValueError(f"bad key {(word, shift, bits)}")
-        covered[word * 64 + shift : word * 64 + shift + bits] += 1
+    for start, bits in layout:
+        if not (start >= 0 and 1 <= bits <= 26 and start + bits <= PDQ_BITS):
+            raise ValueError(f"bad key {(start, bits)}")
+        covered[start : start + bits] += 1
     if not (covered == 1).all():
         raise ValueError("a layout must cover each of the 256 bits exactly once")
+
+
+def _keys(codes: np.ndarray, start: int, bits: int) -> np.ndarray:
+    """Key (start, bits) of each (n, 4) uint64 code, as int64."""
+    word, shift = divmod(start, 64)
+    value = codes[:, word] >> np.uint64(shift)
+    if shift + bits > 64:  # the key runs on into the next word
+        value = value | (codes[:, word + 1] << np.uint64(64 - shift))
+    return (value & np.uint64((1 << bits) - 1)).astype(np.int64)
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,27 +119,29 @@ def write_index_file(
     entries: np.ndarray,
     *,
     position: int = 0,
-    layout: Sequence[tuple[int, int, int]] | None = None,
+    layout: Sequence[tuple[int, int]] | None = None,
 ) -> Path:
     """Build the index of these hashes and entries and write it to `path` atomically (a
     temporary file in the same directory, synced, then renamed). `codes` are (n, 32) uint8
-    hash bytes or (n, 4) uint64 as `codes_from_hex` gives; `entries` n int64 entry ids."""
+    hash bytes or (n, 4) uint64 as `codes_from_hex` gives; `entries` n integer entry ids."""
     codes = _as_codes(codes)
     entries = np.ascontiguousarray(entries, dtype=np.int64).reshape(-1)
     if len(entries) != len(codes):
         raise ValueError("codes and entries differ in number")
     count = len(codes)
-    layout = tuple(layout or choose_layout(count))
+    layout = tuple(tuple(key) for key in (layout or choose_layout(count)))  # type: ignore[misc]
     _check_layout(layout)
     total_ids = len(layout) * count
-    offset_type = np.uint32 if total_ids < 2**32 else np.uint64
-    sizes = [1 << bits for _w, _s, bits in layout]
-    offsets_len = sum(size + 1 for size in sizes)
+    small = not len(entries) or -(2**31) <= int(entries.min()) <= int(entries.max()) < 2**31
+    # Relative offsets fit in 16 bits unless 64 neighbouring buckets hold 65,536 rows or more.
+    busiest = max((_busiest_block(codes, key) for key in layout), default=0)
+    fine_type = "<u2" if busiest < 2**16 else "<u4"
     sections = [
         ("codes", "<u8", count * _WORDS),
-        ("entries", "<i8", count),
+        ("entries", "<i4" if small else "<i8", count),
         ("ids", "<u4", total_ids),
-        ("offsets", np.dtype(offset_type).newbyteorder("<").str, offsets_len),
+        ("coarse", "<u4" if total_ids < 2**32 else "<u8", sum(_coarse_len(b) for _s, b in layout)),
+        ("fine", fine_type, sum((1 << b) + 1 for _s, b in layout)),
     ]
     placed: dict[str, list[Any]] = {}
     cursor = HEADER_SIZE
@@ -140,16 +155,13 @@ def write_index_file(
     try:
         with os.fdopen(fd, "r+b") as handle:
             handle.truncate(cursor)
-            crc = 0
             with mmap.mmap(handle.fileno(), cursor) as mapped:
                 view = memoryview(mapped)
-                _place(view, placed["codes"], codes.reshape(-1))
-                _place(view, placed["entries"], entries)
-                ids = _array(view, placed["ids"])
-                offs = _array(view, placed["offsets"])
-                _build_tables(codes, layout, ids, offs)
-                del ids, offs
-                crc = zlib.crc32(view[HEADER_SIZE:cursor])
+                _array(view, placed["codes"])[:] = codes.reshape(-1)
+                _array(view, placed["entries"])[:] = entries
+                arrays = [_array(view, placed[name]) for name in ("ids", "coarse", "fine")]
+                _build_tables(codes, layout, *arrays)
+                del arrays
                 header = {
                     "version": VERSION,
                     "count": count,
@@ -157,7 +169,7 @@ def write_index_file(
                     "layout": [list(key) for key in layout],
                     "sections": placed,
                     "file_size": cursor,
-                    "crc32": crc,
+                    "crc32": zlib.crc32(view[HEADER_SIZE:cursor]),
                 }
                 view[:HEADER_SIZE] = _header_bytes(header)
                 view.release()
@@ -169,6 +181,42 @@ def write_index_file(
         raise
     _sync_dir(target.parent)
     return target
+
+
+def _coarse_len(bits: int) -> int:
+    return ((1 << bits) >> _BLOCK_BITS) + 1
+
+
+def _busiest_block(codes: np.ndarray, key: tuple[int, int]) -> int:
+    if not len(codes):
+        return 0
+    return int(np.bincount(_keys(codes, *key) >> _BLOCK_BITS).max())
+
+
+def _build_tables(
+    codes: np.ndarray,
+    layout: Sequence[tuple[int, int]],
+    ids: np.ndarray,
+    coarse: np.ndarray,
+    fine: np.ndarray,
+) -> None:
+    """For key t and bucket v, the rows are ids[start : end] with
+    start = coarse[cbase_t + (v >> 6)] + fine[fbase_t + v] (and end the same for v + 1)."""
+    count = len(codes)
+    cbase = fbase = 0
+    for table, (start, bits) in enumerate(layout):
+        values = _keys(codes, start, bits)
+        first = table * count
+        ids[first : first + count] = np.argsort(values)  # bucket order does not matter
+        cumulative = np.zeros((1 << bits) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(values, minlength=1 << bits), out=cumulative[1:])
+        blocks = cumulative[:: 1 << _BLOCK_BITS]
+        coarse[cbase : cbase + len(blocks)] = first + blocks
+        fine[fbase : fbase + len(cumulative)] = (
+            cumulative - np.repeat(blocks, 1 << _BLOCK_BITS)[: len(cumulative)]
+        )
+        cbase += len(blocks)
+        fbase += len(cumulative)
 
 
 def _as_codes(codes: np.ndarray) -> np.ndarray:
@@ -191,34 +239,10 @@ def _header_bytes(header: dict[str, Any]) -> bytes:
     return MAGIC + text.ljust(HEADER_SIZE - len(MAGIC), b" ")
 
 
-def _place(view: memoryview, where: list[Any], values: np.ndarray) -> None:
-    _array(view, where)[:] = values
-
-
 def _array(buffer: Any, where: list[Any]) -> np.ndarray:
     offset, nbytes, dtype = where
     itemsize = np.dtype(dtype).itemsize
     return np.frombuffer(buffer, dtype=dtype, count=nbytes // itemsize, offset=offset)
-
-
-def _keys(codes: np.ndarray, key: tuple[int, int, int]) -> np.ndarray:
-    word, shift, bits = key
-    return ((codes[:, word] >> np.uint64(shift)) & np.uint64((1 << bits) - 1)).astype(np.int64)
-
-
-def _build_tables(
-    codes: np.ndarray, layout: Sequence[tuple[int, int, int]], ids: np.ndarray, offs: np.ndarray
-) -> None:
-    count = len(codes)
-    base = 0
-    for table, key in enumerate(layout):
-        values = _keys(codes, key)
-        size = 1 << key[2]
-        start = table * count
-        ids[start : start + count] = np.argsort(values, kind="stable")
-        offs[base] = start
-        offs[base + 1 : base + size + 1] = start + np.cumsum(np.bincount(values, minlength=size))
-        base += size + 1
 
 
 def _sync_dir(directory: Path) -> None:
@@ -254,7 +278,7 @@ class MappedPdqIndex:
         try:
             self._open(stat.st_size, verify)
         except BaseException:
-            self._map.close()
+            self.close()
             raise
 
     def _open(self, size: int, verify: bool) -> None:
@@ -274,16 +298,42 @@ class MappedPdqIndex:
         self.header = header
         self.count = int(header["count"])
         self.position = int(header["position"])
-        self.layout = tuple(tuple(key) for key in header["layout"])
+        self.layout: tuple[tuple[int, int], ...] = tuple(
+            (int(start), int(bits)) for start, bits in header["layout"]
+        )
         _check_layout(self.layout)
         sections = header["sections"]
         self.codes = _array(self._map, sections["codes"]).reshape(-1, _WORDS)
         self.entries = _array(self._map, sections["entries"])
         self.ids = _array(self._map, sections["ids"])
-        self.offsets = _array(self._map, sections["offsets"])
-        self._bases = np.cumsum([0] + [(1 << bits) + 1 for _w, _s, bits in self.layout])[:-1]
-        if len(self.codes) != self.count or len(self.entries) != self.count:
-            raise IndexFileError("The index file's sections disagree with its count.")
+        self.coarse = _array(self._map, sections["coarse"])
+        self.fine = _array(self._map, sections["fine"])
+        widths = [bits for _start, bits in self.layout]
+        self._fbase = np.cumsum([0] + [(1 << b) + 1 for b in widths])[:-1].astype(np.int64)
+        self._cbase = np.cumsum([0] + [_coarse_len(b) for b in widths])[:-1].astype(np.int64)
+        words, shifts = zip(*(divmod(start, 64) for start, _bits in self.layout), strict=True)
+        spills = [shift + bits > 64 for (_s, bits), shift in zip(self.layout, shifts, strict=True)]
+        self._words = np.array(words, dtype=np.intp)
+        self._next = np.array(
+            [w + 1 if spill else w for w, spill in zip(words, spills, strict=True)]
+        )
+        self._shifts = np.array(shifts, dtype=np.uint64)
+        self._back = np.array(
+            [64 - sh if spill else 0 for sh, spill in zip(shifts, spills, strict=True)],
+            dtype=np.uint64,
+        )
+        self._spill = np.array([2**64 - 1 if spill else 0 for spill in spills], dtype=np.uint64)
+        self._masks = np.array([(1 << b) - 1 for b in widths], dtype=np.uint64)
+        expected = {
+            "codes": self.count * _WORDS,
+            "entries": self.count,
+            "ids": self.count * len(self.layout),
+            "coarse": sum(_coarse_len(b) for b in widths),
+            "fine": sum((1 << b) + 1 for b in widths),
+        }
+        for name, length in expected.items():
+            if getattr(self, name).size != length:
+                raise IndexFileError(f"The index file's {name} section has the wrong size.")
 
     def __len__(self) -> int:
         return self.count
@@ -306,21 +356,27 @@ class MappedPdqIndex:
             q, slot, dist = _scan(self.codes, queries, threshold)
             return q + first, slot, dist
         tables, masks = plan
-        words = queries[:, [self.layout[t][0] for t in range(len(self.layout))]]
-        shifts = np.array([s for _w, s, _b in self.layout], dtype=np.uint64)
-        widths = np.array([(1 << b) - 1 for _w, _s, b in self.layout], dtype=np.uint64)
-        keys = ((words >> shifts) & widths).astype(np.int64)  # (n, tables)
-        probes = (keys[:, tables] ^ masks) + self._bases[tables]  # (n, probes)
-        starts = self.offsets[probes].astype(np.intp).ravel()
-        lengths = self.offsets[probes + 1].astype(np.intp).ravel() - starts
+        keys = queries[:, self._words] >> self._shifts
+        keys |= (queries[:, self._next] << self._back) & self._spill
+        keys &= self._masks
+        buckets = keys.astype(np.int64)[:, tables] ^ masks  # (n, probes)
+        after = buckets + 1
+        fine_at = self._fbase[tables]
+        coarse_at = self._cbase[tables]
+        starts = np.take(self.coarse, (buckets >> _BLOCK_BITS) + coarse_at).astype(np.intp)
+        starts += np.take(self.fine, buckets + fine_at)
+        ends = np.take(self.coarse, (after >> _BLOCK_BITS) + coarse_at).astype(np.intp)
+        ends += np.take(self.fine, after + fine_at)
+        starts = starts.ravel()
+        lengths = ends.ravel() - starts
         ends_in_list = np.cumsum(lengths)
         total = int(ends_in_list[-1]) if len(ends_in_list) else 0
         if total == 0:
             empty = np.empty(0, dtype=np.intp)
             return empty, empty, np.empty(0, dtype=np.uint16)
         positions = np.repeat(starts - (ends_in_list - lengths), lengths) + np.arange(total)
-        slots = self.ids[positions]
-        rows = self.codes[slots]
+        slots = np.take(self.ids, positions)
+        rows = np.take(self.codes, slots, axis=0)
         if len(queries) == 1:
             dist = _distances(rows, queries[0])
             hit = np.flatnonzero(dist <= threshold)
@@ -338,7 +394,7 @@ class MappedPdqIndex:
         return q + first, slot, dist
 
     def close(self) -> None:
-        for name in ("codes", "entries", "ids", "offsets"):
+        for name in ("codes", "entries", "ids", "coarse", "fine"):
             self.__dict__.pop(name, None)
         with contextlib.suppress(BufferError):  # a query holds a view: the mapping goes with it
             self._map.close()
@@ -356,7 +412,7 @@ def _flip_masks(bits: int, flips: int) -> np.ndarray:
 
 @lru_cache(maxsize=256)
 def _plan(
-    layout: tuple[tuple[int, int, int], ...], threshold: int, count: int
+    layout: tuple[tuple[int, int], ...], threshold: int, count: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """(table, flip mask) probes that find every row within threshold, or None for a scan.
 
@@ -377,14 +433,14 @@ def _plan(
 
     extra = sorted(
         range(tables),
-        key=lambda t: cost(layout[t][2], quotient) - cost(layout[t][2], quotient - 1),
+        key=lambda t: cost(layout[t][1], quotient) - cost(layout[t][1], quotient - 1),
     )[: rest + 1]
     plan_tables, plan_masks = [], []
     for table in range(tables):
         flips = quotient if table in extra else quotient - 1
         if flips < 0:
             continue
-        masks = _flip_masks(layout[table][2], flips)
+        masks = _flip_masks(layout[table][1], flips)
         plan_tables.append(np.full(len(masks), table, dtype=np.intp))
         plan_masks.append(masks)
     return np.concatenate(plan_tables), np.concatenate(plan_masks)
@@ -726,7 +782,7 @@ __all__ = [
     "FoldResult",
     "IndexFileError",
     "LAYOUT_16",
-    "LAYOUT_21",
+    "LAYOUT_23",
     "LivePdqIndex",
     "MappedPdqIndex",
     "PdqChange",
