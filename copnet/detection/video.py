@@ -166,6 +166,9 @@ def _decode(
     except VideoError:
         raise
     except (av.error.FFmpegError, ValueError, OSError, UnicodeDecodeError) as error:
+        source.seek(0)
+        if _looks_like_video(source.read(16)):  # a video's start, but it cannot be opened
+            raise VideoError("truncated", "The video is broken or incomplete.") from error
         raise VideoError("not_a_video", "The file is not a supported video.") from error
     with container:
         stream = _video_stream(container, limits)
@@ -216,6 +219,17 @@ def _decode(
         )
 
 
+def _looks_like_video(head: bytes) -> bool:
+    """The signature of an allowed container at the start of the file."""
+    return (
+        head[4:8] == b"ftyp"  # MP4, MOV, 3GP
+        or head.startswith(b"\x1a\x45\xdf\xa3")  # Matroska, WebM
+        or (head.startswith(b"RIFF") and head[8:12] == b"AVI ")
+        or head.startswith(b"FLV")
+        or head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11")  # ASF
+    )
+
+
 def _video_stream(container: Any, limits: VideoLimits) -> Any:
     if container.format.name not in CONTAINERS:
         raise VideoError("unsupported_format", "The file is not in a supported video format.")
@@ -233,7 +247,7 @@ def _video_stream(container: Any, limits: VideoLimits) -> Any:
     declared_frames = int(stream.frames or 0)
     if declared_frames > limits.max_frames:
         raise VideoError("too_many_frames", "The video has too many frames.")
-    stream.thread_type = "AUTO"  # decoded pictures are the same with or without threads
+    stream.thread_type = "SLICE"  # as vpdq; frame threads can deadlock on damaged input
     return stream
 
 
