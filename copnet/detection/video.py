@@ -145,7 +145,12 @@ class VideoHasher(Hasher):
         md5, sha256, size = _digest(raw, self.limits.max_bytes)
         if size == 0:
             raise VideoError("empty", "The file is empty.")
-        return _decode(raw, self, md5, sha256, size)
+        try:
+            return _decode(raw, self, md5, sha256, size)
+        except VideoError:
+            raise
+        except Exception as error:  # hostile input must never crash the caller  # noqa: BLE001
+            raise VideoError("truncated", "The video is broken or incomplete.") from error
 
 
 def _decode(
@@ -238,7 +243,7 @@ def _video_stream(container: Any, limits: VideoLimits) -> Any:
     if not container.streams.video:
         raise VideoError("no_video_stream", "The file has no video stream.")
     stream = container.streams.video[0]
-    if stream.codec_context.name not in CODECS:
+    if stream.codec_context is None or stream.codec_context.name not in CODECS:
         raise VideoError("unsupported_codec", "The video codec is not supported.")
     _check_size(stream.codec_context.width, stream.codec_context.height, limits)
     declared = _declared_seconds(container, stream)
