@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -40,9 +41,9 @@ def write_clip(
     frames = list(frames)
     height, width = frames[0].shape[:2]
     with av.open(str(path), "w") as out:
-        streams = []
+        streams: list[Any] = []
         for _ in range(1 + extra_video_streams):
-            stream = out.add_stream(codec, rate=fps)
+            stream: Any = out.add_stream(codec, rate=fps)
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
             if bit_rate:
                 stream.bit_rate = bit_rate
@@ -85,7 +86,7 @@ def transcode(
     frames = []
     with av.open(str(source)) as container:
         stream = container.streams.video[0]
-        rate = fps or int(stream.average_rate)
+        rate = fps or int(stream.average_rate or 25)
         for frame in container.decode(stream):
             seconds = float(frame.time or 0.0)
             if seconds < start or (stop is not None and seconds >= stop):

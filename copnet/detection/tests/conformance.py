@@ -98,7 +98,7 @@ class IndexConformance:
         if not hasattr(index, "serialize"):
             pytest.skip("this index is not serialized")
         index.remove([items[0][1]])
-        copy = type(index).deserialize(index.serialize())  # type: ignore[attr-defined]
+        copy = type(index).deserialize(index.serialize())
         assert len(copy) == len(index)
         assert [self.found(copy.query(q)) for q in queries] == [
             self.found(index.query(q)) for q in queries

@@ -47,7 +47,7 @@ def synthetic_bank(
     rng = np.random.default_rng(seed)
     bank = []
     for _ in range(videos):
-        frames = []
+        frames: list[VpdqFeature] = []
         for second in range(int(rng.integers(5, 40))):
             value = frames[-1].pdq_hex if frames and rng.random() < 0.1 else random_hex(rng)
             quality = int(rng.integers(40, 101))
