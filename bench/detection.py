@@ -510,10 +510,11 @@ def main() -> int:
     args.brute_single = 100 if args.quick else 50
     args.pdqindex2_queries = 100 if args.quick else 50
     args.url_queries = 20_000 if args.quick else 100_000
-    args.pdq10m_size = args.pdq10m_size or (100_000 if args.quick else 10_000_000)
+    args.pdq10m_size = args.pdq10m_size or (50_000 if args.quick else 10_000_000)
     args.pdq10m_queries = 200 if args.quick else 500
-    args.video_bank = args.video_bank or (1_000 if args.quick else 10_000)
+    args.video_bank = args.video_bank or (500 if args.quick else 10_000)
     args.video_queries = 10 if args.quick else 20
+    args.video_seconds = 20 if args.quick else 60
     args.video_reference_queries = 1 if args.quick else 2
     args.video_reference_sample = 2 if args.quick else 12
 
