@@ -51,10 +51,19 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from copnet.detection.pdq import PdqIndex  # noqa: E402
 
 THRESHOLD = 31
+PDQ10M_KEYS = (
+    "pdq10m_ms_per_query",
+    "pdq10m_speedup_vs_pdqindex",
+    "pdq10m_identical_to_bruteforce",
+    "pdq10m_machine_bytes_per_hash",
+    "pdq_cold_start_s",
+)
+VIDEO_KEYS = ("video_ms_per_match", "video_speedup_vs_reference", "video_identical")
 VIHSD_DEV = Path("/work/shared/data/vihsd/dev.csv")
 Results = list[list[tuple[int, int]]]  # per query: sorted (entry, distance)
 
@@ -492,33 +501,64 @@ def main() -> int:
     parser.add_argument("--size", type=int, help="hashes per bank (and URL entries)")
     parser.add_argument("--queries", type=int, help="queries per bank")
     parser.add_argument("--seed", type=int, default=20250701)
+    parser.add_argument("--pdq10m-size", type=int, help="hashes in the index-file banks")
+    parser.add_argument("--video-bank", type=int, help="videos in the video bank")
+    parser.add_argument("--only", choices=["pdq10m", "video"], help="run one new section only")
     args = parser.parse_args()
     args.size = args.size or (100_000 if args.quick else 1_000_000)
     args.queries = args.queries or (1000 if args.quick else 2000)
     args.brute_single = 100 if args.quick else 50
     args.pdqindex2_queries = 100 if args.quick else 50
     args.url_queries = 20_000 if args.quick else 100_000
+    args.pdq10m_size = args.pdq10m_size or (50_000 if args.quick else 10_000_000)
+    args.pdq10m_queries = 200 if args.quick else 500
+    args.video_bank = args.video_bank or (500 if args.quick else 10_000)
+    args.video_queries = 10 if args.quick else 20
+    args.video_seconds = 20 if args.quick else 60
+    args.video_reference_queries = 1 if args.quick else 2
+    args.video_reference_sample = 2 if args.quick else 12
 
     started = time.perf_counter()
     figures: dict[str, Any] = {"quick": args.quick, "cores": os.cpu_count(), **versions()}
-    figures.update(bench_pdq(args))
-    figures.update(guarded("url", bench_urls, args, {"url_lookups_per_s": None}))
-    figures.update(
-        guarded(
-            "text",
-            bench_text,
-            args,
-            {"texts_per_s": None, "text_macro_f1": None, "text_dataset": None},
+    from detection_scale import bench_pdq10m
+    from detection_video import bench_video
+
+    helpers = sys.modules[__name__]
+    if not args.only:
+        figures.update(bench_pdq(args))
+    if args.only in (None, "pdq10m"):
+        figures.update(
+            guarded("pdq10m", lambda a: bench_pdq10m(a, helpers), args, dict.fromkeys(PDQ10M_KEYS))
         )
-    )
+    if args.only in (None, "video"):
+        figures.update(
+            guarded("video", lambda a: bench_video(a, helpers), args, dict.fromkeys(VIDEO_KEYS))
+        )
+    if not args.only:
+        figures.update(guarded("url", bench_urls, args, {"url_lookups_per_s": None}))
+        text_empty = {"texts_per_s": None, "text_macro_f1": None, "text_dataset": None}
+        figures.update(guarded("text", bench_text, args, text_empty))
     figures["elapsed_s"] = round(time.perf_counter() - started, 1)
     log(
-        f"\nPDQ: {figures['pdq_ms_per_query']} ms/query, "
-        f"{figures['pdq_speedup_vs_pdqindex']}x PDQIndex (weaker bank), identical to brute force: "
-        f"{figures['pdq_identical_to_bruteforce']}, {figures['pdq_bytes_per_hash']} B/hash"
+        f"\nPDQ at {figures.get('pdq_bank_size')}: {figures.get('pdq_ms_per_query')} ms/query, "
+        f"{figures.get('pdq_speedup_vs_pdqindex')}x PDQIndex, identical: "
+        f"{figures.get('pdq_identical_to_bruteforce')}, {figures.get('pdq_bytes_per_hash')} B/hash"
+    )
+    log(
+        f"PDQ file at {figures.get('pdq10m_bank_size')}: {figures.get('pdq10m_ms_per_query')} "
+        f"ms/query, {figures.get('pdq10m_speedup_vs_pdqindex')}x PDQIndex, identical: "
+        f"{figures.get('pdq10m_identical_to_bruteforce')}, machine "
+        f"{figures.get('pdq10m_machine_bytes_per_hash')} B/hash, cold start "
+        f"{figures.get('pdq_cold_start_s')} s"
+    )
+    log(
+        f"Video: {figures.get('video_ms_per_match')} ms a match, "
+        f"{figures.get('video_speedup_vs_reference')}x the reference loop, identical: "
+        f"{figures.get('video_identical')}"
     )
     print(json.dumps(figures, sort_keys=True))
-    return 0 if figures["pdq_identical_to_bruteforce"] else 1
+    checks = ("pdq_identical_to_bruteforce", "pdq10m_identical_to_bruteforce", "video_identical")
+    return 0 if all(figures.get(key) is not False for key in checks) else 1
 
 
 if __name__ == "__main__":
