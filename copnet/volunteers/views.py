@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.services import record_view
+from copnet.core.client_address import client_ip
 from copnet.core.provinces import province_choices, province_name
-from copnet.core.ratelimit import client_ip, too_many
+from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.reports.errors import IntakeError
 from copnet.stats.charts import province_map
 
@@ -63,9 +64,6 @@ from .training import (
     training_complete,
 )
 
-APPLY_LIMIT = 5
-APPLY_WINDOW = 3600
-
 
 def _form_error(form: Any, exc: VolunteerError | IntakeError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -75,15 +73,14 @@ def _form_error(form: Any, exc: VolunteerError | IntakeError) -> None:
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
-        if too_many(
-            "volunteer-apply", client_ip(request), limit=APPLY_LIMIT, window_seconds=APPLY_WINDOW
-        ):
-            form.add_error(None, _("Too many tries. Wait a few minutes and try again."))
-            return render(
+        wait = check_rate(request, "volunteer-apply")
+        if wait:
+            form.add_error(None, wait_message(wait))
+            return refused_page(
                 request,
                 "volunteers/apply.html",
                 {"form": form, "min_age": settings.VOLUNTEER_MIN_AGE},
-                status=429,
+                wait,
             )
         if form.is_valid():
             try:
