@@ -318,9 +318,9 @@ RATE_LIMITS = env_rates(
         "detect-items": "60000/1m",  # items matched or classified per API key
     },
 )
-# Without Redis the counters live in the default (file) cache, made atomic by this lock file;
-# that is per host, so a deployment with several web hosts needs REDIS_URL.
-RATE_LIMIT_LOCK_FILE = DATA_DIR / "ratelimit.lock"
+# Without REDIS_URL the counters live in this SQLite file (keyed hashes only, expiring); it is
+# per host, so a deployment with several web hosts needs REDIS_URL.
+RATE_LIMIT_DB = Path(env_str("COPNET_RATE_LIMIT_DB", str(DATA_DIR / "ratelimit.sqlite3")))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

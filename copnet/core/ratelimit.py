@@ -1,50 +1,29 @@
-"""Fixed-window rate limits shared by every process, counted atomically.
+"""Fixed-window rate limits shared by every process.
 
 Scopes and their limits are `settings.RATE_LIMITS` (`COPNET_RATE_LIMITS`). A counter's key is a
 keyed hash (HMAC with SECRET_KEY) of the scope and the identity, so neither addresses nor tracking
-codes are kept in clear, and it expires with its window.
-
-Where the counters live:
-- With `REDIS_URL`: in Redis, one Lua script per hit (INCRBY and, on a new key, PEXPIRE), atomic
-  on the server. Django's own `cache.incr` is not used: it checks EXISTS then INCRBY, and a key
-  expiring in between would come back without an expiry, a permanent lock-out.
-- Otherwise: in the default cache (files under `var/cache`), read and written under an exclusive
-  `flock` on `RATE_LIMIT_LOCK_FILE`, so the gunicorn workers of one host count together. The file
-  cache's own `add`/`incr` are read-then-write and lose counts under concurrent requests.
-
-If the store fails, the request is let through (a reporting hotline stays up) and logged.
+codes are kept in clear; it expires with its window. The counters are in Redis when configured,
+else in a SQLite file of their own (`ratelimit_store`). If the store fails, the request is let
+through (a reporting hotline stays up) and the failure is logged.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import math
-import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
+from copnet.core import ratelimit_store as store
 from copnet.core.client_address import client_bucket
 
 log = logging.getLogger(__name__)
-
-_LUA_HIT = """
-local count = redis.call('INCRBY', KEYS[1], ARGV[2])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {count, ttl}
-"""
 
 
 @dataclass(frozen=True)
@@ -68,55 +47,13 @@ def counter_key(scope: str, identity: str) -> str:
     return f"rl:{digest[:40]}"
 
 
-@lru_cache(maxsize=4)
-def _redis(url: str) -> Any:
-    import redis
-
-    client = redis.Redis.from_url(url)
-    return client, client.register_script(_LUA_HIT)
-
-
-def _redis_hit(key: str, seconds: int, cost: int) -> tuple[int, float]:
-    client, script = _redis(settings.REDIS_URL)
-    count, ttl_ms = script(keys=[key], args=[seconds * 1000, cost], client=client)
-    return int(count), int(ttl_ms) / 1000
-
-
-class _HostLock:
-    """An exclusive lock shared by every process of this host (each use opens the file anew,
-    so threads of one process exclude each other as well)."""
-
-    def __enter__(self) -> None:
-        path = settings.RATE_LIMIT_LOCK_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(path, "a+b")  # noqa: SIM115 - closed in __exit__
-        fcntl.flock(self.handle, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
-
-
-def _cache_hit(key: str, seconds: int, cost: int) -> tuple[int, float]:
-    with _HostLock():
-        now = time.time()
-        entry = cache.get(key)
-        count, ends = entry if entry and entry[1] > now else (0, now + seconds)
-        count += cost
-        cache.set(key, (count, ends), timeout=math.ceil(ends - now))
-    return count, ends - now
-
-
 def hit(scope: str, identity: str, *, cost: int = 1, rate: tuple[int, int] | None = None) -> Hit:
     """Count `cost` attempts of `identity` in `scope` (e.g. one POST from one address); the
     limit is `settings.RATE_LIMITS[scope]` unless `rate` (count, seconds) is given."""
     limit, seconds = rate or settings.RATE_LIMITS[scope]
     key = counter_key(scope, identity)
     try:
-        if settings.REDIS_URL:
-            count, remaining = _redis_hit(key, seconds, cost)
-        else:
-            count, remaining = _cache_hit(key, seconds, cost)
+        count, remaining = store.hit(key, seconds, cost)
     except Exception:  # the store is down: do not refuse, but say so
         log.exception("rate limit store failed; %s not counted", scope)
         return Hit(count=0, limit=limit, retry_after=0)
@@ -128,16 +65,8 @@ def hit(scope: str, identity: str, *, cost: int = 1, rate: tuple[int, int] | Non
 def peek(scope: str, identity: str, *, rate: tuple[int, int] | None = None) -> Hit:
     """The current count of `identity` in `scope`, without counting."""
     limit, _seconds = rate or settings.RATE_LIMITS[scope]
-    key = counter_key(scope, identity)
     try:
-        if settings.REDIS_URL:
-            client, _script = _redis(settings.REDIS_URL)
-            raw, ttl_ms = client.get(key), client.pttl(key)
-            count, remaining = int(raw or 0), max(0, ttl_ms) / 1000
-        else:
-            entry = cache.get(key)
-            now = time.time()
-            count, remaining = (entry[0], entry[1] - now) if entry and entry[1] > now else (0, 0)
+        count, remaining = store.peek(counter_key(scope, identity))
     except Exception:
         log.exception("rate limit store failed; %s not read", scope)
         return Hit(count=0, limit=limit, retry_after=0)
@@ -145,13 +74,7 @@ def peek(scope: str, identity: str, *, rate: tuple[int, int] | None = None) -> H
 
 
 def forget(scope: str, identity: str) -> None:
-    key = counter_key(scope, identity)
-    if settings.REDIS_URL:
-        client, _script = _redis(settings.REDIS_URL)
-        client.delete(key)
-    else:
-        with _HostLock():
-            cache.delete(key)
+    store.forget(counter_key(scope, identity))
 
 
 def check_rate(request: HttpRequest, scope: str, *, identity: str | None = None) -> int:

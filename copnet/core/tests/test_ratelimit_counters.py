@@ -7,9 +7,8 @@ import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.cache import cache
 
-from copnet.core import ratelimit
+from copnet.core import ratelimit_store
 from copnet.core.ratelimit import counter_key, hit, peek
 
 RATE = (1000, 600)
@@ -17,15 +16,9 @@ RATE = (1000, 600)
 
 @pytest.fixture
 def file_store(settings, tmp_path):
-    """The store used without REDIS_URL: the file cache under a host-wide lock."""
+    """The store used without REDIS_URL: a SQLite file of its own."""
     settings.REDIS_URL = ""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-    settings.RATE_LIMIT_LOCK_FILE = tmp_path / "ratelimit.lock"
+    settings.RATE_LIMIT_DB = tmp_path / "ratelimit.sqlite3"
     return settings
 
 
@@ -63,7 +56,7 @@ def test_a_file_counter_refuses_over_the_limit_and_starts_again_after_its_window
     file_store, monkeypatch
 ):
     now = [1_000_000.0]
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now[0])
+    monkeypatch.setattr(ratelimit_store.time, "time", lambda: now[0])
     results = [hit("status", "192.0.2.1", rate=(2, 600)) for _ in range(3)]
     assert [r.refused for r in results] == [False, False, True]
     assert results[2].retry_after == 600
@@ -74,9 +67,7 @@ def test_a_file_counter_refuses_over_the_limit_and_starts_again_after_its_window
 
 
 def test_a_redis_counter_always_gets_an_expiry(redis_store):
-    from copnet.core.ratelimit import _redis
-
-    client, _script = _redis(redis_store.REDIS_URL)
+    client, _script = ratelimit_store._redis(redis_store.REDIS_URL)
     key = counter_key("status", "192.0.2.2")
     client.set(key, 5)  # e.g. left without expiry by a crash or an older version
     counted = hit("status", "192.0.2.2", rate=(10, 60))
@@ -87,18 +78,30 @@ def test_a_redis_counter_always_gets_an_expiry(redis_store):
 
 def test_counters_keep_no_address_in_clear(file_store):
     hit("report", "192.0.2.77")
-    key = counter_key("report", "192.0.2.77")
-    assert "192.0.2.77" not in key
-    assert cache.get(key)[0] == 1
+    stored = file_store.RATE_LIMIT_DB.read_bytes() + b"".join(
+        p.read_bytes() for p in file_store.RATE_LIMIT_DB.parent.glob("ratelimit.sqlite3-*")
+    )
+    assert counter_key("report", "192.0.2.77").encode() in stored
+    assert b"192.0.2.77" not in stored
     assert counter_key("report", "192.0.2.77") != counter_key("status", "192.0.2.77")
+
+
+def test_expired_counters_are_pruned(file_store, monkeypatch):
+    monkeypatch.setattr(ratelimit_store, "_PRUNE_EVERY", 1)
+    hit("report", "192.0.2.1", rate=(5, 1))
+    now = ratelimit_store.time.time()
+    monkeypatch.setattr(ratelimit_store.time, "time", lambda: now + 5)
+    hit("report", "192.0.2.2", rate=(5, 60))
+    rows = ratelimit_store._sqlite().execute("SELECT count(*) FROM counters").fetchone()
+    assert rows == (1,)
 
 
 def test_a_broken_store_lets_the_request_through_and_says_so(settings, caplog):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    ratelimit._redis.cache_clear()
+    ratelimit_store._redis.cache_clear()
     try:
         counted = hit("report", "192.0.2.3")
     finally:
-        ratelimit._redis.cache_clear()
+        ratelimit_store._redis.cache_clear()
     assert not counted.refused
     assert "rate limit store failed" in caplog.text
