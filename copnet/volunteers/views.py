@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
@@ -106,6 +107,7 @@ def apply_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/apply_thanks.html", {"receipt": receipt})
 
 
+@never_cache  # the reviewer's question to the applicant
 def apply_reply(request: HttpRequest, token: str) -> HttpResponse:
     application = applications.application_by_reply_token(token)
     form = ReplyForm(request.POST or None)
@@ -140,6 +142,7 @@ def apply_reply(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache  # shows the child's application to the guardian
 def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
     consent = applications.consent_by_token(token)
     form = GuardianConsentForm(request.POST or None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -130,3 +131,15 @@ def test_the_api_documentation_loads_nothing_from_another_host(client):
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
     assert "<script>" not in html  # every script is a file
     assert_strict(client.get("/api/v1/docs"), "/api/v1/docs")
+
+
+def test_the_guardians_page_with_the_childs_application_is_never_stored(
+    client, django_capture_on_commit_callbacks
+):
+    from copnet.volunteers.tests.test_guardian_consent import consent_link, minor_form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/volunteers/apply/", minor_form()).status_code == 302
+    page = Client().get(urlsplit(consent_link()).path)
+    assert page.status_code == 200
+    assert NO_STORE in page["Cache-Control"]
