@@ -151,9 +151,13 @@ def file_storage(request, settings, tmp_path):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from copnet.core.ratelimit_store import forget_all
+
     cache.clear()
+    forget_all()  # rate-limit counters (their own SQLite file when there is no Redis)
     yield
     cache.clear()
+    forget_all()
 
 
 @pytest.fixture

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from copnet.banks.api import router as banks_router
 from copnet.core.api import router as core_router
-from copnet.core.errors import ApiError
+from copnet.core.api_docs import OfflineSwagger
+from copnet.core.api_throttle import ApiThrottle
+from copnet.core.errors import ApiError, RateLimited, rate_limited_message
 from copnet.education.api import router as education_router
 from copnet.evaluations.api import router as evaluations_router
 from copnet.feed.api import router as feed_router
@@ -25,7 +29,29 @@ api = NinjaAPI(
     description="API of the Child Online Protection Network (VN-COP).",
     urls_namespace="api",
     docs_url="/docs",
+    docs=OfflineSwagger(),
+    throttle=[ApiThrottle()],
 )
+
+
+def _rate_limited(request: HttpRequest, retry_after: int) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"code": "rate_limited", "message": rate_limited_message(retry_after)},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    return _rate_limited(request, exc.retry_after)
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return _rate_limited(request, max(1, math.ceil(exc.wait or 60)))
 
 
 @api.exception_handler(ApiError)

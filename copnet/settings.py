@@ -6,11 +6,20 @@ import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.env import env_bool, env_int, env_list, env_secret, env_str, stored_secret
+from copnet.core.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_rates,
+    env_secret,
+    env_str,
+    stored_secret,
+)
 from copnet.core.storage_url import StorageUrlError, parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,11 +71,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "csp",
     "copnet.stats",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "copnet.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,12 +187,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# Sign-in throttling (django-axes): an account is locked after AXES_FAILURE_LIMIT failures from
+# any addresses, an address after LOGIN_ADDRESS_FAILURE_LIMIT failures on any accounts, each for
+# AXES_COOLOFF_MINUTES. The handler keeps the counters with the rate limits (keyed hashes in the
+# cache, nothing in the database); a successful sign-in clears the account's counter only.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("COPNET_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_HANDLER = "copnet.accounts.login_throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "copnet.core.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "copnet.accounts.login_throttle.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # no attempts are stored in the database
 AXES_VERBOSE = False
 
 # Second sign-in step (django-otp). Who must use it is derived from the role's permissions
@@ -228,7 +248,26 @@ if env_bool("COPNET_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (templates use static files and classes; htmx is told not to
+# add its indicator style); lesson videos come from the two embeddable hosts only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.NONE],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "manifest-src": [csp.SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "object-src": [csp.NONE],
+    }
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -312,6 +351,37 @@ CACHES = {
         "LOCATION": str(DATA_DIR / "cache"),
     }
 }
+
+# --- Abuse control ----------------------------------------------------------------------------
+# Our reverse proxies (comma-separated networks): only from them is X-Forwarded-For believed.
+TRUSTED_PROXIES = env_list("COPNET_TRUSTED_PROXIES", [])
+try:
+    for _network in TRUSTED_PROXIES:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"COPNET_TRUSTED_PROXIES: {_error}") from _error
+# Rate limits, "scope=count/window" (window in s, m, h or d), counted per client address unless
+# the README says otherwise; COPNET_RATE_LIMITS="report=50/10m,api-key=5000/1m" overrides some.
+RATE_LIMITS = env_rates(
+    "COPNET_RATE_LIMITS",
+    {
+        "report": "20/10m",  # public report form
+        "add-info": "10/10m",  # adding to one's report on the status page
+        "add-info-report": "20/1h",  # ... per report
+        "status": "10/10m",  # status look-ups
+        "status-code": "20/1h",  # ... per tracking code, from any address
+        "vendor-signup": "5/1h",
+        "volunteer-apply": "5/1h",
+        "class-join": "20/10m",
+        "feed-appeal": "5/1h",
+        "api-key": "1200/1m",  # every API call per partner or volunteer key
+        "api-anonymous": "600/1m",  # public API operations per address
+        "detect-items": "60000/1m",  # items matched or classified per API key
+    },
+)
+# Without REDIS_URL the counters live in this SQLite file (keyed hashes only, expiring); it is
+# per host, so a deployment with several web hosts needs REDIS_URL.
+RATE_LIMIT_DB = Path(env_str("COPNET_RATE_LIMIT_DB", str(DATA_DIR / "ratelimit.sqlite3")))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -43,6 +43,18 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
             },
         ),
     ]
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An account that acted is in the audit trail for good: deactivate it instead.
+        if obj is not None and services.has_acted(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Deactivate the selected users"))
+    def deactivate(self, request: HttpRequest, queryset: Any) -> None:
+        for user in queryset:
+            services.do_deactivate_user(user=user, actor=request.user, reason="admin site")
 
 
 @admin.register(ApiKey)

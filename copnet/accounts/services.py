@@ -115,3 +115,27 @@ def do_change_password(*, user: User, password: str) -> User:
         user.save(update_fields=["password"])
         record_change(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user)
     return user
+def has_acted(user: User) -> bool:
+    """True once the account appears as the actor of an audit row (it can then never be deleted)."""
+    from copnet.audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(actor=user).exists()
+
+
+def do_deactivate_user(*, user: User, actor: Any, reason: str = "") -> User:
+    """Accounts are deactivated, never deleted once they acted: the audit trail keeps pointing
+    at them. A deactivated account cannot sign in, and its open sessions stop working at once
+    (Django's backend refuses inactive users on every request)."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            locked.is_active = False
+            locked.save(update_fields=["is_active"])
+            record_change(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=locked,
+                changes={"is_active": [True, False]},
+                reason=reason,
+            )
+    return locked

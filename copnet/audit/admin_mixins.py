@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from copnet.core.admin_defaults import URL_FIELDS_HTTPS
@@ -28,7 +29,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        record_change(
-            actor=request.user, action=AuditAction.DELETE, target=obj, reason="admin site"
-        )
-        super().delete_model(request, obj)
+        with transaction.atomic():
+            record_change(
+                actor=request.user, action=AuditAction.DELETE, target=obj, reason="admin site"
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        """The bulk "delete selected" action: one audit row per row, in the same transaction."""
+        with transaction.atomic():
+            for obj in queryset:
+                record_change(
+                    actor=request.user, action=AuditAction.DELETE, target=obj, reason="admin site"
+                )
+            super().delete_queryset(request, queryset)

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from copnet.core.client_address import UNKNOWN, client_ip
+
 from .context import RequestOrigin, current_origin
 
 
@@ -15,8 +17,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        ip = client_ip(request)
         origin = RequestOrigin(
-            ip=request.META.get("REMOTE_ADDR") or None,
+            ip=None if ip == UNKNOWN else ip,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
             request_id=uuid.uuid4().hex,
             channel="api" if request.path.startswith("/api/") else "web",

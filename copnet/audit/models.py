@@ -23,12 +23,20 @@ class AuditEventQuerySet(models.QuerySet):
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         raise AppendOnlyError("Audit events cannot be changed.")
 
+    # The lower-level paths Django's own machinery takes (deletion collector, update_or_create).
+    def _update(self, values: Any) -> int:
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def _raw_delete(self, using: Any) -> int:
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
 
 class AuditEvent(models.Model):
     """One thing someone did or looked at. Rows are only ever added.
 
     The actor's e-mail and organisation are copied into the row, so the trail stays readable
-    after an account is renamed, deactivated or removed.
+    after an account is renamed or deactivated. An account that acted can never be deleted (the
+    foreign key protects it, in the ORM and in the database); it is deactivated instead.
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -36,10 +44,9 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("actor"),
-        db_constraint=False,
     )
     actor_label = models.CharField(_("actor"), max_length=255)
     actor_org = models.CharField(_("actor's organisation"), max_length=32, blank=True)
@@ -59,6 +66,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        base_manager_name = "objects"  # Django's internals get the append-only queryset too
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["target_type", "target_id"])]

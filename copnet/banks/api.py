@@ -9,22 +9,21 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from copnet.core.api_auth import api_key_auth, principal
-from copnet.core.errors import ApiError
-from copnet.core.ratelimit import too_many
+from copnet.core.errors import ApiError, RateLimited
+from copnet.core.ratelimit import hit
 
 from . import services
 from .schemas import HashMatchIn, TextClassifyIn, UrlMatchIn
 
 router = Router(tags=["detection"], auth=api_key_auth)
-ITEMS_PER_MINUTE = 60_000
 MAX_TEXT = 1_000_000
 
 
 def _throttle(request: HttpRequest, items: int) -> None:
-    key = principal(request)
-    for _chunk in range(max(1, items // 1000)):
-        if too_many("detect", str(key.pk), limit=ITEMS_PER_MINUTE // 1000, window_seconds=60):
-            raise ApiError(429, "rate_limited", _("Too many requests. Try again in a minute."))
+    """Items per key (`detect-items`), on top of the API's per-call limit."""
+    counted = hit("detect-items", f"key:{principal(request).pk}", cost=max(1, items))
+    if counted.refused:
+        raise RateLimited(counted.retry_after)
 
 
 @router.post("/match/hash", summary="Match image hashes against the banks")

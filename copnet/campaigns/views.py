@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from copnet.core.middleware import markdown_pictures
 from copnet.education.progress import CAMPAIGN_KEY
 
 from . import services
@@ -20,6 +21,7 @@ from .selectors import public_campaign
 SURVEY_SESSION = "campaign_surveys"
 
 
+@markdown_pictures
 def landing(request: HttpRequest, code: str) -> HttpResponse:
     campaign = public_campaign(code)
     return render(

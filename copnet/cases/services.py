@@ -294,3 +294,33 @@ def do_record_reveal(*, evidence: Any, actor: Any) -> None:
             target=evidence,
             reason="original evidence revealed",
         )
+
+
+# A case page shows every picture's blurred preview, and no-store makes the browser fetch them
+# again on each visit: one row per person, picture and kind per window says who saw what and
+# when (to five minutes) without one row per image request. The case page itself is audited on
+# every visit; a reveal (the POST) is audited every time.
+EVIDENCE_VIEW_WINDOW = 300
+
+
+def do_record_evidence_view(*, evidence: Any, actor: Any, kind: str) -> bool:
+    """Audit that `actor` was served `kind` ("preview" or "original") of a picture, at most once
+    per EVIDENCE_VIEW_WINDOW; True when a row was written. If the cache is unavailable the row
+    is always written (more audit, never less)."""
+    from django.core.cache import cache
+    from django.utils.crypto import salted_hmac
+
+    seen = salted_hmac("copnet.cases.evidence-view", f"{actor.pk}:{evidence.pk}:{kind}")
+    try:
+        first = cache.add(f"ev-view:{seen.hexdigest()[:40]}", 1, timeout=EVIDENCE_VIEW_WINDOW)
+    except Exception:  # an unreachable cache must not stop the audit
+        first = True
+    if first:
+        record_change(
+            actor=actor,
+            action=AuditAction.VIEW,
+            target=evidence,
+            changes={"shown": kind},
+            reason="blurred preview shown" if kind == "preview" else "original picture shown",
+        )
+    return first

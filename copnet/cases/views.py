@@ -214,6 +214,7 @@ def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not evidence.preview_path:
         raise Http404
     data = _read_file(evidence.preview_path)
+    services.do_record_evidence_view(evidence=evidence, actor=request.user, kind="preview")
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response
@@ -247,6 +248,7 @@ def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     data = _read_file(evidence.blob_path)
+    services.do_record_evidence_view(evidence=evidence, actor=request.user, kind="original")
     response = HttpResponse(data, content_type=evidence.mime)
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'"

@@ -77,3 +77,33 @@ def stored_secret(path: Path, nbytes: int = 50, *, fernet: bool = False) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value)
     return value
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    """`"20/10m"` → (20, 600): a count per window (`s`, `m`, `h` or `d`, with a multiple)."""
+    count, _sep, window = text.strip().partition("/")
+    window = window.strip().lower()
+    unit = window[-1:] if window[-1:] in _PERIODS else "s"
+    multiple = window[: -1 if window[-1:] in _PERIODS else None] or "1"
+    try:
+        limit, seconds = int(count), int(multiple) * _PERIODS[unit]
+    except ValueError as exc:
+        raise EnvError(f"a rate looks like 20/10m, not {text!r}") from exc
+    if limit < 0 or seconds < 1:
+        raise EnvError(f"a rate needs a count >= 0 and a window >= 1s, not {text!r}")
+    return limit, seconds
+
+
+def env_rates(name: str, defaults: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """The default rates, with `NAME="scope=count/window,..."` overriding some of them."""
+    rates = {scope: parse_rate(text) for scope, text in defaults.items()}
+    for item in env_list(name, []):
+        scope, _sep, text = item.partition("=")
+        scope = scope.strip()
+        if scope not in rates:
+            raise EnvError(f"{name}: unknown scope {scope!r} (known: {', '.join(sorted(rates))})")
+        rates[scope] = parse_rate(text)
+    return rates

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.audit.services import record_view
-from copnet.core.ratelimit import client_ip, too_many
+from copnet.core.middleware import markdown_pictures
+from copnet.core.ratelimit import check_rate, refused_page, wait_message
 
 from . import progress, selectors, services
 from .certificates import class_certificates_pdf
@@ -22,9 +23,6 @@ from .choices import CHILD_AUDIENCES, Audience
 from .errors import LearningError
 from .forms import ClassroomForm, JoinClassForm
 from .models import Attempt, Course, Lesson, Question, Quiz
-
-JOIN_LIMIT = 20
-JOIN_WINDOW = 600
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -73,6 +71,7 @@ def _lesson(course: Course, pk: int) -> Lesson:
     return lesson
 
 
+@markdown_pictures
 def lesson_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = selectors.access_published_course(code)
     lesson = _lesson(course, pk)
@@ -246,9 +245,10 @@ def _result(request: HttpRequest, course: Course, quiz: Quiz, attempt: Attempt) 
 def join_class(request: HttpRequest) -> HttpResponse:
     form = JoinClassForm(request.POST or None)
     if request.method == "POST":
-        if too_many("join", client_ip(request), limit=JOIN_LIMIT, window_seconds=JOIN_WINDOW):
-            form.add_error(None, _("Too many tries. Wait a few minutes and try again."))
-            return render(request, "education/join.html", {"form": form}, status=429)
+        wait = check_rate(request, "class-join")
+        if wait:
+            form.add_error(None, wait_message(wait))
+            return refused_page(request, "education/join.html", {"form": form}, wait)
         if form.is_valid():
             try:
                 learner = services.do_join_class(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.core.middleware import markdown_pictures
 
 from . import services
 from .errors import LearningError
@@ -75,6 +76,7 @@ def course_publish(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("education_staff:course", code=course.code)
 
 
+@markdown_pictures
 @require_perm(Perm.MANAGE_LEARNING)
 def lesson_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     course = get_object_or_404(Course, code=code)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.selectors import access_case
-from copnet.core.ratelimit import too_many
+from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.reports.errors import IntakeError
 
 from . import selectors, services
@@ -177,18 +177,17 @@ def decide_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal(request: HttpRequest) -> HttpResponse:
     """Public: a site owner asks for review of a blocked address (opens a case)."""
     form = AppealForm(request.POST or None)
+    wait = check_rate(request, "feed-appeal") if request.method == "POST" else 0
+    if wait:
+        form.add_error(None, wait_message(wait))
+        return refused_page(request, "feed/appeal.html", {"form": form}, wait)
     if request.method == "POST" and form.is_valid():
-        if too_many(
-            "feed-appeal", request.META.get("REMOTE_ADDR", ""), limit=5, window_seconds=3600
-        ):
-            form.add_error(None, _("Too many requests. Try again later."))
+        try:
+            services.do_submit_appeal(**form.cleaned_data)
+        except services.FeedError as exc:
+            form.add_error("address", exc.message)
+        except IntakeError as exc:
+            form.add_error(None, exc.message)
         else:
-            try:
-                services.do_submit_appeal(**form.cleaned_data)
-            except services.FeedError as exc:
-                form.add_error("address", exc.message)
-            except IntakeError as exc:
-                form.add_error(None, exc.message)
-            else:
-                return render(request, "feed/appeal_done.html")
+            return render(request, "feed/appeal_done.html")
     return render(request, "feed/appeal.html", {"form": form}, status=400 if form.errors else 200)

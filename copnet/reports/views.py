@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.workflow import PUBLIC_STATUS
-from copnet.core.ratelimit import client_ip, too_many
+from copnet.core.ratelimit import check_rate, check_rates, refused_page, wait_message
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
@@ -19,8 +20,6 @@ from .models import Report
 
 SESSION_RECEIPT = "report_receipt"
 SESSION_STATUS = "report_status_id"
-LOOKUP_LIMIT = 10
-LOOKUP_WINDOW = 600
 
 
 def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report | None:
@@ -41,21 +40,23 @@ def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report |
 
 
 def public_report(request: HttpRequest) -> HttpResponse:
+    wait = check_rate(request, "report") if request.method == "POST" else 0
     form = ReportForm(request.POST or None, request.FILES or None)
+    context = {
+        "form": form,
+        "categories": HarmCategory.objects.filter(is_active=True),
+        "title": _("Report harm to a child online"),
+        "public": True,
+    }
+    if wait:  # refused before anything is checked or stored; what was typed is shown again
+        form.add_error(None, wait_message(wait))
+        return refused_page(request, "reports/report_form.html", context, wait)
     if request.method == "POST" and _submit(request, form, channel=Channel.WEB):
         return redirect("reports:thanks")
-    return render(
-        request,
-        "reports/report_form.html",
-        {
-            "form": form,
-            "categories": HarmCategory.objects.filter(is_active=True),
-            "title": _("Report harm to a child online"),
-            "public": True,
-        },
-    )
+    return render(request, "reports/report_form.html", context)
 
 
+@never_cache
 def thanks(request: HttpRequest) -> HttpResponse:
     receipt = request.session.pop(SESSION_RECEIPT, None)
     if receipt is None:
@@ -63,13 +64,16 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/thanks.html", {"receipt": receipt})
 
 
+@never_cache
 def status(request: HttpRequest) -> HttpResponse:
     report = None
     lookup = StatusLookupForm(request.POST or None)
     if request.method == "POST":
-        if too_many("status", client_ip(request), limit=LOOKUP_LIMIT, window_seconds=LOOKUP_WINDOW):
-            lookup.add_error(None, _("Too many tries. Wait a few minutes and try again."))
-            return render(request, "reports/status.html", {"form": lookup}, status=429)
+        code = request.POST.get("tracking_code", "").strip().upper()[:16]
+        wait = check_rates(request, ("status", None), *([("status-code", code)] if code else []))
+        if wait:
+            lookup.add_error(None, wait_message(wait))
+            return refused_page(request, "reports/status.html", {"form": lookup}, wait)
         if lookup.is_valid():
             report = services.find_report(
                 lookup.cleaned_data["tracking_code"], lookup.cleaned_data["secret"]
@@ -88,13 +92,21 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/status.html", {"form": lookup})
 
 
+@never_cache
 def status_detail(request: HttpRequest) -> HttpResponse:
     report_id = request.session.get(SESSION_STATUS)
     report = Report.objects.select_related("case").filter(pk=report_id).first()
     if report is None:
         return redirect("reports:status")
+    wait = (
+        check_rates(request, ("add-info", None), ("add-info-report", str(report.pk)))
+        if request.method == "POST"
+        else 0
+    )
     form = AddInformationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if wait:
+        form.add_error(None, wait_message(wait))
+    elif request.method == "POST" and form.is_valid():
         try:
             services.add_information(
                 report,
@@ -107,16 +119,15 @@ def status_detail(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you. We have added this to your report."))
             return redirect("reports:status_detail")
     case = report.case
-    return render(
-        request,
-        "reports/status_detail.html",
-        {
-            "report": report,
-            "form": form,
-            "public_status": PUBLIC_STATUS[case.status],
-            "status_message": case.status_message,
-        },
-    )
+    context = {
+        "report": report,
+        "form": form,
+        "public_status": PUBLIC_STATUS[case.status],
+        "status_message": case.status_message,
+    }
+    if wait:
+        return refused_page(request, "reports/status_detail.html", context, wait)
+    return render(request, "reports/status_detail.html", context)
 
 
 @require_perm(Perm.HOTLINE_INTAKE)

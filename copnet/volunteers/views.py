@@ -19,12 +19,14 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.services import record_view
+from copnet.core.client_address import client_ip
 from copnet.core.provinces import province_choices, province_name
-from copnet.core.ratelimit import client_ip, too_many
+from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.reports.errors import IntakeError
 from copnet.stats.charts import province_map
 
@@ -63,9 +65,6 @@ from .training import (
     training_complete,
 )
 
-APPLY_LIMIT = 5
-APPLY_WINDOW = 3600
-
 
 def _form_error(form: Any, exc: VolunteerError | IntakeError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -75,15 +74,14 @@ def _form_error(form: Any, exc: VolunteerError | IntakeError) -> None:
 def apply(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST":
-        if too_many(
-            "volunteer-apply", client_ip(request), limit=APPLY_LIMIT, window_seconds=APPLY_WINDOW
-        ):
-            form.add_error(None, _("Too many tries. Wait a few minutes and try again."))
-            return render(
+        wait = check_rate(request, "volunteer-apply")
+        if wait:
+            form.add_error(None, wait_message(wait))
+            return refused_page(
                 request,
                 "volunteers/apply.html",
                 {"form": form, "min_age": settings.VOLUNTEER_MIN_AGE},
-                status=429,
+                wait,
             )
         if form.is_valid():
             try:
@@ -109,6 +107,7 @@ def apply_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/apply_thanks.html", {"receipt": receipt})
 
 
+@never_cache  # the reviewer's question to the applicant
 def apply_reply(request: HttpRequest, token: str) -> HttpResponse:
     application = applications.application_by_reply_token(token)
     form = ReplyForm(request.POST or None)
@@ -143,6 +142,7 @@ def apply_reply(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@never_cache  # shows the child's application to the guardian
 def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
     consent = applications.consent_by_token(token)
     form = GuardianConsentForm(request.POST or None)

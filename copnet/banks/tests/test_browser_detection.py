@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from copnet.banks import engine
 from copnet.banks.models import BankEntry
@@ -42,7 +43,7 @@ def test_an_analyst_curates_a_bank_and_checks_a_text(
     assert BankEntry.objects.filter(value=PDQ_A).exists()
 
     page.locator("#id_q").fill("aaaa")  # htmx searches while typing
-    page.wait_for_function("document.querySelectorAll('#entry-table tbody tr').length === 1")
+    expect(page.locator("#entry-table tbody tr")).to_have_count(1, timeout=15000)
     assert MD5_A in page.locator("#entry-table").inner_text()
     assert "q=aaaa" in page.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER
 
@@ -37,16 +38,16 @@ def test_a_parent_finds_a_safe_app_and_opens_its_evaluation(cast, live_server, b
 
     # Filtering by kind updates the results in place (htmx) and the address bar.
     page.locator("#id_kind").select_option("parental_control")
-    page.wait_for_function("document.querySelectorAll('.product-card').length === 1")
+    expect(page.locator(".product-card")).to_have_count(1, timeout=15000)
     assert "kind=parental_control" in page.url
     assert page.locator(".product-card h2").inner_text() == "Khiên Gia Đình"
 
     # A free-text search in Vietnamese, submitted with the button.
     page.locator("#id_kind").select_option("")
-    page.wait_for_function("document.querySelectorAll('.product-card').length === 2")
+    expect(page.locator(".product-card")).to_have_count(2, timeout=15000)
     page.locator("#id_q").fill("toán")
     page.locator("#catalogue-filters button[type=submit]").click()
-    page.wait_for_function("document.querySelectorAll('.product-card').length === 1")
+    expect(page.locator(".product-card")).to_have_count(1, timeout=15000)
     assert page.locator(".product-card h2").inner_text() == "Bé Học Vui"
     page.locator("#id_q").fill("không có sản phẩm này")
     page.locator("#catalogue-filters button[type=submit]").click()

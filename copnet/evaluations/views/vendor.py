@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
-from copnet.core.ratelimit import client_ip, too_many
+from copnet.core.ratelimit import check_rate, refused_page, wait_message
 
 from .. import selectors
 from ..choices import OPEN_STATUSES, EvaluationStatus, ScoreValue
@@ -24,9 +24,6 @@ from ..forms import DocumentsForm, ProductForm, SubmitForm, VendorRegistrationFo
 from ..models import CriteriaSet, Product
 from ..services import signup, submission, vendors
 from .common import file_response
-
-SIGNUP_LIMIT = 5
-SIGNUP_WINDOW = 3600
 
 
 def require_vendor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -50,11 +47,10 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("ecosystem:vendor_home")
     form = VendorRegistrationForm(request.POST or None)
     if request.method == "POST":
-        if too_many(
-            "vendor-signup", client_ip(request), limit=SIGNUP_LIMIT, window_seconds=SIGNUP_WINDOW
-        ):
-            form.add_error(None, _("Too many tries. Wait a few minutes and try again."))
-            return render(request, "evaluations/register.html", {"form": form}, status=429)
+        wait = check_rate(request, "vendor-signup")
+        if wait:
+            form.add_error(None, wait_message(wait))
+            return refused_page(request, "evaluations/register.html", {"form": form}, wait)
         if form.is_valid():
             data = form.cleaned_data
             # The same answer whether or not the address has an account (no enumeration).

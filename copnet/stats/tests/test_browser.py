@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 from copnet.stats import rollups
@@ -44,7 +45,7 @@ def test_the_coordinator_reads_the_dashboard_and_the_map(
     # Filters through htmx, then the drill-down from a province on the map.
     page.locator("#id_category").select_option("scam_gambling")
     page.locator(".stats-filters button[type=submit]").click()
-    page.wait_for_function("document.querySelector('[data-kpi=cases]').innerText === '2'")
+    expect(page.locator("[data-kpi=cases]")).to_have_text("2", timeout=15000)
     page.locator("[data-testid=map] a.province[data-province='01'] path").click()
     page.wait_for_url("**/staff/stats/cases/**")
     assert page.locator("tr[data-case]").count() == 2
