@@ -115,6 +115,8 @@ def do_change_password(*, user: User, password: str) -> User:
         user.save(update_fields=["password"])
         record_change(actor=user, action=AuditAction.PASSWORD_CHANGED, target=user)
     return user
+
+
 def has_acted(user: User) -> bool:
     """True once the account appears as the actor of an audit row (it can then never be deleted)."""
     from copnet.audit.models import AuditEvent
