@@ -181,7 +181,8 @@ def do_transition(
             action=AuditAction.TRANSITION,
             target=locked,
             changes={"status": [previous, target], "outcome": outcome},
-            reason=reason,
+            reason="status changed",
+            note=reason,
         )
     return locked
 
@@ -215,7 +216,8 @@ def do_reassign(
             action=AuditAction.UPDATE,
             target=locked,
             changes={"lead_org": [before, lead.code]},
-            reason=reason,
+            reason="case reassigned",
+            note=reason,
         )
         from .tasks import notify_assignments
 

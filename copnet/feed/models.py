@@ -97,9 +97,10 @@ class FeedEntry(models.Model):
 
 
 class Appeal(models.Model):
-    """A site owner's request to review a blocked address; it opens a case for the review."""
+    """A site owner's request to review a blocked address; it opens a case for the review.
+    Address, contact and explanation are encrypted and erased with that case's personal data."""
 
-    address = models.CharField(_("address"), max_length=2048)
+    address = EncryptedTextField(_("address"))
     contact = EncryptedTextField(_("contact"))
     explanation = EncryptedTextField(_("explanation"))
     case = models.ForeignKey("cases.Case", null=True, on_delete=models.SET_NULL, related_name="+")

@@ -151,7 +151,6 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
             applications.do_confirm_guardian_consent(
                 raw_token=token,
                 typed_name=form.cleaned_data["guardian_name"],
-                ip=client_ip(request),
             )
         except VolunteerError as exc:
             return render(

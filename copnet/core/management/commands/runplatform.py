@@ -58,6 +58,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Everything the platform writes (database journals, evidence, cache, uploads in
+        # progress) is for the service account only; the children inherit this.
+        os.umask(0o077)
         commands = {"web": web_command(options["host"], options["port"], options["workers"])}
         if worker := worker_command():
             commands["worker"] = worker
