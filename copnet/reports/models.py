@@ -70,7 +70,7 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("partner organisation"),
     )
-    external_id = models.CharField(_("partner's reference"), max_length=100, blank=True)
+    external_id = EncryptedTextField(_("partner's reference"), blank=True)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="reports", verbose_name=_("case")
     )

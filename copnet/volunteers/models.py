@@ -281,6 +281,9 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def audit_repr(self) -> str:
+        return f"task #{self.pk}"
+
 
 class Assignment(models.Model):
     """A volunteer took a task; the report back records hours and outcome (encrypted, with the

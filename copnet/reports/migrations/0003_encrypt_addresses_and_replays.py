@@ -63,6 +63,11 @@ class Migration(migrations.Migration):
             field=copnet.core.crypto.EncryptedJSONField(),
         ),
         migrations.AlterField(
+            model_name='report',
+            name='external_id',
+            field=copnet.core.crypto.EncryptedTextField(blank=True, verbose_name="partner's reference"),
+        ),
+        migrations.AlterField(
             model_name='reporturl',
             name='normalised',
             field=copnet.core.crypto.EncryptedTextField(verbose_name='normalised address'),
@@ -74,4 +79,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(encrypt_addresses, decrypt_addresses),
         encrypt_columns("reports_idempotencyrecord", ["response"]),
+        encrypt_columns("reports_report", ["external_id"]),
     ]
