@@ -40,14 +40,23 @@ def restore_cell(value: str) -> str:
     return value
 
 
+def _one_line_ending(value: Any) -> Any:
+    # csv quotes a field only for the characters of its own line terminator: with "\n", a
+    # lone carriage return would pass unquoted and split the row for the reader.
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
 class InertCsvWriter:
-    """csv.writer whose rows go through `inert_row`."""
+    """csv.writer whose rows go through `inert_row` (and carriage returns become line feeds,
+    so that no cell can split a row)."""
 
     def __init__(self, out: IO[str], **kwargs: Any) -> None:
         self._writer = csv.writer(out, **kwargs)
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow(inert_row(row))
+        return self._writer.writerow([_one_line_ending(v) for v in inert_row(row)])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

@@ -63,6 +63,7 @@ def test_a_trusted_volunteer_s_report_starts_with_higher_trust(client, coordinat
 def test_the_volunteer_learns_the_outcome_without_the_case_content(client, coordinator, volunteer):
     send(client, volunteer, url="https://scam.example/1")
     send(client, volunteer, url="https://scam.example/2")
+
     def case_of(url: str) -> Case:  # addresses are encrypted: found by their keyed hash
         return Case.objects.get(reports__urls__url_key=url_lookup_key(normalise_url(url)))
 
