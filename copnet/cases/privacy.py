@@ -130,7 +130,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     """Personal data the case's work left in other apps; returns the audit targets touched."""
     from copnet.banks.choices import HitKind
     from copnet.banks.models import DetectionHit
-    from copnet.feed.models import Appeal
+    from copnet.feed.models import Appeal, FeedEntry
     from copnet.takedowns.models import RemovalItem, RemovalRequest
     from copnet.volunteers.models import Assignment, Task
 
@@ -145,6 +145,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     requests.update(notice="", answer_note="", last_error="")
     RemovalItem.objects.filter(request__case=case).update(value="", check_detail="")
     appeals = Appeal.objects.filter(case=case)
+    FeedEntry.objects.filter(appeals__in=appeals).update(withdrawn_reason="")
     appeals.update(address="", contact="", explanation="")
     tasks = Task.objects.filter(case=case)
     tasks.update(title="", question="", urls=[])

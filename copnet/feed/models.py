@@ -66,7 +66,9 @@ class FeedEntry(models.Model):
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     added_in_version = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+    # Typed by staff (an upheld appeal's reason can name the site's owner): encrypted, and
+    # erased with the appeal's case.
+    withdrawn_reason = EncryptedTextField(_("reason for withdrawal"), blank=True)
     withdrawn_in_version = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:

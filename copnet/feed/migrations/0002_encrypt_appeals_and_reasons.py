@@ -17,5 +17,11 @@ class Migration(migrations.Migration):
             name='address',
             field=copnet.core.crypto.EncryptedTextField(verbose_name='address'),
         ),
+        migrations.AlterField(
+            model_name='feedentry',
+            name='withdrawn_reason',
+            field=copnet.core.crypto.EncryptedTextField(blank=True, verbose_name='reason for withdrawal'),
+        ),
         encrypt_columns("feed_appeal", ["address"]),
+        encrypt_columns("feed_feedentry", ["withdrawn_reason"]),
     ]
