@@ -483,7 +483,10 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     with transaction.atomic():
         report, _secret = submit_report(checked, channel=Channel.WEB)
         appeal = Appeal.objects.create(
-            address=address, contact=contact, explanation=explanation, case=report.case
+            address=address,
+            contact=strip_format_controls(contact.strip()),
+            explanation=strip_format_controls(explanation.strip()),
+            case=report.case,
         )
         appeal.entries.set(entries)
         record_change(

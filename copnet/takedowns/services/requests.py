@@ -430,7 +430,7 @@ def do_record_answer(
         if status == RequestStatus.REFUSED:
             locked.refusal_reason = refusal_reason
         if note:
-            locked.answer_note = unicodedata.normalize("NFC", note)
+            locked.answer_note = strip_format_controls(unicodedata.normalize("NFC", note))
         if platform_ref:
             locked.platform_ref = platform_ref
         locked.save()
