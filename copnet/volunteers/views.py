@@ -586,7 +586,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent": consent,
             "form": form,
             "province": province_name(application.province),
-            "age": application.age(),
+            "age": application.age() if application.date_of_birth else None,
             "skills": [Skill(s).label for s in application.skills],
         },
     )

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from copnet.audit.models import AuditEvent
+from copnet.core.testing import vi
 from copnet.volunteers.models import Application, GuardianConsent, Volunteer
 from copnet.volunteers.retention import pseudonymise_departed_volunteers, purge_applications
 from copnet.volunteers.services import applications, membership
@@ -97,3 +98,12 @@ def test_a_volunteer_who_left_is_pseudonymised_and_keeps_the_history(settings, c
     assert (status_change.reason, status_change.note) == ("volunteer status changed", "")
     assert Volunteer.objects.get(pk=staying.pk).user.email == "o.lai@example.vn"
     assert pseudonymise_departed_volunteers(now=later(settings)) == 0
+
+
+def test_a_purged_application_still_opens_and_says_so(client, settings, coordinator):
+    application = refuse(make_application(full_name="Đỗ Văn Hùng"), coordinator)
+    purge_applications(now=later(settings))
+    client.force_login(coordinator)
+    html = client.get(f"/volunteers/manage/applications/{application.pk}/").content.decode()
+    assert vi("Personal data of this application was purged.") in html
+    assert "Đỗ Văn Hùng" not in html
