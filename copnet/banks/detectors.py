@@ -169,13 +169,24 @@ def _text_signals(reports: list[Any], found: _Found) -> None:
 
 def detect_cases(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
     """Signals per case for a batch: one engine query per signal type for the whole batch."""
-    from copnet.reports.models import Report
+    from django.db.models import Prefetch
+
+    from copnet.reports.models import Evidence, Report, ReportUrl
 
     found = _Found(cases)
+    # Only what detection reads: every other personal field is encrypted and would be
+    # decrypted for nothing (reporter contact, account names, the address as typed).
+    evidence = Evidence.objects.only(
+        "pk", "report_id", "kind", "text", "md5", "sha256", "pdq", "pdq_quality", "blob_path"
+    )
     reports = list(
         Report.objects.filter(case__in=[case.pk for case in cases])
+        .only("pk", "case_id", "description")
         .order_by("pk")
-        .prefetch_related("urls", "evidence")
+        .prefetch_related(
+            Prefetch("urls", ReportUrl.objects.only("pk", "report_id", "normalised")),
+            Prefetch("evidence", evidence),
+        )
     )
     _image_signals(reports, found)
     _url_signals(reports, found)
