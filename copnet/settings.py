@@ -18,12 +18,15 @@ from copnet.core.env import (
     env_rates,
     env_secret,
     env_str,
+    private_dir,
+    private_file,
     stored_secret,
 )
 from copnet.core.storage_url import StorageUrlError, parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(env_str("COPNET_DATA_DIR", str(BASE_DIR / "var")))
+# Database, keys, evidence, cache: readable by the service account only (0700, files 0600).
+DATA_DIR = private_dir(Path(env_str("COPNET_DATA_DIR", str(BASE_DIR / "var"))))
 
 DEBUG = env_bool("DEBUG", False)
 # Behind HTTPS (production): secure cookies, HSTS and the redirect to https.
@@ -113,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "copnet.core.context_processors.platform",
             ],
+            # `show_controls`: makes stored bidi overrides visible wherever staff read text.
+            "builtins": ["copnet.core.templatetags.safetext"],
         },
     },
 ]
@@ -122,16 +127,19 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "copnet.sqlite3",
+            # Created 0600 before SQLite opens it; its WAL and shm files copy that mode.
+            "NAME": private_file(DATA_DIR / "copnet.sqlite3"),
             "OPTIONS": {
                 # Writers take the lock at BEGIN, so concurrent writers queue instead of failing.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete: erased personal data is overwritten, not left in free pages.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
         }
     }
@@ -298,6 +306,14 @@ if not ENCRYPTION_KEYS:
     if env_bool("COPNET_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("COPNET_ENCRYPTION_KEYS must be set in production.")
     ENCRYPTION_KEYS = [stored_secret(DATA_DIR / "encryption_key", fernet=True)]
+# Key of the keyed hashes (HMAC) that find encrypted values: reported addresses joining reports
+# into cases, applicants' e-mail addresses. Set it once and keep it: a new key stops old
+# addresses from matching.
+LOOKUP_KEY = env_secret("COPNET_LOOKUP_KEY") or ""
+if not LOOKUP_KEY:
+    if env_bool("COPNET_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured("COPNET_LOOKUP_KEY must be set in production.")
+    LOOKUP_KEY = stored_secret(DATA_DIR / "lookup_key")
 EVIDENCE_ROOT = Path(env_str("COPNET_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
 # Evidence and evaluation files on an S3-compatible object store shared by every host
 # (s3://bucket/prefix?endpoint_url=...&region=...), still encrypted by COPNet; empty = the local
@@ -316,7 +332,14 @@ ORPHAN_FILE_GRACE_HOURS = env_int("COPNET_ORPHAN_FILE_GRACE_HOURS", 6)
 EVIDENCE_MAX_IMAGES = env_int("COPNET_EVIDENCE_MAX_IMAGES", 10)
 EVIDENCE_MAX_BYTES = env_int("COPNET_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("COPNET_EVIDENCE_MAX_PIXELS", 40_000_000)
+# Retention (docs/personal-data.md): personal data of cases closed this long ago is erased;
+# volunteer applications refused, or of volunteers who left, this long after the decision;
+# idempotency records (partners' replayed answers) after hours; the IP address and browser of
+# signed-in people in the audit trail and login records after days.
 PURGE_AFTER_DAYS = env_int("COPNET_PURGE_AFTER_DAYS", 365)
+APPLICATION_RETENTION_DAYS = env_int("COPNET_APPLICATION_RETENTION_DAYS", 180)
+IDEMPOTENCY_RETENTION_HOURS = env_int("COPNET_IDEMPOTENCY_HOURS", 48)
+AUDIT_ORIGIN_RETENTION_DAYS = env_int("COPNET_AUDIT_ORIGIN_DAYS", 180)
 # Detection: PDQ matches at Hamming distance <= threshold; hashes below the quality are unreliable.
 PDQ_THRESHOLD = env_int("COPNET_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("COPNET_PDQ_MIN_QUALITY", 50)

@@ -55,7 +55,13 @@ def do_revoke_api_key(*, key: ApiKey, actor: Any, reason: str = "") -> ApiKey:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
-            record_change(actor=actor, action=AuditAction.REVOKE, target=locked, reason=reason)
+            record_change(
+                actor=actor,
+                action=AuditAction.REVOKE,
+                target=locked,
+                reason="API key revoked",
+                note=reason,
+            )
     return locked
 
 

@@ -11,7 +11,10 @@ from .context import RequestOrigin, current_origin
 
 
 class AuditContextMiddleware:
-    """Records the client address and agent of each request for the audit trail."""
+    """Makes the request's origin available to audit rows written deep inside services.
+
+    The address and browser reach a row only when the actor is signed in or an API key
+    (`audit.services._origin_fields`): anonymous visitors of the public channels leave none."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

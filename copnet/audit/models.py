@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copnet.core.crypto import EncryptedTextField
+
 from .choices import AuditAction
 
 
@@ -30,6 +32,14 @@ class AuditEventQuerySet(models.QuerySet):
     def _raw_delete(self, using: Any) -> int:
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    def _erase(self, **values: Any) -> int:
+        """The one sanctioned change: blank personal values (see audit.services
+        `erase_personal_values`); every other column and the row itself stay."""
+        allowed = {"note", "ip", "user_agent", "actor_label", "target_repr"}
+        if not values or set(values) - allowed:
+            raise AppendOnlyError("Only personal values of audit events can be erased.")
+        return models.QuerySet.update(self, **values)
+
 
 class AuditEvent(models.Model):
     """One thing someone did or looked at. Rows are only ever added.
@@ -37,6 +47,12 @@ class AuditEvent(models.Model):
     The actor's e-mail and organisation are copied into the row, so the trail stays readable
     after an account is renamed or deactivated. An account that acted can never be deleted (the
     foreign key protects it, in the ORM and in the database); it is deactivated instead.
+
+    No personal value is stored in clear: `reason` is fixed wording written by the code,
+    what a person typed goes to the encrypted `note`, personal fields appear in `changes` only
+    as keyed fingerprints, and the IP address and browser are kept for signed-in people and
+    API keys only. The retention purge may blank `note`, `ip`, `user_agent` (and pseudonymise
+    a departed volunteer's label) through `erase_personal_values`; nothing else ever changes.
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -57,6 +73,7 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(_("record"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser or client"), max_length=255, blank=True)
     request_id = models.CharField(_("request id"), max_length=32, blank=True)

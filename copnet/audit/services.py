@@ -1,4 +1,15 @@
-"""Writing the audit trail. Services call these explicitly, inside their own transaction."""
+"""Writing the audit trail. Services call these explicitly, inside their own transaction.
+
+What may go where (docs/personal-data.md):
+- `reason`: fixed wording from the code ("removal request sent"); never text a person typed.
+- `note`: what a person typed (a transition reason, a decision); stored encrypted and erased
+  by the retention purge together with the record it is about.
+- `changes`: field names and non-personal values; a personal field of the target (any
+  encrypted field, or one named in the model's AUDIT_PERSONAL) is replaced by a keyed
+  fingerprint, so the trail shows that it changed, not what it says.
+- IP address and browser: only for signed-in people and API keys (security of the accounts
+  that can see cases); never for anonymous visitors (the public channels promise anonymity).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +21,19 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from copnet.core.crypto import (
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    fingerprint,
+)
+
 from .choices import AuditAction
-from .context import SYSTEM_ORIGIN, current_origin
+from .context import SYSTEM_ORIGIN, RequestOrigin, current_origin
 from .models import AuditEvent
 
 SYSTEM_LABEL = "system"
+PERSONAL_FIELD_TYPES = (EncryptedTextField, EncryptedJSONField, EncryptedDateField)
 
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
@@ -50,6 +69,62 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def personal_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """Names of the fields of `model` whose values the audit trail never stores."""
+    meta = model._meta
+    names = {f.name for f in meta.concrete_fields if isinstance(f, PERSONAL_FIELD_TYPES)}
+    return frozenset(names | set(getattr(model, "AUDIT_PERSONAL", ())))
+
+
+def _is_fingerprint(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("hmac:") and len(value) == 21
+
+
+# Words a service may record instead of a personal value ("api_token": "replaced").
+DESCRIPTIONS = frozenset({"set", "changed", "replaced", "cleared", "purged"})
+
+
+def _masked(value: Any) -> Any:
+    if value in ("", None, [], {}) or _is_fingerprint(value):
+        return value
+    if isinstance(value, str) and value in DESCRIPTIONS:
+        return value
+    return fingerprint(value)
+
+
+def redact(model: type[models.Model] | models.Model | None, changes: dict[str, Any]) -> Any:
+    """`changes` with the values of personal fields replaced by fingerprints ([old, new] pairs
+    element by element; empty values stay empty, so "set" and "cleared" remain visible)."""
+    safe = _json_safe(changes)
+    if model is None:
+        return safe
+    personal = personal_fields(model)
+    for name in personal & set(safe):
+        value = safe[name]
+        is_pair = isinstance(value, list) and len(value) == 2
+        safe[name] = [_masked(v) for v in value] if is_pair else _masked(value)
+    return safe
+
+
+def _target_repr(target: models.Model | None) -> str:
+    if target is None:
+        return ""
+    custom = getattr(target, "audit_repr", None)
+    return str(custom() if callable(custom) else target)[:255]
+
+
+def _origin_fields(actor: Any, origin: RequestOrigin) -> dict[str, Any]:
+    """Where the request came from; the address and browser only for signed-in people and
+    API keys, never for anonymous visitors or work done by the system on their behalf."""
+    known = getattr(actor, "is_api_key", False) or getattr(actor, "is_authenticated", False)
+    return {
+        "ip": origin.ip if known else None,
+        "user_agent": origin.user_agent if known else "",
+        "request_id": origin.request_id,
+        "channel": origin.channel,
+    }
+
+
 def record(
     *,
     actor: Any,
@@ -59,7 +134,10 @@ def record(
     target_id: str = "",
     changes: dict[str, Any] | None = None,
     reason: str = "",
+    note: str = "",
 ) -> AuditEvent:
+    """One audit row. `reason` is fixed wording from the code; `note` is what a person typed
+    (stored encrypted, erased by the retention purge)."""
     origin = current_origin.get() or SYSTEM_ORIGIN
     if target is not None:
         target_type = target._meta.label_lower
@@ -69,13 +147,11 @@ def record(
         action=action,
         target_type=target_type,
         target_id=target_id,
-        target_repr=str(target)[:255] if target is not None else "",
-        changes=_json_safe(changes or {}),
+        target_repr=_target_repr(target),
+        changes=redact(target, changes or {}),
         reason=reason,
-        ip=origin.ip,
-        user_agent=origin.user_agent,
-        request_id=origin.request_id,
-        channel=origin.channel,
+        note=note,
+        **_origin_fields(actor, origin),
     )
 
 
@@ -89,19 +165,17 @@ def record_changes(
     """One audit row per target, written in one INSERT (batch work such as triage)."""
     origin = current_origin.get() or SYSTEM_ORIGIN
     actor_fields = _actor_fields(actor)
+    origin_fields = _origin_fields(actor, origin)
     return AuditEvent.objects.bulk_create(
         AuditEvent(
             **actor_fields,
             action=action,
             target_type=target._meta.label_lower,
             target_id=str(target.pk),
-            target_repr=str(target)[:255],
-            changes=_json_safe(changes),
+            target_repr=_target_repr(target),
+            changes=redact(target, changes),
             reason=reason,
-            ip=origin.ip,
-            user_agent=origin.user_agent,
-            request_id=origin.request_id,
-            channel=origin.channel,
+            **origin_fields,
         )
         for target, changes in changes_by_target
     )
@@ -114,8 +188,34 @@ def record_change(
     target: models.Model,
     changes: dict[str, Any] | None = None,
     reason: str = "",
+    note: str = "",
 ) -> AuditEvent:
-    return record(actor=actor, action=action, target=target, changes=changes, reason=reason)
+    return record(
+        actor=actor, action=action, target=target, changes=changes, reason=reason, note=note
+    )
+
+
+def erase_personal_values(
+    events: Any,
+    *,
+    note: bool = True,
+    origin: bool = False,
+    actor_label: str | None = None,
+    target_repr: str | None = None,
+) -> int:
+    """The retention purge's only way into existing audit rows: blank the typed note (and, if
+    asked, the IP address and browser), or replace a departed person's label. Rows are never
+    deleted, and who did what to which record stays readable. Returns the rows changed."""
+    values: dict[str, Any] = {}
+    if note:
+        values["note"] = ""
+    if origin:
+        values["ip"], values["user_agent"] = None, ""
+    if actor_label is not None:
+        values["actor_label"] = actor_label
+    if target_repr is not None:
+        values["target_repr"] = target_repr
+    return AuditEvent.objects.filter(pk__in=events.values("pk"))._erase(**values)
 
 
 def record_view(*, actor: Any, target: models.Model) -> AuditEvent:
@@ -133,12 +233,13 @@ def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The row's values for a diff; personal fields as fingerprints (see `redact`)."""
     names = fields or [
         f.attname
         for f in instance._meta.concrete_fields
         if f.name not in {"created_at", "updated_at"}
     ]
-    return _json_safe({name: getattr(instance, name) for name in names})
+    return redact(instance, {name: getattr(instance, name) for name in names})
 
 
 def save_with_audit(*, instance: models.Model, actor: Any) -> Any:

@@ -10,7 +10,6 @@ every process rebuild its indexes.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -20,6 +19,12 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.cleaning import (
+    FORMAT_CONTROLS_CODE,
+    format_controls_message,
+    has_format_controls,
+)
+from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
 
 from .choices import ChangeKind, UrlPatternKind
@@ -56,6 +61,8 @@ def check_pattern(pattern: str, kind: str) -> str:
     from copnet.detection.urls import pattern_expression
 
     text = pattern.strip()
+    if has_format_controls(text):
+        raise DetectionInputError(FORMAT_CONTROLS_CODE, format_controls_message(text))
     if kind == UrlPatternKind.PREFIX and not text.endswith("/"):
         text += "/"
     if kind == UrlPatternKind.HOST:
@@ -224,7 +231,7 @@ def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
     if fmt == "signals":
         return "".join(f"{t} {v}\n" for t, v, _s, _c in rows), len(rows)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["signal_type", "value", "source"])
     for signal_type, value, source, case in rows:
         shown = source if case is None or case in visible else "confirmed case"
@@ -235,7 +242,7 @@ def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
 def export_urls(url_list: UrlList) -> str:
     """CSV `pattern,kind,added_at,expires_at`; `services.import_urls` reads it back."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["pattern", "kind", "added_at", "expires_at"])
     for pattern, kind, added, expires in url_list.entries.order_by("pk").values_list(
         "pattern", "kind", "added_at", "expires_at"

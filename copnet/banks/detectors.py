@@ -170,12 +170,23 @@ def _text_signals(reports: list[Any], found: _Found) -> None:
 
 
 def _reports_of(cases: Sequence[Any]) -> list[Any]:
-    from copnet.reports.models import Report
+    from django.db.models import Prefetch
 
+    from copnet.reports.models import Evidence, Report, ReportUrl
+
+    # Only what detection reads: every other personal field is encrypted and would be
+    # decrypted for nothing (reporter contact, account names, the address as typed).
+    evidence = Evidence.objects.only(
+        "pk", "report_id", "kind", "text", "md5", "sha256", "pdq", "pdq_quality", "blob_path"
+    )
     return list(
         Report.objects.filter(case__in=[case.pk for case in cases])
+        .only("pk", "case_id", "description")
         .order_by("pk")
-        .prefetch_related("urls", "evidence")
+        .prefetch_related(
+            Prefetch("urls", ReportUrl.objects.only("pk", "report_id", "normalised")),
+            Prefetch("evidence", evidence),
+        )
     )
 
 

@@ -15,7 +15,6 @@ cases (or reports) whose personal data were purged are skipped.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ from django.db import transaction
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.cases.choices import CaseStatus, Outcome
+from copnet.core.exports import csv_writer
 
 CLEAN = "clean"
 CATEGORY_LABELS = {
@@ -147,9 +147,10 @@ def export_text_labels(
     *, out: IO[str], since: dt.date | None = None, actor: Any = None
 ) -> ExportSummary:
     """Writes CSV `text,label,category` (what `detection.text.train --extra` reads) and records
-    the export in the audit trail."""
+    the export in the audit trail. Cells are spreadsheet-safe (core.exports): a text that
+    starts like a formula gets an apostrophe in front (`restore_cell` takes it off again)."""
     summary = ExportSummary()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["text", "label", "category"])
     for item in labelled_texts(since=since, summary=summary):
         writer.writerow([item.text, item.label, item.category])

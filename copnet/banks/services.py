@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
 
 from .choices import ChangeKind, SignalKind, UrlPatternKind
@@ -207,7 +208,7 @@ def export_hashes(bank: HashBank, fmt: str = "csv") -> str:
     if fmt == "signals":
         return "".join(f"{t} {v}\n" for t, v, _s in entries)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(["signal_type", "value", "source"])
     writer.writerows(entries)
     return out.getvalue()
@@ -225,6 +226,7 @@ def import_urls(
     *, url_list: UrlList, text: str, actor: Any, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
     """One host or URL per line (CSV: the first column). All or nothing."""
+    from copnet.core.cleaning import format_controls_message, has_format_controls
     from copnet.detection.base import SignalError
     from copnet.detection.urls import pattern_expression
 
@@ -234,6 +236,14 @@ def import_urls(
     for number, line in enumerate(text.splitlines(), start=1):
         raw = line.split(",")[0].strip()
         if not raw or raw.startswith("#") or raw.lower() in {"url", "host", "pattern"}:
+            continue
+        if has_format_controls(raw):
+            errors.append(
+                _("line %(number)s: %(message)s")
+                % {"number": number, "message": format_controls_message(raw)}
+            )
+            if len(errors) >= 20:
+                break
             continue
         try:
             # What the index will do with it: a pattern it refuses must not reach the table.

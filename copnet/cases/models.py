@@ -82,8 +82,8 @@ class Case(models.Model):
     close_due = models.DateTimeField(_("close by"))
     next_due = models.DateTimeField(_("next deadline"), null=True, blank=True, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField(_("outcome note"), blank=True)
-    status_message = models.TextField(_("message to the reporter"), blank=True)
+    outcome_note = EncryptedTextField(_("outcome note"), blank=True)
+    status_message = EncryptedTextField(_("message to the reporter"), blank=True)
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -133,11 +133,12 @@ class CaseEvent(models.Model):
 
 
 class CaseAction(models.Model):
-    """Something done about a case (counts for statistics and the first-action deadline)."""
+    """Something done about a case (counts for statistics and the first-action deadline).
+    The note is encrypted and erased by the purge."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(_("action"), max_length=32, choices=ActionKind.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -1,4 +1,5 @@
-"""Writes on cases. Every change runs in a transaction, adds a timeline event and an audit row."""
+"""Writes on cases. Every change runs in a transaction, adds a timeline event and an audit row.
+Text staff type (notes, messages, reasons) loses invisible format characters (core.text)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.core.tasks import enqueue_on_commit
+from copnet.core.text import strip_format_controls
 from copnet.network.models import Organisation
 from copnet.taxonomy.models import HarmCategory
 
@@ -129,6 +131,7 @@ def do_transition(
     outcome: str = "",
     merge_into: Case | None = None,
 ) -> Case:
+    reason = strip_format_controls(reason)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         check_transition(locked.status, target)
@@ -181,7 +184,8 @@ def do_transition(
             action=AuditAction.TRANSITION,
             target=locked,
             changes={"status": [previous, target], "outcome": outcome},
-            reason=reason,
+            reason="status changed",
+            note=reason,
         )
     return locked
 
@@ -189,6 +193,7 @@ def do_transition(
 def do_reassign(
     *, case: Case, lead: Organisation, supporting: Iterable[Organisation], reason: str, actor: Any
 ) -> Case:
+    reason = strip_format_controls(reason)
     if not reason.strip():
         raise WorkflowError("reason_required", _("Give a reason for the reassignment."))
     supporting = [org for org in supporting if org.pk != lead.pk]
@@ -215,7 +220,8 @@ def do_reassign(
             action=AuditAction.UPDATE,
             target=locked,
             changes={"lead_org": [before, lead.code]},
-            reason=reason,
+            reason="case reassigned",
+            note=reason,
         )
         from .tasks import notify_assignments
 
@@ -226,6 +232,7 @@ def do_reassign(
 def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAction:
     if kind not in ActionKind.values:
         raise WorkflowError("invalid_action", _("Choose an action from the list."))
+    note = strip_format_controls(note)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
@@ -254,6 +261,7 @@ def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAct
 
 
 def do_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
+    text = strip_format_controls(text)
     if not text.strip():
         raise WorkflowError("empty_note", _("The note is empty."))
     with transaction.atomic():
@@ -265,6 +273,7 @@ def do_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
 
 
 def do_set_status_message(*, case: Case, message: str, actor: Any) -> Case:
+    message = strip_format_controls(message)
     with transaction.atomic():
         before = case.status_message
         case.status_message = message

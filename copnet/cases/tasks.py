@@ -31,7 +31,8 @@ def notify_assignments(case_ids: list[int]) -> int:
 
 
 @task()
-def purge_personal_data_task(older_than_days: int | None = None) -> int:
-    from .privacy import purge_personal_data
+def purge_personal_data_task(older_than_days: int | None = None) -> dict[str, int]:
+    """Every retention rule (cases.privacy.purge_all); returns what each step erased."""
+    from .privacy import purge_all
 
-    return purge_personal_data(older_than_days=older_than_days)
+    return purge_all(case_days=older_than_days)

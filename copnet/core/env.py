@@ -59,6 +59,24 @@ def env_secret(name: str) -> str | None:
     return None
 
 
+def private_dir(path: Path) -> Path:
+    """`path` as a directory only its owner may enter (0700), created if missing."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """`path` as a file only its owner may read (0600), created empty if missing."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    return path
+
+
 def stored_secret(path: Path, nbytes: int = 50, *, fernet: bool = False) -> str:
     """Read a secret kept in `path`, creating it (mode 0600) on first use.
 

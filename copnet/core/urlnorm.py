@@ -2,15 +2,17 @@
 
 Equal normalised URLs mean "the same place": scheme and host lower-cased, IDN hosts in punycode,
 default ports and fragments dropped, an empty path made "/". Anything that is not an http(s)
-URL with a host (javascript:, data:, file:, NUL bytes, control characters) is refused.
+URL with a host (javascript:, data:, file:, NUL bytes, control characters, and invisible
+format characters such as right-to-left overrides, see core.text) is refused.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+from .text import has_format_controls
 
 MAX_URL_LENGTH = 2048
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -27,10 +29,10 @@ class NormalisedUrl:
     host: str
 
     @property
-    def key(self) -> str:
-        """A fixed-length key for indexing and joining; http and https of one address share it."""
-        without_scheme = self.url.split("://", 1)[1]
-        return hashlib.sha256(without_scheme.encode("utf-8")).hexdigest()
+    def match_text(self) -> str:
+        """What equal addresses share: http and https of one address give the same text. The
+        reports app keeps only a keyed hash of it (`reports.services.url_lookup_key`)."""
+        return self.url.split("://", 1)[1]
 
 
 def normalise_url(raw: str) -> NormalisedUrl:
@@ -41,6 +43,8 @@ def normalise_url(raw: str) -> NormalisedUrl:
         raise UrlError("too_long")
     if _CONTROL.search(text):
         raise UrlError("control_characters")
+    if has_format_controls(text):
+        raise UrlError("format_characters")
     if not _SCHEME.match(text):
         text = "http://" + text
     try:

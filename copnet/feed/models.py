@@ -66,7 +66,9 @@ class FeedEntry(models.Model):
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     added_in_version = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+    # Typed by staff (an upheld appeal's reason can name the site's owner): encrypted, and
+    # erased with the appeal's case.
+    withdrawn_reason = EncryptedTextField(_("reason for withdrawal"), blank=True)
     withdrawn_in_version = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
@@ -97,9 +99,10 @@ class FeedEntry(models.Model):
 
 
 class Appeal(models.Model):
-    """A site owner's request to review a blocked address; it opens a case for the review."""
+    """A site owner's request to review a blocked address; it opens a case for the review.
+    Address, contact and explanation are encrypted and erased with that case's personal data."""
 
-    address = models.CharField(_("address"), max_length=2048)
+    address = EncryptedTextField(_("address"))
     contact = EncryptedTextField(_("contact"))
     explanation = EncryptedTextField(_("explanation"))
     case = models.ForeignKey("cases.Case", null=True, on_delete=models.SET_NULL, related_name="+")

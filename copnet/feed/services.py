@@ -18,6 +18,12 @@ from django.utils.translation import gettext as _
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
 from copnet.cases.choices import REJECTION_OUTCOMES, CaseStatus
+from copnet.core.cleaning import (
+    FORMAT_CONTROLS_CODE,
+    format_controls_message,
+    has_format_controls,
+)
+from copnet.core.text import strip_format_controls
 from copnet.detection.base import SignalError
 from copnet.detection.urls import expressions, full_hash, parse_url, pattern_expression
 from copnet.taxonomy.models import HarmCategory
@@ -61,8 +67,14 @@ def _check_punycode(host: str) -> None:
                 ) from None
 
 
+def _refuse_format_controls(raw: str) -> None:
+    if has_format_controls(raw):
+        raise FeedError(FORMAT_CONTROLS_CODE, format_controls_message(raw))
+
+
 def check_host(raw: str) -> CheckedValue:
     """A host to block with its subdomains: a DNS name (Unicode or punycode), never an IP."""
+    _refuse_format_controls(raw)
     text = unicodedata.normalize("NFC", raw.strip())
     bare = text.strip("[]")
     try:
@@ -108,6 +120,7 @@ def check_host(raw: str) -> CheckedValue:
 
 def check_url(raw: str) -> CheckedValue:
     """An exact address, or an address prefix ending in "/"."""
+    _refuse_format_controls(raw)
     text = unicodedata.normalize("NFC", raw.strip())
     try:
         expression = pattern_expression(text)
@@ -348,7 +361,7 @@ def do_import_url_list(*, url_list: Any, actor: Any) -> int:
 
 def do_withdraw(*, entry: FeedEntry, reason: str, actor: Any) -> FeedEntry:
     """Leaves the feed at the next published version (an unpublished entry never appears)."""
-    reason = unicodedata.normalize("NFC", reason.strip())[:500]
+    reason = strip_format_controls(unicodedata.normalize("NFC", reason.strip()))[:500]
     if not reason:
         raise FeedError("reason_required", _("Say why the entry is withdrawn."))
     with transaction.atomic():
@@ -362,7 +375,8 @@ def do_withdraw(*, entry: FeedEntry, reason: str, actor: Any) -> FeedEntry:
             action=AuditAction.UPDATE,
             target=locked,
             changes={"withdrawn": True},
-            reason=reason,
+            reason="feed entry withdrawn",
+            note=reason,
         )
     return locked
 
@@ -451,6 +465,7 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     from copnet.reports.choices import Channel
     from copnet.reports.services import ReportInput, check_report, submit_report
 
+    _refuse_format_controls(address)
     address = unicodedata.normalize("NFC", address.strip())
     try:
         parse_url(address)
@@ -468,7 +483,10 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     with transaction.atomic():
         report, _secret = submit_report(checked, channel=Channel.WEB)
         appeal = Appeal.objects.create(
-            address=address, contact=contact, explanation=explanation, case=report.case
+            address=address,
+            contact=strip_format_controls(contact.strip()),
+            explanation=strip_format_controls(explanation.strip()),
+            case=report.case,
         )
         appeal.entries.set(entries)
         record_change(
@@ -492,6 +510,7 @@ def do_decide_appeal(*, appeal: Appeal, uphold: bool, reason: str, actor: Any) -
             action=AuditAction.UPDATE,
             target=appeal,
             changes={"status": appeal.status},
-            reason=reason,
+            reason="appeal decided",
+            note=reason,
         )
     return appeal

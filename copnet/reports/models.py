@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.crypto import EncryptedTextField
+from copnet.core.crypto import EncryptedJSONField, EncryptedTextField
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
 
@@ -71,7 +71,7 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("partner organisation"),
     )
-    external_id = models.CharField(_("partner's reference"), max_length=100, blank=True)
+    external_id = EncryptedTextField(_("partner's reference"), blank=True)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="reports", verbose_name=_("case")
     )
@@ -88,13 +88,16 @@ class Report(models.Model):
 
 
 class ReportUrl(models.Model):
-    """A place on the internet named in a report, normalised so that duplicates meet."""
+    """A place on the internet named in a report, normalised so that duplicates meet.
+
+    The address is encrypted (it is often a child's profile); reports meet through `url_key`,
+    a keyed hash of the normalised address (`services.url_lookup_key`). The purge empties both
+    addresses and keeps the key, which nobody can turn back into an address."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="urls")
-    url = models.TextField(_("address as reported"))
-    normalised = models.TextField(_("normalised address"))
+    url = EncryptedTextField(_("address as reported"))
+    normalised = EncryptedTextField(_("normalised address"))
     url_key = models.CharField(max_length=64, db_index=True)
-    host = models.CharField(_("host"), max_length=255, db_index=True)
 
     class Meta:
         verbose_name = _("reported address")
@@ -102,6 +105,9 @@ class ReportUrl(models.Model):
 
     def __str__(self) -> str:
         return self.normalised
+
+    def audit_repr(self) -> str:
+        return f"address #{self.pk}"
 
 
 class Evidence(models.Model):
@@ -144,14 +150,17 @@ class Evidence(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The answer given to a partner's request, replayed when it retries with the same key."""
+    """The answer given to a partner's request, replayed when it retries with the same key.
+
+    The answer is encrypted (error details can quote what was sent); records are deleted
+    after settings.IDEMPOTENCY_RETENTION_HOURS."""
 
     api_key = models.ForeignKey("accounts.ApiKey", on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
-    response = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    response = EncryptedJSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [

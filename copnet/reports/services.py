@@ -26,8 +26,11 @@ from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
 from copnet.cases.services import add_event
 from copnet.core.filestore import FileStore
+from copnet.core.cleaning import FORMAT_CONTROLS_CODE, format_controls_message
+from copnet.core.crypto import lookup_hash
 from copnet.core.provinces import province_names
 from copnet.core.tasks import enqueue_on_commit
+from copnet.core.text import strip_format_controls
 from copnet.core.urlnorm import NormalisedUrl, UrlError, normalise_url
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
@@ -76,10 +79,11 @@ class CheckedReport:
 
 
 def clean_text(value: str, *, limit: int, field_name: str) -> str:
-    """NFC-normalised text without control characters (newlines and tabs kept)."""
+    """NFC-normalised text without control characters (newlines and tabs kept) and without
+    bidi controls or other invisible format characters (core.text)."""
     if not isinstance(value, str):
         raise IntakeError("invalid", _("This must be text."), field_name)
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+    text = strip_format_controls(unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = text.strip()
     if len(text) > limit:
@@ -137,6 +141,8 @@ def check_report(
         try:
             urls.append((raw.strip()[:2048], normalise_url(unicodedata.normalize("NFC", raw))))
         except UrlError as exc:
+            if str(exc) == FORMAT_CONTROLS_CODE:
+                raise IntakeError("invalid_url", format_controls_message(raw), "urls") from exc
             raise IntakeError(
                 "invalid_url",
                 _(
@@ -170,6 +176,11 @@ def check_report(
             "description",
         )
     return CheckedReport(data=data, category=category, urls=urls, images=images)
+
+
+def url_lookup_key(normalised: NormalisedUrl) -> str:
+    """The keyed hash under which reports of one address meet (http and https alike)."""
+    return lookup_hash(normalised.match_text, purpose="report-url")
 
 
 def new_tracking_code() -> str:
@@ -269,7 +280,7 @@ def submit_reports(
                         province=item.data.province,
                         child_age_band=item.data.child_age_band,
                         in_danger=item.data.in_danger,
-                        url_keys=[n.key for _raw, n in item.urls],
+                        url_keys=[url_lookup_key(n) for _raw, n in item.urls],
                         sha256s=[f.sha256 for f, _b, _p in files],
                     )
                     for item, files in zip(checked, stored, strict=True)
@@ -287,7 +298,7 @@ def submit_reports(
             )
             ReportUrl.objects.bulk_create(
                 [
-                    ReportUrl(report=report, url=raw, normalised=n.url, url_key=n.key, host=n.host)
+                    ReportUrl(report=report, url=raw, normalised=n.url, url_key=url_lookup_key(n))
                     for report, item in zip(reports, checked, strict=True)
                     for raw, n in item.urls
                 ],

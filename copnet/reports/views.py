@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.workflow import PUBLIC_STATUS
+from copnet.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from copnet.core.ratelimit import check_rate, check_rates, refused_page, wait_message
 from copnet.taxonomy.models import HarmCategory
 
@@ -19,6 +22,9 @@ from .forms import AddInformationForm, HotlineReportForm, ReportForm, StatusLook
 from .models import Report
 
 SESSION_RECEIPT = "report_receipt"
+# The receipt (tracking code and secret) waits in the session, encrypted, for the thanks page
+# only; after this many seconds it is useless even if the session row lingers.
+RECEIPT_SECONDS = 900
 SESSION_STATUS = "report_status_id"
 
 
@@ -31,11 +37,8 @@ def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report |
     except IntakeError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
-    request.session[SESSION_RECEIPT] = {
-        "code": report.tracking_code,
-        "secret": secret,
-        "in_danger": report.in_danger,
-    }
+    receipt = {"code": report.tracking_code, "secret": secret, "in_danger": report.in_danger}
+    request.session[SESSION_RECEIPT] = encrypt_text(json.dumps(receipt))
     return report
 
 
@@ -58,8 +61,10 @@ def public_report(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def thanks(request: HttpRequest) -> HttpResponse:
-    receipt = request.session.pop(SESSION_RECEIPT, None)
-    if receipt is None:
+    token = request.session.pop(SESSION_RECEIPT, None)
+    try:
+        receipt = json.loads(decrypt_text(token, ttl=RECEIPT_SECONDS))
+    except (DecryptionError, TypeError, ValueError, AttributeError):
         return redirect("reports:status")
     return render(request, "reports/thanks.html", {"receipt": receipt})
 

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
+from copnet.core.exports import xlsx_append
 from copnet.core.pdf import ReportPdf
 
 from .choices import PeriodKind
@@ -143,39 +144,41 @@ def build_pdf(board: Dashboard, period: Period, as_of: str) -> bytes:
 
 
 def build_xlsx(board: Dashboard, period: Period, as_of: str) -> bytes:
+    """Every row goes through core.exports.xlsx_append: labels come from reporters' text (an
+    unknown platform), and none may become a live formula in the Board's spreadsheet."""
     book = Workbook()
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = _("Summary")[:31]
-    sheet.append([_("Period"), period.slug])
-    sheet.append([_("From"), period.start])
-    sheet.append([_("To"), period.last_day])
-    sheet.append([_("Data as of"), as_of])
-    sheet.append([])
-    sheet.append([_("Indicator"), _("This period"), _("Previous period")])
+    xlsx_append(sheet, [_("Period"), period.slug])
+    xlsx_append(sheet, [_("From"), period.start])
+    xlsx_append(sheet, [_("To"), period.last_day])
+    xlsx_append(sheet, [_("Data as of"), as_of])
+    xlsx_append(sheet, [])
+    xlsx_append(sheet, [_("Indicator"), _("This period"), _("Previous period")])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for row in summary_rows(board):
-        sheet.append(list(row))
-    sheet.append([])
-    sheet.append([_("Step"), _("Cases"), _("Median hours"), _("90th percentile hours")])
+        xlsx_append(sheet, list(row))
+    xlsx_append(sheet, [])
+    xlsx_append(sheet, [_("Step"), _("Cases"), _("Median hours"), _("90th percentile hours")])
     for h in board.handling:
-        sheet.append([h["label"], h["n"], h["p50"], h["p90"]])
+        xlsx_append(sheet, [h["label"], h["n"], h["p50"], h["p90"]])
     sheet.column_dimensions["A"].width = 40
     trend = book.create_sheet(_("Trend")[:31])
-    trend.append([_("Period"), _("Cases"), _("Reports"), _("Change %")])
+    xlsx_append(trend, [_("Period"), _("Cases"), _("Reports"), _("Change %")])
     for s in board.series:
-        trend.append([s["label"], s["cases"], s["reports"], s["change"]])
+        xlsx_append(trend, [s["label"], s["cases"], s["reports"], s["change"]])
     for breakdown in board.breakdowns:
         tab = book.create_sheet(breakdown.key[:31])
-        tab.append([breakdown.title])
-        tab.append([_("Value"), _("Number"), _("Share %")])
+        xlsx_append(tab, [breakdown.title])
+        xlsx_append(tab, [_("Value"), _("Number"), _("Share %")])
         for r in breakdown.rows:
-            tab.append([r["label"], r["n"], r["share"]])
+            xlsx_append(tab, [r["label"], r["n"], r["share"]])
         tab.column_dimensions["A"].width = 40
     terms = book.create_sheet(_("Definitions")[:31])
     for term, meaning in definitions():
-        terms.append([term, meaning])
+        xlsx_append(terms, [term, meaning])
     terms.column_dimensions["A"].width = 28
     terms.column_dimensions["B"].width = 120
     out = io.BytesIO()

@@ -82,7 +82,9 @@ class RemovalRequest(models.Model):
     """A request to one platform to remove content or accounts named in one case.
 
     Status changes only through `takedowns.services` (see `choices.TRANSITIONS`); the deadline
-    is set when the request is sent, from its legal basis and urgency."""
+    is set when the request is sent, from its legal basis and urgency. The notice (which names
+    the items) and the platform's answer are encrypted and erased with the case's personal
+    data; statuses and times stay for the compliance figures."""
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     case = models.ForeignKey(
@@ -118,13 +120,13 @@ class RemovalRequest(models.Model):
     refusal_reason = models.CharField(
         _("refusal reason"), max_length=16, choices=RefusalReason.choices, blank=True
     )
-    answer_note = models.TextField(_("platform's answer"), blank=True)
+    answer_note = EncryptedTextField(_("platform's answer"), blank=True)
     platform_ref = models.CharField(_("platform's reference"), max_length=100, blank=True)
     delivery = models.CharField(_("delivery"), max_length=12, choices=Delivery.choices, blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(_("last delivery error"), max_length=300, blank=True)
-    notice = models.TextField(_("notice"), blank=True)
+    notice = EncryptedTextField(_("notice"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -153,16 +155,17 @@ class RemovalRequest(models.Model):
 
 
 class RemovalItem(models.Model):
-    """One address or account to remove, with the last verification check of an address."""
+    """One address or account to remove, with the last verification check of an address.
+    The value and the check's detail are encrypted and erased with the case's personal data."""
 
     request = models.ForeignKey(RemovalRequest, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices)
-    value = models.CharField(_("address or account"), max_length=2048)
+    value = EncryptedTextField(_("address or account"))
     checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     check_result = models.CharField(
         _("check result"), max_length=8, choices=CheckResult.choices, blank=True
     )
-    check_detail = models.CharField(_("check detail"), max_length=300, blank=True)
+    check_detail = EncryptedTextField(_("check detail"), blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -171,6 +174,9 @@ class RemovalItem(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+    def audit_repr(self) -> str:
+        return f"{self.kind} #{self.pk}"
 
 
 class CallbackReceipt(models.Model):

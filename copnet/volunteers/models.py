@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.crypto import EncryptedTextField
+from copnet.core.crypto import (
+    EncryptedDateField,
+    EncryptedJSONField,
+    EncryptedTextField,
+    lookup_hash,
+)
 from copnet.core.i18n import localised
 
 from .choices import (
@@ -37,19 +43,28 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def email_key(email: str) -> str:
+    """The keyed hash that finds an application by its (encrypted) e-mail address."""
+    return lookup_hash(email.strip().lower(), purpose="volunteer-email")
+
+
 class Application(models.Model):
-    """Someone asks to join the volunteer network. Contact details and answers are encrypted.
+    """Someone asks to join the volunteer network. Contact details, date of birth and answers
+    are encrypted; `email_key` finds duplicates without the address in clear.
 
     Applicants under 18 need a guardian's consent, confirmed by the guardian through a one-time
-    link (see GuardianConsent), before the application can be accepted."""
+    link (see GuardianConsent), before the application can be accepted. A refused application,
+    or that of a volunteer who left, is purged after settings.APPLICATION_RETENTION_DAYS
+    (`volunteers.retention`): the row stays for the counts, its personal data goes."""
 
     full_name = EncryptedTextField(_("full name"))
-    email = models.EmailField(_("e-mail"))
+    email = EncryptedTextField(_("e-mail"))
+    email_key = models.CharField(max_length=64, blank=True, db_index=True)
     phone = EncryptedTextField(_("phone"), blank=True)
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True)
     province = models.CharField(_("province"), max_length=8)
     background = models.CharField(_("who you are"), max_length=16, choices=Background.choices)
-    organisation_name = models.CharField(_("school, union or employer"), max_length=200, blank=True)
+    organisation_name = EncryptedTextField(_("school, union or employer"), blank=True)
     skills = models.JSONField(_("skills"), default=list)
     availability = models.JSONField(_("availability"), default=list)
     hours_per_month = models.PositiveSmallIntegerField(_("hours per month"))
@@ -63,7 +78,7 @@ class Application(models.Model):
         default=ApplicationStatus.PENDING,
         db_index=True,
     )
-    decision_reason = models.TextField(_("reason or question"), blank=True)
+    decision_reason = EncryptedTextField(_("reason or question"), blank=True)
     applicant_reply = EncryptedTextField(_("applicant's reply"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,6 +91,7 @@ class Application(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reply_token_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -85,7 +101,7 @@ class Application(models.Model):
             # One open application per e-mail address: a duplicate is refused, even when two
             # arrive at the same moment.
             models.UniqueConstraint(
-                fields=["email"],
+                fields=["email_key"],
                 condition=Q(status__in=["pending", "more_info"]),
                 name="one_open_application_per_email",
             )
@@ -94,7 +110,19 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.email}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_key = email_key(self.email) if self.email else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
+
+    def audit_repr(self) -> str:
+        return f"application #{self.pk}"
+
     def age(self, day: dt.date | None = None) -> int:
+        if self.date_of_birth is None:  # purged
+            return ADULT_AGE
         return age_on(self.date_of_birth, day or timezone.localdate())
 
     @property
@@ -116,7 +144,6 @@ class GuardianConsent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_name = EncryptedTextField(_("name typed by the guardian"), blank=True)
-    confirmed_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("guardian consent")
@@ -129,7 +156,9 @@ class GuardianConsent(models.Model):
 class Volunteer(models.Model):
     """A member of the volunteer network: the account plus level, province, skills and status.
 
-    Off-boarding keeps the row and its history; it only removes access."""
+    Off-boarding keeps the row and its history; it only removes access. After
+    settings.APPLICATION_RETENTION_DAYS the departed volunteer's account is pseudonymised
+    (`volunteers.retention`). The date of birth is encrypted: ages are computed in Python."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="volunteer"
@@ -147,13 +176,14 @@ class Volunteer(models.Model):
     )
     province = models.CharField(_("province"), max_length=8, db_index=True)
     skills = models.JSONField(_("skills"), default=list)
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True)
     leaderboard_opt_out = models.BooleanField(_("hide me from the leaderboard"), default=False)
     joined_at = models.DateTimeField(_("joined"), default=timezone.now)
     last_active_at = models.DateTimeField(_("last active"), default=timezone.now)
     last_reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
-    status_reason = models.TextField(_("reason for the status"), blank=True)
+    status_reason = EncryptedTextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
 
     class Meta:
         ordering = ["province", "user__email"]
@@ -163,8 +193,13 @@ class Volunteer(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    def audit_repr(self) -> str:
+        return f"volunteer #{self.pk}"
+
     @property
     def is_minor(self) -> bool:
+        if self.date_of_birth is None:  # pseudonymised after leaving: no longer acts
+            return True
         return age_on(self.date_of_birth, timezone.localdate()) < ADULT_AGE
 
     @property
@@ -216,12 +251,13 @@ class TrainingCompletion(models.Model):
 
 class Task(models.Model):
     """Work a coordinator or team lead posts for volunteers. A verification task carries only
-    addresses and a question; the case it came from is never shown to volunteers."""
+    addresses and a question; the case it came from is never shown to volunteers. Title,
+    question and addresses are encrypted; a case's tasks are emptied with its personal data."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    question = models.TextField(_("question or instructions"))
-    urls = models.JSONField(_("web addresses"), default=list, blank=True)
+    title = EncryptedTextField(_("title"))
+    question = EncryptedTextField(_("question or instructions"))
+    urls = EncryptedJSONField(_("web addresses"), default=list, blank=True)
     province = models.CharField(_("province"), max_length=8, blank=True, db_index=True)
     skills = models.JSONField(_("skills"), default=list, blank=True)
     slots = models.PositiveSmallIntegerField(_("volunteers needed"), default=1)
@@ -245,9 +281,13 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def audit_repr(self) -> str:
+        return f"task #{self.pk}"
+
 
 class Assignment(models.Model):
-    """A volunteer took a task; the report back records hours and outcome."""
+    """A volunteer took a task; the report back records hours and outcome (encrypted, with the
+    per-address checks; emptied with the task's case)."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="assignments")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="assignments")
@@ -260,8 +300,8 @@ class Assignment(models.Model):
     accepted_at = models.DateTimeField(auto_now_add=True)
     reported_at = models.DateTimeField(_("reported back"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=0)
-    outcome = models.TextField(_("outcome"), blank=True)
-    url_results = models.JSONField(_("address checks"), default=dict, blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
+    url_results = EncryptedJSONField(_("address checks"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-accepted_at"]

@@ -151,7 +151,6 @@ def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
             applications.do_confirm_guardian_consent(
                 raw_token=token,
                 typed_name=form.cleaned_data["guardian_name"],
-                ip=client_ip(request),
             )
         except VolunteerError as exc:
             return render(
@@ -587,7 +586,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent": consent,
             "form": form,
             "province": province_name(application.province),
-            "age": application.age(),
+            "age": application.age() if application.date_of_birth else None,
             "skills": [Skill(s).label for s in application.skills],
         },
     )

@@ -76,7 +76,7 @@ def test_a_revoked_key_stops_working_at_once(client, coordinator):
     client.logout()
     api = client.get("/api/v1/network/whoami", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert api.status_code == 401
-    assert AuditEvent.objects.get(action="revoke").reason == "leaked"
+    assert AuditEvent.objects.get(action="revoke").note == "leaked"
 
 
 @pytest.mark.django_db

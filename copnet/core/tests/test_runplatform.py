@@ -61,7 +61,8 @@ def test_runplatform_serves_pages_runs_a_worker_and_stops_both_on_sigterm(tmp_pa
         body = ""
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                probe = urllib.request.Request(url, headers={"User-Agent": "ProbeAgent/7"})  # noqa: S310
+                with urllib.request.urlopen(probe, timeout=2) as response:  # noqa: S310
                     body = response.read().decode()
                     break
             except OSError:
@@ -74,5 +75,9 @@ def test_runplatform_serves_pages_runs_a_worker_and_stops_both_on_sigterm(tmp_pa
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "COPNet stopped." in output
+    # The access log names the request, never the client's address or browser.
+    access = [line for line in output.splitlines() if "GET /api/v1/health" in line]
+    assert access
+    assert not any("127.0.0.1" in line or "ProbeAgent" in line for line in access)
     time.sleep(0.5)
     assert not any(alive(pid) for pid in children)

@@ -36,12 +36,28 @@ def test_check_deploy_is_clean_with_production_like_settings(tmp_path):
             "ALLOWED_HOSTS": "copnet.example.vn",
             "COPNET_REQUIRE_SECRET_KEY": "1",
             "COPNET_ENCRYPTION_KEYS": "Tb470vhvYAHVa5VDBgaJUgfqV09OFo0vFgFAFRybsSU=",
+            "COPNET_LOOKUP_KEY": "l" + "Qm4Zr8Tn2Vx6Bc1Hd5Jf9Kg3Lp7Sw0" * 2,
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     assert not (tmp_path / "secret_key").exists()
     assert not (tmp_path / "encryption_key").exists()
+    assert not (tmp_path / "lookup_key").exists()
+
+
+def test_a_missing_lookup_key_is_refused_in_production(tmp_path):
+    result = run_manage(
+        ["check"],
+        {
+            "COPNET_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "s" * 60,
+            "COPNET_REQUIRE_SECRET_KEY": "1",
+            "COPNET_ENCRYPTION_KEYS": "Tb470vhvYAHVa5VDBgaJUgfqV09OFo0vFgFAFRybsSU=",
+        },
+    )
+    assert result.returncode != 0
+    assert "COPNET_LOOKUP_KEY" in result.stderr
 
 
 def test_missing_encryption_keys_are_refused_in_production(tmp_path):

@@ -42,7 +42,10 @@ def test_unsafe_or_broken_addresses_are_refused(raw):
         normalise_url(raw)
 
 
-def test_the_key_is_the_same_for_equal_addresses_and_differs_otherwise():
-    assert normalise_url("Example.com/a").key == normalise_url("http://example.com/a#x").key
-    assert normalise_url("https://example.com/a").key == normalise_url("example.com/a").key
-    assert normalise_url("example.com/a").key != normalise_url("example.com/b").key
+def test_the_match_text_is_the_same_for_equal_addresses_and_differs_otherwise():
+    def text(raw: str) -> str:
+        return normalise_url(raw).match_text
+
+    assert text("Example.com/a") == text("http://example.com/a#x")
+    assert text("https://example.com/a") == text("example.com/a")
+    assert text("example.com/a") != text("example.com/b")

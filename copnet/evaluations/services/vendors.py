@@ -15,6 +15,7 @@ from copnet.accounts.choices import Role
 from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, snapshot
+from copnet.core.text import strip_format_controls
 from copnet.network.choices import OrganisationKind
 from copnet.network.models import Organisation
 
@@ -25,7 +26,8 @@ from ..models import CriteriaSet, Product, SelfAssessment, Vendor
 
 
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text or "").strip()
+    """NFC text without invisible format characters (core.text)."""
+    return strip_format_controls(unicodedata.normalize("NFC", text or "")).strip()
 
 
 def _organisation_code(name: str) -> str:

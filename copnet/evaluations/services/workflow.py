@@ -56,7 +56,8 @@ def transition(
         action=AuditAction.TRANSITION,
         target=evaluation,
         changes={"status": [before, target], **changes},
-        reason=reason,
+        reason="evaluation status changed",
+        note=reason,
     )
     from ..notifications import VENDOR_STATUSES
     from ..tasks import notify_vendor_task
@@ -176,7 +177,8 @@ def do_reconcile(
             action=AuditAction.UPDATE,
             target=locked,
             changes={"reconciled": item.code, "value": [before, value]},
-            reason=note,
+            reason="score reconciled",
+            note=note,
         )
     return item
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import diff_fields, record, record_change, snapshot
+from copnet.core.cleaning import format_controls_message, has_format_controls
 from copnet.network.models import Organisation
 
 from ..choices import CHANNEL_NEEDS, PlatformKind, SendChannel
@@ -47,8 +48,6 @@ MAX_TOKEN = 1000
 
 CODE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
 LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
-# Characters that reorder or hide text on screen (bidirectional overrides and isolates).
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Fields written to the audit trail as they are; the token only as "set/replaced/cleared".
 AUDITED_FIELDS = [
     "code",
@@ -117,10 +116,11 @@ def _text(
         return ""
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     allowed = {"\n", "\t"} if multiline else set()
-    if any(
-        (unicodedata.category(c) in {"Cc", "Cs"} and c not in allowed) or c in BIDI_CONTROLS
-        for c in text
-    ):
+    # Invisible format characters (bidi overrides…, core.text) would disguise a host or a URL.
+    if has_format_controls(text):
+        errors.add(field, format_controls_message(text))
+        return ""
+    if any(unicodedata.category(c) in {"Cc", "Cs"} and c not in allowed for c in text):
         errors.add(field, _("This contains control characters."))
         return ""
     if len(text) > max_length:

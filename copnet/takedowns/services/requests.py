@@ -22,7 +22,13 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
 from copnet.cases.choices import ActionKind
 from copnet.cases.models import Case
+from copnet.core.cleaning import (
+    FORMAT_CONTROLS_CODE,
+    format_controls_message,
+    has_format_controls,
+)
 from copnet.core.tasks import enqueue_on_commit
+from copnet.core.text import strip_format_controls
 
 from .. import fetch
 from ..choices import (
@@ -64,7 +70,8 @@ def compute_deadline(*, sent_at: dt.datetime, legal_basis: str, urgency: str) ->
 
 
 def _clean_line(value: str) -> str:
-    text = unicodedata.normalize("NFC", value.strip())
+    """An account name or address: NFC, without invisible format characters (core.text)."""
+    text = strip_format_controls(unicodedata.normalize("NFC", value.strip()))
     if any(unicodedata.category(c) in {"Cc", "Cs"} for c in text):
         raise TakedownError("invalid_item", _("An item contains control characters."))
     if len(text) > MAX_ITEM_LENGTH:
@@ -79,6 +86,8 @@ def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]
 
     items: list[tuple[str, str]] = []
     for raw in urls:
+        if has_format_controls(raw):
+            raise TakedownError(FORMAT_CONTROLS_CODE, format_controls_message(raw))
         url = _clean_line(raw)
         if not url:
             continue
@@ -421,7 +430,7 @@ def do_record_answer(
         if status == RequestStatus.REFUSED:
             locked.refusal_reason = refusal_reason
         if note:
-            locked.answer_note = unicodedata.normalize("NFC", note)
+            locked.answer_note = strip_format_controls(unicodedata.normalize("NFC", note))
         if platform_ref:
             locked.platform_ref = platform_ref
         locked.save()
@@ -578,7 +587,7 @@ def do_check_item(*, item: RemovalItem, actor: Any) -> RemovalItem:
             actor=actor,
             action=AuditAction.UPDATE,
             target=item.request,
-            changes={"checked": item.pk, "result": result, "detail": detail[:300]},
+            changes={"checked": item.pk, "result": result},
             reason="verification check",
         )
     return item

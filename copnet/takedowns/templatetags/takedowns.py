@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.core.text import strip_format_controls
 
 from ..forms import RequestForm
 from ..models import Platform
@@ -41,11 +42,15 @@ def case_removal_requests(context: dict[str, Any], case: Any) -> dict[str, Any]:
     can_request = has_perm(user, Perm.REQUEST_REMOVALS) and case.is_open
     form = None
     if can_request:
+        # Addresses are encrypted (each copy differently): duplicates are dropped here, and
+        # any invisible format character an older row kept is left out of the suggestion.
+        stored = ReportUrl.objects.filter(report__case=case).order_by("pk")
         urls = list(
-            ReportUrl.objects.filter(report__case=case)
-            .order_by("pk")
-            .values_list("normalised", flat=True)
-            .distinct()
+            dict.fromkeys(
+                strip_format_controls(url)
+                for url in stored.values_list("normalised", flat=True)
+                if url
+            )
         )
         form = RequestForm(
             initial={"urls": "\n".join(urls), "platform": _suggested_platform(case, urls)}

@@ -34,7 +34,7 @@ from ..choices import (
     Skill,
 )
 from ..errors import VolunteerError
-from ..models import ADULT_AGE, Application, GuardianConsent, Volunteer, age_on
+from ..models import ADULT_AGE, Application, GuardianConsent, Volunteer, age_on, email_key
 from .common import clean_text, deny, hash_token, new_token
 
 MAX_MOTIVATION = 3000
@@ -143,7 +143,9 @@ def check_application(data: ApplicationInput, *, today: dt.date | None = None) -
 
 def _duplicate(email: str) -> bool:
     return (
-        Application.objects.filter(email=email, status__in=OPEN_APPLICATION_STATUSES).exists()
+        Application.objects.filter(
+            email_key=email_key(email), status__in=OPEN_APPLICATION_STATUSES
+        ).exists()
         or User.objects.filter(email=email).exists()
     )
 
@@ -241,8 +243,10 @@ def consent_by_token(raw: str) -> GuardianConsent | None:
     )
 
 
-def do_confirm_guardian_consent(*, raw_token: str, typed_name: str, ip: str | None) -> Any:
-    """The guardian confirms through their link. A wrong or used link is refused and audited."""
+def do_confirm_guardian_consent(*, raw_token: str, typed_name: str) -> Any:
+    """The guardian confirms through their link. A wrong or used link is refused and audited.
+    (The guardian's IP address is not kept: the link itself, sent to their address, is the
+    proof, and public channels store no addresses.)"""
     consent = consent_by_token(raw_token)
     if consent is None or consent.confirmed_at is not None:
         deny(
@@ -258,8 +262,7 @@ def do_confirm_guardian_consent(*, raw_token: str, typed_name: str, ip: str | No
         locked = GuardianConsent.objects.select_for_update().get(pk=consent.pk)
         locked.confirmed_at = timezone.now()
         locked.confirmed_name = typed
-        locked.confirmed_ip = ip
-        locked.save(update_fields=["confirmed_at", "confirmed_name", "confirmed_ip"])
+        locked.save(update_fields=["confirmed_at", "confirmed_name"])
         record_change(
             actor=None,
             action=AuditAction.UPDATE,
@@ -348,7 +351,8 @@ def do_review_application(
             action=AuditAction.TRANSITION,
             target=locked,
             changes={"status": [before, locked.status]},
-            reason=reason,
+            reason="application reviewed",
+            note=reason,
         )
     _notify_applicant(locked, user=user, reply_link=reply_link)
     return locked

@@ -11,16 +11,22 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
+from copnet.core.text import strip_format_controls
 
 from ..errors import VolunteerError
 
 
 def clean_text(value: Any, *, limit: int, field: str, required: bool = False) -> str:
-    """NFC text without control characters (newlines and tabs kept), within `limit`."""
+    """NFC text without control characters (newlines and tabs kept) and without bidi controls
+    or other invisible format characters (core.text), within `limit`."""
     if not isinstance(value, str):
         raise VolunteerError("invalid", _("This must be text."), field)
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = strip_format_controls(unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co", "Cn"}
+    )
     text = text.strip()
     if required and not text:
         raise VolunteerError("required", _("This field is required."), field)

@@ -106,7 +106,8 @@ def do_set_level(*, volunteer: Volunteer, level: str, actor: Any, reason: str = 
             action=AuditAction.UPDATE,
             target=locked,
             changes={"level": [before, level]},
-            reason=reason,
+            reason="level changed",
+            note=reason,
         )
     return locked
 
@@ -141,7 +142,8 @@ def _change_status(
             action=AuditAction.TRANSITION,
             target=locked,
             changes={"status": [before, status], "withdrawn_assignments": withdrawn},
-            reason=reason,
+            reason="volunteer status changed",
+            note=reason,
         )
     return locked
 

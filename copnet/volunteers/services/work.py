@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from copnet.accounts.permissions import Perm, access, has_perm, lead_province
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.cleaning import FORMAT_CONTROLS_CODE, format_controls_message
 from copnet.core.provinces import province_names
 from copnet.core.urlnorm import UrlError, normalise_url
 from copnet.taxonomy.choices import Severity
@@ -116,6 +117,8 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
         try:
             normalised = normalise_url(raw).url
         except UrlError as exc:
+            if str(exc) == FORMAT_CONTROLS_CODE:
+                raise VolunteerError("invalid_url", format_controls_message(raw), "urls") from exc
             raise VolunteerError(
                 "invalid_url",
                 _("“%(url)s” is not a web address we can check.") % {"url": raw.strip()[:80]},

@@ -7,7 +7,9 @@ from django.core import mail
 
 from copnet.cases.models import Case
 from copnet.cases.services import do_transition, triage_case
+from copnet.core.urlnorm import normalise_url
 from copnet.reports.models import Report
+from copnet.reports.services import url_lookup_key
 from copnet.reports.tests.factories import file_report
 from copnet.volunteers.models import VolunteerReport
 from copnet.volunteers.services.reporting import refresh_report_outcomes
@@ -61,10 +63,11 @@ def test_a_trusted_volunteer_s_report_starts_with_higher_trust(client, coordinat
 def test_the_volunteer_learns_the_outcome_without_the_case_content(client, coordinator, volunteer):
     send(client, volunteer, url="https://scam.example/1")
     send(client, volunteer, url="https://scam.example/2")
-    confirmed, rejected = (
-        Case.objects.get(reports__urls__url="https://scam.example/1"),
-        Case.objects.get(reports__urls__url="https://scam.example/2"),
-    )
+
+    def case_of(url: str) -> Case:  # addresses are encrypted: found by their keyed hash
+        return Case.objects.get(reports__urls__url_key=url_lookup_key(normalise_url(url)))
+
+    confirmed, rejected = case_of("https://scam.example/1"), case_of("https://scam.example/2")
     assert refresh_report_outcomes() == 0
     for status in ["triaged", "assigned", "in_progress", "action_taken", "closed"]:
         do_transition(

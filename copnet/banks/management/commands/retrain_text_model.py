@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from copnet.banks.labels import export_text_labels
+from copnet.core.exports import csv_writer, restore_cell
 
 from .export_text_labels import parse_since
 
@@ -57,10 +58,11 @@ class Command(BaseCommand):
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(["text", "label", "category"])
                 writer.writerows(rows)
-            if options["keep_export"]:
-                options["keep_export"].write_text(
-                    labels_path.read_text(encoding="utf-8"), encoding="utf-8"
-                )
+            if options["keep_export"]:  # a copy for people: spreadsheet-safe
+                with options["keep_export"].open("w", encoding="utf-8", newline="") as copy:
+                    safe = csv_writer(copy, lineterminator="\n")
+                    safe.writerow(["text", "label", "category"])
+                    safe.writerows(rows)
             argv = ["--out", str(out)]
             if vihsd is not None:
                 argv += ["--vihsd", str(vihsd)]
@@ -85,7 +87,10 @@ class Command(BaseCommand):
 def _usable_rows(exported: str) -> tuple[list[list[str]], Counter[str]]:
     from copnet.detection.text.train import VIHSD_CLASSES
 
-    rows = [[r["text"], r["label"], r["category"]] for r in csv.DictReader(io.StringIO(exported))]
+    rows = [
+        [restore_cell(r["text"]), r["label"], r["category"]]
+        for r in csv.DictReader(io.StringIO(exported))
+    ]
     counts = Counter(label for _text, label, _category in rows)
     dropped = Counter(
         {k: v for k, v in counts.items() if k not in VIHSD_CLASSES and v < MIN_EXAMPLES}

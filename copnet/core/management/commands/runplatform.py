@@ -32,6 +32,9 @@ def worker_command() -> list[str]:
     return []  # the immediate backend runs tasks in the web process
 
 
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
 def web_command(host: str, port: int, workers: int) -> list[str]:
     return [
         sys.executable,
@@ -44,6 +47,10 @@ def web_command(host: str, port: int, workers: int) -> list[str]:
         str(workers),
         "--access-logfile",
         "-",
+        # No client address or browser in the access log: the public channels promise that
+        # no IP address of a reporter is kept (docs/personal-data.md).
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "--graceful-timeout",
         "10",
     ]
@@ -58,6 +65,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Everything the platform writes (database journals, evidence, cache, uploads in
+        # progress) is for the service account only; the children inherit this.
+        os.umask(0o077)
         commands = {"web": web_command(options["host"], options["port"], options["workers"])}
         if worker := worker_command():
             commands["worker"] = worker

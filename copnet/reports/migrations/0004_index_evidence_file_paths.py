@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_initial'),
+        ('reports', '0003_encrypt_addresses_and_replays'),
     ]
 
     operations = [
