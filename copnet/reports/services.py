@@ -25,9 +25,9 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
 from copnet.cases.services import add_event
-from copnet.core.filestore import FileStore
 from copnet.core.cleaning import FORMAT_CONTROLS_CODE, format_controls_message
 from copnet.core.crypto import lookup_hash
+from copnet.core.filestore import FileStore
 from copnet.core.provinces import province_names
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import strip_format_controls

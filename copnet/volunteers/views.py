@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.services import record_view
-from copnet.core.client_address import client_ip
 from copnet.core.provinces import province_choices, province_name
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.reports.errors import IntakeError
