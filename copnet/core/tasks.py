@@ -22,3 +22,11 @@ def enqueue_on_commit(task_obj: Any, *args: Any, **kwargs: Any) -> None:
 def ping(token: str) -> str:
     """Proves that a worker is consuming the queue (used by health checks and tests)."""
     return token
+
+
+@task()
+def recover_work_task() -> dict[str, int]:
+    """Periodic recovery (core.recovery); workers also run it when they start."""
+    from .recovery import recover_work
+
+    return recover_work()
