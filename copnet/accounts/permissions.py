@@ -64,6 +64,8 @@ class Perm(StrEnum):
     MANAGE_VOLUNTEERS = "manage_volunteers"
     VIEW_STATS = "view_stats"
     VIEW_BOARD_REPORTS = "view_board_reports"
+    # Coordinators see whether background work flows (health of the platform, counts only).
+    VIEW_PLATFORM_HEALTH = "view_platform_health"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
