@@ -76,13 +76,10 @@ def test_a_worker_killed_while_triaging_is_restarted_and_every_case_is_triaged_o
         COPNET_WORKER_LEASE_S="10",
         COPNET_RECOVERY_INTERVAL_S="2",
         COPNET_RECOVERY_GRACE_S="10",
-        COPNET_RESTART_DELAY_S="4",  # long enough to see the stuck state from outside
+        COPNET_RESTART_DELAY_S="6",  # long enough to see the stuck state from outside
     )
-    t0 = time.monotonic()
     key = platform.prepare()
-    print(f"\nprepared {time.monotonic() - t0:.1f}")
     platform.start()
-    print(f"started {time.monotonic() - t0:.1f}")
     try:
         assert platform.health()["status"] in {"ok", "degraded"}
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -91,18 +88,19 @@ def test_a_worker_killed_while_triaging_is_restarted_and_every_case_is_triaged_o
             batch = _wait("a triage batch running", lambda: _batch_in_triage(platform), 60, 0.01)
             killed = platform.worker_pid()
             os.kill(killed, signal.SIGKILL)
-            print(f"killed {time.monotonic() - t0:.1f}")
+            # Stuck until the worker is back and has taken the batch up again.
+            stuck = _wait(
+                "health degraded after the kill",
+                lambda: (
+                    (h := platform.health()).get("status") == "degraded" and h["stale_tasks"] and h
+                ),
+                20,
+                every=0.2,
+            )
+            assert stuck["workers"] == 0
             codes = [code for future in sent for code in future.result()]
         assert len(set(codes)) == REPORTS
         assert _untriaged(platform, batch) == len(batch)  # its transaction died with it
-
-        stuck = _wait(
-            "health degraded after the kill",
-            lambda: (h := platform.health()).get("status") == "degraded" and h["stale_tasks"] and h,
-            4,
-            every=0.2,
-        )
-        assert stuck["workers"] == 0
 
         worker = _wait(
             "the worker started again",
@@ -110,7 +108,6 @@ def test_a_worker_killed_while_triaging_is_restarted_and_every_case_is_triaged_o
             30,
         )
         restarted = time.monotonic()
-        print(f"restarted {time.monotonic() - t0:.1f}")
         _wait(
             "every case triaged",
             lambda: (
@@ -129,7 +126,6 @@ def test_a_worker_killed_while_triaging_is_restarted_and_every_case_is_triaged_o
         )
         assert healthy["untriaged_cases"] == healthy["stale_tasks"] == healthy["failed_tasks"] == 0
         assert healthy["workers"] == 1
-        print(f"healthy {time.monotonic() - t0:.1f}")
         assert platform.worker_pid() == worker
 
         cases = platform.scalar("SELECT count(*) FROM cases_case")
@@ -140,7 +136,6 @@ def test_a_worker_killed_while_triaging_is_restarted_and_every_case_is_triaged_o
         )
         assert once == [(cases, cases)]  # one triage event per case
         assert platform.scalar("SELECT count(*) FROM core_taskrecovery") == 1  # taken back
-        print(f"all {cases} cases triaged {recovered_s:.1f} s after the worker restarted")
     finally:
         code = platform.stop()
     assert code == 0, platform.log()
