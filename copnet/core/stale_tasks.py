@@ -150,13 +150,13 @@ def _rq_stale(now: dt.datetime, beats: dict[str, WorkerHeartbeat]) -> list[Stale
                 job = Job.fetch(job_id, connection=registry.connection)
             except NoSuchJobError:
                 continue
-            worker, started_at = "", job.started_at
             try:
                 execution = Execution.fetch(execution_id, job_id, registry.connection)
-                worker, started_at = execution.worker_name, execution.created_at
-            except ValueError:  # the execution's key expired: only the age is known
-                pass
-            reason = _reason(worker, started_at, beats, now, alive)
+            except ValueError:  # its key expired: no worker kept it alive (RQ's own view)
+                worker, reason = "", RecoveryReason.WORKER_LOST
+            else:
+                worker = execution.worker_name
+                reason = _reason(worker, execution.created_at, beats, now, alive)
             if reason:
                 found.append(
                     StaleTask(

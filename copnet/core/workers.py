@@ -1,8 +1,9 @@
 """Heartbeats of task workers and the scheduler, and whether a process that held work is dead.
 
 Each process keeps one `WorkerHeartbeat` row fresh from a thread of its own (so a long task
-does not stop it). A process is dead when its row has not moved for `WORKER_LEASE_S`, or at
-once when it ran on this host and its process id is gone (a SIGKILL, an OOM kill).
+does not stop it). A process on this host is dead as soon as its process id is gone (a SIGKILL,
+an OOM kill) or taken by a newer process; one on another host when its row has not moved for
+`WORKER_LEASE_S`.
 """
 
 from __future__ import annotations
@@ -46,11 +47,28 @@ def pid_running(pid: int) -> bool:
         return True  # no /proc: the signal test above is all we know
 
 
+def process_started_at(pid: int) -> float | None:
+    """When the process with this id started (Unix time), from /proc; None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[-1].split()[19])
+        with open("/proc/stat", encoding="ascii") as system:
+            boot = next(int(line.split()[1]) for line in system if line.startswith("btime"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
 def is_dead(beat: WorkerHeartbeat, now: dt.datetime | None = None) -> bool:
+    """On this host the process table decides: a late heartbeat there means a busy database
+    (SQLite makes a writer wait), not a dead process. Elsewhere the lease decides."""
+    if beat.host == HOST:
+        if not pid_running(beat.pid):
+            return True
+        started = process_started_at(beat.pid)
+        return started is not None and started > beat.started_at.timestamp() + 5  # id reused
     now = now or timezone.now()
-    if beat.seen_at < now - dt.timedelta(seconds=settings.WORKER_LEASE_S):
-        return True
-    return beat.host == HOST and not pid_running(beat.pid)
+    return beat.seen_at < now - dt.timedelta(seconds=settings.WORKER_LEASE_S)
 
 
 def beat(name: str, kind: str, started_at: dt.datetime) -> None:

@@ -83,15 +83,29 @@ def test_health_is_degraded_while_no_worker_or_scheduler_has_ever_been_seen(clie
     assert body["schedulers"] == 0
 
 
-def test_a_worker_silent_for_longer_than_its_lease_counts_as_gone(client, settings, alive):
+def test_a_worker_on_another_host_silent_for_longer_than_its_lease_counts_as_gone(
+    client, settings, alive
+):
     settings.WORKER_LEASE_S = 30
     WorkerHeartbeat.objects.filter(kind=ProcessKind.WORKER).update(
-        seen_at=timezone.now() - dt.timedelta(seconds=95)
+        host="worker-host-2", seen_at=timezone.now() - dt.timedelta(seconds=95)
     )
     body = client.get("/api/v1/health").json()
     assert body["status"] == "degraded"
     assert body["workers"] == 0
     assert 95 <= body["worker_last_seen_s"] < 100
+
+
+def test_a_worker_on_this_host_counts_by_its_process_not_by_a_late_heartbeat(
+    client, settings, alive
+):
+    settings.WORKER_LEASE_S = 30
+    WorkerHeartbeat.objects.filter(kind=ProcessKind.WORKER).update(
+        seen_at=timezone.now() - dt.timedelta(seconds=95)  # e.g. SQLite kept it waiting
+    )
+    body = client.get("/api/v1/health").json()
+    assert body["workers"] == 1
+    assert body["status"] == "ok"
 
 
 def test_a_worker_whose_process_is_gone_counts_as_gone_at_once(client, alive):

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from copnet.core.tests.live_platform import LivePlatform
 
@@ -68,6 +69,7 @@ def _batch_in_triage(platform: LivePlatform) -> list[int] | None:
 
 
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc to find the worker process")
+@pytest.mark.skipif(settings.TASKS_BACKEND == "immediate", reason="no worker to kill")
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_triaging_is_restarted_and_every_case_is_triaged_once(tmp_path):
     platform = LivePlatform(

@@ -79,6 +79,16 @@ def test_a_database_task_of_a_dead_worker_is_failed_and_run_again(database_tasks
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_process_id_now_belongs_to_a_newer_process_is_dead(database_tasks):
+    held = ping.enqueue("pid reused")
+    beat("worker-old", ProcessKind.WORKER, timezone.now() - dt.timedelta(hours=1))
+    # Its id was given to a process that started after it (this one stands in for that).
+    assert WorkerHeartbeat.objects.get(name="worker-old").host == HOST
+    claim_on_database(held, "worker-old")
+    assert [s.reason for s in find_stale_tasks()] == [RecoveryReason.WORKER_LOST]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_task_running_longer_than_the_limit_is_replaced_even_without_a_heartbeat(
     database_tasks, settings
 ):
