@@ -1,6 +1,15 @@
-"""E-mail to the organisations that must act. No personal data goes into an e-mail."""
+"""E-mail to the organisations that must act. No personal data goes into an e-mail.
+
+Each case's lead organisation is e-mailed once (`Case.notified_lead`). The mark is written only
+after the e-mail went out, so a process dying in between sends it again on the next recovery
+sweep rather than never (at least once). A case whose lead has no address is marked too: there
+is nobody to retry for.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,62 +25,72 @@ from .choices import EventKind, Priority
 from .models import Case, CaseEvent
 
 
-def recipients_for(case: Case) -> list[str]:
-    emails = list(
-        ContactPoint.objects.filter(organisation=case.lead_org, is_primary=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if case.priority == Priority.P1:
-        emails += list(
-            User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list(
-                "email", flat=True
-            )
-        )
-    return sorted(set(emails))
-
-
 class NotificationError(RuntimeError):
     pass
 
 
-def notify_assignment(case: Case) -> int:
-    """Send the assignment e-mail once per lead organisation; returns how many were sent.
+class _Recipients:
+    """Addresses for a batch of cases, read once: lead contacts per organisation, coordinators."""
 
-    The case is marked (`notified_lead`) only after the e-mail went out, so a process dying in
-    between sends it again on the next sweep rather than never (at least once). A case whose
-    lead has no address is marked too: there is nobody to retry for."""
+    def __init__(self, lead_ids: Iterable[int]) -> None:
+        self.by_lead: dict[int, list[str]] = defaultdict(list)
+        for org_id, email in (
+            ContactPoint.objects.filter(organisation_id__in=set(lead_ids), is_primary=True)
+            .exclude(email="")
+            .values_list("organisation_id", "email")
+        ):
+            self.by_lead[org_id].append(email)
+        self._coordinators: list[str] | None = None
+
+    def coordinators(self) -> list[str]:
+        if self._coordinators is None:
+            self._coordinators = list(
+                User.objects.filter(role=Role.COORDINATOR, is_active=True).values_list(
+                    "email", flat=True
+                )
+            )
+        return self._coordinators
+
+    def __call__(self, case: Case) -> list[str]:
+        emails = list(self.by_lead.get(case.lead_org_id or 0, []))
+        if case.priority == Priority.P1:
+            emails += self.coordinators()
+        return sorted(set(emails))
+
+
+def recipients_for(case: Case) -> list[str]:
+    return _Recipients([case.lead_org_id or 0])(case)
+
+
+def _send(case: Case, recipients: list[str]) -> int:
     lead = case.lead_org
-    if lead is None or case.notified_lead_id == lead.pk:
+    if lead is None:
         return 0
-    recipients = recipients_for(case)
-    sent = 0
-    if recipients:
-        with translation.override("vi"):
-            subject = _("[COPNet] New case %(reference)s (%(priority)s) for %(organisation)s") % {
-                "reference": case.reference,
-                "priority": case.get_priority_display(),
-                "organisation": lead.abbreviation,
-            }
-            body = _(
-                "A case has been assigned to your organisation.\n\n"
-                "Reference: %(reference)s\nCategory: %(category)s\nPriority: %(priority)s\n"
-                "Act by: %(due)s\n\nOpen it in COPNet: %(url)s\n"
-            ) % {
-                "reference": case.reference,
-                "category": case.category.name,
-                "priority": case.get_priority_display(),
-                "due": case.action_due.strftime("%d/%m/%Y %H:%M UTC"),
-                "url": f"{settings.SITE_URL.rstrip('/')}/staff/cases/{case.reference}/",
-            }
-        sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    with translation.override("vi"):
+        subject = _("[COPNet] New case %(reference)s (%(priority)s) for %(organisation)s") % {
+            "reference": case.reference,
+            "priority": case.get_priority_display(),
+            "organisation": lead.abbreviation,
+        }
+        body = _(
+            "A case has been assigned to your organisation.\n\n"
+            "Reference: %(reference)s\nCategory: %(category)s\nPriority: %(priority)s\n"
+            "Act by: %(due)s\n\nOpen it in COPNet: %(url)s\n"
+        ) % {
+            "reference": case.reference,
+            "category": case.category.name,
+            "priority": case.get_priority_display(),
+            "due": case.action_due.strftime("%d/%m/%Y %H:%M UTC"),
+            "url": f"{settings.SITE_URL.rstrip('/')}/staff/cases/{case.reference}/",
+        }
+    sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     with transaction.atomic():
         marked = (
             Case.objects.filter(pk=case.pk, lead_org=lead)
             .exclude(notified_lead=lead)
             .update(notified_lead=lead, notified_at=timezone.now())
         )
-        if marked and recipients:
+        if marked:
             CaseEvent.objects.create(
                 case=case,
                 kind=EventKind.NOTIFIED,
@@ -80,3 +99,30 @@ def notify_assignment(case: Case) -> int:
             )
     case.notified_lead = lead
     return sent
+
+
+def notify_assignments_now(cases: Iterable[Case]) -> int:
+    """E-mail the lead of every case not yet notified for its current lead; returns how many
+    e-mails went out. Cases with nobody to write to are marked with one statement per lead."""
+    pending = [c for c in cases if c.lead_org_id and c.notified_lead_id != c.lead_org_id]
+    if not pending:
+        return 0
+    recipients = _Recipients(case.lead_org_id for case in pending)
+    sent = 0
+    nobody: dict[int, list[int]] = defaultdict(list)
+    for case in pending:
+        if addresses := recipients(case):
+            sent += _send(case, addresses)
+        else:
+            nobody[case.lead_org_id].append(case.pk)  # type: ignore[index]
+    now = timezone.now()
+    for lead_id, ids in nobody.items():
+        Case.objects.filter(pk__in=ids, lead_org_id=lead_id).exclude(
+            notified_lead_id=lead_id
+        ).update(notified_lead_id=lead_id, notified_at=now)
+    return sent
+
+
+def notify_assignment(case: Case) -> int:
+    """One case (see notify_assignments_now)."""
+    return notify_assignments_now([case])
