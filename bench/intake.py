@@ -7,8 +7,10 @@ Run with the project's venv python from the repository root:
 
 It builds its own isolated platform: a fresh PostgreSQL database (`copnet_bench`, dropped again at
 the end), Redis db 9 (flushed) for the RQ task backend and the cache, a temporary data directory;
-then migrate, load_reference_data, create_api_key, collectstatic, gunicorn (2 workers) and ONE RQ
-worker. Measured in the same run:
+then migrate, load_reference_data, create_api_key, collectstatic, gunicorn (2 workers) and ONE task
+worker (`manage.py run_worker`: rqworker with a heartbeat, as runplatform starts it). On a shared
+server, COPNET_BENCH_DB and COPNET_BENCH_REDIS_URL choose another database name and Redis db.
+Measured in the same run:
 
 1. reports_per_s: batches of 1,000 reports POSTed to /api/v1/reports/bulk from several client
    threads (each batch with its own Idempotency-Key, retried with the same key on 5xx/network
@@ -17,10 +19,15 @@ worker. Measured in the same run:
 2. baseline_rows_per_s: a plain PostgreSQL COPY of the same rows into a scratch table.
 3. form_p50_ms / form_p95_ms: the POST of the public form /report/ (fresh session each time,
    GET first for the CSRF token), one sequential client, each with a new web address.
-4. lost_reports: acknowledged tracking codes (API results + thanks page after the form redirect)
-   that are missing from reports_report at the end. Must be 0.
+4. recovery_s: the scheduler starts too, another batch of API reports goes in, and the worker is
+   SIGKILLed while it triages one of them (its cases still untriaged); the worker is started
+   again, and recovery_s runs from that restart until no case is left untriaged. health_end is
+   the /api/v1/health status afterwards (must be "ok").
+5. lost_reports: acknowledged tracking codes (API results + thanks page after the form redirect
+   + the recovery phase) that are missing from reports_report at the end. Must be 0.
 
-Gunicorn and worker output is scanned for tracebacks and timeouts, and failed RQ jobs are listed.
+Gunicorn and worker output is scanned for tracebacks and timeouts, and failed RQ jobs are listed
+(except the job of the killed worker, once it was enqueued again).
 The last line printed is one JSON object with the figures; the exit status is 1 when something
 failed (lost reports, HTTP errors, untriaged cases, failed jobs, server tracebacks).
 """
@@ -61,9 +68,9 @@ VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
 HOST = "127.0.0.1"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-DB_NAME = "copnet_bench"
+DB_NAME = os.environ.get("COPNET_BENCH_DB", "copnet_bench")
 BENCH_DSN = f"{PG_SERVER}/{DB_NAME}"
-REDIS_URL = "redis://127.0.0.1:6379/9"
+REDIS_URL = os.environ.get("COPNET_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 RQ_QUEUE = "default"
 BATCH = 1000
 HTTP_TIMEOUT = 300.0
@@ -78,14 +85,27 @@ class Size:
     threads: int
     triage_timeout: float
     form_triage_timeout: float
+    recovery_reports: int
 
 
 SIZES = {
     "quick": Size(
-        "quick", reports=2_000, forms=60, threads=3, triage_timeout=180, form_triage_timeout=10
+        "quick",
+        reports=2_000,
+        forms=60,
+        threads=3,
+        triage_timeout=180,
+        form_triage_timeout=10,
+        recovery_reports=2_000,
     ),
     "full": Size(
-        "full", reports=20_000, forms=300, threads=3, triage_timeout=600, form_triage_timeout=30
+        "full",
+        reports=20_000,
+        forms=300,
+        threads=3,
+        triage_timeout=600,
+        form_triage_timeout=30,
+        recovery_reports=5_000,
     ),
 }
 
@@ -227,6 +247,7 @@ class Children:
     def __init__(self, log_dir: Path) -> None:
         self.log_dir = log_dir
         self.children: list[Child] = []
+        self.retired: list[Child] = []  # killed on purpose; their logs are still scanned
 
     def start(self, name: str, cmd: list[str], env: dict[str, str]) -> Child:
         log_path = self.log_dir / f"{name}.log"
@@ -251,7 +272,19 @@ class Children:
                     f"{child.name} exited with status {child.proc.returncode}:\n{tail}"
                 )
 
+    def kill(self, child: Child) -> None:
+        """SIGKILL, as an OOM kill or `kill -9` would; the bench expects this one to die."""
+        child.proc.send_signal(signal.SIGKILL)
+        child.proc.wait(timeout=10)
+        self.children.remove(child)
+        self.retired.append(child)
+
+    def get(self, name: str) -> Child:
+        return next(child for child in self.children if child.name == name)
+
     def stop(self) -> None:
+        for child in self.retired:
+            child.log.close()
         for child in self.children:
             if child.proc.poll() is None:
                 child.proc.send_signal(signal.SIGTERM)
@@ -496,6 +529,105 @@ def wait_for_triage(
         time.sleep(0.05)
 
 
+# --- 4. Recovery after a worker is killed ----------------------------------------------------
+
+TRIAGE_TASK = "copnet.cases.tasks.triage_cases"
+WORKER_CMD = [PYTHON, "manage.py", "run_worker"]  # as `manage.py runplatform` starts it
+
+
+def batch_in_triage(
+    conn: psycopg.Connection[Any], rq_queue: Queue, at_least: int
+) -> list[int] | None:
+    """Case ids of a triage job (of at least `at_least` cases) the worker is running now, while
+    its cases are all still untriaged."""
+    registry = rq_queue.started_job_registry
+    for job in rq_queue.job_class.fetch_many(
+        registry.get_job_ids(cleanup=False), connection=rq_queue.connection
+    ):
+        if job is None or job.func_name != TRIAGE_TASK:
+            continue
+        ids = [int(pk) for pk in job.args[0]]
+        if len(ids) < at_least:
+            continue
+        row = conn.execute(
+            "SELECT count(*) FROM cases_case WHERE status = 'new' AND id = ANY(%s)", (ids,)
+        ).fetchone()
+        if row and row[0] == len(ids):
+            return ids
+    return None
+
+
+@dataclass
+class Recovery:
+    stats: ApiStats
+    killed_batch: int
+    recovery_s: float | None
+    health: dict[str, Any]
+
+
+def run_recovery_phase(
+    port: int,
+    api_key: str,
+    run_id: str,
+    bodies: list[bytes],
+    threads: int,
+    children: Children,
+    env: dict[str, str],
+    rq_queue: Queue,
+    timeout: float,
+) -> Recovery:
+    """Send `bodies`, SIGKILL the worker in the middle of a triage job, start it again and time
+    until every case is triaged."""
+    result: dict[str, Any] = {}
+
+    def send() -> None:
+        result["stats"], _started = run_api_phase(port, api_key, run_id, bodies, threads)
+
+    sender = threading.Thread(target=send, name="recovery-api")
+    sender.start()
+    batch: list[int] | None = None
+    with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
+        deadline = time.monotonic() + timeout
+        while batch is None and time.monotonic() < deadline:
+            batch = batch_in_triage(conn, rq_queue, at_least=min(BATCH, len(bodies) * BATCH) // 2)
+            if batch is None:
+                time.sleep(0.01)
+        if batch is None:
+            sender.join()
+            raise BenchError("no triage job was seen running: nothing to kill")
+        children.kill(children.get("worker"))
+        say(f"recovery: worker SIGKILLed while triaging {len(batch):,} cases")
+        sender.join()
+        row = conn.execute(
+            "SELECT count(*) FROM cases_case WHERE status = 'new' AND id = ANY(%s)", (batch,)
+        ).fetchone()
+        stuck = int(row[0]) if row else -1
+        children.start("worker-restarted", WORKER_CMD, env)
+        restarted = time.perf_counter()
+        done, finished, left = wait_for_triage(conn, rq_queue, children, timeout)
+    health: dict[str, Any] = {}
+    health_deadline = time.monotonic() + 30
+    while time.monotonic() < health_deadline:
+        with contextlib.suppress(OSError, ValueError):
+            _status, _headers, raw = http_request(port, "GET", "/api/v1/health", timeout=5)
+            health = json.loads(raw)
+            if health.get("status") == "ok":
+                break
+        time.sleep(0.5)
+    say(
+        f"recovery: {stuck:,} cases of the killed job were untriaged; every case triaged "
+        f"{finished - restarted:.1f}s after the restart; health {health.get('status')}"
+        if done
+        else f"recovery: NOT finished, {left:,} cases untriaged after {timeout:.0f}s"
+    )
+    return Recovery(
+        stats=result["stats"],
+        killed_batch=stuck,
+        recovery_s=finished - restarted if done else None,
+        health=health,
+    )
+
+
 # --- 2. Baseline ----------------------------------------------------------------------------
 
 
@@ -666,10 +798,12 @@ def scan_log(path: Path) -> tuple[Counter[str], dict[str, str]]:
     return counts, examples
 
 
-def failed_jobs(rq_queue: Queue, limit: int = 5) -> tuple[int, list[str]]:
+def failed_jobs(rq_queue: Queue, recovered: set[str], limit: int = 5) -> tuple[int, list[str]]:
+    """Failed jobs, except those of a dead worker that were enqueued again."""
     registry = rq_queue.failed_job_registry
+    failed = [job_id for job_id in registry.get_job_ids() if job_id not in recovered]
     details: list[str] = []
-    for job_id in registry.get_job_ids()[:limit]:
+    for job_id in failed[:limit]:
         job = rq_queue.fetch_job(job_id)
         if job is None:
             continue
@@ -678,7 +812,7 @@ def failed_jobs(rq_queue: Queue, limit: int = 5) -> tuple[int, list[str]]:
             result = job.latest_result()
             text = getattr(result, "exc_string", "") or ""
         details.append(f"job {job_id} ({job.func_name}):\n{text[-3000:]}")
-    return registry.count, details
+    return len(failed), details
 
 
 def pending_by_task(rq_queue: Queue) -> dict[str, int]:
@@ -784,27 +918,14 @@ def main(argv: list[str] | None = None) -> int:
             ],
             env,
         )
-        children.start(
-            "rqworker",
-            # as `manage.py runplatform` starts it: both queues, jobs run in the worker itself
-            # (no fork per job, so the detection indexes and the text model stay loaded)
-            [
-                PYTHON,
-                "manage.py",
-                "rqworker",
-                RQ_QUEUE,
-                "notifications",
-                "--job-class",
-                "django_tasks_rq.Job",
-                "--worker-class",
-                "rq.worker.SimpleWorker",
-            ],
-            env,
-        )
+        # as `manage.py runplatform` starts it: an RQ SimpleWorker on both queues (jobs run in
+        # the worker itself, so the detection indexes and the text model stay loaded), with a
+        # heartbeat, taking up at start what a dead worker left
+        children.start("worker", WORKER_CMD, env)
         wait_for_health(port, children)
         wait_for_worker(redis_conn, children)
         rq_queue = Queue(RQ_QUEUE, connection=redis_conn)
-        say(f"servers up: gunicorn on {HOST}:{port} (2 workers), 1 RQ worker")
+        say(f"servers up: gunicorn on {HOST}:{port} (2 workers), 1 task worker (RQ)")
 
         # Test data, encoded before any clock starts.
         items = make_reports(reports_n, run_id, rng)
@@ -874,13 +995,55 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(form.failures)} form submissions failed, e.g. {form.failures[:3]}"
             )
 
-        # 4. Nothing acknowledged may be missing.
         with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
             form_done, form_end, _left = wait_for_triage(
                 conn, rq_queue, children, size.form_triage_timeout
             )
-            acked = stats.acked + form.acked
+
+        # 4. Recovery: the worker is killed while it triages, then started again.
+        with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
+            wait_for_triage(conn, rq_queue, children, size.triage_timeout)  # a quiet start
+        children.start("scheduler", [PYTHON, "manage.py", "run_scheduler"], env)
+        recovery_items = make_reports(size.recovery_reports, f"{run_id}r", rng)
+        recovery_bodies = [
+            json.dumps({"reports": recovery_items[i : i + BATCH]}, ensure_ascii=False).encode()
+            for i in range(0, len(recovery_items), BATCH)
+        ]
+        say(f"recovery: sending {len(recovery_bodies)} batches, then killing the worker …")
+        recovery = run_recovery_phase(
+            port,
+            api_key,
+            f"{run_id}r",
+            recovery_bodies,
+            threads,
+            children,
+            env,
+            rq_queue,
+            size.triage_timeout,
+        )
+        figures.update(
+            recovery_s=rnd(recovery.recovery_s, 2),
+            recovery_reports=len(recovery.stats.acked),
+            recovery_killed_job_cases=recovery.killed_batch,
+            health_end=recovery.health.get("status"),
+        )
+        if recovery.recovery_s is None:
+            problems.append("cases still untriaged after the worker was killed and restarted")
+        if recovery.health.get("status") != "ok":
+            problems.append(f"health after recovery: {recovery.health}")
+        if recovery.stats.http_errors or recovery.stats.lost_batches:
+            problems.append(f"recovery phase API errors: {recovery.stats.http_errors[:3]}")
+
+        # 5. Nothing acknowledged may be missing.
+        with psycopg.connect(BENCH_DSN, autocommit=True) as conn:
+            acked = stats.acked + form.acked + recovery.stats.acked
             facts = database_facts(conn, acked)
+            recovered = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT task_id FROM core_taskrecovery WHERE replacement_id <> ''"
+                )
+            }
         figures.update(
             lost_reports=len(facts["lost"]),
             acknowledged=len(acked),
@@ -901,8 +1064,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if facts["untriaged"]:
             problems.append(
-                f"{facts['untriaged']} cases (from the form) still untriaged "
-                f"{size.form_triage_timeout:.0f}s after the last form submission; RQ queue "
+                f"{facts['untriaged']} cases still untriaged at the end; RQ queue "
                 f"{len(rq_queue):,} jobs pending: {figures['rq_pending_by_task']}"
             )
         if facts["deadlocks"] > 0:
@@ -913,7 +1075,7 @@ def main(argv: list[str] | None = None) -> int:
             problems.append(
                 f"{facts['reports_in_db']:,} reports stored but {len(acked):,} acknowledged"
             )
-        failed_count, failed_details = failed_jobs(rq_queue)
+        failed_count, failed_details = failed_jobs(rq_queue, recovered)
         figures["rq_failed_jobs"] = failed_count
         if failed_count:
             problems.append(f"{failed_count} RQ jobs failed")
@@ -923,7 +1085,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         say("stopping the servers …")
         children.stop()
-        for child in children.children:
+        for child in children.children + children.retired:
             counts, examples = scan_log(child.log_path)
             if counts:
                 figures.setdefault("server_log_alarms", {})[child.name] = dict(counts)
@@ -947,7 +1109,7 @@ def main(argv: list[str] | None = None) -> int:
     figures["problems"] = len(problems)
     figures["elapsed_s"] = rnd(time.perf_counter() - bench_started)
     figures.setdefault("lost_reports", None)
-    for key in ("reports_per_s", "baseline_rows_per_s", "form_p95_ms"):
+    for key in ("reports_per_s", "baseline_rows_per_s", "form_p95_ms", "recovery_s"):
         figures.setdefault(key, None)
     print(json.dumps(figures, ensure_ascii=False), flush=True)
     return 1 if problems else 0

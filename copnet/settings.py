@@ -163,6 +163,22 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 if TASKS_BACKEND == "rq" and not REDIS_URL:
     raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+# Recovery (core.recovery): workers and the scheduler write a heartbeat every HEARTBEAT_S; one
+# not seen for LEASE_S is dead (sooner when its process is gone on this host) and the tasks it
+# was running are marked failed and enqueued again, at most RECOVERY_ATTEMPTS times each; a
+# task running longer than TASK_MAX_RUNTIME_S is treated the same. Every RECOVERY_INTERVAL_S
+# the sweeps take up work the domain says is still undone RECOVERY_GRACE_S after it was due
+# (untriaged cases, unsent assignment e-mails, undelivered removal requests).
+WORKER_HEARTBEAT_S = env_int("COPNET_WORKER_HEARTBEAT_S", 10)
+WORKER_LEASE_S = env_int("COPNET_WORKER_LEASE_S", 60)
+TASK_MAX_RUNTIME_S = env_int("COPNET_TASK_MAX_RUNTIME_S", 3600)
+TASK_RECOVERY_ATTEMPTS = env_int("COPNET_TASK_RECOVERY_ATTEMPTS", 3)
+RECOVERY_INTERVAL_S = env_int("COPNET_RECOVERY_INTERVAL_S", 60)
+RECOVERY_GRACE_S = env_int("COPNET_RECOVERY_GRACE_S", 300)
+# /api/v1/health says "degraded" while a task that failed in this window was not replaced.
+HEALTH_FAILED_WINDOW_S = env_int("COPNET_HEALTH_FAILED_WINDOW_S", 3600)
+# runplatform restarts a worker or scheduler that died after this delay (doubling, ≤ 60 s).
+RESTART_DELAY_S = env_int("COPNET_RESTART_DELAY_S", 1)
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

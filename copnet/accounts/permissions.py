@@ -66,6 +66,8 @@ class Perm(StrEnum):
     VIEW_BOARD_REPORTS = "view_board_reports"
     # Remove a person's second factor (lost phone): they enrol again at their next sign-in.
     RESET_SECOND_FACTOR = "reset_second_factor"
+    # Coordinators see whether background work flows (health of the platform, counts only).
+    VIEW_PLATFORM_HEALTH = "view_platform_health"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}

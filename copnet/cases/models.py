@@ -74,6 +74,17 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    # The lead organisation that got the assignment e-mail: sent once per lead, and retried by
+    # the recovery sweep while it differs from `lead_org` (cases.recovery).
+    notified_lead = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead organisation notified"),
+    )
+    notified_at = models.DateTimeField(_("lead notified"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     first_action_at = models.DateTimeField(_("first action"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -24,10 +24,8 @@ def triage_cases(case_ids: list[int]) -> int:
 @task(queue_name="notifications")
 def notify_assignments(case_ids: list[int]) -> int:
     """E-mails for newly assigned cases; a separate queue so that triage never waits on mail."""
-    sent = 0
-    for case in Case.objects.select_related("lead_org", "category").filter(pk__in=case_ids):
-        sent += notifications.notify_assignment(case)
-    return sent
+    cases = Case.objects.select_related("lead_org", "category").filter(pk__in=case_ids)
+    return notifications.notify_assignments_now(cases.order_by("pk"))
 
 
 @task()

@@ -9,24 +9,43 @@ router = Router(tags=["platform"])
 
 
 class HealthOut(Schema):
-    status: str
+    status: str  # ok, degraded (work stuck or no worker) or error (database/backend down)
     database: str
     tasks: str
     tasks_backend: str
+    untriaged_cases: int | None = None  # open cases still new after the grace period
+    stale_tasks: int | None = None  # tasks held by a dead worker or running too long
+    failed_tasks: int | None = None  # failed recently and not enqueued again
+    workers: int | None = None  # live task workers
+    worker_last_seen_s: float | None = None
+    schedulers: int | None = None
+    scheduler_last_seen_s: float | None = None
 
 
 @router.get(
     "/health",
     response={200: HealthOut, 503: HealthOut},
     auth=None,
-    summary="Liveness of the database and the task backend",
+    summary="Database, task backend and background work: ok, degraded or error (counts only)",
 )
 def health(request: HttpRequest) -> Status[HealthOut]:
     report = check_health()
     body = HealthOut(
-        status="ok" if report.ok else "error",
+        status=report.status,
         database=report.database,
         tasks=report.tasks,
         tasks_backend=report.tasks_backend,
     )
+    if work := report.work:
+        body.untriaged_cases = work.untriaged_cases
+        body.stale_tasks = work.stale_tasks
+        body.failed_tasks = work.failed_tasks
+        body.workers = work.workers
+        body.worker_last_seen_s = _seconds(work.worker_last_seen_s)
+        body.schedulers = work.schedulers
+        body.scheduler_last_seen_s = _seconds(work.scheduler_last_seen_s)
     return Status(200 if report.ok else 503, body)
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

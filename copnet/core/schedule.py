@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+logger = logging.getLogger(__name__)
+
+FIRST_RUN_S = 60  # after the scheduler starts, unless the entry's period is shorter
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,10 @@ def schedule() -> list[Periodic]:
         send_inactivity_reminders_task,
     )
 
+    from .tasks import recover_work_task
+
     return [
+        Periodic("recover stuck work", settings.RECOVERY_INTERVAL_S, recover_work_task.enqueue),
         Periodic("purge personal data", 6 * 3600, purge_personal_data_task.enqueue),
         Periodic("remove orphan files", 3600, sweep_orphan_files_task.enqueue),
         Periodic("expire evaluation results", 3600, expire_evaluations_task.enqueue),
@@ -41,3 +53,47 @@ def schedule() -> list[Periodic]:
         # Enqueued after every change that adds entries; this run catches a lost enqueue.
         Periodic("match past evidence against new entries", 15 * 60, match_past_evidence.enqueue),
     ]
+
+
+@dataclass
+class Scheduler:
+    """Enqueues each entry when it is due, but not again while its last task still waits in the
+    queue (a dead or busy worker must not find a pile of identical jobs when it comes back).
+    A task that is running does not hold the next one back: periodic tasks are idempotent, and a
+    task held by a dead worker is recovered, not waited for."""
+
+    entries: list[Periodic]
+    started: float
+    next_run: dict[str, float] = field(default_factory=dict)
+    last: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            self.next_run[entry.name] = self.started + min(FIRST_RUN_S, entry.every)
+
+    def waiting(self, name: str) -> bool:
+        result = self.last.get(name)
+        if result is None:
+            return False
+        try:
+            result.refresh()
+        except TaskResultDoesNotExist:  # finished and expired (RQ keeps results for a while)
+            return False
+        return result.status == TaskResultStatus.READY
+
+    def tick(self, now: float) -> list[str]:
+        """Enqueue what is due at `now` (monotonic seconds); returns the names enqueued."""
+        enqueued = []
+        for entry in self.entries:
+            if now < self.next_run[entry.name]:
+                continue
+            self.next_run[entry.name] = now + entry.every
+            try:
+                if self.waiting(entry.name):
+                    continue
+                self.last[entry.name] = entry.enqueue()
+            except Exception:  # the backend is away: try again at the next period
+                logger.exception("could not enqueue %r", entry.name)
+                continue
+            enqueued.append(entry.name)
+        return enqueued

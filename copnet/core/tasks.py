@@ -31,3 +31,11 @@ def sweep_orphan_files_task() -> int:
 
     counts = do_sweep_orphan_files()
     return sum(c.removed + c.partial for c in counts.values())
+
+
+@task()
+def recover_work_task() -> dict[str, int]:
+    """Periodic recovery (core.recovery); workers also run it when they start."""
+    from .recovery import recover_work
+
+    return recover_work()

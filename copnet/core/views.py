@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
+from copnet.core.health import check_health
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,12 +16,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.VIEW_STAFF_AREA)
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    health = check_health() if has_perm(user, Perm.VIEW_PLATFORM_HEALTH) else None
     return render(
         request,
         "core/staff_home.html",
         {
             "network_wide": has_network_wide_scope(user),
             "can": {perm.value: has_perm(user, perm) for perm in Perm},
+            "health": health,
+            "grace_minutes": max(1, round(settings.RECOVERY_GRACE_S / 60)),
         },
     )
 

@@ -44,7 +44,7 @@ AGES = {AgeBand.UNDER_6: 3, AgeBand.AGE_6_8: 8, AgeBand.AGE_9_11: 18, AgeBand.AG
 GENDERS = {ChildGender.GIRL: 52, ChildGender.BOY: 38, ChildGender.OTHER: 2, ChildGender.UNKNOWN: 8}
 PRIORITY = {Severity.CRITICAL: Priority.P1, Severity.HIGH: Priority.P2,
             Severity.MEDIUM: Priority.P3, Severity.LOW: Priority.P4}  # fmt: skip
-# Median hours to triage / first action / close, by severity (log-normal spread around them).
+# Median hours to acknowledge / first action / close, by severity (log-normal spread around them).
 SPEED = {Severity.CRITICAL: (0.5, 6, 240), Severity.HIGH: (3, 30, 200),
          Severity.MEDIUM: (10, 48, 300), Severity.LOW: (30, 100, 500)}  # fmt: skip
 OUTCOMES = [Outcome.CONTENT_REMOVED, Outcome.REFERRED_TO_POLICE, Outcome.CHILD_SUPPORTED,
@@ -119,22 +119,26 @@ def generate(plan: Plan) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]],
     for _index in range(plan.cases):
         category = categories[pick_category()]
         created = _moment(rng, plan.start, span)
-        triage_h, action_h, close_h = SPEED.get(category.severity, SPEED[Severity.MEDIUM])
-        triaged = created + dt.timedelta(hours=_hours(rng, triage_h))
-        acted = triaged + dt.timedelta(hours=_hours(rng, action_h))
+        ack_h, action_h, close_h = SPEED.get(category.severity, SPEED[Severity.MEDIUM])
+        # Triage and routing are automatic and take seconds, so no demo case is ever left
+        # `new` without a lead (a case that is, is stuck: health reports it and the recovery
+        # sweep triages it). People then acknowledge, act and close over hours and days.
+        triaged = min(created + dt.timedelta(seconds=rng.uniform(1, 30)), now)
+        acknowledged = triaged + dt.timedelta(hours=_hours(rng, ack_h))
+        acted = acknowledged + dt.timedelta(hours=_hours(rng, action_h))
         closed = acted + dt.timedelta(hours=_hours(rng, close_h))
         rejected = rng.random() < 0.06
         status = CaseStatus.CLOSED
         if rejected:
             status, acted = CaseStatus.REJECTED, None
-            closed = triaged + dt.timedelta(hours=_hours(rng, 12))
-        if triaged > now:
-            status, triaged, acted, closed = CaseStatus.NEW, None, None, None
+            closed = acknowledged + dt.timedelta(hours=_hours(rng, 12))
+        if acknowledged > now:
+            status, acknowledged, acted, closed = CaseStatus.ASSIGNED, None, None, None
         elif acted is not None and acted > now:
             status, acted, closed = CaseStatus.ASSIGNED, None, None
         elif closed > now:
             status, closed = CaseStatus.IN_PROGRESS, None
-        lead = category.default_lead_id if triaged else None
+        lead = category.default_lead_id
         report_count = 1 if rng.random() < 0.82 else min(12, 2 + int(rng.expovariate(0.6)))
         province = pick_province()
         platform = pick_platform()
@@ -151,8 +155,10 @@ def generate(plan: Plan) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]],
             "report_count": report_count,
             "created_at": created,
             "triaged_at": triaged,
-            "assigned_at": triaged,
-            "acknowledged_at": triaged,
+            "assigned_at": triaged if lead else None,
+            "notified_lead_id": lead,
+            "notified_at": triaged if lead else None,
+            "acknowledged_at": acknowledged,
             "first_action_at": acted,
             "closed_at": closed,
             "ack_due": created + dt.timedelta(hours=category.ack_hours),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from copnet.cases.models import Case
 from copnet.reports.models import Report
@@ -20,6 +21,23 @@ def test_seed_demo_creates_cases_reports_and_statistics(reference_data):
     assert PublishedQuarter.objects.exists()
     call_command("seed_demo", cases=10, if_empty=True, verbosity=0)
     assert Case.objects.count() == 300
+
+
+def test_no_demo_case_is_stuck_untriaged_or_without_a_lead(reference_data, settings):
+    from copnet.cases.choices import CaseStatus
+    from copnet.cases.recovery import overdue_notifications, overdue_untriaged
+    from copnet.core.health import untriaged_cases
+
+    call_command("seed_demo", cases=400, years=0.05, no_stats=True, verbosity=0)
+    cases = Case.objects.all()
+    assert not cases.filter(status=CaseStatus.NEW).exists()
+    assert not cases.filter(lead_org=None).exists()
+    assert not cases.filter(triaged_at=None).exists()
+    assert cases.filter(status=CaseStatus.ASSIGNED, acknowledged_at=None).exists()  # recent ones
+    settings.RECOVERY_GRACE_S = 0
+    assert untriaged_cases(timezone.now()) == 0
+    assert overdue_untriaged() == []
+    assert overdue_notifications() == []  # demo leads count as notified: no e-mail storm
 
 
 @pytest.mark.parametrize("cases", [0, -5, 10_000_000])

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -367,10 +367,15 @@ def _send_api(row: RemovalRequest) -> str:
 
 
 def due_deliveries(now: dt.datetime | None = None) -> list[int]:
+    """Pending deliveries whose backoff (or the lease of a dead attempt) has passed, and those
+    never attempted RECOVERY_GRACE_S after sending: their task was lost (a web process died
+    between commit and enqueue, or the worker died before it ran)."""
     now = now or timezone.now()
+    lost = now - dt.timedelta(seconds=settings.RECOVERY_GRACE_S)
     return list(
-        RemovalRequest.objects.filter(delivery=Delivery.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
+        RemovalRequest.objects.filter(delivery=Delivery.PENDING)
+        .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, sent_at__lte=lost))
+        .order_by(F("next_attempt_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:500]
     )
 

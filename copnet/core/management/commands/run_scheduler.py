@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from copnet.core.schedule import schedule
+from copnet.core.choices import ProcessKind
+from copnet.core.schedule import Scheduler, schedule
+from copnet.core.workers import Heartbeat
 
 
 class Command(BaseCommand):
@@ -29,11 +31,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        next_run = {entry.name: time.monotonic() + 60 for entry in entries}
-        while running:
-            now = time.monotonic()
-            for entry in entries:
-                if now >= next_run[entry.name]:
-                    entry.enqueue()
-                    next_run[entry.name] = now + entry.every
-            time.sleep(1)
+        scheduler = Scheduler(entries, started=time.monotonic())
+        with Heartbeat(ProcessKind.SCHEDULER):
+            while running:
+                scheduler.tick(time.monotonic())
+                time.sleep(0.5)

@@ -1,4 +1,5 @@
-"""Start the web server and a task worker together; stop both on Ctrl-C or SIGTERM."""
+"""Start the web server, a task worker and the scheduler together; restart the worker and the
+scheduler when they die; stop them all on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -14,21 +15,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 def worker_command() -> list[str]:
-    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-    if settings.TASKS_BACKEND == "rq":
-        # SimpleWorker runs jobs in the worker process itself (no fork per job), so the
-        # detection indexes stay in its memory between jobs.
-        return [
-            *manage,
-            "rqworker",
-            *settings.TASK_QUEUES,
-            "--job-class",
-            "django_tasks_rq.Job",
-            "--worker-class",
-            "rq.worker.SimpleWorker",
-        ]
-    if settings.TASKS_BACKEND == "database":
-        return [*manage, "db_worker", "--queue-name", ",".join(settings.TASK_QUEUES)]
+    if settings.TASKS_BACKEND in {"rq", "database"}:
+        # db_worker or rqworker (SimpleWorker), with a heartbeat and recovery at start
+        return [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_worker"]
     return []  # the immediate backend runs tasks in the web process
 
 
@@ -56,8 +45,16 @@ def web_command(host: str, port: int, workers: int) -> list[str]:
     ]
 
 
+RESTARTED = {"worker", "scheduler"}  # the web server's exit stops the platform instead
+MAX_RESTART_DELAY_S = 60
+STEADY_S = 60  # a child that ran this long is healthy again: its next restart is quick
+
+
 class Command(BaseCommand):
-    help = "Run the web server and the task worker; Ctrl-C or SIGTERM stops both."
+    help = (
+        "Run the web server, the task worker and the scheduler; a worker or scheduler that dies "
+        "is started again; Ctrl-C or SIGTERM stops them all."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -77,6 +74,9 @@ class Command(BaseCommand):
                 "run_scheduler",
             ]
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        started = dict.fromkeys(commands, time.monotonic())
+        delays = dict.fromkeys(commands, float(settings.RESTART_DELAY_S))
+        restart_at: dict[str, float] = {}
         self.stdout.write(
             f"COPNet is running at http://{options['host']}:{options['port']}/ "
             f"(tasks: {settings.TASKS_BACKEND}). Press Ctrl-C to stop."
@@ -91,14 +91,33 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         exit_code = 0
         while not stopping:
+            now = time.monotonic()
             for name, child in children.items():
-                if child.poll() is not None:
+                if name in restart_at:
+                    if now >= restart_at[name]:
+                        del restart_at[name]
+                        children[name] = subprocess.Popen(commands[name])  # noqa: S603
+                        started[name] = now
+                        self.stderr.write(f"The {name} process was started again.")
+                    continue
+                if child.poll() is None:
+                    continue
+                if name not in RESTARTED:
                     self.stderr.write(f"The {name} process exited ({child.returncode}); stopping.")
                     exit_code = child.returncode or 1
                     stopping = True
+                    break
+                if now - started[name] > STEADY_S:
+                    delays[name] = float(settings.RESTART_DELAY_S)
+                restart_at[name] = now + delays[name]
+                self.stderr.write(
+                    f"The {name} process exited ({child.returncode}); starting it again in "
+                    f"{delays[name]:.0f} s."
+                )
+                delays[name] = min(MAX_RESTART_DELAY_S, max(1.0, delays[name] * 2))
             time.sleep(0.2)
-        for child in children.values():
-            if child.poll() is None:
+        for name, child in children.items():
+            if name not in restart_at and child.poll() is None:
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
         for child in children.values():

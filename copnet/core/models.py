@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ProcessKind, RecoveryReason
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker or scheduler. It refreshes `seen_at` every few seconds from a thread
+    of its own and deletes its row when it stops cleanly; a row that stops moving belongs to a
+    process that died (see core.workers)."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=ProcessKind.choices)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        ordering = ["kind", "-seen_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskRecovery(models.Model):
+    """A task taken back from a worker that died (or ran too long): marked failed, then enqueued
+    again as `replacement_id` unless the same task and arguments were recovered too often.
+    `task_id` is unique, so two recovering processes never replace one task twice."""
+
+    task_id = models.CharField(_("task"), max_length=64, unique=True)
+    task_path = models.CharField(_("task path"), max_length=255)
+    digest = models.CharField(_("task and arguments (SHA-256)"), max_length=64, db_index=True)
+    worker = models.CharField(_("worker"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=RecoveryReason.choices)
+    replacement_id = models.CharField(_("replaced by"), max_length=64, blank=True)
+    at = models.DateTimeField(_("recovered"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("recovered task")
+        verbose_name_plural = _("recovered tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task_path} {self.task_id}"
