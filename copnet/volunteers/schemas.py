@@ -5,12 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from copnet.reports.schemas import CategoryCode
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
+from copnet.reports.schemas import CategoryCode, something_to_report
 
 
 class MeOut(Schema):
@@ -50,6 +45,8 @@ class ReportBackIn(Schema):
 
 
 class VolunteerReportIn(Schema):
+    model_config = something_to_report("description", "urls")
+
     category: CategoryCode
     urls: list[str] = Field(default_factory=list, max_length=20)
     platform: str = Field("", max_length=200)
