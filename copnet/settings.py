@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: oversized bodies are refused before anything reads them (core/body_limit.py).
+    "copnet.core.body_limit.RequestBodyLimitMiddleware",
     "copnet.core.api_errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -241,6 +243,15 @@ FEED_RPZ_ZONE = env_str("COPNET_FEED_RPZ_ZONE", "rpz.vn-cop.invalid")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Request bodies above these sizes are refused (413) before a byte is read (core/body_limit.py).
+# Default: the largest legitimate form, a report with the most evidence pictures at their
+# largest, plus 1 MB for the text fields and multipart framing. The JSON API reads its body in
+# memory, so its limit is the in-memory limit above.
+MAX_REQUEST_BYTES = env_int(
+    "COPNET_MAX_REQUEST_BYTES", EVIDENCE_MAX_IMAGES * EVIDENCE_MAX_BYTES + 1024 * 1024
+)
+MAX_API_REQUEST_BYTES = env_int("COPNET_MAX_API_REQUEST_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
+REQUEST_BODY_LIMITS = {"/": MAX_REQUEST_BYTES, "/api/": MAX_API_REQUEST_BYTES}
 
 # --- Cache (rate limits); shared between processes -------------------------------------------
 CACHES = {
