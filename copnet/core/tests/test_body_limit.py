@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -143,9 +142,7 @@ def test_a_150_mb_upload_is_answered_before_its_body_is_sent_and_nothing_is_spoo
 ):
     port, spool = live_gunicorn
     before = _disk_use(spool)
-    answer = _send_headers_then_wait(
-        port, "/report/", 150 * MB, "multipart/form-data; boundary=x"
-    )
+    answer = _send_headers_then_wait(port, "/report/", 150 * MB, "multipart/form-data; boundary=x")
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b"too large" in answer
     api = _send_headers_then_wait(port, "/api/v1/reports/bulk", 150 * MB, "application/json")
