@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from copnet.core.errors import ApiError
+from copnet.core.schemas import PathText
 
 from . import selectors
 from .models import Evaluation
@@ -60,7 +61,7 @@ def list_products(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[
     response=ListedProductDetailOut,
     summary="One listed product with its evaluation summary",
 )
-def get_product(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_product(request: HttpRequest, slug: PathText) -> dict[str, Any]:
     evaluation = selectors.listed_product(slug)
     if evaluation is None:
         raise ApiError(404, "not_found", _("Not found."))

@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from copnet.core.schemas import Text
+
 from .choices import Language, Platform, ProductKind, Purpose, Verdict
 
 
 class CatalogueQuery(Schema):
-    q: str = Field("", max_length=200)
+    q: Text = Field("", max_length=200)
     kind: ProductKind | None = None
     platform: Platform | None = None
     purpose: Purpose | None = None

@@ -17,6 +17,7 @@ from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.api_errors import errors, invalid_body, pydantic_details
 from copnet.core.errors import ApiError
+from copnet.core.schemas import PathText
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
@@ -180,7 +181,7 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
     response=ReportStatusOut,
     summary="Status of one of your own reports",
 )
-def report_status(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
+def report_status(request: HttpRequest, tracking_code: PathText) -> dict[str, Any]:
     key = principal(request)
     report = (
         Report.objects.select_related("case")

@@ -4,10 +4,11 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictBool
 
 from copnet.core.api_errors import FieldErrorOut
 from copnet.core.provinces import province_codes
+from copnet.core.schemas import IsoDate
 
 CategoryCode = Literal[
     "csam",
@@ -63,12 +64,12 @@ class ReportIn(Schema):
         max_length=20,
         description="Web addresses (http or https); one that cannot be read: 400 `invalid_url`.",
     )
-    platform: str = Field("", max_length=200)
+    platform: str = Field("", max_length=100)
     account_handles: str = Field("", max_length=2000)
-    occurred_on: dt.date | None = None
+    occurred_on: IsoDate | None = None
     child_age_band: AgeBandCode | None = None
     province: ProvinceOrNone = ""
-    in_danger: bool = False
+    in_danger: StrictBool = False
     texts: list[Annotated[str, Field(max_length=20_000)]] = Field(
         default_factory=list, max_length=10
     )

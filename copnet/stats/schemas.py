@@ -6,6 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from copnet.core.provinces import province_codes
+from copnet.core.schemas import Text
 from copnet.reports.schemas import CategoryCode
 
 from .choices import PeriodKind, TrendKind
@@ -23,8 +24,8 @@ class DashboardFilterIn(Schema):
     )
     category: CategoryCode | Literal[""] = ""
     province: ProvinceOrAll = ""
-    platform: str = Field("", max_length=100)
-    organisation: str = Field("", max_length=50)
+    platform: Text = Field("", max_length=100)
+    organisation: Text = Field("", max_length=50)
     trend: TrendKind | Literal[""] = ""
 
 

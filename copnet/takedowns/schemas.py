@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+
+from copnet.core.schemas import IsoDateTime, Text
 
 from .choices import RefusalReason
 
@@ -12,12 +13,12 @@ class CallbackIn(Schema):
     """`refusal_reason` is required when `status` is `refused` (else 422 `reason_required`)."""
 
     event_id: str = Field(..., min_length=8, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
-    reference: str = Field(..., min_length=4, max_length=20)
+    reference: Text = Field(..., min_length=4, max_length=20)
     status: Literal["acknowledged", "removed", "refused"]
     refusal_reason: RefusalReason | Literal[""] = ""
-    note: str = Field("", max_length=2000)
-    platform_ref: str = Field("", max_length=100)
-    occurred_at: dt.datetime | None = None
+    note: Text = Field("", max_length=2000)
+    platform_ref: Text = Field("", max_length=100)
+    occurred_at: IsoDateTime | None = None
 
 
 class CallbackOut(Schema):
