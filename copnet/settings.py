@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "copnet.accounts.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",
     "copnet.volunteers.middleware.RefusedSessionMiddleware",
+    # Last: anonymous visitors' public pages from a short-lived cache (core/page_cache.py).
+    "copnet.core.page_cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "copnet.urls"
@@ -260,8 +262,16 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
-    }
+    },
+    # Public pages for anonymous visitors (core/page_cache.py): per process, in memory.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "copnet-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# How long such a page is served from the cache (seconds; 0: never cached).
+PAGE_CACHE_SECONDS = env_int("COPNET_PAGE_CACHE_SECONDS", 60)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

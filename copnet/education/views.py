@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.audit.services import record_view
+from copnet.core.page_cache import public_page
 from copnet.core.ratelimit import client_ip, too_many
 
 from . import progress, selectors, services
@@ -27,6 +28,7 @@ JOIN_LIMIT = 20
 JOIN_WINDOW = 600
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     learner = progress.current_learner(request)
     courses = list(selectors.published_courses())
@@ -61,6 +63,7 @@ def _course_context(request: HttpRequest, course: Course) -> dict[str, object]:
     }
 
 
+@public_page
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     course = selectors.access_published_course(code)
     return render(request, "education/course.html", _course_context(request, course))
@@ -73,6 +76,7 @@ def _lesson(course: Course, pk: int) -> Lesson:
     return lesson
 
 
+@public_page
 def lesson_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = selectors.access_published_course(code)
     lesson = _lesson(course, pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.workflow import PUBLIC_STATUS
+from copnet.core.page_cache import public_page
 from copnet.core.ratelimit import client_ip, too_many
 from copnet.taxonomy.models import HarmCategory
 
@@ -40,6 +41,7 @@ def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report |
     return report
 
 
+@public_page
 def public_report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _submit(request, form, channel=Channel.WEB):
