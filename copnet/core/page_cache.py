@@ -29,6 +29,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 CSRF_HOLE = b"\x1ecopnet-csrf\x1e"
 NONCE_HOLE = b"\x1ecopnet-nonce\x1e"
@@ -63,17 +64,21 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
-        and not any(
-            word in response.get("Cache-Control", "") for word in ("private", "no-store")
-        )
+        and not any(word in response.get("Cache-Control", "") for word in ("private", "no-store"))
         and not (session is not None and session.modified)
         and not len(getattr(request, "_messages", ()))
     )
 
 
-def _nonce(request: HttpRequest) -> bytes | None:
+def _nonce(request: HttpRequest, *, make: bool) -> bytes | None:
+    """The request's CSP nonce; unless `make`, only one the page already used (django-csp
+    makes it lazily, and names it in the header only once something asked for it)."""
     value = getattr(request, "csp_nonce", None)
-    return str(value).encode() if value else None
+    if value is None:
+        return None
+    if not make and isinstance(value, SimpleLazyObject) and value._wrapped is empty:
+        return None
+    return str(value).encode() or None
 
 
 def _punch(request: HttpRequest, content: bytes) -> bytes:
@@ -85,7 +90,7 @@ def _punch(request: HttpRequest, content: bytes) -> bytes:
             return CSRF_HOLE if _unmask_cipher_token(token) == secret else match.group()
 
         content = _MASKED_TOKEN.sub(hole, content)
-    if (nonce := _nonce(request)) and nonce in content:
+    if (nonce := _nonce(request, make=False)) and nonce in content:
         content = content.replace(nonce, NONCE_HOLE)
     return content
 
@@ -93,7 +98,7 @@ def _punch(request: HttpRequest, content: bytes) -> bytes:
 def _fill(request: HttpRequest, content: bytes) -> bytes:
     if CSRF_HOLE in content:
         content = content.replace(CSRF_HOLE, get_token(request).encode())
-    if NONCE_HOLE in content and (nonce := _nonce(request)):
+    if NONCE_HOLE in content and (nonce := _nonce(request, make=True)):
         content = content.replace(NONCE_HOLE, nonce)
     return content
 

@@ -4,11 +4,17 @@ CSRF token; nothing of a signed-in or session-holding visitor is ever cached or 
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
+from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
+from django.template import RequestContext, Template
 from django.test import Client
+from django.urls import path
+from django.utils.functional import SimpleLazyObject, empty
 
+from copnet.core.page_cache import public_page
 from copnet.reports.models import Report
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
@@ -114,9 +120,9 @@ def test_languages_are_cached_apart(reference_data):
 
 @pytest.mark.django_db
 def test_unmarked_pages_htmx_fragments_and_queries_are_kept_apart(reference_data):
-    for path in ["/report/status/", "/network/"]:
-        _visit(Client(), path)
-        assert "X-Page-Cache" not in _visit(Client(), path)
+    for page in ["/report/status/", "/network/"]:
+        _visit(Client(), page)
+        assert "X-Page-Cache" not in _visit(Client(), page)
     _visit(Client(), "/report/")
     assert "X-Page-Cache" not in _visit(Client(), "/report/", HTTP_HX_REQUEST="true")
     assert "X-Page-Cache" not in _visit(Client(), "/report/?category=csam")
@@ -136,3 +142,40 @@ def test_the_cache_can_be_turned_off(reference_data, settings):
     settings.PAGE_CACHE_SECONDS = 0
     _visit(Client(), "/")
     assert "X-Page-Cache" not in _visit(Client(), "/")
+
+
+# --- a page with a CSP nonce (as django-csp gives one): a small page built the same way ------
+
+
+def nonce_middleware(get_response):
+    def middleware(request):
+        request.csp_nonce = SimpleLazyObject(lambda: secrets.token_urlsafe(16))
+        response = get_response(request)
+        if request.csp_nonce._wrapped is not empty:
+            response["Content-Security-Policy"] = f"script-src 'nonce-{request.csp_nonce}'"
+        return response
+
+    return middleware
+
+
+@public_page
+def nonced_page(request):
+    page = Template('<script nonce="{{ request.csp_nonce }}">go()</script>{% csrf_token %}')
+    return HttpResponse(page.render(RequestContext(request)))
+
+
+urlpatterns = [path("nonced/", nonced_page)]
+
+
+@pytest.mark.django_db
+def test_a_cached_page_gets_the_nonce_of_its_own_header(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.MIDDLEWARE = [f"{__name__}.nonce_middleware", *settings.MIDDLEWARE]
+    nonces = []
+    for _visitor in range(3):
+        response = Client().get("/nonced/")
+        header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        assert f'nonce="{header}"' in response.content.decode()
+        nonces.append(header)
+    assert response["X-Page-Cache"] == "hit"
+    assert len(set(nonces)) == 3
