@@ -149,14 +149,16 @@ def file_storage(request, settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from copnet.core.ratelimit_store import forget_all
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     forget_all()  # rate-limit counters (their own SQLite file when there is no Redis)
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     forget_all()
 
 

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: oversized bodies are refused before anything reads them (core/body_limit.py).
+    "copnet.core.body_limit.RequestBodyLimitMiddleware",
+    "copnet.core.api_errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "copnet.core.middleware.SecurityHeadersMiddleware",
@@ -96,8 +99,10 @@ MIDDLEWARE = [
     "copnet.accounts.middleware.UserLanguageMiddleware",
     "axes.middleware.AxesMiddleware",
     "copnet.volunteers.middleware.RefusedSessionMiddleware",
-    # Last, so that every other middleware sees the session's real user.
+    # After every middleware that looks at the session's user.
     "copnet.accounts.middleware.SecondFactorMiddleware",
+    # Innermost: anonymous visitors' public pages from a short-lived cache (core/page_cache.py).
+    "copnet.core.page_cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "copnet.urls"
@@ -380,6 +385,15 @@ FEED_RPZ_ZONE = env_str("COPNET_FEED_RPZ_ZONE", "rpz.vn-cop.invalid")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Request bodies above these sizes are refused (413) before a byte is read (core/body_limit.py).
+# Default: the largest legitimate form, a report with the most evidence pictures at their
+# largest, plus 1 MB for the text fields and multipart framing. The JSON API reads its body in
+# memory, so its limit is the in-memory limit above.
+MAX_REQUEST_BYTES = env_int(
+    "COPNET_MAX_REQUEST_BYTES", EVIDENCE_MAX_IMAGES * EVIDENCE_MAX_BYTES + 1024 * 1024
+)
+MAX_API_REQUEST_BYTES = env_int("COPNET_MAX_API_REQUEST_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
+REQUEST_BODY_LIMITS = {"/": MAX_REQUEST_BYTES, "/api/": MAX_API_REQUEST_BYTES}
 
 # --- Cache (rate limits); shared between processes -------------------------------------------
 CACHES = {
@@ -388,8 +402,16 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
-    }
+    },
+    # Public pages for anonymous visitors (core/page_cache.py): per process, in memory.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "copnet-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
+# How long such a page is served from the cache (seconds; 0: never cached).
+PAGE_CACHE_SECONDS = env_int("COPNET_PAGE_CACHE_SECONDS", 60)
 
 # --- Abuse control ----------------------------------------------------------------------------
 # Our reverse proxies (comma-separated networks): only from them is X-Forwarded-For believed.

@@ -9,11 +9,19 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from copnet.core.api_auth import api_key_auth, principal
-from copnet.core.errors import ApiError, RateLimited
+from copnet.core.errors import ApiError, RateLimited, error_body
 from copnet.core.ratelimit import hit
 
 from . import services
-from .schemas import HashMatchIn, TextClassifyIn, UrlMatchIn
+from .curation import url_error_message
+from .schemas import (
+    HashMatchIn,
+    HashMatchOut,
+    TextClassifyIn,
+    TextClassifyOut,
+    UrlMatchIn,
+    UrlMatchOut,
+)
 
 router = Router(tags=["detection"], auth=api_key_auth)
 MAX_TEXT = 1_000_000
@@ -26,7 +34,13 @@ def _throttle(request: HttpRequest, items: int) -> None:
         raise RateLimited(counted.retry_after)
 
 
-@router.post("/match/hash", summary="Match image hashes against the banks")
+@router.post(
+    "/match/hash",
+    response=HashMatchOut,
+    summary="Match image hashes against the banks",
+    description="One result per hash, in order; a hash that cannot be read gets an `error` "
+    "(`unknown_signal_type`, `invalid_hex`, `wrong_length`) and no matches.",
+)
 def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
     _throttle(request, len(payload.hashes))
     results: list[dict[str, Any]] = [{} for _item in payload.hashes]
@@ -36,7 +50,7 @@ def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
         try:
             valid.append((index, (signal_type, services.check_hash(signal_type, item.value))))
         except services.DetectionInputError as exc:
-            results[index] = {"error": {"code": exc.code, "detail": exc.message}, "matches": []}
+            results[index] = {"error": error_body(exc.code, exc.message), "matches": []}
     for (index, _item), matches in zip(
         valid, services.match_hashes([v for _i, v in valid]), strict=True
     ):
@@ -54,7 +68,13 @@ def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
     return {"results": results}
 
 
-@router.post("/match/url", summary="Match addresses against the URL lists")
+@router.post(
+    "/match/url",
+    response=UrlMatchOut,
+    summary="Match addresses against the URL lists",
+    description="One result per address, in order; an address that cannot be read gets an "
+    "`error` (`empty`, `scheme`, `host`, `too_long`, `nul`, `encoding`...) and no matches.",
+)
 def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
     from copnet.detection.base import SignalError
 
@@ -64,7 +84,7 @@ def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
         try:
             (entries,) = services.match_urls([url])
         except SignalError as exc:
-            results.append({"error": {"code": exc.code, "detail": str(exc)}, "matches": []})
+            results.append({"error": error_body(exc.code, url_error_message(exc)), "matches": []})
             continue
         results.append(
             {
@@ -82,11 +102,17 @@ def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
     return {"results": results}
 
 
-@router.post("/classify/text", summary="Score texts for harm to children, with evidence spans")
+@router.post(
+    "/classify/text",
+    response=TextClassifyOut,
+    summary="Score texts for harm to children, with evidence spans",
+)
 def classify_text(request: HttpRequest, payload: TextClassifyIn) -> dict[str, Any]:
     _throttle(request, len(payload.texts))
     if any(len(t) > MAX_TEXT for t in payload.texts):
-        raise ApiError(400, "too_long", _("Each text can be at most 1,000,000 characters."))
+        raise ApiError(
+            400, "too_long", _("Each text can be at most 1,000,000 characters."), "texts"
+        )
     results = services.classify_texts(payload.texts)
     return {
         "results": [

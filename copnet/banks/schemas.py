@@ -18,3 +18,57 @@ class UrlMatchIn(Schema):
 
 class TextClassifyIn(Schema):
     texts: list[str] = Field(..., min_length=1, max_length=1000)
+
+
+class ItemErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class HashMatchItem(Schema):
+    bank: str
+    signal_type: str
+    distance: int
+    bank_kind: str
+
+
+class HashResult(Schema):
+    matches: list[HashMatchItem]
+    error: ItemErrorOut | None = None
+
+
+class HashMatchOut(Schema):
+    results: list[HashResult]
+
+
+class UrlMatchItem(Schema):
+    list: str
+    pattern: str
+    kind: str
+    category: str
+
+
+class UrlResult(Schema):
+    matches: list[UrlMatchItem]
+    error: ItemErrorOut | None = None
+
+
+class UrlMatchOut(Schema):
+    results: list[UrlResult]
+
+
+class SpanOut(Schema):
+    start: int
+    end: int
+    category: str
+
+
+class TextResult(Schema):
+    scores: dict[str, float]
+    spans: list[SpanOut]
+    suggested_category: str | None
+
+
+class TextClassifyOut(Schema):
+    results: list[TextResult]

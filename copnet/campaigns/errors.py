@@ -1,11 +1,7 @@
 from __future__ import annotations
 
+from copnet.core.errors import DomainError
 
-class CampaignError(Exception):
+
+class CampaignError(DomainError):
     """Input a campaign service refuses; nothing was changed."""
-
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field

@@ -19,3 +19,8 @@ def province_names() -> dict[str, str]:
 
 def province_name(code: str) -> str:
     return province_names().get(code, code)
+
+
+def province_codes() -> tuple[str, ...]:
+    """The two-digit codes, for schemas that list the allowed values."""
+    return tuple(code for code, _name in province_choices())

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .text import has_format_controls
 
 MAX_URL_LENGTH = 2048
+MAX_HOST_LENGTH = 253  # DNS; also fits the 255-character host columns
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+-]*:(?!\d)")  # "host:8080" is not a scheme
 
@@ -62,6 +63,8 @@ def normalise_url(raw: str) -> NormalisedUrl:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError as exc:
         raise UrlError("bad_host") from exc
+    if len(host) > MAX_HOST_LENGTH:
+        raise UrlError("bad_host")
     netloc = f"[{host}]" if ":" in host else host
     if port is not None and port != {"http": 80, "https": 443}[scheme]:
         netloc = f"{netloc}:{port}"

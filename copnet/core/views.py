@@ -7,8 +7,10 @@ from django.shortcuts import render
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
 from copnet.core.health import check_health
+from copnet.core.page_cache import public_page
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router
 
+from copnet.core.schemas import QueryText
+
 from .models import Skill
 from .schemas import CourseOut, SkillOut
 from .selectors import published_courses
@@ -19,7 +21,7 @@ def list_skills(request: HttpRequest) -> list[Skill]:
 
 
 @router.get("/courses", response=list[CourseOut], auth=None)
-def list_courses(request: HttpRequest, audience: str = "") -> list[dict[str, object]]:
+def list_courses(request: HttpRequest, audience: QueryText = "") -> list[dict[str, object]]:
     courses = published_courses(audience or None).prefetch_related("lessons")
     return [
         {

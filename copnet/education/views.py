@@ -15,6 +15,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.audit.services import record_view
 from copnet.core.middleware import markdown_pictures
+from copnet.core.page_cache import public_page
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 
 from . import progress, selectors, services
@@ -25,6 +26,7 @@ from .forms import ClassroomForm, JoinClassForm
 from .models import Attempt, Course, Lesson, Question, Quiz
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     learner = progress.current_learner(request)
     courses = list(selectors.published_courses())
@@ -59,6 +61,7 @@ def _course_context(request: HttpRequest, course: Course) -> dict[str, object]:
     }
 
 
+@public_page
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
     course = selectors.access_published_course(code)
     return render(request, "education/course.html", _course_context(request, course))
@@ -72,6 +75,7 @@ def _lesson(course: Course, pk: int) -> Lesson:
 
 
 @markdown_pictures
+@public_page
 def lesson_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = selectors.access_published_course(code)
     lesson = _lesson(course, pk)

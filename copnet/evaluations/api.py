@@ -7,28 +7,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from copnet.core.errors import ApiError
+from copnet.core.schemas import PathText
 
 from . import selectors
-from .choices import Language, Platform, ProductKind, Purpose, Verdict
 from .models import Evaluation
 from .models.fields import split_codes
-from .schemas import ListedProductDetailOut, ListedProductOut
+from .schemas import CatalogueQuery, ListedProductDetailOut, ListedProductOut
 
 router = Router(tags=["ecosystem"], auth=None)
 MAX_RESULTS = 200
-
-
-class CatalogueQuery(Schema):
-    q: str = ""
-    kind: ProductKind | None = None
-    platform: Platform | None = None
-    purpose: Purpose | None = None
-    language: Language | None = None
-    age: int | None = None
-    verdict: Verdict | None = None
 
 
 def _row(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
@@ -62,8 +52,6 @@ def _row(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
     summary="Products listed in the ecosystem catalogue (published, unexpired results)",
 )
 def list_products(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[dict[str, Any]]:
-    if filters.age is not None and not 0 <= filters.age <= 18:
-        raise ApiError(422, "invalid", _("The age must be between 0 and 18."))
     rows = selectors.catalogue(filters.dict())[:MAX_RESULTS]
     return [_row(request, e) for e in rows]
 
@@ -73,7 +61,7 @@ def list_products(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[
     response=ListedProductDetailOut,
     summary="One listed product with its evaluation summary",
 )
-def get_product(request: HttpRequest, slug: str) -> dict[str, Any]:
+def get_product(request: HttpRequest, slug: PathText) -> dict[str, Any]:
     evaluation = selectors.listed_product(slug)
     if evaluation is None:
         raise ApiError(404, "not_found", _("Not found."))

@@ -3,7 +3,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from copnet.core.schemas import Text
+
+from .choices import Language, Platform, ProductKind, Purpose, Verdict
+
+
+class CatalogueQuery(Schema):
+    q: Text = Field("", max_length=200)
+    kind: ProductKind | None = None
+    platform: Platform | None = None
+    purpose: Purpose | None = None
+    language: Language | None = None
+    age: int | None = Field(None, ge=0, le=18, description="The child's age, 0 to 18.")
+    verdict: Verdict | None = None
 
 
 class SectionOut(Schema):

@@ -6,37 +6,59 @@ that is present but wrong is refused (401), never downgraded to the public feed.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
+from ninja.security import HttpBearer
 
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.accounts.services import authenticate_api_key
+from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError
 
 from . import selectors
-from .choices import EntryKind
-from .schemas import LookupIn
+from .schemas import (
+    CategoryQuery,
+    DiffOut,
+    DiffQuery,
+    ListQuery,
+    LookupIn,
+    LookupOut,
+    PrefixesOut,
+    VersionQuery,
+    VersionsOut,
+)
 
 ANONYMOUS = "anonymous"
-_PREFIX = re.compile(r"[0-9a-f]{8}")
+_TEXT_RESPONSE = {
+    "description": "OK",
+    "content": {"text/plain": {"schema": {"type": "string"}}},
+}
+_LIST_RESPONSE = {
+    "description": "OK: text (`format=txt`) or JSON (`format=json`)",
+    "content": {"text/plain": {"schema": {"type": "string"}}, "application/json": {}},
+}
 
 
-def feed_auth(request: HttpRequest) -> Any:
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return ANONYMOUS
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return authenticate_api_key(token.strip())
+class FeedKeyAuth(HttpBearer):
+    """Optional `Authorization: Bearer <partner key>`: without the header the caller reads the
+    public feed (request.auth is ANONYMOUS); a wrong key or scheme is refused (401)."""
+
+    openapi_description = "Optional: a partner API key (Bearer) for the full feed."
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.headers.get("Authorization", ""):
+            return ANONYMOUS
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return authenticate_api_key(token.strip())
 
 
-feed_auth.openapi_description = "Optional: a partner API key (Bearer) for the full feed."  # type: ignore[attr-defined]
-router = Router(tags=["protection feed"], auth=feed_auth)
+router = Router(tags=["protection feed"], auth=FeedKeyAuth())
+OPTIONAL_KEY = {"security": [{}]}  # OpenAPI: the key may be left out
 
 
 def _public_only(request: HttpRequest) -> bool:
@@ -48,16 +70,21 @@ def _public_only(request: HttpRequest) -> bool:
     return False
 
 
-def _version(raw: int | None) -> int:
+def _version(raw: int | None, field: str = "version") -> int:
     latest = selectors.latest_version()
     if raw is None:
         return latest
     if raw < 0 or raw > latest:
-        raise ApiError(404, "unknown_version", _("There is no such feed version."))
+        raise ApiError(404, "unknown_version", _("There is no such feed version."), field)
     return raw
 
 
-@router.get("/feed/versions", summary="Published versions of the feed")
+@router.get(
+    "/feed/versions",
+    openapi_extra=OPTIONAL_KEY,
+    response={200: VersionsOut, **errors(403)},
+    summary="Published versions of the feed",
+)
 def versions(request: HttpRequest) -> dict[str, Any]:
     _public_only(request)
     from .models import FeedVersion
@@ -77,36 +104,49 @@ def versions(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/feed/lookup", summary="Full hashes for 4-byte SHA-256 prefixes (Safe Browsing)")
+@router.post(
+    "/feed/lookup",
+    openapi_extra=OPTIONAL_KEY,
+    response={200: LookupOut, **errors(403)},
+    summary="Full hashes for 4-byte SHA-256 prefixes (Safe Browsing)",
+)
 def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     public_only = _public_only(request)
-    prefixes = []
-    for raw in payload.prefixes:
-        text = raw.strip().lower()
-        if not _PREFIX.fullmatch(text):
-            raise ApiError(
-                422, "bad_prefix", _("Each prefix is 8 hexadecimal digits (4 bytes of SHA-256).")
-            )
-        prefixes.append(bytes.fromhex(text))
+    prefixes = [bytes.fromhex(raw) for raw in payload.prefixes]
     return selectors.lookup(prefixes, public_only=public_only)
 
 
-@router.get("/feed/prefixes", summary="Every 4-byte prefix in a version (for a local copy)")
-def prefixes(request: HttpRequest, version: int | None = None) -> dict[str, Any]:
+@router.get(
+    "/feed/prefixes",
+    openapi_extra=OPTIONAL_KEY,
+    response={200: PrefixesOut, **errors(403, 404)},
+    summary="Every 4-byte prefix in a version (for a local copy)",
+)
+def prefixes(request: HttpRequest, query: Query[VersionQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
-    number = _version(version)
+    number = _version(query.version)
     return {
         "version": number,
         "prefixes": sorted(selectors.prefixes_at(number, public_only=public_only)),
     }
 
 
-@router.get("/feed/diff", summary="Prefixes added and removed between two versions")
-def diff(request: HttpRequest, since: int, version: int | None = None) -> dict[str, Any]:
+@router.get(
+    "/feed/diff",
+    openapi_extra=OPTIONAL_KEY,
+    response={200: DiffOut, **errors(403, 404)},
+    by_alias=True,
+    summary="Prefixes added and removed between two versions",
+    description="`unknown_version` (404) for a version that was never published, `bad_range` "
+    "(422) when `since` is after `version`.",
+)
+def diff(request: HttpRequest, query: Query[DiffQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
-    old, new = _version(since), _version(version)
+    old, new = _version(query.since, "since"), _version(query.version)
     if old > new:
-        raise ApiError(422, "bad_range", _("The first version must not be after the second."))
+        raise ApiError(
+            422, "bad_range", _("The first version must not be after the second."), "since"
+        )
     return selectors.diff(old, new, public_only=public_only)
 
 
@@ -117,39 +157,43 @@ def _text(body: str, filename: str, version: int) -> HttpResponse:
     return response
 
 
-def _category(raw: str) -> str:
-    if raw and not re.fullmatch(r"[a-z0-9_-]{1,32}", raw):
-        raise ApiError(422, "bad_category", _("Unknown category."))
-    return raw
-
-
-@router.get("/feed/rpz", summary="DNS Response Policy Zone of blocked hosts")
-def rpz(request: HttpRequest, category: str = "") -> HttpResponse:
+@router.get(
+    "/feed/rpz",
+    response=errors(403),
+    openapi_extra={**OPTIONAL_KEY, "responses": {200: _TEXT_RESPONSE}},
+    summary="DNS Response Policy Zone of blocked hosts",
+)
+def rpz(request: HttpRequest, query: Query[CategoryQuery]) -> HttpResponse:
     public_only = _public_only(request)
     number = selectors.latest_version()
-    body = selectors.rpz(number, public_only=public_only, category=_category(category))
-    return _text(body, f"copnet-{category or 'all'}.rpz", number)
+    body = selectors.rpz(number, public_only=public_only, category=query.category)
+    return _text(body, f"copnet-{query.category or 'all'}.rpz", number)
 
 
-@router.get("/feed/hosts", summary="Hosts file of blocked hosts")
-def hosts(request: HttpRequest, category: str = "") -> HttpResponse:
+@router.get(
+    "/feed/hosts",
+    response=errors(403),
+    summary="Hosts file of blocked hosts",
+    openapi_extra={**OPTIONAL_KEY, "responses": {200: _TEXT_RESPONSE}},
+)
+def hosts(request: HttpRequest, query: Query[CategoryQuery]) -> HttpResponse:
     public_only = _public_only(request)
     number = selectors.latest_version()
-    body = selectors.hosts(number, public_only=public_only, category=_category(category))
-    return _text(body, f"copnet-{category or 'all'}.hosts", number)
+    body = selectors.hosts(number, public_only=public_only, category=query.category)
+    return _text(body, f"copnet-{query.category or 'all'}.hosts", number)
 
 
-@router.get("/feed/list", summary="Plain text or JSON list of hosts, addresses or image hashes")
-def plain_list(
-    request: HttpRequest, kind: str = EntryKind.HOST, category: str = "", format: str = "txt"
-) -> HttpResponse:
+@router.get(
+    "/feed/list",
+    response=errors(403),
+    openapi_extra={**OPTIONAL_KEY, "responses": {200: _LIST_RESPONSE}},
+    summary="Plain text or JSON list of hosts, addresses or image hashes",
+)
+def plain_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     public_only = _public_only(request)
-    if kind not in EntryKind.values or format not in {"txt", "json"}:
-        raise ApiError(422, "bad_kind", _("kind is host, url or hash; format is txt or json."))
+    kind, format = query.kind, query.format
     number = selectors.latest_version()
-    rows = selectors.plain_list(
-        number, public_only=public_only, kind=kind, category=_category(category)
-    )
+    rows = selectors.plain_list(number, public_only=public_only, kind=kind, category=query.category)
     if format == "json":
         body = json.dumps(
             {

@@ -7,6 +7,7 @@ from ninja import Router
 from copnet.accounts.permissions import within_scope
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.errors import ApiError
+from copnet.core.schemas import PathText
 
 from . import selectors
 from .models import Organisation
@@ -31,7 +32,7 @@ def list_organisations(request: HttpRequest) -> list[Organisation]:
     auth=api_key_auth,
     summary="Contact points of the key's own organisation",
 )
-def list_contacts(request: HttpRequest, code: str) -> list[object]:
+def list_contacts(request: HttpRequest, code: PathText) -> list[object]:
     organisation = selectors.organisation_by_code(code)
     if organisation is None or not within_scope(principal(request), organisation.pk):
         raise ApiError(404, "not_found", _("Not found."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,14 +15,16 @@ from pydantic import ValidationError
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.api_auth import api_key_auth, principal
+from copnet.core.api_errors import errors, invalid_body, pydantic_details
 from copnet.core.errors import ApiError
+from copnet.core.schemas import PathText
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
 from .choices import Channel
 from .errors import IntakeError
 from .models import IdempotencyRecord, Report
-from .schemas import BulkIn, BulkOut, ErrorOut, ReportCreated, ReportIn, ReportStatusOut
+from .schemas import BulkIn, BulkOut, ReportCreated, ReportIn, ReportStatusOut
 
 router = Router(tags=["reports"], auth=api_key_auth)
 MAX_IDEMPOTENCY_KEY = 200
@@ -107,8 +108,13 @@ def _categories() -> dict[str, HarmCategory]:
 
 @router.post(
     "/reports",
-    response={201: ReportCreated, 400: ErrorOut, 422: ErrorOut},
+    response={201: ReportCreated, **errors(403, 409)},
     summary="Report one harm",
+    description="Refusals of the content (400): `empty_report`, `invalid_url`, `too_long`, "
+    "`unknown_category`, `invalid_choice`, `too_many_urls`, `too_many_texts`. "
+    "`Idempotency-Key` (optional, at most 200 characters): a retry with the same key and body "
+    "replays the first answer; the same key with another body is refused "
+    "(422 `idempotency_key_reused`).",
 )
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
     from copnet.cases.tasks import triage_cases
@@ -117,10 +123,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
     _require_submit(request)
 
     def run() -> tuple[int, dict[str, Any]]:
-        try:
-            report, _ok = _create_one(request, payload, _categories())
-        except IntakeError as exc:
-            raise ApiError(400, exc.code, exc.message) from exc
+        report, _ok = _create_one(request, payload, _categories())  # IntakeError: 400
         enqueue_on_commit(triage_cases, [report.case_id])
         return 201, {"tracking_code": report.tracking_code, "case_status": report.case.status}
 
@@ -129,8 +132,11 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
 
 @router.post(
     "/reports/bulk",
-    response={200: BulkOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: BulkOut, **errors(403, 409)},
     summary="Report up to 1,000 harms; one result per item, in order",
+    description="Each item is checked like `POST /reports`; a refused item gets `ok: false` "
+    "with the error's `code`, `message` and `field` (and `errors` for a schema violation), "
+    "the others are created. `Idempotency-Key` works as for `POST /reports`.",
 )
 def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
     from copnet.cases.tasks import triage_cases
@@ -147,19 +153,9 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
                 item = ReportIn.model_validate(raw)
                 valid.append((index, services.check_report(_input(item), categories=categories)))
             except ValidationError as exc:
-                results.append(
-                    {
-                        "index": index,
-                        "ok": False,
-                        "code": "invalid",
-                        "detail": _("The item is not valid."),
-                        "errors": json.loads(exc.json(include_url=False)),
-                    }
-                )
+                results.append({"index": index, "ok": False, **invalid_body(pydantic_details(exc))})
             except IntakeError as exc:
-                results.append(
-                    {"index": index, "ok": False, "code": exc.code, "detail": str(exc.message)}
-                )
+                results.append({"index": index, "ok": False, **exc.as_body()})
         saved = services.submit_reports(
             [checked for _i, checked in valid],
             channel=Channel.API,
@@ -182,10 +178,10 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
 
 @router.get(
     "/reports/{tracking_code}",
-    response={200: ReportStatusOut, 404: ErrorOut},
+    response=ReportStatusOut,
     summary="Status of one of your own reports",
 )
-def report_status(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
+def report_status(request: HttpRequest, tracking_code: PathText) -> dict[str, Any]:
     key = principal(request)
     report = (
         Report.objects.select_related("case")

@@ -1,11 +1,7 @@
 from __future__ import annotations
 
+from copnet.core.errors import DomainError
 
-class IntakeError(Exception):
+
+class IntakeError(DomainError):
     """A report that cannot be accepted; `field` names the input at fault, if one is."""
-
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field

@@ -66,7 +66,7 @@ class ReportForm(forms.Form):
         help_text=_("Write it in your own words. Do not write your full name here."),
     )
     platform = forms.CharField(
-        label=_("Where did you see it? (app, game or website)"), required=False, max_length=200
+        label=_("Where did you see it? (app, game or website)"), required=False, max_length=100
     )
     urls = forms.CharField(
         label=_("Web addresses (one per line)"),

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict, StrictBool
+
+from copnet.core.api_errors import FieldErrorOut
+from copnet.core.provinces import province_codes
+from copnet.core.schemas import IsoDate
 
 CategoryCode = Literal[
     "csam",
@@ -20,19 +25,54 @@ CategoryCode = Literal[
     "other",
 ]
 AgeBandCode = Literal["0-5", "6-8", "9-11", "12-15", "16-17"]
+ProvinceOrNone = Literal[("", *province_codes())]  # type: ignore[valid-type]
+# Text that still has something once control characters and surrounding spaces are removed
+# (what `services.clean_text` keeps).
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+
+
+def something_to_report(*fields: str) -> ConfigDict:
+    """The schema of `check_report`'s rule that a report needs a description, an address or a
+    text (else 400 `empty_report`); documentation only, `check_report` enforces it."""
+    options = {
+        "description": {"type": "string", "pattern": VISIBLE},
+        "urls": {
+            "type": "array",
+            "minItems": 1,
+            "contains": {"type": "string", "pattern": VISIBLE},
+        },
+        "texts": {
+            "type": "array",
+            "minItems": 1,
+            "contains": {"type": "string", "pattern": VISIBLE},
+        },
+    }
+    return ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": [f], "properties": {f: options[f]}} for f in fields]
+        }
+    )
 
 
 class ReportIn(Schema):
+    model_config = something_to_report("description", "urls", "texts")
+
     category: CategoryCode
     description: str = Field("", max_length=10_000)
-    urls: list[str] = Field(default_factory=list, max_length=20)
-    platform: str = Field("", max_length=200)
+    urls: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Web addresses (http or https); one that cannot be read: 400 `invalid_url`.",
+    )
+    platform: str = Field("", max_length=100)
     account_handles: str = Field("", max_length=2000)
-    occurred_on: dt.date | None = None
+    occurred_on: IsoDate | None = None
     child_age_band: AgeBandCode | None = None
-    province: str = Field("", max_length=8)
-    in_danger: bool = False
-    texts: list[str] = Field(default_factory=list, max_length=10)
+    province: ProvinceOrNone = ""
+    in_danger: StrictBool = False
+    texts: list[Annotated[str, Field(max_length=20_000)]] = Field(
+        default_factory=list, max_length=10
+    )
     external_id: str = Field("", max_length=100)
 
 
@@ -46,12 +86,15 @@ class BulkIn(Schema):
 
 
 class BulkItemResult(Schema):
+    """A created item (`ok`, `tracking_code`) or a refused one (the error contract's fields)."""
+
     index: int
     ok: bool
     tracking_code: str | None = None
     code: str | None = None
-    detail: str | None = None
-    errors: list[dict] | None = None
+    message: str | None = None
+    field: str | None = None
+    errors: list[FieldErrorOut] | None = None
 
 
 class BulkOut(Schema):
@@ -67,8 +110,3 @@ class ReportStatusOut(Schema):
     status_text: str
     message: str
     received_at: dt.datetime
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str

@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 MAX_DESCRIPTION = 10_000
 MAX_TEXT = 20_000
 MAX_SHORT = 200
+MAX_PLATFORM = 100  # the width of Report.platform and Case.platform
+MAX_EXTERNAL_ID = 100  # the width of Report.external_id
 MAX_URLS = 20
 MAX_TEXTS = 10
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -95,6 +97,11 @@ def clean_text(value: str, *, limit: int, field_name: str) -> str:
     return text
 
 
+def _printable(text: str) -> str:
+    """Text to quote back in a message: without control characters."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+
+
 def _choice(value: str, allowed: list[str], field_name: str) -> str:
     if value and value not in allowed:
         raise IntakeError("invalid_choice", _("Choose one of the options."), field_name)
@@ -114,8 +121,9 @@ def check_report(
     if category is None:
         raise IntakeError("unknown_category", _("Choose what happened from the list."), "category")
     data.description = clean_text(data.description, limit=MAX_DESCRIPTION, field_name="description")
-    for name in ("platform", "external_id", "reporter_name"):
-        setattr(data, name, clean_text(getattr(data, name), limit=MAX_SHORT, field_name=name))
+    limits = {"platform": MAX_PLATFORM, "external_id": MAX_EXTERNAL_ID, "reporter_name": MAX_SHORT}
+    for name, limit in limits.items():
+        setattr(data, name, clean_text(getattr(data, name), limit=limit, field_name=name))
     data.account_handles = clean_text(
         data.account_handles, limit=2000, field_name="account_handles"
     )
@@ -149,7 +157,7 @@ def check_report(
                     "“%(url)s” is not a web address we can check. Use an address that starts "
                     "with http:// or https://."
                 )
-                % {"url": raw.strip()[:80]},
+                % {"url": _printable(raw.strip()[:80])},
                 "urls",
             ) from exc
     if len(data.texts) > MAX_TEXTS:

@@ -12,6 +12,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.crypto import DecryptionError, decrypt_text, encrypt_text
+from copnet.core.page_cache import public_page
 from copnet.core.ratelimit import check_rate, check_rates, refused_page, wait_message
 from copnet.taxonomy.models import HarmCategory
 
@@ -42,6 +43,7 @@ def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report |
     return report
 
 
+@public_page
 def public_report(request: HttpRequest) -> HttpResponse:
     wait = check_rate(request, "report") if request.method == "POST" else 0
     form = ReportForm(request.POST or None, request.FILES or None)

@@ -7,19 +7,36 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 
 from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
+from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError
 
 from . import selectors
 from .forms import DashboardFilterForm
 from .schemas import DashboardFilterIn, DashboardOut
 
-router = Router(tags=["statistics"], auth=django_auth)
+
+class StaffSession(SessionAuth):
+    """The staff member's signed-in session (this endpoint serves the dashboard's pages)."""
+
+    openapi_description = "The session cookie of a signed-in staff member."
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        raise ApiError(401, "unauthorized", _("Sign in to the staff area first."))
 
 
-@router.get("/dashboard", response=DashboardOut, summary="Dashboard figures for a period")
+router = Router(tags=["statistics"], auth=StaffSession())
+
+
+@router.get(
+    "/dashboard",
+    response={200: DashboardOut, **errors(403)},
+    summary="Dashboard figures for a period",
+)
 def dashboard(request: HttpRequest, filters: Query[DashboardFilterIn]) -> dict[str, Any]:
     user = request.user
     if not has_perm(user, Perm.VIEW_STATS):
@@ -29,11 +46,8 @@ def dashboard(request: HttpRequest, filters: Query[DashboardFilterIn]) -> dict[s
         network_wide=has_network_wide_scope(user),
     )
     if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            "; ".join(str(e) for errors in form.errors.values() for e in errors),
-        )
+        field, messages = next(iter(form.errors.items()))
+        raise ApiError(422, "invalid", messages[0], None if field == "__all__" else field)
     board = selectors.dashboard(user, form.filters())
     return {
         "period": board.filters.period.slug,

@@ -1,19 +1,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from copnet.core.provinces import province_codes
+from copnet.core.schemas import Text
+from copnet.reports.schemas import CategoryCode
+
+from .choices import PeriodKind, TrendKind
+
+ProvinceOrAll = Literal[("", *province_codes())]  # type: ignore[valid-type]
+
 
 class DashboardFilterIn(Schema):
-    kind: str = Field("", max_length=8)
-    period: str = Field("", max_length=10)
-    category: str = Field("", max_length=32)
-    province: str = Field("", max_length=8)
-    platform: str = Field("", max_length=100)
-    organisation: str = Field("", max_length=50)
-    trend: str = Field("", max_length=8)
+    """Like the dashboard's filter form; `period` must match `kind` (2026, 2026-Q3, 2026-07),
+    and `platform` and `organisation` must be ones the figures know (else 422)."""
+
+    kind: PeriodKind | Literal[""] = ""
+    period: str = Field(
+        "", pattern=r"^((20[0-9]{2}|2100)(-Q[1-4]|-(0[1-9]|1[0-2]))?)?$", max_length=10
+    )
+    category: CategoryCode | Literal[""] = ""
+    province: ProvinceOrAll = ""
+    platform: Text = Field("", max_length=100)
+    organisation: Text = Field("", max_length=50)
+    trend: TrendKind | Literal[""] = ""
 
 
 class BreakdownRow(Schema):

@@ -10,19 +10,23 @@ from ninja import Router
 
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.api_auth import api_key_auth, principal
+from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError
 
 from . import selectors, services
 from .errors import TakedownError
-from .schemas import CallbackIn, CallbackOut
+from .schemas import CallbackIn, CallbackOut, ComplianceOut
 
 router = Router(tags=["removal requests"], auth=api_key_auth)
 
 
 @router.post(
     "/takedowns/callbacks",
-    response=CallbackOut,
+    response={200: CallbackOut, **errors(403, 404, 409)},
     summary="A platform answers a removal request (acknowledged, removed or refused)",
+    description="`not_found` (404) for a request that is not your platform's, `replayed` "
+    "(409) for an event id already received, 422 for an answer the request's state does not "
+    "allow (`invalid_transition`) or a refusal without a reason (`reason_required`).",
 )
 def callback(request: HttpRequest, payload: CallbackIn) -> dict[str, Any]:
     key = principal(request)
@@ -45,6 +49,8 @@ def callback(request: HttpRequest, payload: CallbackIn) -> dict[str, Any]:
     return {"reference": answered.reference, "status": answered.status}
 
 
-@router.get("/takedowns/compliance", summary="Compliance figures per platform")
+@router.get(
+    "/takedowns/compliance", response=ComplianceOut, summary="Compliance figures per platform"
+)
 def compliance(request: HttpRequest) -> dict[str, Any]:
     return {"platforms": [f.as_dict() for f in selectors.compliance()]}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from copnet.core.errors import DomainError
 
-class TakedownError(Exception):
+
+class TakedownError(DomainError):
     def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+        super().__init__(code, message, status=status)
 
 
 class PlatformInvalid(TakedownError):

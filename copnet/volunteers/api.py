@@ -13,16 +13,14 @@ from ninja import Router, Status
 from ninja.security import HttpBearer
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError
-from copnet.reports.errors import IntakeError
 from copnet.reports.services import ReportInput
 
 from . import selectors
-from .errors import VolunteerError
 from .models import Assignment, Task, Volunteer
 from .schemas import (
     AssignmentOut,
-    ErrorOut,
     MeOut,
     ReportBackIn,
     TaskOut,
@@ -58,10 +56,6 @@ def _need(request: HttpRequest, perm: Perm) -> None:
         raise ApiError(403, "forbidden", _("Complete the required training before you take tasks."))
 
 
-def _refused(exc: VolunteerError) -> ApiError:
-    return ApiError(400, exc.code, exc.message)
-
-
 @router.get("/me", response=MeOut, summary="The volunteer this key belongs to")
 def me(request: HttpRequest) -> dict[str, Any]:
     volunteer = _volunteer(request)
@@ -76,7 +70,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/tasks", response=list[TaskOut], summary="Open tasks for your province and skills")
+@router.get(
+    "/tasks",
+    response={200: list[TaskOut], **errors(403)},
+    summary="Open tasks for your province and skills",
+)
 def open_tasks(request: HttpRequest) -> list[Task]:
     _need(request, Perm.VOLUNTEER_TASKS)
     return selectors.open_tasks_for_volunteer(_volunteer(request))
@@ -84,22 +82,20 @@ def open_tasks(request: HttpRequest) -> list[Task]:
 
 @router.post(
     "/tasks/{task_id}/accept",
-    response={201: AssignmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: AssignmentOut, **errors(400, 403)},
     summary="Take a task",
+    description="Refusals (400): `not_eligible`, `already_accepted`, `full`.",
 )
 def accept_task(request: HttpRequest, task_id: int) -> Status[Any]:
     _need(request, Perm.VOLUNTEER_TASKS)
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
         raise ApiError(404, "not_found", _("Not found."))
-    try:
-        assignment = work.do_accept_task(
-            task=task,
-            volunteer=_volunteer(request),
-            actor=request.auth,  # type: ignore[attr-defined]
-        )
-    except VolunteerError as exc:
-        raise _refused(exc) from exc
+    assignment = work.do_accept_task(  # VolunteerError: 400
+        task=task,
+        volunteer=_volunteer(request),
+        actor=request.auth,  # type: ignore[attr-defined]
+    )
     return Status(201, assignment)
 
 
@@ -110,7 +106,7 @@ def my_assignments(request: HttpRequest) -> list[Assignment]:
 
 @router.post(
     "/assignments/{assignment_id}/report",
-    response={200: AssignmentOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: AssignmentOut, **errors(403)},
     summary="Report back: hours, outcome and, for a verification task, one check per address",
 )
 def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn) -> Assignment:
@@ -119,7 +115,7 @@ def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn)
     if assignment is None:
         raise ApiError(404, "not_found", _("Not found."))
     try:
-        return work.do_report_back(
+        return work.do_report_back(  # VolunteerError: 400
             assignment=assignment,
             volunteer=_volunteer(request),
             actor=request.auth,  # type: ignore[attr-defined]
@@ -129,13 +125,11 @@ def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn)
         )
     except PermissionDenied as exc:
         raise ApiError(404, "not_found", _("Not found.")) from exc
-    except VolunteerError as exc:
-        raise _refused(exc) from exc
 
 
 @router.post(
     "/reports",
-    response={201: VolunteerReportOut, 400: ErrorOut},
+    response={201: VolunteerReportOut, **errors(403)},
     summary="Report harm through the volunteers' simplified path",
 )
 def create_report(request: HttpRequest, payload: VolunteerReportIn) -> Status[Any]:
@@ -147,14 +141,11 @@ def create_report(request: HttpRequest, payload: VolunteerReportIn) -> Status[An
         description=payload.description,
         in_danger=payload.in_danger,
     )
-    try:
-        report = reporting.do_volunteer_report(
-            volunteer=volunteer,
-            data=data,
-            actor=request.auth,  # type: ignore[attr-defined]
-        )
-    except IntakeError as exc:
-        raise ApiError(400, exc.code, exc.message) from exc
+    report = reporting.do_volunteer_report(  # IntakeError: 400
+        volunteer=volunteer,
+        data=data,
+        actor=request.auth,  # type: ignore[attr-defined]
+    )
     return Status(201, _report_out(report.volunteer_link))
 
 

@@ -223,7 +223,7 @@ class VolunteerReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "inputmode": "url"}),
     )
-    platform = forms.CharField(label=_("Platform or app"), required=False, max_length=200)
+    platform = forms.CharField(label=_("Platform or app"), required=False, max_length=100)
     description = forms.CharField(
         label=_("Short note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

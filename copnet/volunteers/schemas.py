@@ -2,15 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
-from copnet.reports.schemas import CategoryCode
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
+from copnet.reports.schemas import CategoryCode, something_to_report
 
 
 class MeOut(Schema):
@@ -44,17 +41,23 @@ class AssignmentOut(Schema):
 
 
 class ReportBackIn(Schema):
-    hours: Decimal = Field(..., gt=0, le=100)
+    # A number, or the same as a decimal string ("1.5"); 0.1 to 100 (else 400 invalid_hours).
+    hours: (
+        Annotated[float, Field(strict=True, ge=0.1, le=100)]
+        | Annotated[str, Field(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3})?$")]
+    )
     outcome: str = Field(..., min_length=1, max_length=5000)
     url_results: dict[str, str] = Field(default_factory=dict)
 
 
 class VolunteerReportIn(Schema):
+    model_config = something_to_report("description", "urls")
+
     category: CategoryCode
     urls: list[str] = Field(default_factory=list, max_length=20)
-    platform: str = Field("", max_length=200)
+    platform: str = Field("", max_length=100)
     description: str = Field("", max_length=10_000)
-    in_danger: bool = False
+    in_danger: StrictBool = False
 
 
 class VolunteerReportOut(Schema):

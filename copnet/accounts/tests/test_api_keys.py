@@ -61,7 +61,7 @@ def test_missing_or_bad_keys_get_401(client, reference_data, header):
     response = client.get("/api/v1/network/whoami", HTTP_ACCEPT_LANGUAGE="vi", **extra)
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
-    assert response.json()["detail"] == vi(
+    assert response.json()["message"] == vi(
         "A valid API key is required (Authorization: Bearer).", html=False
     )
 

@@ -35,6 +35,7 @@ def test_equivalent_spellings_normalise_to_one_address(raw, expected):
         "   ",
         "http://",
         "https://" + "a" * 3000 + ".com",
+        "https://" + ".".join(["a" * 60] * 6) + "/",  # a host longer than DNS allows
     ],
 )
 def test_unsafe_or_broken_addresses_are_refused(raw):

@@ -97,7 +97,7 @@ def test_malformed_callbacks_get_a_clear_error_and_change_nothing(client, sent, 
     response = _post(client, key, **{"reference": removal.reference, **body})
     assert response.status_code == 422
     assert response.json()["code"] in {"invalid", "invalid_status", "reason_required"}
-    assert response.json()["detail"]
+    assert response.json()["message"]
     assert _state(removal) == before
     assert AuditEvent.objects.count() == events
     assert CallbackReceipt.objects.count() == 0
