@@ -118,6 +118,14 @@ class LoginThrottleHandler(AbstractAxesHandler, AxesBaseHandler):
     def user_logged_out(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         return None
 
+    # Axes' own tables are never written by this handler; rows left from before (purged by
+    # `accounts.retention.purge_login_records`) raise these signals when saved or deleted.
+    def post_save_access_attempt(self, instance: Any, **kwargs: Any) -> None:
+        return None
+
+    def post_delete_access_attempt(self, instance: Any, **kwargs: Any) -> None:
+        return None
+
     def reset_attempts(
         self,
         *,

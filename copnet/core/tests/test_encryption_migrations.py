@@ -20,6 +20,8 @@ from django.utils import timezone
 from copnet.core.crypto import lookup_hash
 
 BEFORE = [
+    # accounts stays at its latest: the rows written below need its current columns.
+    ("accounts", "0004_user_session_stamp"),
     ("audit", "0004_protect_actors"),
     ("cases", "0002_initial"),
     ("feed", "0001_initial"),
