@@ -16,6 +16,7 @@ their window (expired rows are pruned now and then).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
@@ -57,12 +58,16 @@ def _redis(url: str) -> tuple[Any, Any]:
 _local = threading.local()
 
 
-def _sqlite() -> sqlite3.Connection:
-    """One connection per process, thread and file (a forked child opens its own)."""
-    path = str(settings.RATE_LIMIT_DB)
-    owner = (os.getpid(), path)
-    if getattr(_local, "owner", None) != owner:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+def _open(path: str) -> sqlite3.Connection:
+    """Open (and on first use create) the counter file.
+
+    Switching a file to WAL needs an exclusive lock, and SQLite answers "database is locked"
+    at once, without waiting, when processes race to do it on a new file: the set-up runs
+    under a lock file, one process at a time.
+    """
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(f"{path}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=OFF")  # a lost counter after a crash is harmless
@@ -70,7 +75,15 @@ def _sqlite() -> sqlite3.Connection:
             "CREATE TABLE IF NOT EXISTS counters "
             "(key TEXT PRIMARY KEY, n INTEGER NOT NULL, ends REAL NOT NULL) WITHOUT ROWID"
         )
-        _local.conn, _local.owner = conn, owner
+    return conn
+
+
+def _sqlite() -> sqlite3.Connection:
+    """One connection per process, thread and file (a forked child opens its own)."""
+    path = str(settings.RATE_LIMIT_DB)
+    owner = (os.getpid(), path)
+    if getattr(_local, "owner", None) != owner:
+        _local.conn, _local.owner = _open(path), owner
     return _local.conn
 
 
