@@ -293,13 +293,16 @@ def confirmed_bank() -> HashBank:
 
 
 def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
-    """The images of a closed case become known hashes (PDQ of good quality, MD5, SHA-256)."""
-    from copnet.cases.choices import CaseStatus
+    """The images of a closed case whose harm was confirmed become known hashes (PDQ of good
+    quality, MD5, SHA-256); a case closed or rejected as not harmful or out of scope never
+    feeds the bank (`cases.workflow.confirms_harm`)."""
+    from copnet.cases.workflow import confirms_harm
     from copnet.reports.models import Evidence
 
-    if case.status != CaseStatus.CLOSED:
+    if not confirms_harm(case):
         raise DetectionInputError(
-            "case_not_closed", _("Only the images of a closed case can be confirmed.")
+            "case_not_confirmed",
+            _("Only the images of a closed case whose harm was confirmed can be added."),
         )
     bank = confirmed_bank()
     added = 0

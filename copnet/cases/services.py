@@ -16,18 +16,13 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import strip_format_controls
+from copnet.core.workflow import allows, check
 from copnet.network.models import Organisation
 from copnet.taxonomy.models import HarmCategory
 
-from .choices import (
-    REJECTION_OUTCOMES,
-    ActionKind,
-    CaseStatus,
-    EventKind,
-    Outcome,
-)
+from .choices import ActionKind, CaseStatus, EventKind
 from .models import Case, CaseAction, CaseEvent
-from .workflow import WorkflowError, check_transition
+from .workflow import CASE, CaseMove, WorkflowError
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -134,19 +129,12 @@ def do_transition(
     reason = strip_format_controls(reason)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        check_transition(locked.status, target)
-        if target == CaseStatus.CLOSED and outcome not in Outcome.values:
-            raise WorkflowError("outcome_required", _("Choose an outcome to close the case."))
-        if target == CaseStatus.REJECTED and outcome not in REJECTION_OUTCOMES:
-            raise WorkflowError(
-                "rejection_reason_required",
-                _("Say why the case is rejected: not harmful or out of scope."),
-            )
-        bad_merge = merge_into is None or merge_into.pk == locked.pk or not merge_into.is_open
-        if target == CaseStatus.MERGED and bad_merge:
-            raise WorkflowError(
-                "merge_target_required", _("Choose another open case to merge into.")
-            )
+        check(
+            CASE,
+            locked.status,
+            target,
+            context=CaseMove(case=locked, outcome=outcome, merge_into=merge_into),
+        )
         now = timezone.now()
         previous = locked.status
         locked.status = target
@@ -204,7 +192,7 @@ def do_reassign(
         before = locked.lead_org.code if locked.lead_org else None
         locked.lead_org = lead
         locked.assigned_at = timezone.now()
-        if locked.status in {CaseStatus.NEW, CaseStatus.TRIAGED}:
+        if allows(CASE, locked.status, CaseStatus.ASSIGNED, name="assign"):
             locked.status = CaseStatus.ASSIGNED
         locked.save()
         locked.supporting_orgs.set(supporting)

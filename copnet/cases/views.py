@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm
 from copnet.audit.services import record_view
+from copnet.core.errors import DomainError
+from copnet.core.workflow import allowed_next
 from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence
 
 from . import selectors, services
-from .choices import CaseStatus
 from .forms import (
     ActionForm,
     NoteForm,
@@ -26,7 +27,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Case
-from .workflow import TRANSITIONS, WorkflowError
+from .workflow import CASE, WorkflowError, confirms_harm
 
 REVEAL_SESSION = "revealed_evidence"
 REVEAL_SECONDS = 300
@@ -57,7 +58,9 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
         "actions": case.actions.all(),
         "supporting": case.supporting_orgs.all(),
         "now": timezone.now(),
-        "next_statuses": [(s, CaseStatus(s).label) for s in sorted(TRANSITIONS[case.status])],
+        "next_transitions": allowed_next(
+            CASE, case.status, may=lambda perm: has_perm(user, Perm(perm))
+        ),
         "can_work": has_perm(user, Perm.WORK_CASES) and case.is_open,
         "can_triage": has_perm(user, Perm.TRIAGE_CASES),
         "can_see_evidence": has_perm(user, Perm.VIEW_EVIDENCE),
@@ -70,7 +73,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
         "reassign_form": ReassignForm(),
         "revealed": request.session.get(REVEAL_SESSION, {}),
         "hits": case.hits.select_related("evidence") if has_perm(user, Perm.VIEW_EVIDENCE) else [],
-        "can_confirm_hashes": has_perm(user, Perm.MANAGE_BANKS) and case.status == "closed",
+        "can_confirm_hashes": has_perm(user, Perm.MANAGE_BANKS) and confirms_harm(case),
     }
 
 
@@ -82,7 +85,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _after_post(
-    request: HttpRequest, case: Case, error: WorkflowError | None, ok_message: str
+    request: HttpRequest, case: Case, error: DomainError | None, ok_message: str
 ) -> HttpResponse:
     if error is not None:
         messages.error(request, error.message)
@@ -115,7 +118,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
             outcome=data["outcome"],
             merge_into=merge_into,
         )
-    except WorkflowError as exc:
+    except DomainError as exc:
         return _after_post(request, case, exc, "")
     return _after_post(request, case, None, _("The status was changed."))
 

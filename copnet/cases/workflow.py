@@ -1,21 +1,101 @@
-"""The case workflow, enforced here only: which status may follow which, and what each needs."""
+"""The case workflow, enforced here only: which status may follow which, and what each needs
+(`CASE`, in the `core.workflow` idiom)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.permissions import Perm
+from copnet.core.errors import DomainError
+from copnet.core.workflow import Machine, Refusal, Transition
+
+from .choices import REJECTION_OUTCOMES, Outcome
 from .choices import CaseStatus as S
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.NEW: frozenset({S.TRIAGED, S.REJECTED, S.MERGED}),
-    S.TRIAGED: frozenset({S.ASSIGNED, S.REJECTED, S.MERGED}),
-    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.REJECTED, S.MERGED}),
-    S.IN_PROGRESS: frozenset({S.ACTION_TAKEN, S.REJECTED, S.MERGED}),
-    S.ACTION_TAKEN: frozenset({S.CLOSED, S.IN_PROGRESS}),
-    S.CLOSED: frozenset(),
-    S.REJECTED: frozenset(),
-    S.MERGED: frozenset(),
-}
+CONFIRMING_OUTCOMES = frozenset(Outcome.values) - REJECTION_OUTCOMES
+
+
+@dataclass(frozen=True)
+class CaseMove:
+    """What the conditions of a case transition read: the locked case and the input."""
+
+    case: Any
+    outcome: str = ""
+    merge_into: Any = None
+
+
+def _outcome_given(move: CaseMove) -> Refusal | None:
+    if move.outcome in Outcome.values:
+        return None
+    return Refusal("outcome_required", _("Choose an outcome to close the case."))
+
+
+def _rejection_reason_given(move: CaseMove) -> Refusal | None:
+    if move.outcome in REJECTION_OUTCOMES:
+        return None
+    return Refusal(
+        "rejection_reason_required",
+        _("Say why the case is rejected: not harmful or out of scope."),
+    )
+
+
+def _open_merge_target(move: CaseMove) -> Refusal | None:
+    target = move.merge_into
+    if target is not None and target.pk != move.case.pk and target.is_open:
+        return None
+    return Refusal("merge_target_required", _("Choose another open case to merge into."))
+
+
+def _move(source: str, target: str, name: str, **extra: Any) -> Transition[CaseMove]:
+    requires = {
+        S.CLOSED: (_outcome_given,),
+        S.REJECTED: (_rejection_reason_given,),
+        S.MERGED: (_open_merge_target,),
+    }.get(S(target), ())
+    return Transition(
+        source,
+        target,
+        name,
+        label=S(target).label,
+        permission=Perm.WORK_CASES,
+        requires=requires,
+        **extra,
+    )
+
+
+_OPEN_BEFORE_ACTION = (S.NEW, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS)
+
+CASE: Machine[CaseMove] = Machine(
+    "case",
+    dict(S.choices),
+    [
+        _move(S.NEW, S.TRIAGED, "triage"),
+        _move(S.TRIAGED, S.ASSIGNED, "assign"),
+        # Reassigning an untriaged case assigns it at once (services.do_reassign).
+        _move(S.NEW, S.ASSIGNED, "assign", automatic=True),
+        _move(S.ASSIGNED, S.IN_PROGRESS, "start"),
+        _move(S.IN_PROGRESS, S.ACTION_TAKEN, "act"),
+        _move(S.ACTION_TAKEN, S.CLOSED, "close"),
+        _move(S.ACTION_TAKEN, S.IN_PROGRESS, "reopen"),
+        *(_move(source, S.REJECTED, "reject") for source in _OPEN_BEFORE_ACTION),
+        *(_move(source, S.MERGED, "merge") for source in _OPEN_BEFORE_ACTION),
+    ],
+    refused=lambda current, target: (
+        _("A case cannot go from “%(current)s” to “%(target)s”.")
+        % {"current": S(current).label, "target": S(target).label}
+    ),
+)
+
+
+def confirms_harm(case: Any) -> bool:
+    """A closed case whose harm was confirmed: only such a case feeds the confirmed hash bank,
+    the block list and the classifier's harmful labels (not one closed as not harmful or out
+    of scope)."""
+    return case.status == S.CLOSED and case.outcome in CONFIRMING_OUTCOMES
+
 
 # What the reporter sees on the status page for each status.
 PUBLIC_STATUS = {
@@ -30,19 +110,8 @@ PUBLIC_STATUS = {
 }
 
 
-class WorkflowError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class WorkflowError(DomainError):
+    """A refused case operation that is not a status change (those raise TransitionError)."""
 
-
-def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, frozenset()):
-        raise WorkflowError(
-            "invalid_transition",
-            str(
-                _("A case cannot go from “%(current)s” to “%(target)s”.")
-                % {"current": S(current).label, "target": S(target).label}
-            ),
-        )
+    def __init__(self, code: str, message: Any) -> None:
+        super().__init__(code, message)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
-from copnet.cases.choices import REJECTION_OUTCOMES, CaseStatus
+from copnet.cases.workflow import confirms_harm
 from copnet.core.cleaning import (
     FORMAT_CONTROLS_CODE,
     format_controls_message,
@@ -281,7 +281,7 @@ def do_add_case(*, case: Any, actor: Any, hosts: list[str] | None = None) -> int
     from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
     from copnet.reports.models import ReportUrl
 
-    if case.status != CaseStatus.CLOSED or case.outcome in REJECTION_OUTCOMES:
+    if not confirms_harm(case):
         raise FeedError(
             "case_not_confirmed",
             _("Only a closed case whose harm was confirmed can feed the list."),

@@ -12,6 +12,7 @@ from copnet.cases.services import (
     triage_case,
 )
 from copnet.cases.workflow import WorkflowError
+from copnet.core.workflow import TransitionError
 from copnet.network.models import Organisation
 from copnet.reports.tests.factories import file_report
 
@@ -27,7 +28,7 @@ def case(db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", [CaseStatus.CLOSED, CaseStatus.ACTION_TAKEN, CaseStatus.NEW])
 def test_a_case_cannot_skip_steps(case, coordinator, target):
-    with pytest.raises(WorkflowError) as error:
+    with pytest.raises(TransitionError) as error:
         do_transition(case=case, target=target, actor=coordinator)
     assert error.value.code == "invalid_transition"
     case.refresh_from_db()
@@ -38,7 +39,7 @@ def test_a_case_cannot_skip_steps(case, coordinator, target):
 def test_closing_needs_an_outcome(case, coordinator):
     do_transition(case=case, target="in_progress", actor=coordinator)
     do_transition(case=case, target="action_taken", actor=coordinator)
-    with pytest.raises(WorkflowError) as error:
+    with pytest.raises(TransitionError) as error:
         do_transition(case=case, target="closed", actor=coordinator)
     assert error.value.code == "outcome_required"
     case.refresh_from_db()
@@ -47,7 +48,7 @@ def test_closing_needs_an_outcome(case, coordinator):
 
 @pytest.mark.django_db
 def test_rejecting_needs_a_rejection_reason(case, coordinator):
-    with pytest.raises(WorkflowError) as error:
+    with pytest.raises(TransitionError) as error:
         do_transition(case=case, target="rejected", outcome="content_removed", actor=coordinator)
     assert error.value.code == "rejection_reason_required"
     closed = do_transition(
