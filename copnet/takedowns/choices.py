@@ -76,24 +76,7 @@ class RequestStatus(models.TextChoices):
 PENDING_STATUSES = frozenset({RequestStatus.SENT, RequestStatus.ACKNOWLEDGED})
 # "Open" as in the queue's filter: still to be sent, or waiting for the platform.
 OPEN_STATUSES = frozenset({*PENDING_STATUSES, RequestStatus.DRAFT})
-# Which status may follow which. A late answer to an expired request is still recorded.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    RequestStatus.DRAFT: frozenset({RequestStatus.SENT}),
-    RequestStatus.SENT: frozenset(
-        {
-            RequestStatus.ACKNOWLEDGED,
-            RequestStatus.REMOVED,
-            RequestStatus.REFUSED,
-            RequestStatus.EXPIRED,
-        }
-    ),
-    RequestStatus.ACKNOWLEDGED: frozenset(
-        {RequestStatus.REMOVED, RequestStatus.REFUSED, RequestStatus.EXPIRED}
-    ),
-    RequestStatus.EXPIRED: frozenset({RequestStatus.REMOVED, RequestStatus.REFUSED}),
-    RequestStatus.REMOVED: frozenset(),
-    RequestStatus.REFUSED: frozenset(),
-}
+# Which status may follow which: `takedowns.workflow.REQUEST`.
 ANSWER_STATUSES = (RequestStatus.ACKNOWLEDGED, RequestStatus.REMOVED, RequestStatus.REFUSED)
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from copnet.core.workflow import Transition
 from copnet.network.models import Organisation
 
 from .choices import (
@@ -58,6 +60,12 @@ class AnswerForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, answers: Sequence[Transition[Any]] = (), **kwargs: Any) -> None:
+        """`answers`: the answer transitions the request's status allows (offered in order)."""
+        super().__init__(*args, **kwargs)
+        if answers:
+            self.fields["status"].choices = [(t.target, t.label) for t in answers]
 
 
 class QueueFilterForm(forms.Form):

@@ -81,7 +81,7 @@ class Platform(models.Model):
 class RemovalRequest(models.Model):
     """A request to one platform to remove content or accounts named in one case.
 
-    Status changes only through `takedowns.services` (see `choices.TRANSITIONS`); the deadline
+    Status changes only through `takedowns.services` (see `workflow.REQUEST`); the deadline
     is set when the request is sent, from its legal basis and urgency. The notice (which names
     the items) and the platform's answer are encrypted and erased with the case's personal
     data; statuses and times stay for the compliance figures."""

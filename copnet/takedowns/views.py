@@ -12,12 +12,14 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.services import record_view
 from copnet.cases.selectors import access_case
+from copnet.core.workflow import allowed_next, by_name
 
 from . import selectors, services
 from .errors import PlatformInvalid, TakedownError
 from .forms import AnswerForm, PlatformForm, QueueFilterForm, RequestForm
 from .models import Platform
 from .notices import notice_pdf, notice_text
+from .workflow import REQUEST
 
 
 @require_perm(Perm.VIEW_CASES)
@@ -69,6 +71,9 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
     record_view(actor=request.user, target=removal)
     can_act = has_perm(request.user, Perm.REQUEST_REMOVALS)
+    user = request.user
+    allowed = allowed_next(REQUEST, removal.status, may=lambda perm: has_perm(user, Perm(perm)))
+    answers = [t for t in allowed if t.name == "answer"]
     return render(
         request,
         "takedowns/detail.html",
@@ -77,7 +82,8 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "items": removal.items.all(),
             "notice": removal.notice or notice_text(removal),
             "can_act": can_act,
-            "answer_form": AnswerForm(),
+            "actions": by_name(allowed),
+            "answer_form": AnswerForm(answers=answers) if answers else None,
             "now": timezone.now(),
         },
     )

@@ -29,12 +29,12 @@ from copnet.core.cleaning import (
 )
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import strip_format_controls
+from copnet.core.workflow import check
 
 from .. import fetch
 from ..choices import (
     DEADLINE_HOURS,
     PENDING_STATUSES,
-    TRANSITIONS,
     URGENCY_CAP_HOURS,
     CheckResult,
     Delivery,
@@ -48,6 +48,7 @@ from ..choices import (
 from ..errors import TakedownError
 from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
 from ..notices import notice_pdf, notice_text
+from ..workflow import REQUEST
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_ITEMS = 100
@@ -186,7 +187,7 @@ def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
 
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
-        _check_transition(locked.status, RequestStatus.SENT)
+        check(REQUEST, locked.status, RequestStatus.SENT)
         delivery = _check_channel(locked.platform)
         now = timezone.now()
         locked.deadline = compute_deadline(
@@ -209,16 +210,6 @@ def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
         if delivery == Delivery.PENDING:
             enqueue_on_commit(deliver_removal_request, locked.pk)
     return locked
-
-
-def _check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, frozenset()):
-        raise TakedownError(
-            "invalid_transition",
-            _("A request that is %(current)s cannot become %(target)s.")
-            % {"current": RequestStatus(current).label, "target": RequestStatus(target).label},
-            status=409,
-        )
 
 
 # --- Delivery ---------------------------------------------------------------------------------
@@ -422,7 +413,7 @@ def do_record_answer(
         raise TakedownError("too_long", _("The note or the platform's reference is too long."))
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
-        _check_transition(locked.status, status)
+        check(REQUEST, locked.status, status)
         now = timezone.now()
         when = min(at or now, now)
         previous = locked.status
