@@ -13,7 +13,7 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 
 from .. import files
-from ..choices import EvaluationStatus, ScoreValue
+from ..choices import ScoreValue
 from ..errors import EvaluationError
 from ..models import Assignment, Evaluation, Score, ScoreEvidence
 from .vendors import nfc
@@ -92,7 +92,7 @@ def do_save_scores(*, evaluation: Evaluation, entries: list[ScoreEntry], actor: 
     paths: list[str] = []
     try:
         with transaction.atomic():
-            locked = lock(evaluation, EvaluationStatus.IN_REVIEW)
+            locked = lock(evaluation, "score")
             assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
             if assignment.submitted_at is not None:
                 raise EvaluationError(
@@ -138,7 +138,7 @@ def do_finish_scoring(*, evaluation: Evaluation, actor: Any) -> Assignment:
     """The evaluator is done; when every assigned evaluator is, reconciliation starts."""
     assignment = assignment_of(evaluation, actor)
     with transaction.atomic():
-        locked = lock(evaluation, EvaluationStatus.IN_REVIEW)
+        locked = lock(evaluation, "score")
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.submitted_at is not None:
             raise EvaluationError(

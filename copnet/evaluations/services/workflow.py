@@ -15,6 +15,7 @@ from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.core.tasks import enqueue_on_commit
+from copnet.core.workflow import Machine, Refusal, Transition, check
 
 from .. import scoring
 from ..choices import PUBLISHABLE_VERDICTS, EvaluationStatus, ScoreValue
@@ -32,23 +33,30 @@ def require_manager(actor: Any) -> None:
         raise EvaluationError("forbidden", _("You may not manage evaluations."))
 
 
-def lock(evaluation: Evaluation, *allowed: str) -> Evaluation:
+def lock(evaluation: Evaluation, step: str | None = None, target: str | None = None) -> Evaluation:
+    """The evaluation, locked for update. With `step`, `check()`s that this step of `EVALUATION`
+    may be taken from its status (to `target`, or staying in it) and raises `TransitionError`
+    otherwise; the step's conditions on the row are checked too."""
     locked = (
         Evaluation.objects.select_for_update().select_related("criteria_set").get(pk=evaluation.pk)
     )
-    if allowed and locked.status not in allowed:
-        raise EvaluationError(
-            "wrong_status",
-            _("This cannot be done while the evaluation is “%(status)s”.")
-            % {"status": locked.get_status_display()},
-        )
+    if step is not None:
+        check(EVALUATION, locked.status, target or locked.status, name=step, context=locked)
     return locked
 
 
 def transition(
-    evaluation: Evaluation, target: str, *, actor: Any, reason: str = "", **changes: Any
+    evaluation: Evaluation,
+    target: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    step: str | None = None,
+    **changes: Any,
 ) -> Evaluation:
+    """Writes a status change that `EVALUATION` lists (`step` names an automatic one)."""
     before = evaluation.status
+    check(EVALUATION, before, target, name=step)
     evaluation.status = target
     evaluation.save()
     record_change(
@@ -70,7 +78,7 @@ def transition(
 def do_accept(*, evaluation: Evaluation, actor: Any) -> Evaluation:
     require_manager(actor)
     with transaction.atomic():
-        locked = lock(evaluation, S.SUBMITTED)
+        locked = lock(evaluation, "accept", S.ACCEPTED)
         locked.accepted_at = timezone.now()
         return transition(locked, S.ACCEPTED, actor=actor)
 
@@ -81,7 +89,7 @@ def do_decline(*, evaluation: Evaluation, actor: Any, reason: str) -> Evaluation
     if not reason:
         raise EvaluationError("reason_required", _("Give the vendor a reason."), "reason")
     with transaction.atomic():
-        locked = lock(evaluation, S.SUBMITTED)
+        locked = lock(evaluation, "decline", S.DECLINED)
         locked.status_reason = reason
         locked.closed_at = timezone.now()
         return transition(locked, S.DECLINED, actor=actor, reason=reason)
@@ -110,7 +118,7 @@ def check_independent(evaluation: Evaluation, evaluator: User) -> None:
 def do_assign(*, evaluation: Evaluation, evaluator: User, actor: Any) -> Assignment:
     require_manager(actor)
     with transaction.atomic():
-        locked = lock(evaluation, S.ACCEPTED, S.IN_REVIEW)
+        locked = lock(evaluation, "assign")
         check_independent(locked, evaluator)
         if locked.assignments.filter(evaluator=evaluator).exists():
             raise EvaluationError(
@@ -129,7 +137,7 @@ def do_assign(*, evaluation: Evaluation, evaluator: User, actor: Any) -> Assignm
 
         enqueue_on_commit(notify_evaluator_task, assignment.pk)
         if locked.status == S.ACCEPTED and locked.assignments.count() >= MIN_EVALUATORS:
-            transition(locked, S.IN_REVIEW, actor=actor)
+            transition(locked, S.IN_REVIEW, actor=actor, step="review")
     return assignment
 
 
@@ -147,6 +155,7 @@ def start_reconciliation(evaluation: Evaluation, actor: Any) -> None:
         evaluation,
         S.RECONCILIATION,
         actor=actor,
+        step="start_reconciliation",
         differences=[i.code for i in items if not i.final_value],
     )
 
@@ -165,7 +174,7 @@ def do_reconcile(
     if not note:
         raise EvaluationError("note_required", _("Explain how the difference was settled."), "note")
     with transaction.atomic():
-        locked = lock(evaluation, S.RECONCILIATION)
+        locked = lock(evaluation, "reconcile")
         item = locked.items.select_for_update().filter(pk=item_id).first()
         if item is None:
             raise EvaluationError("not_found", _("Not found."))
@@ -192,21 +201,63 @@ def compute_result(evaluation: Evaluation) -> scoring.Result:
     )
 
 
-def _refuse_unreconciled(evaluation: Evaluation) -> None:
+def _reconciled(evaluation: Evaluation) -> Refusal | None:
     open_items = unreconciled(evaluation)
-    if open_items:
-        raise EvaluationError(
-            "unreconciled",
-            _("The evaluators' differences on %(codes)s are not reconciled yet.")
-            % {"codes": ", ".join(i.code for i in open_items)},
-        )
+    if not open_items:
+        return None
+    return Refusal(
+        "unreconciled",
+        _("The evaluators' differences on %(codes)s are not reconciled yet.")
+        % {"codes": ", ".join(i.code for i in open_items)},
+    )
+
+
+def _publishable(evaluation: Evaluation) -> Refusal | None:
+    if evaluation.verdict in PUBLISHABLE_VERDICTS:
+        return None
+    return Refusal(
+        "not_publishable",
+        _("A product that is not recommended is returned to its vendor, not published."),
+    )
+
+
+def _step(source: str, target: str, name: str, **extra: Any) -> Transition[Evaluation]:
+    return Transition(source, target, name, permission=Perm.MANAGE_EVALUATIONS, **extra)
+
+
+# The evaluation workflow as data (`core.workflow`). A step that keeps the status (assign,
+# score, reconcile) is a transition to the same status; `automatic` ones follow from another
+# step or the scheduler.
+EVALUATION: Machine[Evaluation] = Machine(
+    "evaluation",
+    dict(S.choices),
+    [
+        _step(S.SUBMITTED, S.ACCEPTED, "accept"),
+        _step(S.SUBMITTED, S.DECLINED, "decline"),
+        _step(S.ACCEPTED, S.ACCEPTED, "assign"),
+        _step(S.IN_REVIEW, S.IN_REVIEW, "assign"),
+        Transition(S.ACCEPTED, S.IN_REVIEW, "review", automatic=True),
+        Transition(S.IN_REVIEW, S.IN_REVIEW, "score", permission=Perm.EVALUATE_PRODUCTS),
+        Transition(S.IN_REVIEW, S.RECONCILIATION, "start_reconciliation", automatic=True),
+        _step(S.RECONCILIATION, S.RECONCILIATION, "reconcile"),
+        _step(S.RECONCILIATION, S.DECIDED, "decide", when=(_reconciled,)),
+        _step(S.DECIDED, S.PUBLISHED, "publish", when=(_publishable,)),
+        _step(S.DECIDED, S.RETURNED, "return_to_vendor"),
+        _step(S.PUBLISHED, S.WITHDRAWN, "withdraw"),
+        Transition(S.PUBLISHED, S.SUPERSEDED, "supersede", automatic=True),
+        Transition(S.PUBLISHED, S.EXPIRED, "expire", automatic=True),
+    ],
+    refused=lambda current, target: (
+        _("This cannot be done while the evaluation is “%(status)s”.")
+        % {"status": S(current).label}
+    ),
+)
 
 
 def do_decide(*, evaluation: Evaluation, actor: Any) -> Evaluation:
     require_manager(actor)
     with transaction.atomic():
-        locked = lock(evaluation, S.RECONCILIATION)
-        _refuse_unreconciled(locked)
+        locked = lock(evaluation, "decide", S.DECIDED)
         result = compute_result(locked)
         locked.score, locked.mandatory_met, locked.verdict = (
             result.score,
@@ -247,20 +298,14 @@ def do_publish(
         )
     with transaction.atomic():
         locked = lock(evaluation)
-        if locked.status == S.RECONCILIATION:
-            _refuse_unreconciled(locked)
-        if locked.status != S.DECIDED:
-            lock(locked, S.DECIDED)  # raises the wrong-status error
-        if locked.verdict not in PUBLISHABLE_VERDICTS:
-            raise EvaluationError(
-                "not_publishable",
-                _("A product that is not recommended is returned to its vendor, not published."),
-            )
+        if locked.status == S.RECONCILIATION:  # say what is missing before the result
+            check(EVALUATION, locked.status, S.DECIDED, name="decide", context=locked)
+        check(EVALUATION, locked.status, S.PUBLISHED, context=locked)
         for older in Evaluation.objects.select_for_update().filter(
             product_id=locked.product_id, status=S.PUBLISHED
         ):
             older.closed_at = timezone.now()
-            transition(older, S.SUPERSEDED, actor=actor, superseded_by=locked.pk)
+            transition(older, S.SUPERSEDED, actor=actor, step="supersede", superseded_by=locked.pk)
         locked.summary_vi, locked.summary_en = summary_vi[:4000], summary_en[:4000]
         locked.expires_on = expires_on
         locked.published_at = timezone.now()
@@ -275,7 +320,7 @@ def do_return(*, evaluation: Evaluation, findings: str, actor: Any) -> Evaluatio
             "findings_required", _("Write the findings the vendor must fix."), "findings"
         )
     with transaction.atomic():
-        locked = lock(evaluation, S.DECIDED)
+        locked = lock(evaluation, "return_to_vendor", S.RETURNED)
         locked.findings = findings[:8000]
         locked.closed_at = timezone.now()
         return transition(locked, S.RETURNED, actor=actor)
@@ -287,7 +332,7 @@ def do_withdraw(*, evaluation: Evaluation, reason: str, actor: Any) -> Evaluatio
     if not reason:
         raise EvaluationError("reason_required", _("Give a reason."), "reason")
     with transaction.atomic():
-        locked = lock(evaluation, S.PUBLISHED)
+        locked = lock(evaluation, "withdraw", S.WITHDRAWN)
         locked.status_reason = reason
         locked.closed_at = timezone.now()
         return transition(locked, S.WITHDRAWN, actor=actor, reason=reason)
@@ -302,6 +347,8 @@ def expire_evaluations(*, today: dt.date | None = None) -> int:
             status=S.PUBLISHED, expires_on__lt=today
         ):
             evaluation.closed_at = timezone.now()
-            transition(evaluation, S.EXPIRED, actor=None, expires_on=evaluation.expires_on)
+            transition(
+                evaluation, S.EXPIRED, actor=None, step="expire", expires_on=evaluation.expires_on
+            )
             count += 1
     return count

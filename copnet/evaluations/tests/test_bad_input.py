@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from copnet.audit.models import AuditEvent
+from copnet.core.workflow import TransitionError
 from copnet.evaluations import files
 from copnet.evaluations.choices import EvaluationStatus as S
 from copnet.evaluations.choices import ScoreValue
@@ -173,7 +174,7 @@ def test_publishing_with_unreconciled_differences_is_refused(cast, reviewing):
     reviewing.refresh_from_db()
     assert reviewing.status == S.RECONCILIATION
     before = AuditEvent.objects.count()
-    with pytest.raises(EvaluationError) as error:
+    with pytest.raises(TransitionError) as error:
         workflow.do_publish(
             evaluation=reviewing,
             expires_on=timezone.localdate() + dt.timedelta(days=90),
@@ -183,7 +184,7 @@ def test_publishing_with_unreconciled_differences_is_refused(cast, reviewing):
         )
     assert error.value.code == "unreconciled"
     assert "VN-3" in error.value.message
-    with pytest.raises(EvaluationError) as error:
+    with pytest.raises(TransitionError) as error:
         workflow.do_decide(evaluation=reviewing, actor=cast["manager"])
     assert error.value.code == "unreconciled"
     reviewing.refresh_from_db()

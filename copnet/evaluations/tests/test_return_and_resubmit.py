@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from copnet.core.workflow import TransitionError
 from copnet.evaluations.choices import EvaluationStatus as S
 from copnet.evaluations.choices import ScoreValue, Verdict
 from copnet.evaluations.errors import EvaluationError
@@ -28,7 +29,7 @@ def test_a_result_with_a_mandatory_gap_cannot_be_published(cast, failed):
     from django.utils import timezone
 
     assert failed.verdict == Verdict.NOT_RECOMMENDED
-    with pytest.raises(EvaluationError) as error:
+    with pytest.raises(TransitionError) as error:
         workflow.do_publish(
             evaluation=failed,
             expires_on=timezone.localdate() + dt.timedelta(days=30),

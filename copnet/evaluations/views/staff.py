@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.services import record_view
+from copnet.core.errors import DomainError
+from copnet.core.workflow import allowed_next, by_name
 
 from .. import pdf, selectors
 from ..choices import EvaluationStatus
@@ -45,6 +47,14 @@ def _context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
     user = request.user
     manager = has_perm(user, Perm.MANAGE_EVALUATIONS)
     mine = evaluation.assignments.filter(evaluator=user).first()
+    actions = by_name(
+        allowed_next(
+            workflow.EVALUATION,
+            evaluation.status,
+            context=evaluation,
+            may=lambda perm: has_perm(user, Perm(perm)),
+        )
+    )
     return {
         "evaluation": evaluation,
         "rows": selectors.item_rows(evaluation, user.pk),
@@ -52,9 +62,8 @@ def _context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
         "documents": evaluation.documents.all(),
         "manager": manager,
         "mine": mine,
-        "can_score": mine is not None
-        and mine.submitted_at is None
-        and evaluation.status == EvaluationStatus.IN_REVIEW,
+        "actions": actions,
+        "can_score": mine is not None and mine.submitted_at is None and "score" in actions,
         "assign_form": AssignForm(),
         "reason_form": ReasonForm(),
         "findings_form": FindingsForm(),
@@ -83,7 +92,7 @@ def _step(
     evaluation = selectors.access_evaluation(request.user, pk)
     try:
         run(evaluation)
-    except EvaluationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
@@ -178,7 +187,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if request.POST.get("finish"):
             scores.do_finish_scoring(evaluation=evaluation, actor=request.user)
-    except EvaluationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
         return render(
             request, "evaluations/staff_detail.html", _context(request, evaluation), status=400
