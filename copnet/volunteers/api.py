@@ -106,7 +106,7 @@ def my_assignments(request: HttpRequest) -> list[Assignment]:
 
 @router.post(
     "/assignments/{assignment_id}/report",
-    response={200: AssignmentOut, **errors(403)},
+    response={200: AssignmentOut, **errors(403, 409)},
     summary="Report back: hours, outcome and, for a verification task, one check per address",
 )
 def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn) -> Assignment:
@@ -115,7 +115,7 @@ def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn)
     if assignment is None:
         raise ApiError(404, "not_found", _("Not found."))
     try:
-        return work.do_report_back(  # VolunteerError: 400
+        return work.do_report_back(  # VolunteerError: 400; TransitionError: 409
             assignment=assignment,
             volunteer=_volunteer(request),
             actor=request.auth,  # type: ignore[attr-defined]

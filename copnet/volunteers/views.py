@@ -24,8 +24,10 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.services import record_view
+from copnet.core.errors import DomainError
 from copnet.core.provinces import province_choices, province_name
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
+from copnet.core.workflow import allowed_next, by_name
 from copnet.reports.errors import IntakeError
 from copnet.stats.charts import province_map
 
@@ -63,9 +65,10 @@ from .training import (
     required_items,
     training_complete,
 )
+from .workflow import APPLICATION, ASSIGNMENT, TASK, VOLUNTEER
 
 
-def _form_error(form: Any, exc: VolunteerError | IntakeError) -> None:
+def _form_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
@@ -113,7 +116,7 @@ def apply_reply(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             applications.do_reply_to_application(raw_token=token, reply=form.cleaned_data["reply"])
-        except VolunteerError as exc:
+        except DomainError as exc:
             _form_error(form, exc)
         else:
             return render(
@@ -327,7 +330,7 @@ def report_back(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and "withdraw" in request.POST:
         try:
             work.do_withdraw(assignment=assignment, volunteer=volunteer, actor=request.user)
-        except VolunteerError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("You handed the task back."))
@@ -342,7 +345,7 @@ def report_back(request: HttpRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 url_results=form.url_results(),
             )
-        except VolunteerError as exc:
+        except DomainError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("Thank you. Your report and hours are recorded."))
@@ -350,7 +353,12 @@ def report_back(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "volunteers/report_back.html",
-        {"task": task, "assignment": assignment, "form": form},
+        {
+            "task": task,
+            "assignment": assignment,
+            "form": form,
+            "actions": by_name(allowed_next(ASSIGNMENT, assignment.status)),
+        },
     )
 
 
@@ -569,7 +577,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except VolunteerError as exc:
+        except DomainError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, _("The decision is recorded and the applicant informed."))
@@ -584,6 +592,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "consent": consent,
             "form": form,
+            "decisions": allowed_next(APPLICATION, application.status),
             "province": province_name(application.province),
             "age": application.age() if application.date_of_birth else None,
             "skills": [Skill(s).label for s in application.skills],
@@ -652,7 +661,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Saved."))
                     return redirect("volunteers:volunteer", pk=pk)
-        except VolunteerError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
     else:
         record_view(actor=request.user, target=volunteer)
@@ -666,6 +675,13 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.history(volunteer)[:50],
             "training_complete": training_complete(volunteer),
             "is_coordinator": is_coordinator,
+            "status_actions": by_name(
+                allowed_next(
+                    VOLUNTEER,
+                    volunteer.status,
+                    may=lambda perm: has_perm(request.user, Perm(perm)),
+                )
+            ),
             "forms": forms,
             "levels": Level,
             "statuses": VolunteerStatus,
@@ -710,10 +726,14 @@ def task_new(request: HttpRequest) -> HttpResponse:
 def manage_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.access_task(request.user, pk)
     if request.method == "POST":
-        work.do_close_task(
-            task=task, actor=request.user, cancel=request.POST.get("action") == "cancel"
-        )
-        messages.success(request, _("Saved."))
+        try:
+            work.do_close_task(
+                task=task, actor=request.user, cancel=request.POST.get("action") == "cancel"
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
         return redirect("volunteers:manage_task", pk=pk)
     return render(
         request,
@@ -722,6 +742,7 @@ def manage_task(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "assignments": task.assignments.select_related("volunteer__user"),
             "province": province_name(task.province),
+            "actions": by_name(allowed_next(TASK, task.status)),
             # Team leads are volunteers: the case a task came from is not for them.
             "show_case": has_perm(request.user, Perm.VIEW_CASES),
         },

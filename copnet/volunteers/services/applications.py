@@ -24,6 +24,7 @@ from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.core.provinces import province_names
+from copnet.core.workflow import check
 from copnet.network.models import Organisation
 
 from ..choices import (
@@ -35,6 +36,7 @@ from ..choices import (
 )
 from ..errors import VolunteerError
 from ..models import ADULT_AGE, Application, GuardianConsent, Volunteer, age_on, email_key
+from ..workflow import APPLICATION, DECISIONS
 from .common import clean_text, deny, hash_token, new_token
 
 MAX_MOTIVATION = 3000
@@ -309,8 +311,7 @@ def do_review_application(
     reply_link = ""
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status not in OPEN_APPLICATION_STATUSES:
-            raise VolunteerError("already_decided", _("This application was already decided."))
+        check(APPLICATION, locked.status, DECISIONS[decision])
         before = locked.status
         if decision == "accept":
             consent = GuardianConsent.objects.filter(application=locked).first()
@@ -403,6 +404,7 @@ def do_reply_to_application(*, raw_token: str, reply: str) -> Application:
     reply = clean_text(reply, limit=MAX_MOTIVATION, field="reply", required=True)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        check(APPLICATION, locked.status, ApplicationStatus.PENDING, name="reply")
         locked.applicant_reply = reply
         locked.status = ApplicationStatus.PENDING
         locked.reply_token_hash = ""

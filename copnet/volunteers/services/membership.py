@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.workflow import check
 
 from ..choices import AssignmentStatus, Level, VolunteerStatus
 from ..errors import VolunteerError
@@ -23,6 +24,7 @@ from ..models import (
     VolunteerKey,
 )
 from ..training import training_complete
+from ..workflow import VOLUNTEER
 from .common import clean_text, deny, hash_token
 
 KEY_PREFIX = "cpv"
@@ -117,8 +119,7 @@ def _change_status(
 ) -> Volunteer:
     with transaction.atomic():
         locked = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
-        if locked.status == VolunteerStatus.OFFBOARDED:
-            raise VolunteerError("offboarded", _("This volunteer has already left the network."))
+        check(VOLUNTEER, locked.status, status)
         before = locked.status
         now = timezone.now()
         locked.status = status

@@ -17,6 +17,7 @@ from copnet.audit.services import record_change
 from copnet.core.cleaning import FORMAT_CONTROLS_CODE, format_controls_message
 from copnet.core.provinces import province_names
 from copnet.core.urlnorm import UrlError, normalise_url
+from copnet.core.workflow import check
 from copnet.taxonomy.choices import Severity
 
 from ..choices import (
@@ -31,6 +32,7 @@ from ..errors import VolunteerError
 from ..models import Assignment, Task, Volunteer
 from ..rules import task_kinds_allowed
 from ..training import training_complete
+from ..workflow import ASSIGNMENT, TASK
 from .common import clean_text, deny
 from .membership import touch
 
@@ -156,9 +158,12 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
 def do_close_task(*, task: Task, actor: Any, cancel: bool = False) -> Task:
     if not may_post(actor, task.province):
         deny(actor=actor, reason="task closed outside scope", target=task)
+    target = TaskStatus.CANCELLED if cancel else TaskStatus.CLOSED
     with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        check(TASK, task.status, target)
         before = task.status
-        task.status = TaskStatus.CANCELLED if cancel else TaskStatus.CLOSED
+        task.status = target
         task.save(update_fields=["status"])
         record_change(
             actor=actor,
@@ -263,8 +268,7 @@ def do_report_back(
             results[url] = value
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if locked.status != AssignmentStatus.ACCEPTED:
-            raise VolunteerError("not_open", _("This task was already reported or handed back."))
+        check(ASSIGNMENT, locked.status, AssignmentStatus.REPORTED)
         locked.status = AssignmentStatus.REPORTED
         locked.reported_at = timezone.now()
         locked.hours = hours_value
@@ -297,8 +301,7 @@ def do_withdraw(*, assignment: Assignment, volunteer: Volunteer | None, actor: A
     check_own_assignment(assignment, volunteer, actor)
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if locked.status != AssignmentStatus.ACCEPTED:
-            raise VolunteerError("not_open", _("This task was already reported or handed back."))
+        check(ASSIGNMENT, locked.status, AssignmentStatus.WITHDRAWN)
         locked.status = AssignmentStatus.WITHDRAWN
         locked.save(update_fields=["status"])
         record_change(

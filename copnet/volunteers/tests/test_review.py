@@ -10,7 +10,7 @@ from django.core import mail
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
 from copnet.audit.models import AuditEvent
-from copnet.volunteers.errors import VolunteerError
+from copnet.core.workflow import INVALID_TRANSITION, TransitionError
 from copnet.volunteers.models import Application, Volunteer
 from copnet.volunteers.services import applications
 
@@ -98,10 +98,11 @@ def test_a_decided_application_cannot_be_decided_again(coordinator):
     applications.do_review_application(
         application=application, decision="reject", reason="Không phù hợp", actor=coordinator
     )
-    with pytest.raises(VolunteerError):
+    with pytest.raises(TransitionError) as error:
         applications.do_review_application(
             application=application, decision="accept", reason="", actor=coordinator
         )
+    assert error.value.code == INVALID_TRANSITION
     assert Volunteer.objects.count() == 0
 
 
