@@ -91,9 +91,9 @@ CASE: Machine[CaseMove] = Machine(
 
 
 def confirms_harm(case: Any) -> bool:
-    """A closed case whose harm was confirmed: only such a case feeds the confirmed hash bank,
-    the block list and the classifier's harmful labels (not one closed as not harmful or out
-    of scope)."""
+    """A closed case whose harm was confirmed: only such a case feeds the confirmed hash bank
+    (`banks.services`) and the block list (`feed.services`); not one closed as not harmful or
+    out of scope."""
     return case.status == S.CLOSED and case.outcome in CONFIRMING_OUTCOMES
 
 
