@@ -26,8 +26,9 @@ from .choices import (
     EventKind,
     Outcome,
 )
+from .errors import CaseErrorCode, WorkflowError
 from .models import Case, CaseAction, CaseEvent
-from .workflow import WorkflowError, check_transition
+from .workflow import check_transition
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -136,16 +137,18 @@ def do_transition(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         check_transition(locked.status, target)
         if target == CaseStatus.CLOSED and outcome not in Outcome.values:
-            raise WorkflowError("outcome_required", _("Choose an outcome to close the case."))
+            raise WorkflowError(
+                CaseErrorCode.OUTCOME_REQUIRED, _("Choose an outcome to close the case.")
+            )
         if target == CaseStatus.REJECTED and outcome not in REJECTION_OUTCOMES:
             raise WorkflowError(
-                "rejection_reason_required",
+                CaseErrorCode.REJECTION_REASON_REQUIRED,
                 _("Say why the case is rejected: not harmful or out of scope."),
             )
         bad_merge = merge_into is None or merge_into.pk == locked.pk or not merge_into.is_open
         if target == CaseStatus.MERGED and bad_merge:
             raise WorkflowError(
-                "merge_target_required", _("Choose another open case to merge into.")
+                CaseErrorCode.MERGE_TARGET_REQUIRED, _("Choose another open case to merge into.")
             )
         now = timezone.now()
         previous = locked.status
@@ -195,12 +198,12 @@ def do_reassign(
 ) -> Case:
     reason = strip_format_controls(reason)
     if not reason.strip():
-        raise WorkflowError("reason_required", _("Give a reason for the reassignment."))
+        raise WorkflowError(CaseErrorCode.REASON_REQUIRED, _("Give a reason for the reassignment."))
     supporting = [org for org in supporting if org.pk != lead.pk]
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
-            raise WorkflowError("case_closed", _("A closed case cannot be reassigned."))
+            raise WorkflowError(CaseErrorCode.CASE_CLOSED, _("A closed case cannot be reassigned."))
         before = locked.lead_org.code if locked.lead_org else None
         locked.lead_org = lead
         locked.assigned_at = timezone.now()
@@ -231,12 +234,14 @@ def do_reassign(
 
 def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAction:
     if kind not in ActionKind.values:
-        raise WorkflowError("invalid_action", _("Choose an action from the list."))
+        raise WorkflowError(CaseErrorCode.INVALID_ACTION, _("Choose an action from the list."))
     note = strip_format_controls(note)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
-            raise WorkflowError("case_closed", _("Actions cannot be added to a closed case."))
+            raise WorkflowError(
+                CaseErrorCode.CASE_CLOSED, _("Actions cannot be added to a closed case.")
+            )
         action = CaseAction.objects.create(
             case=locked,
             kind=kind,
@@ -263,7 +268,7 @@ def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAct
 def do_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
     text = strip_format_controls(text)
     if not text.strip():
-        raise WorkflowError("empty_note", _("The note is empty."))
+        raise WorkflowError(CaseErrorCode.EMPTY_NOTE, _("The note is empty."))
     with transaction.atomic():
         event = add_event(case, kind=EventKind.NOTE, actor=actor, text=text)
         record_change(

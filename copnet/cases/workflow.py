@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from .choices import CaseStatus as S
+from .errors import CaseErrorCode, WorkflowError
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEW: frozenset({S.TRIAGED, S.REJECTED, S.MERGED}),
@@ -30,17 +31,10 @@ PUBLIC_STATUS = {
 }
 
 
-class WorkflowError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def check_transition(current: str, target: str) -> None:
     if target not in TRANSITIONS.get(current, frozenset()):
         raise WorkflowError(
-            "invalid_transition",
+            CaseErrorCode.INVALID_TRANSITION,
             str(
                 _("A case cannot go from “%(current)s” to “%(target)s”.")
                 % {"current": S(current).label, "target": S(target).label}

@@ -168,7 +168,7 @@ def quiz_take(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             try:
                 attempt = services.do_submit_attempt(attempt=attempt, answers=answers)
             except LearningError as exc:
-                error, status = exc.message, (409 if exc.code == "replayed" else 400)
+                error, status = exc.message, exc.status
             else:
                 return _result(request, course, quiz, attempt)
         if error and status == 409:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.services import record_view
+from copnet.core.errors import add_to_form, show_message
 from copnet.core.provinces import province_choices, province_name
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.reports.errors import IntakeError
@@ -66,7 +67,7 @@ from .training import (
 
 
 def _form_error(form: Any, exc: VolunteerError | IntakeError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    add_to_form(form, exc)
 
 
 # --- Public -------------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             mine = work.do_accept_task(task=task, volunteer=volunteer, actor=request.user)
         except VolunteerError as exc:
-            messages.error(request, exc.message)
+            show_message(request, exc)
         else:
             messages.success(request, _("You have taken this task. Report back when it is done."))
             return redirect("volunteers:report_back", pk=mine.pk)
@@ -328,7 +329,7 @@ def report_back(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             work.do_withdraw(assignment=assignment, volunteer=volunteer, actor=request.user)
         except VolunteerError as exc:
-            messages.error(request, exc.message)
+            show_message(request, exc)
         else:
             messages.success(request, _("You handed the task back."))
         return redirect("volunteers:tasks")
@@ -653,7 +654,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Saved."))
                     return redirect("volunteers:volunteer", pk=pk)
         except VolunteerError as exc:
-            messages.error(request, exc.message)
+            show_message(request, exc)
     else:
         record_view(actor=request.user, target=volunteer)
     return render(

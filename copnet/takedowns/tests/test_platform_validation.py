@@ -128,12 +128,13 @@ def test_a_platform_keeps_its_own_domains_when_edited(coordinator):
 def test_an_invalid_edit_leaves_the_platform_as_it_was(coordinator):
     saved = do_save_platform(platform=None, data=platform_input(), actor=coordinator)
     before = _state()
-    with pytest.raises(PlatformInvalid):
+    with pytest.raises(PlatformInvalid) as refused:
         do_save_platform(
             platform=saved,
             data=platform_input(name="Changed", **{**API, "api_url": "http://x.example/"}),
             actor=coordinator,
         )
+    assert refused.value.code == "invalid_platform"
     assert _state() == before
 
 

@@ -98,10 +98,11 @@ def test_a_decided_application_cannot_be_decided_again(coordinator):
     applications.do_review_application(
         application=application, decision="reject", reason="Không phù hợp", actor=coordinator
     )
-    with pytest.raises(VolunteerError):
+    with pytest.raises(VolunteerError) as refused:
         applications.do_review_application(
             application=application, decision="accept", reason="", actor=coordinator
         )
+    assert refused.value.code == "reason_required"
     assert Volunteer.objects.count() == 0
 
 
