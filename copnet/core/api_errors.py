@@ -48,8 +48,9 @@ class ErrorOut(Schema):
     code: str = Field(
         ...,
         description="Stable machine code: bad_request, unauthorized, forbidden, not_found, "
-        "method_not_allowed, length_required, payload_too_large, invalid, rate_limited, "
-        "server_error, or an operation's own code (e.g. empty_report, invalid_url).",
+        "method_not_allowed, conflict, length_required, payload_too_large, invalid, "
+        "rate_limited, server_error, unavailable, or an operation's own code (e.g. "
+        "empty_report, invalid_url), listed per app in its errors.py.",
     )
     message: str = Field(..., description="For people, in the request's language (vi or en).")
     field: str | None = Field(None, description="The input at fault, if one is.")

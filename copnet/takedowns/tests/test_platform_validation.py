@@ -154,9 +154,8 @@ def test_the_page_shows_translated_errors_and_creates_nothing(client, coordinato
     assert response.status_code == 200
     page = response.content.decode()
     assert (
-        vi("{host} already belongs to the platform {platform}.").format(
-            host="facebook.com", platform="Facebook"
-        )
+        vi("%(host)s already belongs to the platform %(platform)s.")
+        % {"host": "facebook.com", "platform": "Facebook"}
         in page
     )
     assert vi("Use a secure address that starts with https://.") in page
