@@ -102,7 +102,7 @@ def test_a_decided_application_cannot_be_decided_again(coordinator):
         applications.do_review_application(
             application=application, decision="accept", reason="", actor=coordinator
         )
-    assert refused.value.code == "reason_required"
+    assert refused.value.code == "already_decided"
     assert Volunteer.objects.count() == 0
 
 
