@@ -33,7 +33,7 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.models import AuditEvent
 from copnet.audit.services import record, record_change
 
-from .errors import AccountError
+from .errors import AccountError, AccountErrorCode
 from .models import User
 from .permissions import needs_second_factor
 
@@ -149,7 +149,7 @@ def check_sign_in_code(*, user: User, code: str) -> Device:
     if SIX_DIGITS.fullmatch(code):
         device = authenticator_of(user)
         if device is None:
-            _refuse(user, "totp", "code_wrong", _wrong_code_message())
+            _refuse(user, "totp", AccountErrorCode.CODE_WRONG, _wrong_code_message())
         _check_authenticator_code(device, code, step="sign_in")
         record_change(
             actor=user,
@@ -177,12 +177,14 @@ def _wrong_code_message() -> str:
     )
 
 
-def _refuse(user: User, kind: str, code: str, message: str, **changes: Any) -> NoReturn:
+def _refuse(
+    user: User, kind: str, code: AccountErrorCode, message: str, **changes: Any
+) -> NoReturn:
     record_change(
         actor=user,
         action=AuditAction.SECOND_FACTOR_FAILED,
         target=user,
-        changes={"kind": kind, "reason": code, **changes},
+        changes={"kind": kind, "reason": str(code), **changes},
     )
     raise AccountError(code, message, "code")
 
@@ -191,7 +193,9 @@ def _check_authenticator_code(device: TOTPDevice, code: str, *, step: str) -> No
     code = "".join(code.split())
     if not SIX_DIGITS.fullmatch(code):
         raise AccountError(
-            "code_format", _("Type the 6 digits your authenticator app shows."), "code"
+            AccountErrorCode.CODE_FORMAT,
+            _("Type the 6 digits your authenticator app shows."),
+            "code",
         )
     accepted = replayed = False
     with transaction.atomic():
@@ -207,7 +211,7 @@ def _check_authenticator_code(device: TOTPDevice, code: str, *, step: str) -> No
         _refuse(
             user,
             "totp",
-            "code_wait",
+            AccountErrorCode.CODE_WAIT,
             _("Too many wrong codes. Wait %(seconds)d seconds, then type the newest code.")
             % {"seconds": wait},
             step=step,
@@ -216,7 +220,7 @@ def _check_authenticator_code(device: TOTPDevice, code: str, *, step: str) -> No
         _refuse(
             user,
             "totp",
-            "code_used",
+            AccountErrorCode.CODE_USED,
             _(
                 "This code was already used. Wait until your app shows a new code (every 30 "
                 "seconds) and type that one."
@@ -224,7 +228,7 @@ def _check_authenticator_code(device: TOTPDevice, code: str, *, step: str) -> No
             step=step,
         )
     if not accepted:
-        _refuse(user, "totp", "code_wrong", _wrong_code_message(), step=step)
+        _refuse(user, "totp", AccountErrorCode.CODE_WRONG, _wrong_code_message(), step=step)
 
 
 def _matches_a_used_step(device: TOTPDevice, code: str) -> bool:
@@ -278,14 +282,14 @@ def _use_recovery_code(user: User, raw: str) -> Device:
     code = _normalise_recovery_code(raw)
     if len(code) != RECOVERY_CODE_LENGTH:
         raise AccountError(
-            "code_format",
+            AccountErrorCode.CODE_FORMAT,
             _("Type the 6-digit code from your app, or one of your recovery codes."),
             "code",
         )
     hashed = _recovery_hash(user.pk, code)
     device = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        _refuse(user, "recovery", "recovery_wrong", _recovery_wrong_message())
+        _refuse(user, "recovery", AccountErrorCode.RECOVERY_WRONG, _recovery_wrong_message())
     with transaction.atomic():
         device = StaticDevice.objects.select_for_update().get(pk=device.pk)
         allowed, details = device.verify_is_allowed()
@@ -295,7 +299,7 @@ def _use_recovery_code(user: User, raw: str) -> Device:
         _refuse(
             user,
             "recovery",
-            "code_wait",
+            AccountErrorCode.CODE_WAIT,
             _("Too many wrong codes. Wait %(seconds)d seconds and try again.") % {"seconds": wait},
         )
     if not accepted:
@@ -314,11 +318,11 @@ def _use_recovery_code(user: User, raw: str) -> Device:
             _refuse(
                 user,
                 "recovery",
-                "recovery_used",
+                AccountErrorCode.RECOVERY_USED,
                 _("This recovery code was already used (%(when)s). Each code works only once.")
                 % {"when": when},
             )
-        _refuse(user, "recovery", "recovery_wrong", _recovery_wrong_message())
+        _refuse(user, "recovery", AccountErrorCode.RECOVERY_WRONG, _recovery_wrong_message())
     left = recovery_codes_left(user)
     record_change(
         actor=user,
@@ -348,7 +352,7 @@ def do_remove_passkey(*, user: User, passkey_id: int, actor: User) -> None:
         locked = User.objects.select_for_update().get(pk=user.pk)
         credential = passkey_model().objects.filter(user=user, pk=passkey_id).first()
         if credential is None:
-            raise AccountError("not_found", _("This passkey does not exist."))
+            raise AccountError(AccountErrorCode.NOT_FOUND, _("This passkey does not exist."))
         others = (
             TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             or (
@@ -357,7 +361,7 @@ def do_remove_passkey(*, user: User, passkey_id: int, actor: User) -> None:
         )
         if needs_second_factor(user) and not others:
             raise AccountError(
-                "last_factor",
+                AccountErrorCode.LAST_FACTOR,
                 _("Set up an authenticator app or another passkey before removing this one."),
             )
         credential.delete()
@@ -374,7 +378,8 @@ def do_turn_off_second_factor(*, user: User, actor: User) -> None:
     """Someone for whom the second step is optional turns it off (all devices go)."""
     if needs_second_factor(user):
         raise AccountError(
-            "required", _("Your role needs a second factor: it cannot be turned off.")
+            AccountErrorCode.REQUIRED,
+            _("Your role needs a second factor: it cannot be turned off."),
         )
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
@@ -393,7 +398,7 @@ def do_reset_second_factor(*, user: User, actor: Any, reason: str = "") -> int:
     their sessions end and they enrol again at their next sign-in. Returns the devices removed."""
     if isinstance(actor, User) and actor.pk == user.pk:
         raise AccountError(
-            "own_factor",
+            AccountErrorCode.OWN_FACTOR,
             _("You cannot reset your own second factor. Change it on your security page."),
         )
     with transaction.atomic():

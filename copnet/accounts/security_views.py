@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from copnet.core.errors import add_to_form, show_message
+
 from . import second_factor, selectors, services
 from .decorators import require_perm
 from .errors import AccountError
@@ -69,7 +71,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
                 device=device, code=form.cleaned_data["code"], actor=user
             )
         except AccountError as exc:
-            form.add_error("code", exc.message)
+            add_to_form(form, exc, field="code")
         else:
             keep_this_session(request)
             otp_login(request, device)
@@ -122,7 +124,7 @@ def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         second_factor.do_remove_passkey(user=request.user, passkey_id=pk, actor=request.user)
     except AccountError as exc:
-        messages.error(request, exc.message)
+        show_message(request, exc)
     else:
         keep_this_session(request)
         messages.success(request, _("The passkey was removed."))
@@ -135,7 +137,7 @@ def second_factor_off(request: HttpRequest) -> HttpResponse:
     try:
         second_factor.do_turn_off_second_factor(user=request.user, actor=request.user)
     except AccountError as exc:
-        messages.error(request, exc.message)
+        show_message(request, exc)
     else:
         keep_this_session(request)
         messages.success(request, _("The second factor is off."))

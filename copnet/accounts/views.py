@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_view
+from copnet.core.errors import add_to_form
 
 from . import second_factor, selectors, services
 from .choices import Role
@@ -114,7 +115,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
         try:
             device = second_factor.check_sign_in_code(user=user, code=form.cleaned_data["code"])
         except AccountError as exc:
-            form.add_error("code", exc.message)
+            add_to_form(form, exc, field="code")
         else:
             otp_login(request, device)
             if isinstance(device, StaticDevice):

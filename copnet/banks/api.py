@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router
 
 from copnet.core.api_auth import api_key_auth, principal
-from copnet.core.errors import ApiError, RateLimited, error_body
+from copnet.core.errors import RateLimited, error_body
 from copnet.core.ratelimit import hit
 
 from . import services
 from .curation import url_error_message
+from .errors import DetectionErrorCode, DetectionInputError
 from .schemas import (
     HashMatchIn,
     HashMatchOut,
@@ -110,9 +110,7 @@ def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
 def classify_text(request: HttpRequest, payload: TextClassifyIn) -> dict[str, Any]:
     _throttle(request, len(payload.texts))
     if any(len(t) > MAX_TEXT for t in payload.texts):
-        raise ApiError(
-            400, "too_long", _("Each text can be at most 1,000,000 characters."), "texts"
-        )
+        raise DetectionInputError(DetectionErrorCode.TOO_LONG, field="texts")
     results = services.classify_texts(payload.texts)
     return {
         "results": [

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.core.cleaning import (
-    FORMAT_CONTROLS_CODE,
     format_controls_message,
     has_format_controls,
 )
@@ -28,9 +27,10 @@ from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
 
 from .choices import ChangeKind, UrlPatternKind
+from .errors import DetectionErrorCode, DetectionInputError
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
-from .services import DetectionInputError, check_hash, pattern_kind
+from .services import check_hash, pattern_kind
 
 
 def url_error_message(error: SignalError) -> str:
@@ -62,7 +62,9 @@ def check_pattern(pattern: str, kind: str) -> str:
 
     text = pattern.strip()
     if has_format_controls(text):
-        raise DetectionInputError(FORMAT_CONTROLS_CODE, format_controls_message(text))
+        raise DetectionInputError(
+            DetectionErrorCode.FORMAT_CHARACTERS, format_controls_message(text)
+        )
     if kind == UrlPatternKind.PREFIX and not text.endswith("/"):
         text += "/"
     if kind == UrlPatternKind.HOST:
@@ -70,10 +72,15 @@ def check_pattern(pattern: str, kind: str) -> str:
     try:
         pattern_expression(text)
     except SignalError as exc:
-        raise DetectionInputError(exc.code, url_error_message(exc)) from exc
+        code = (
+            exc.code
+            if exc.code in DetectionErrorCode.values
+            else DetectionErrorCode.INVALID_PATTERN
+        )
+        raise DetectionInputError(DetectionErrorCode(code), url_error_message(exc)) from exc
     if pattern_kind(text) != kind:
         raise DetectionInputError(
-            "kind_mismatch",
+            DetectionErrorCode.KIND_MISMATCH,
             {
                 UrlPatternKind.HOST: _("A host has no path: give only the host name."),
                 UrlPatternKind.PREFIX: _("A prefix needs a path, e.g. example.com/bad/."),
@@ -145,7 +152,9 @@ def do_add_bank_entry(
                 changes={"bank": bank.name, "signal_type": signal_type, "value": value},
             )
     except IntegrityError as exc:
-        raise DetectionInputError("duplicate", _("This hash is already in the bank.")) from exc
+        raise DetectionInputError(
+            DetectionErrorCode.DUPLICATE, _("This hash is already in the bank.")
+        ) from exc
     return entry
 
 
@@ -189,7 +198,9 @@ def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) 
     with transaction.atomic():
         generation = begin_change()  # first: the duplicate check below cannot race
         if url_list.entries.filter(pattern=text).exists():
-            raise DetectionInputError("duplicate", _("This address is already in the list."))
+            raise DetectionInputError(
+                DetectionErrorCode.DUPLICATE, _("This address is already in the list.")
+            )
         entry = UrlListEntry.objects.create(
             url_list=url_list, pattern=text, kind=kind, generation=generation
         )

@@ -20,18 +20,12 @@ from copnet.detection.base import SignalError
 
 from .choices import ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
+from .errors import DetectionErrorCode, DetectionInputError
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 
 HEX_LENGTH = {"pdq": 64, "md5": 32, "sha256": 64}
 MAX_BATCH = 1000
-
-
-class DetectionInputError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -43,16 +37,21 @@ class HashMatch:
 def check_hash(signal_type: str, value: Any) -> str:
     if signal_type not in HEX_LENGTH:
         raise DetectionInputError(
-            "unknown_signal_type", _("Unknown signal type: use pdq, md5 or sha256.")
+            DetectionErrorCode.UNKNOWN_SIGNAL_TYPE,
+            _("Unknown signal type: use pdq, md5 or sha256."),
         )
     if not isinstance(value, str):
-        raise DetectionInputError("invalid_hex", _("A hash must be a hexadecimal string."))
+        raise DetectionInputError(
+            DetectionErrorCode.INVALID_HEX, _("A hash must be a hexadecimal string.")
+        )
     text = value.strip().lower()
     if any(ch not in "0123456789abcdef" for ch in text):
-        raise DetectionInputError("invalid_hex", _("A hash must be a hexadecimal string."))
+        raise DetectionInputError(
+            DetectionErrorCode.INVALID_HEX, _("A hash must be a hexadecimal string.")
+        )
     if len(text) != HEX_LENGTH[signal_type]:
         raise DetectionInputError(
-            "wrong_length",
+            DetectionErrorCode.WRONG_LENGTH,
             _("A %(signal_type)s hash has %(length)s hexadecimal digits.")
             % {"signal_type": signal_type, "length": HEX_LENGTH[signal_type]},
         )
@@ -301,7 +300,7 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
 
     if not confirms_harm(case):
         raise DetectionInputError(
-            "case_not_confirmed",
+            DetectionErrorCode.CASE_NOT_CONFIRMED,
             _("Only the images of a closed case whose harm was confirmed can be added."),
         )
     bank = confirmed_bank()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.core.errors import add_to_form
 
 from . import curation, selectors, services
 from .choices import HitKind
@@ -93,7 +94,7 @@ def bank_detail(request: HttpRequest, name: str) -> HttpResponse:
             try:
                 curation.do_add_bank_entry(bank=bank, actor=request.user, **add_form.cleaned_data)
             except services.DetectionInputError as exc:
-                add_form.add_error("value", exc.message)
+                add_to_form(add_form, exc, field="value")
             else:
                 messages.success(request, _("The hash was added."))
                 return redirect("banks:bank", name=bank.name)
@@ -223,7 +224,7 @@ def url_list_detail(request: HttpRequest, name: str) -> HttpResponse:
                     url_list=url_list, actor=request.user, **add_form.cleaned_data
                 )
             except services.DetectionInputError as exc:
-                add_form.add_error("pattern", exc.message)
+                add_to_form(add_form, exc, field="pattern")
             else:
                 messages.success(request, _("The address was added."))
                 return redirect("banks:url_list", name=url_list.name)

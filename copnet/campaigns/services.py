@@ -16,7 +16,7 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, save_with_audit
 from copnet.core import uploads
 
-from .errors import CampaignError
+from .errors import CampaignError, CampaignErrorCode
 from .models import (
     Activity,
     Campaign,
@@ -55,9 +55,9 @@ def check_material_file(data: bytes) -> tuple[str, str]:
     try:
         checked = uploads.check_upload(data, allowed=MATERIAL_TYPES, max_bytes=MAX_MATERIAL_BYTES)
     except uploads.UploadError as error:
-        code, message = "file_type", str(error.message)  # what is wrong with a PDF or picture
-        if error.code == "too_large":
-            code, message = "too_large", _("The file is too large (10 MB at most).")
+        code, message = CampaignErrorCode.FILE_TYPE, str(error.message)  # what is wrong
+        if error.code == "too_large":  # an upload code (core.uploads), not a campaign code
+            code, message = CampaignErrorCode.TOO_LARGE, CampaignErrorCode.TOO_LARGE.label
         elif error.code == "unsupported_type":
             message = _("Upload a PDF, PNG or JPEG file.")
         raise CampaignError(code, message, "file") from error
@@ -67,7 +67,7 @@ def check_material_file(data: bytes) -> tuple[str, str]:
 def do_add_material(*, material: Material, actor: Any, data: bytes | None = None) -> Material:
     """Add a material (a checked file, a link, or both); a refused file leaves nothing behind."""
     if data is None and not material.link:
-        raise CampaignError("empty", _("Upload a file or give a link."), "file")
+        raise CampaignError(CampaignErrorCode.EMPTY, _("Upload a file or give a link."), "file")
     checked = check_material_file(data) if data is not None else None
     with transaction.atomic():
         if checked:
@@ -96,7 +96,7 @@ def do_create_link(
                 return save_with_audit(instance=link, actor=actor)
         except IntegrityError:
             continue
-    raise CampaignError("code", _("Could not create a short code. Try again."))
+    raise CampaignError(CampaignErrorCode.CODE, _("Could not create a short code. Try again."))
 
 
 def do_count_visit(*, link: TrackedLink) -> None:
@@ -121,20 +121,26 @@ def do_submit_survey(*, campaign: Campaign, phase: str, answers: dict[str, Any])
     """Store one anonymous answer sheet; every question must have a rating from 1 to 5."""
     questions = {str(pk) for pk in campaign.questions.values_list("pk", flat=True)}
     if not questions:
-        raise CampaignError("no_survey", _("This campaign has no survey."))
+        raise CampaignError(CampaignErrorCode.NO_SURVEY, _("This campaign has no survey."))
     clean: dict[str, int] = {}
     for key, value in answers.items():
         if key not in questions:
-            raise CampaignError("bad_answer", _("These answers do not belong to this survey."))
+            raise CampaignError(
+                CampaignErrorCode.BAD_ANSWER, _("These answers do not belong to this survey.")
+            )
         try:
             rating = int(value)
         except (TypeError, ValueError):
             rating = 0
         if not 1 <= rating <= 5:
-            raise CampaignError("bad_answer", _("Choose a rating from 1 to 5 for each statement."))
+            raise CampaignError(
+                CampaignErrorCode.BAD_ANSWER, _("Choose a rating from 1 to 5 for each statement.")
+            )
         clean[key] = rating
     if set(clean) != questions:
-        raise CampaignError("unanswered", _("Choose a rating from 1 to 5 for each statement."))
+        raise CampaignError(
+            CampaignErrorCode.UNANSWERED, _("Choose a rating from 1 to 5 for each statement.")
+        )
     return SurveyResponse.objects.create(campaign=campaign, phase=phase, answers=clean)
 
 

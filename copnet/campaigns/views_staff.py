@@ -13,6 +13,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
+from copnet.core.errors import add_to_form
 
 from . import services
 from .errors import CampaignError
@@ -98,7 +99,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
                 data=upload.read() if upload else None,
             )
         except CampaignError as exc:
-            form.add_error("upload", exc.message)
+            add_to_form(form, exc, field="upload")
         else:
             messages.success(request, _("The material was added."))
             return redirect("campaigns_staff:detail", pk=campaign.pk)

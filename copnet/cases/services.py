@@ -21,8 +21,9 @@ from copnet.network.models import Organisation
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import ActionKind, CaseStatus, EventKind
+from .errors import CaseErrorCode, WorkflowError
 from .models import Case, CaseAction, CaseEvent
-from .workflow import CASE, CaseMove, WorkflowError
+from .workflow import CASE, CaseMove
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -183,12 +184,12 @@ def do_reassign(
 ) -> Case:
     reason = strip_format_controls(reason)
     if not reason.strip():
-        raise WorkflowError("reason_required", _("Give a reason for the reassignment."))
+        raise WorkflowError(CaseErrorCode.REASON_REQUIRED, _("Give a reason for the reassignment."))
     supporting = [org for org in supporting if org.pk != lead.pk]
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
-            raise WorkflowError("case_closed", _("A closed case cannot be reassigned."))
+            raise WorkflowError(CaseErrorCode.CASE_CLOSED, _("A closed case cannot be reassigned."))
         before = locked.lead_org.code if locked.lead_org else None
         locked.lead_org = lead
         locked.assigned_at = timezone.now()
@@ -219,12 +220,14 @@ def do_reassign(
 
 def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAction:
     if kind not in ActionKind.values:
-        raise WorkflowError("invalid_action", _("Choose an action from the list."))
+        raise WorkflowError(CaseErrorCode.INVALID_ACTION, _("Choose an action from the list."))
     note = strip_format_controls(note)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
-            raise WorkflowError("case_closed", _("Actions cannot be added to a closed case."))
+            raise WorkflowError(
+                CaseErrorCode.CASE_CLOSED, _("Actions cannot be added to a closed case.")
+            )
         action = CaseAction.objects.create(
             case=locked,
             kind=kind,
@@ -251,7 +254,7 @@ def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAct
 def do_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
     text = strip_format_controls(text)
     if not text.strip():
-        raise WorkflowError("empty_note", _("The note is empty."))
+        raise WorkflowError(CaseErrorCode.EMPTY_NOTE, _("The note is empty."))
     with transaction.atomic():
         event = add_event(case, kind=EventKind.NOTE, actor=actor, text=text)
         record_change(

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm
 from copnet.audit.services import record_view
-from copnet.core.errors import DomainError
+from copnet.core.errors import DomainError, show_message
 from copnet.core.workflow import allowed_next
 from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence
 
 from . import selectors, services
+from .errors import CaseErrorCode, WorkflowError
 from .forms import (
     ActionForm,
     NoteForm,
@@ -27,7 +28,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Case
-from .workflow import CASE, WorkflowError, confirms_harm
+from .workflow import CASE, confirms_harm
 
 REVEAL_SESSION = "revealed_evidence"
 REVEAL_SECONDS = 300
@@ -88,7 +89,7 @@ def _after_post(
     request: HttpRequest, case: Case, error: DomainError | None, ok_message: str
 ) -> HttpResponse:
     if error is not None:
-        messages.error(request, error.message)
+        show_message(request, error)
     else:
         messages.success(request, ok_message)
     return redirect("cases:detail", reference=case.reference)
@@ -100,7 +101,9 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        return _after_post(request, case, WorkflowError("invalid", _("Check the form.")), "")
+        return _after_post(
+            request, case, WorkflowError(CaseErrorCode.INVALID, _("Check the form.")), ""
+        )
     data = form.cleaned_data
     merge_into = None
     if data["merge_into"]:
@@ -140,7 +143,7 @@ def record_action(request: HttpRequest, reference: str) -> HttpResponse:
         except WorkflowError as exc:
             error = exc
     else:
-        error = WorkflowError("invalid", _("Choose an action from the list."))
+        error = WorkflowError(CaseErrorCode.INVALID, _("Choose an action from the list."))
     return _after_post(request, case, error, _("The action was recorded."))
 
 
@@ -156,7 +159,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
         except WorkflowError as exc:
             error = exc
     else:
-        error = WorkflowError("invalid", _("The note is empty or too long."))
+        error = WorkflowError(CaseErrorCode.INVALID, _("The note is empty or too long."))
     return _after_post(request, case, error, _("The note was added."))
 
 
@@ -167,7 +170,7 @@ def status_message(request: HttpRequest, reference: str) -> HttpResponse:
     form = StatusMessageForm(request.POST)
     if not form.is_valid():
         return _after_post(
-            request, case, WorkflowError("invalid", _("The message is too long.")), ""
+            request, case, WorkflowError(CaseErrorCode.INVALID, _("The message is too long.")), ""
         )
     services.do_set_status_message(
         case=case, message=form.cleaned_data["message"], actor=request.user
@@ -184,7 +187,9 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
         return _after_post(
             request,
             case,
-            WorkflowError("invalid", _("Choose the lead organisation and give a reason.")),
+            WorkflowError(
+                CaseErrorCode.INVALID, _("Choose the lead organisation and give a reason.")
+            ),
             "",
         )
     try:
@@ -268,7 +273,7 @@ def confirm_hashes(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         added = add_case_hashes_to_confirmed_bank(case=case, actor=request.user)
     except DetectionInputError as exc:
-        return _after_post(request, case, WorkflowError(exc.code, exc.message), "")
+        return _after_post(request, case, exc, "")
     return _after_post(
         request,
         case,

@@ -9,11 +9,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from copnet.accounts.permissions import Perm
-from copnet.core.errors import DomainError
 from copnet.core.workflow import Machine, Refusal, Transition
 
 from .choices import REJECTION_OUTCOMES, Outcome
 from .choices import CaseStatus as S
+from .errors import CaseErrorCode
 
 CONFIRMING_OUTCOMES = frozenset(Outcome.values) - REJECTION_OUTCOMES
 
@@ -30,14 +30,14 @@ class CaseMove:
 def _outcome_given(move: CaseMove) -> Refusal | None:
     if move.outcome in Outcome.values:
         return None
-    return Refusal("outcome_required", _("Choose an outcome to close the case."))
+    return Refusal(CaseErrorCode.OUTCOME_REQUIRED, _("Choose an outcome to close the case."))
 
 
 def _rejection_reason_given(move: CaseMove) -> Refusal | None:
     if move.outcome in REJECTION_OUTCOMES:
         return None
     return Refusal(
-        "rejection_reason_required",
+        CaseErrorCode.REJECTION_REASON_REQUIRED,
         _("Say why the case is rejected: not harmful or out of scope."),
     )
 
@@ -46,7 +46,9 @@ def _open_merge_target(move: CaseMove) -> Refusal | None:
     target = move.merge_into
     if target is not None and target.pk != move.case.pk and target.is_open:
         return None
-    return Refusal("merge_target_required", _("Choose another open case to merge into."))
+    return Refusal(
+        CaseErrorCode.MERGE_TARGET_REQUIRED, _("Choose another open case to merge into.")
+    )
 
 
 def _move(source: str, target: str, name: str, **extra: Any) -> Transition[CaseMove]:
@@ -108,10 +110,3 @@ PUBLIC_STATUS = {
     S.REJECTED: _("We checked your report and could not act on it."),
     S.MERGED: _("Your report is being handled together with other reports of the same thing."),
 }
-
-
-class WorkflowError(DomainError):
-    """A refused case operation that is not a status change (those raise TransitionError)."""
-
-    def __init__(self, code: str, message: Any) -> None:
-        super().__init__(code, message)

@@ -20,40 +20,20 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Suspicio
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
 from pydantic import ValidationError as PydanticValidationError
 
-from copnet.core.errors import DomainError, error_body
+from copnet.core.errors import API_STATUSES, ApiErrorCode, DomainError, error_body
 
 logger = logging.getLogger("copnet.api")
 
-# The generic codes, by HTTP status, with their translated messages. An app's own codes (for
-# example `reports.errors.IntakeError("empty_report", ...)`) come with their own message.
+# The generic codes, by HTTP status, with their translated messages (`ApiErrorCode` labels). An
+# app's own codes (for example `IntakeErrorCode.EMPTY_REPORT`) come with their own message.
 GENERIC: dict[int, tuple[str, Any]] = {
-    400: ("bad_request", gettext_lazy("The request could not be read. Send JSON as documented.")),
-    401: (
-        "unauthorized",
-        gettext_lazy("A valid API key is required (Authorization: Bearer)."),
-    ),
-    403: ("forbidden", gettext_lazy("You may not do this.")),
-    404: ("not_found", gettext_lazy("Not found.")),
-    405: ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
-    411: (
-        "length_required",
-        gettext_lazy("Send the size of the request body (Content-Length)."),
-    ),
-    413: ("payload_too_large", gettext_lazy("The request is too large.")),
-    422: ("invalid", gettext_lazy("The request is not valid.")),
-    429: ("rate_limited", gettext_lazy("Too many requests. Try again later.")),
-    500: (
-        "server_error",
-        gettext_lazy("Something went wrong on our side. It was recorded; try again later."),
-    ),
-    503: ("unavailable", gettext_lazy("The service is unavailable. Try again later.")),
+    status: (str(code), ApiErrorCode(code).label) for code, status in API_STATUSES.items()
 }
 
 
@@ -68,8 +48,9 @@ class ErrorOut(Schema):
     code: str = Field(
         ...,
         description="Stable machine code: bad_request, unauthorized, forbidden, not_found, "
-        "method_not_allowed, length_required, payload_too_large, invalid, rate_limited, "
-        "server_error, or an operation's own code (e.g. empty_report, invalid_url).",
+        "method_not_allowed, conflict, length_required, payload_too_large, invalid, "
+        "rate_limited, server_error, unavailable, or an operation's own code (e.g. "
+        "empty_report, invalid_url), listed per app in its errors.py.",
     )
     message: str = Field(..., description="For people, in the request's language (vi or en).")
     field: str | None = Field(None, description="The input at fault, if one is.")

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise, lazy
-from django.utils.text import format_lazy, get_valid_filename
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -54,11 +54,11 @@ MAX_PARTS = 2000
 
 MESSAGES: dict[str, Promise] = {
     "empty": _("The file is empty."),
-    "too_large": _("The file is too big: at most {limit}."),
+    "too_large": _("The file is too big: at most %(limit)s."),
     "unsupported_type": _("This type of file is not accepted here."),
     "not_an_image": _("We could not open this file as a picture. Please try another one."),
     "truncated": _("This picture is broken or only partly there. Please save it again and retry."),
-    "decompression_bomb": _("This picture has too many pixels: at most {limit} million."),
+    "decompression_bomb": _("This picture has too many pixels: at most %(limit)s million."),
     "zip_bomb": _("This document unpacks to too much data or too many parts."),
     "damaged": _("This file is damaged or incomplete. Please save it again and retry."),
     "polyglot": _("This file has another file hidden inside it. Please save it again and retry."),
@@ -85,6 +85,14 @@ def _shown(code: str, params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+def _format(template: Promise, params: dict[str, Any]) -> str:
+    """Named %-placeholders only: a translation cannot reach into the values (str.format can)."""
+    return str(template) % params
+
+
+_format_lazy = lazy(_format, str)
+
+
 class UploadError(Exception):
     """A refused upload: `code` is stable, `params` are raw numbers (`limit` in bytes or
     pixels), `message` is translated when shown."""
@@ -94,9 +102,7 @@ class UploadError(Exception):
         self.code = code
         self.params = params
         template = MESSAGES[code]
-        self.message: Promise = (
-            format_lazy(template, **_shown(code, params)) if params else template
-        )
+        self.message: Promise = _format_lazy(template, _shown(code, params)) if params else template
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,11 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+-]*:(?!\d)")  # "host:8080" is not a 
 
 
 class UrlError(ValueError):
-    pass
+    """An address that cannot be normalised; `code` says why (`empty`, `format_characters`...)."""
+
+    @property
+    def code(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)

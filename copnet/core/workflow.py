@@ -25,11 +25,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from .errors import DomainError
+from .errors import TransitionError, TransitionErrorCode
 
-# The codes of refused transitions; the apps' error-code enumerations refer to these.
-INVALID_TRANSITION = "invalid_transition"
-TRANSITION_FORBIDDEN = "transition_forbidden"
+INVALID_TRANSITION = TransitionErrorCode.INVALID_TRANSITION
+TRANSITION_FORBIDDEN = TransitionErrorCode.TRANSITION_FORBIDDEN
 
 C = TypeVar("C")
 
@@ -41,12 +40,6 @@ class Refusal(NamedTuple):
 
 
 Condition = Callable[[C], Refusal | None]
-
-
-class TransitionError(DomainError):
-    """A status change that may not happen; nothing was changed."""
-
-    status = 409
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from copnet.core import uploads
 from copnet.core.text import strip_format_controls
 
 from .choices import QuestionKind
-from .errors import LearningError
+from .errors import LearningError, LearningErrorCode
 from .models import (
     Attempt,
     Choice,
@@ -78,11 +78,17 @@ def check_lesson_image(data: bytes) -> tuple[bytes, str]:
 def _image_error(code: str) -> LearningError:
     if code in {"too_large", "decompression_bomb"}:
         return LearningError(
-            "image_too_large", _("The picture is too large (2 MB at most)."), "image"
+            LearningErrorCode.IMAGE_TOO_LARGE,
+            _("The picture is too large (2 MB at most)."),
+            "image",
         )
     if code == "unsupported_type":
-        return LearningError("image_type", _("Use a PNG, JPEG or WebP picture."), "image")
-    return LearningError("image_type", _("This file is not a picture we can use."), "image")
+        return LearningError(
+            LearningErrorCode.IMAGE_TYPE, _("Use a PNG, JPEG or WebP picture."), "image"
+        )
+    return LearningError(
+        LearningErrorCode.IMAGE_TYPE, _("This file is not a picture we can use."), "image"
+    )
 
 
 def do_save_lesson(
@@ -115,11 +121,13 @@ class ChoiceInput:
 def check_choices(kind: str, choices: Sequence[ChoiceInput]) -> list[ChoiceInput]:
     filled = [c for c in choices if c.text_vi.strip()]
     if kind == QuestionKind.TRUE_FALSE and len(filled) != 2:
-        raise LearningError("choices", _("A true-or-false question has exactly two answers."))
+        raise LearningError(
+            LearningErrorCode.CHOICES, _("A true-or-false question has exactly two answers.")
+        )
     if not 2 <= len(filled) <= 6:
-        raise LearningError("choices", _("Give between two and six answers."))
+        raise LearningError(LearningErrorCode.CHOICES, _("Give between two and six answers."))
     if sum(c.is_correct for c in filled) != 1:
-        raise LearningError("choices", _("Mark exactly one answer as correct."))
+        raise LearningError(LearningErrorCode.CHOICES, _("Mark exactly one answer as correct."))
     return filled
 
 
@@ -137,15 +145,19 @@ def do_save_question(*, question: Question, choices: Sequence[ChoiceInput], acto
 
 def check_publishable(course: Course) -> None:
     if not course.lessons.exists():
-        raise LearningError("no_lessons", _("Add at least one lesson before publishing."))
+        raise LearningError(
+            LearningErrorCode.NO_LESSONS, _("Add at least one lesson before publishing.")
+        )
     quizzes = list(course.quizzes.prefetch_related("questions__choices"))
     if not quizzes or not all(q.questions.all() for q in quizzes):
-        raise LearningError("no_quiz", _("Add a quiz with questions before publishing."))
+        raise LearningError(
+            LearningErrorCode.NO_QUIZ, _("Add a quiz with questions before publishing.")
+        )
     for quiz in quizzes:
         for question in quiz.questions.all():
             if sum(c.is_correct for c in question.choices.all()) != 1:
                 raise LearningError(
-                    "bad_question",
+                    LearningErrorCode.BAD_QUESTION,
                     _("Every question needs exactly one correct answer: %(q)s")
                     % {"q": question.prompt[:60]},
                 )
@@ -182,7 +194,7 @@ def _new_class_code() -> str:
 def do_create_class(*, teacher: Any, name: str, courses: Iterable[Course]) -> Classroom:
     name = strip_format_controls(unicodedata.normalize("NFC", name)).strip()
     if not name:
-        raise LearningError("name", _("Give the class a name."), "name")
+        raise LearningError(LearningErrorCode.NAME, _("Give the class a name."), "name")
     for _attempt in range(10):
         try:
             with transaction.atomic():
@@ -194,7 +206,7 @@ def do_create_class(*, teacher: Any, name: str, courses: Iterable[Course]) -> Cl
                 return classroom
         except IntegrityError:  # the random code was taken: draw another
             continue
-    raise LearningError("code", _("Could not create a class code. Try again."))
+    raise LearningError(LearningErrorCode.CODE, _("Could not create a class code. Try again."))
 
 
 def do_set_class_open(*, classroom: Classroom, is_open: bool, actor: Any) -> Classroom:
@@ -219,13 +231,13 @@ def check_pseudonym(raw: str) -> str:
     name = " ".join(strip_format_controls(unicodedata.normalize("NFC", raw or "")).split())
     if not _PSEUDONYM.match(name) or "_" in name:
         raise LearningError(
-            "pseudonym",
+            LearningErrorCode.PSEUDONYM,
             _("Choose a made-up name of 2 to 30 letters or numbers."),
             "pseudonym",
         )
     if re.search(r"\d{5,}", name):
         raise LearningError(
-            "pseudonym",
+            LearningErrorCode.PSEUDONYM,
             _("Do not use a phone number. Choose a made-up name instead."),
             "pseudonym",
         )
@@ -239,7 +251,7 @@ def do_join_class(*, code: str, pseudonym: str) -> Learner:
     classroom = Classroom.objects.filter(code=normalise_class_code(code), is_open=True).first()
     if classroom is None:
         raise LearningError(
-            "no_class",
+            LearningErrorCode.NO_CLASS,
             _("We could not find an open class with this code. Ask your teacher."),
             "code",
         )
@@ -248,7 +260,7 @@ def do_join_class(*, code: str, pseudonym: str) -> Learner:
             return Learner.objects.create(classroom=classroom, pseudonym=name)
     except IntegrityError:
         raise LearningError(
-            "pseudonym_taken",
+            LearningErrorCode.PSEUDONYM_TAKEN,
             _("Someone in this class already uses this name. Choose another one."),
             "pseudonym",
         ) from None
@@ -274,7 +286,7 @@ def do_start_attempt(
     """Draw this attempt's questions from the quiz's bank (all of them when draw_count is 0)."""
     ids = list(quiz.questions.values_list("pk", flat=True))
     if not ids:
-        raise LearningError("empty_quiz", _("This quiz has no questions yet."))
+        raise LearningError(LearningErrorCode.EMPTY_QUIZ, _("This quiz has no questions yet."))
     if quiz.draw_count and quiz.draw_count < len(ids):
         ids = sorted((rng or random.SystemRandom()).sample(ids, quiz.draw_count))
     person = user if user is not None and getattr(user, "is_authenticated", False) else None
@@ -305,7 +317,7 @@ def do_submit_attempt(*, attempt: Attempt, answers: dict[str, str]) -> Attempt:
             question_id, choice_id = int(key), int(value)
         except (TypeError, ValueError):
             raise LearningError(
-                "bad_answer", _("These answers do not belong to this quiz.")
+                LearningErrorCode.BAD_ANSWER, _("These answers do not belong to this quiz.")
             ) from None
         question = questions.get(question_id)
         choice = (
@@ -314,10 +326,14 @@ def do_submit_attempt(*, attempt: Attempt, answers: dict[str, str]) -> Attempt:
             else None
         )
         if choice is None:
-            raise LearningError("bad_answer", _("These answers do not belong to this quiz."))
+            raise LearningError(
+                LearningErrorCode.BAD_ANSWER, _("These answers do not belong to this quiz.")
+            )
         chosen[question_id] = choice
     if set(chosen) != set(questions):
-        raise LearningError("unanswered", _("Answer every question, then check your answers."))
+        raise LearningError(
+            LearningErrorCode.UNANSWERED, _("Answer every question, then check your answers.")
+        )
 
     skill_results: dict[str, list[int]] = {}
     for question_id, question in questions.items():
@@ -339,7 +355,8 @@ def do_submit_attempt(*, attempt: Attempt, answers: dict[str, str]) -> Attempt:
         )
         if claimed != 1:
             raise LearningError(
-                "replayed", _("These answers were already checked. Start the quiz again.")
+                LearningErrorCode.REPLAYED,
+                _("These answers were already checked. Start the quiz again."),
             )
     attempt.refresh_from_db()
     return attempt

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.audit.services import record_view
+from copnet.core.errors import add_to_form
 from copnet.core.middleware import markdown_pictures
 from copnet.core.page_cache import public_page
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
@@ -168,7 +169,7 @@ def quiz_take(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             try:
                 attempt = services.do_submit_attempt(attempt=attempt, answers=answers)
             except LearningError as exc:
-                error, status = exc.message, (409 if exc.code == "replayed" else 400)
+                error, status = exc.message, exc.status
             else:
                 return _result(request, course, quiz, attempt)
         if error and status == 409:
@@ -259,7 +260,7 @@ def join_class(request: HttpRequest) -> HttpResponse:
                     code=form.cleaned_data["code"], pseudonym=form.cleaned_data["pseudonym"]
                 )
             except LearningError as exc:
-                form.add_error(exc.field or None, exc.message)
+                add_to_form(form, exc)
             else:
                 request.session[progress.LEARNER_KEY] = learner.pk
                 messages.success(

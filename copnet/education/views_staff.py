@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.core.errors import add_to_form, show_message
 from copnet.core.middleware import markdown_pictures
 
 from . import services
@@ -68,7 +69,7 @@ def course_publish(request: HttpRequest, code: str) -> HttpResponse:
     try:
         services.do_set_published(course=course, published=publish, actor=request.user)
     except LearningError as exc:
-        messages.error(request, exc.message)
+        show_message(request, exc)
     else:
         messages.success(
             request, _("The course is published.") if publish else _("The course is withdrawn.")
@@ -101,7 +102,7 @@ def lesson_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpR
                     image=picture.read() if picture else None,
                 )
             except LearningError as exc:
-                form.add_error("picture", exc.message)
+                add_to_form(form, exc, field="picture")
             else:
                 messages.success(request, _("The lesson was saved."))
                 return redirect("education_staff:course", code=course.code)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.core.schemas import PathText
 
 from . import selectors
@@ -64,7 +64,7 @@ def list_products(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[
 def get_product(request: HttpRequest, slug: PathText) -> dict[str, Any]:
     evaluation = selectors.listed_product(slug)
     if evaluation is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     product = evaluation.product
     return {
         **_row(request, evaluation),

@@ -14,7 +14,7 @@ from copnet.core import uploads
 from copnet.core.filestore import FileStore, file_store
 from copnet.core.uploads import DOCX, JPEG, ODT, PDF, PNG
 
-from .errors import EvaluationError
+from .errors import EvaluationError, EvaluationErrorCode
 
 ALLOWED = (PDF, PNG, JPEG, DOCX, ODT)
 EXTENSIONS = {mime: uploads.EXTENSIONS[mime] for mime in ALLOWED}
@@ -60,15 +60,15 @@ def check_document(data: bytes, filename: str) -> CheckedFile:
 
 def _document_error(error: uploads.UploadError, limit: int) -> EvaluationError:
     if error.code == "empty":
-        return EvaluationError("empty_file", _("The file is empty."), "file")
+        return EvaluationError(EvaluationErrorCode.EMPTY_FILE, _("The file is empty."), "file")
     if error.code == "too_large":
         return EvaluationError(
-            "file_too_large",
+            EvaluationErrorCode.FILE_TOO_LARGE,
             _("The file is too big: at most %(limit)s.") % {"limit": filesizeformat(limit)},
             "file",
         )
     return EvaluationError(
-        "unsupported_file",
+        EvaluationErrorCode.UNSUPPORTED_FILE,
         _("Only PDF, PNG, JPEG, DOCX or ODT documents can be uploaded. This file is not one."),
         "file",
     )

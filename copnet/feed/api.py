@@ -16,9 +16,10 @@ from ninja.security import HttpBearer
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.accounts.services import authenticate_api_key
 from copnet.core.api_errors import errors
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 
 from . import selectors
+from .errors import FeedError, FeedErrorCode
 from .schemas import (
     CategoryQuery,
     DiffOut,
@@ -66,7 +67,7 @@ def _public_only(request: HttpRequest) -> bool:
     if client == ANONYMOUS:  # counted per address by the API's throttle (api-anonymous)
         return True
     if not has_perm(client, Perm.READ_FEED):
-        raise ApiError(403, "forbidden", _("This key may not read the feed."))
+        raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not read the feed."))
     return False
 
 
@@ -75,7 +76,7 @@ def _version(raw: int | None, field: str = "version") -> int:
     if raw is None:
         return latest
     if raw < 0 or raw > latest:
-        raise ApiError(404, "unknown_version", _("There is no such feed version."), field)
+        raise FeedError(FeedErrorCode.UNKNOWN_VERSION, field=field)
     return raw
 
 
@@ -144,9 +145,7 @@ def diff(request: HttpRequest, query: Query[DiffQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
     old, new = _version(query.since, "since"), _version(query.version)
     if old > new:
-        raise ApiError(
-            422, "bad_range", _("The first version must not be after the second."), "since"
-        )
+        raise FeedError(FeedErrorCode.BAD_RANGE, field="since")
     return selectors.diff(old, new, public_only=public_only)
 
 

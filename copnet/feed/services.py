@@ -19,7 +19,6 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
 from copnet.cases.workflow import confirms_harm
 from copnet.core.cleaning import (
-    FORMAT_CONTROLS_CODE,
     format_controls_message,
     has_format_controls,
 )
@@ -29,18 +28,11 @@ from copnet.detection.urls import expressions, full_hash, parse_url, pattern_exp
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import AppealStatus, EntryKind, EntrySource
+from .errors import FeedError, FeedErrorCode
 from .exports import valid_dns_name
 from .models import Appeal, FeedEntry, FeedVersion
 
 MAX_ERRORS = 20
-
-
-class FeedError(ValueError):
-    def __init__(self, code: str, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.errors = errors or []
 
 
 @dataclass(frozen=True)
@@ -63,13 +55,14 @@ def _check_punycode(host: str) -> None:
                 label.encode("ascii").decode("idna")
             except UnicodeError:
                 raise FeedError(
-                    "bad_punycode", _("%(label)s is not valid punycode.") % {"label": label}
+                    FeedErrorCode.BAD_PUNYCODE,
+                    _("%(label)s is not valid punycode.") % {"label": label},
                 ) from None
 
 
 def _refuse_format_controls(raw: str) -> None:
     if has_format_controls(raw):
-        raise FeedError(FORMAT_CONTROLS_CODE, format_controls_message(raw))
+        raise FeedError(FeedErrorCode.FORMAT_CHARACTERS, format_controls_message(raw))
 
 
 def check_host(raw: str) -> CheckedValue:
@@ -83,27 +76,30 @@ def check_host(raw: str) -> CheckedValue:
         pass
     else:
         raise FeedError(
-            "ip_literal",
+            FeedErrorCode.IP_LITERAL,
             _("%(host)s is an IP address: DNS cannot block it; list an address instead.")
             % {"host": text[:100]},
         )
     if ":" in text.split("://", 1)[-1] or not text:
-        raise FeedError("bad_host", _("%(host)s is not a host name.") % {"host": text[:100]})
+        raise FeedError(
+            FeedErrorCode.BAD_HOST, _("%(host)s is not a host name.") % {"host": text[:100]}
+        )
     try:
         canonical = parse_url(text if "://" in text else f"http://{text}/")
     except SignalError:
         raise FeedError(
-            "bad_host", _("%(host)s is not a host name.") % {"host": text[:100]}
+            FeedErrorCode.BAD_HOST, _("%(host)s is not a host name.") % {"host": text[:100]}
         ) from None
     if canonical.host_is_ip:
         raise FeedError(
-            "ip_literal",
+            FeedErrorCode.IP_LITERAL,
             _("%(host)s is an IP address: DNS cannot block it; list an address instead.")
             % {"host": text[:100]},
         )
     if canonical.path != "/" or canonical.query is not None:
         raise FeedError(
-            "not_a_host", _("%(host)s has a path: list it as an address.") % {"host": text[:100]}
+            FeedErrorCode.NOT_A_HOST,
+            _("%(host)s has a path: list it as an address.") % {"host": text[:100]},
         )
     host = canonical.host
     _check_punycode(host)
@@ -111,10 +107,13 @@ def check_host(raw: str) -> CheckedValue:
         expression = pattern_expression(host)
     except SignalError:
         raise FeedError(
-            "too_broad", _("%(host)s would block a whole domain.") % {"host": text[:100]}
+            FeedErrorCode.TOO_BROAD,
+            _("%(host)s would block a whole domain.") % {"host": text[:100]},
         ) from None
     if not valid_dns_name(host):
-        raise FeedError("bad_host", _("%(host)s is not a host name.") % {"host": text[:100]})
+        raise FeedError(
+            FeedErrorCode.BAD_HOST, _("%(host)s is not a host name.") % {"host": text[:100]}
+        )
     return CheckedValue(EntryKind.HOST, host, "", full_hash(expression).hex())
 
 
@@ -126,7 +125,7 @@ def check_url(raw: str) -> CheckedValue:
         expression = pattern_expression(text)
     except SignalError as exc:
         raise FeedError(
-            "bad_url",
+            FeedErrorCode.BAD_URL,
             _("%(url)s is not an address that can be listed (%(code)s).")
             % {"url": text[:100], "code": exc.code},
         ) from None
@@ -143,7 +142,7 @@ def check_image_hash(signal_type: str, raw: str) -> CheckedValue:
     try:
         value = check_hash(signal_type, raw)
     except DetectionInputError as exc:
-        raise FeedError(exc.code, exc.message) from None
+        raise FeedError(FeedErrorCode(exc.code), exc.message) from None
     return CheckedValue(EntryKind.HASH, value, signal_type)
 
 
@@ -216,17 +215,17 @@ def do_import_list(
     """One host or address per line (`#` comments). All or nothing: a too large file or any
     bad line refuses the whole list (FeedError, with up to 20 line errors)."""
     if kind not in {EntryKind.URL, EntryKind.HOST}:
-        raise FeedError("bad_kind", _("Choose hosts or addresses."))
+        raise FeedError(FeedErrorCode.BAD_KIND, _("Choose hosts or addresses."))
     if len(text.encode("utf-8", "surrogatepass")) > settings.FEED_MAX_IMPORT_BYTES:
         raise FeedError(
-            "too_large",
+            FeedErrorCode.TOO_LARGE,
             _("The list is larger than %(mb)s MB; split it.")
             % {"mb": settings.FEED_MAX_IMPORT_BYTES // (1024 * 1024)},
         )
     lines = text.splitlines()
     if len(lines) > settings.FEED_MAX_IMPORT_LINES:
         raise FeedError(
-            "too_many_lines",
+            FeedErrorCode.TOO_MANY_LINES,
             _("The list has more than %(n)s lines; split it.")
             % {"n": settings.FEED_MAX_IMPORT_LINES},
         )
@@ -246,9 +245,11 @@ def do_import_list(
         if len(errors) >= MAX_ERRORS:
             break
     if errors:
-        raise FeedError("bad_lines", _("The list was not imported: fix these lines."), errors)
+        raise FeedError(
+            FeedErrorCode.BAD_LINES, _("The list was not imported: fix these lines."), errors=errors
+        )
     if not values:
-        raise FeedError("empty", _("The list has no host or address."))
+        raise FeedError(FeedErrorCode.EMPTY, _("The list has no host or address."))
     with transaction.atomic():
         added, duplicates = _add(
             values,
@@ -283,7 +284,7 @@ def do_add_case(*, case: Any, actor: Any, hosts: list[str] | None = None) -> int
 
     if not confirms_harm(case):
         raise FeedError(
-            "case_not_confirmed",
+            FeedErrorCode.CASE_NOT_CONFIRMED,
             _("Only a closed case whose harm was confirmed can feed the list."),
         )
     values: list[CheckedValue] = []
@@ -299,7 +300,7 @@ def do_add_case(*, case: Any, actor: Any, hosts: list[str] | None = None) -> int
         try:
             add_case_hashes_to_confirmed_bank(case=case, actor=actor)
         except DetectionInputError as exc:
-            raise FeedError(exc.code, exc.message) from None
+            raise FeedError(FeedErrorCode(exc.code), exc.message) from None
         for entry in BankEntry.objects.filter(confirmed_case=case):
             item = CheckedValue(EntryKind.HASH, entry.value, entry.signal_type)
             values.append(item)
@@ -363,11 +364,11 @@ def do_withdraw(*, entry: FeedEntry, reason: str, actor: Any) -> FeedEntry:
     """Leaves the feed at the next published version (an unpublished entry never appears)."""
     reason = strip_format_controls(unicodedata.normalize("NFC", reason.strip()))[:500]
     if not reason:
-        raise FeedError("reason_required", _("Say why the entry is withdrawn."))
+        raise FeedError(FeedErrorCode.REASON_REQUIRED, _("Say why the entry is withdrawn."))
     with transaction.atomic():
         locked = FeedEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.withdrawn_at is not None:
-            raise FeedError("already_withdrawn", _("This entry was already withdrawn."))
+            raise FeedError(FeedErrorCode.ALREADY_WITHDRAWN, _("This entry was already withdrawn."))
         locked.withdrawn_at, locked.withdrawn_reason = timezone.now(), reason
         locked.save(update_fields=["withdrawn_at", "withdrawn_reason"])
         record_change(
@@ -470,7 +471,9 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     try:
         parse_url(address)
     except SignalError:
-        raise FeedError("bad_url", _("Enter the web address that is blocked.")) from None
+        raise FeedError(
+            FeedErrorCode.BAD_URL, _("Enter the web address that is blocked.")
+        ) from None
     entries = matching_entries(address)
     checked = check_report(
         ReportInput(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.selectors import access_case
+from copnet.core.errors import add_to_form
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.reports.errors import IntakeError
 
@@ -185,7 +186,7 @@ def appeal(request: HttpRequest) -> HttpResponse:
         try:
             services.do_submit_appeal(**form.cleaned_data)
         except services.FeedError as exc:
-            form.add_error("address", exc.message)
+            add_to_form(form, exc, field="address")
         except IntakeError as exc:
             form.add_error(None, exc.message)
         else:

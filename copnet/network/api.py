@@ -6,7 +6,7 @@ from ninja import Router
 
 from copnet.accounts.permissions import within_scope
 from copnet.core.api_auth import api_key_auth, principal
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.core.schemas import PathText
 
 from . import selectors
@@ -35,7 +35,7 @@ def list_organisations(request: HttpRequest) -> list[Organisation]:
 def list_contacts(request: HttpRequest, code: PathText) -> list[object]:
     organisation = selectors.organisation_by_code(code)
     if organisation is None or not within_scope(principal(request), organisation.pk):
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     return list(selectors.contacts_visible_to(principal(request), organisation))
 
 

@@ -16,13 +16,13 @@ from copnet.accounts.permissions import Perm, has_perm
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.api_errors import errors, invalid_body, pydantic_details
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.core.schemas import PathText
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
 from .choices import Channel
-from .errors import IntakeError
+from .errors import IntakeError, IntakeErrorCode
 from .models import IdempotencyRecord, Report
 from .schemas import BulkIn, BulkOut, ReportCreated, ReportIn, ReportStatusOut
 
@@ -55,11 +55,7 @@ def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict[str, Any
             status, body = run()
         return Status(status, body)
     if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise ApiError(
-            400,
-            "invalid_idempotency_key",
-            _("The Idempotency-Key header is too long (at most 200 characters)."),
-        )
+        raise IntakeError(IntakeErrorCode.INVALID_IDEMPOTENCY_KEY)
     api_key = principal(request)
     digest = hashlib.sha256(request.body).hexdigest()
     for _attempt in range(2):
@@ -72,11 +68,7 @@ def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict[str, Any
                 )
                 if not created:
                     if record.request_hash != digest:
-                        raise ApiError(
-                            422,
-                            "idempotency_key_reused",
-                            _("This Idempotency-Key was already used for a different request."),
-                        )
+                        raise IntakeError(IntakeErrorCode.IDEMPOTENCY_KEY_REUSED)
                     return Status(record.status, record.response)
                 status, body = run()
                 record.status, record.response = status, body
@@ -84,12 +76,12 @@ def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict[str, Any
                 return Status(status, body)
         except IntegrityError:
             continue  # a concurrent request with the same key committed first: replay it
-    raise ApiError(409, "conflict", _("Please retry the request."))
+    raise ApiError(409, ApiErrorCode.CONFLICT, _("Please retry the request."))
 
 
 def _require_submit(request: HttpRequest) -> None:
     if not has_perm(principal(request), Perm.SUBMIT_REPORTS):
-        raise ApiError(403, "forbidden", _("This key may not submit reports."))
+        raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not submit reports."))
 
 
 def _create_one(
@@ -189,7 +181,7 @@ def report_status(request: HttpRequest, tracking_code: PathText) -> dict[str, An
         .first()
     )
     if report is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     return {
         "tracking_code": report.tracking_code,
         "external_id": report.external_id,

@@ -1,7 +1,58 @@
+"""Errors of the reports app: reports that cannot be accepted."""
+
 from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from copnet.core.errors import DomainError
 
 
+class IntakeErrorCode(models.TextChoices):
+    INVALID = "invalid", _("This must be text.")
+    TOO_LONG = "too_long", _("This text is too long.")
+    INVALID_CHOICE = "invalid_choice", _("Choose one of the options.")
+    UNKNOWN_CATEGORY = "unknown_category", _("Choose what happened from the list.")
+    TOO_MANY_URLS = "too_many_urls", _("Too many web addresses.")
+    INVALID_URL = "invalid_url", _("This is not a web address we can check.")
+    TOO_MANY_TEXTS = "too_many_texts", _("Too many text excerpts.")
+    TOO_MANY_FILES = "too_many_files", _("Too many pictures.")
+    EMPTY_REPORT = (
+        "empty_report",
+        _("Tell us what happened, or give a web address or a picture."),
+    )
+    # What is wrong with a picture (`reports.evidence.EvidenceError`).
+    EMPTY = "empty", _("This file is empty. Please choose a picture.")
+    TOO_LARGE = "too_large", _("This picture is too big.")
+    NOT_AN_IMAGE = (
+        "not_an_image",
+        _("We could not open this file as a picture. Please try another one."),
+    )
+    UNSUPPORTED_TYPE = (
+        "unsupported_type",
+        _(
+            "We can only take pictures saved as JPEG, PNG, WebP or GIF. This file is "
+            "something else."
+        ),
+    )
+    DECOMPRESSION_BOMB = "decompression_bomb", _("This picture has too many pixels.")
+    TRUNCATED = (
+        "truncated",
+        _("This picture is broken or only partly there. Please save it again and retry."),
+    )
+    # The partner API's Idempotency-Key header.
+    INVALID_IDEMPOTENCY_KEY = (
+        "invalid_idempotency_key",
+        _("The Idempotency-Key header is too long (at most 200 characters)."),
+    )
+    IDEMPOTENCY_KEY_REUSED = (
+        "idempotency_key_reused",
+        _("This Idempotency-Key was already used for a different request."),
+    )
+
+
 class IntakeError(DomainError):
     """A report that cannot be accepted; `field` names the input at fault, if one is."""
+
+    codes = IntakeErrorCode
+    statuses = {IntakeErrorCode.IDEMPOTENCY_KEY_REUSED: 422}

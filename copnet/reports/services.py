@@ -36,7 +36,7 @@ from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
-from .errors import IntakeError
+from .errors import IntakeError, IntakeErrorCode
 from .evidence import EvidenceError, ImageFacts, evidence_store, inspect_image, make_preview
 from .models import Evidence, Report, ReportUrl
 
@@ -84,13 +84,13 @@ def clean_text(value: str, *, limit: int, field_name: str) -> str:
     """NFC-normalised text without control characters (newlines and tabs kept) and without
     bidi controls or other invisible format characters (core.text)."""
     if not isinstance(value, str):
-        raise IntakeError("invalid", _("This must be text."), field_name)
+        raise IntakeError(IntakeErrorCode.INVALID, _("This must be text."), field_name)
     text = strip_format_controls(unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = text.strip()
     if len(text) > limit:
         raise IntakeError(
-            "too_long",
+            IntakeErrorCode.TOO_LONG,
             _("This text is too long: at most %(limit)s characters.") % {"limit": f"{limit:,}"},
             field_name,
         )
@@ -104,7 +104,9 @@ def _printable(text: str) -> str:
 
 def _choice(value: str, allowed: list[str], field_name: str) -> str:
     if value and value not in allowed:
-        raise IntakeError("invalid_choice", _("Choose one of the options."), field_name)
+        raise IntakeError(
+            IntakeErrorCode.INVALID_CHOICE, _("Choose one of the options."), field_name
+        )
     return value
 
 
@@ -119,7 +121,9 @@ def check_report(
     )
     category = categories.get(data.category)
     if category is None:
-        raise IntakeError("unknown_category", _("Choose what happened from the list."), "category")
+        raise IntakeError(
+            IntakeErrorCode.UNKNOWN_CATEGORY, _("Choose what happened from the list."), "category"
+        )
     data.description = clean_text(data.description, limit=MAX_DESCRIPTION, field_name="description")
     limits = {"platform": MAX_PLATFORM, "external_id": MAX_EXTERNAL_ID, "reporter_name": MAX_SHORT}
     for name, limit in limits.items():
@@ -136,23 +140,25 @@ def check_report(
     data.province = _choice(data.province, list(province_names()), "province")
     if len(data.urls) > MAX_URLS:
         raise IntakeError(
-            "too_many_urls",
+            IntakeErrorCode.TOO_MANY_URLS,
             _("At most %(limit)s web addresses per report.") % {"limit": MAX_URLS},
             "urls",
         )
     urls = []
     for raw in data.urls:
         if not isinstance(raw, str):
-            raise IntakeError("invalid_url", _("A web address must be text."), "urls")
+            raise IntakeError(IntakeErrorCode.INVALID_URL, _("A web address must be text."), "urls")
         if not raw.strip():
             continue
         try:
             urls.append((raw.strip()[:2048], normalise_url(unicodedata.normalize("NFC", raw))))
         except UrlError as exc:
-            if str(exc) == FORMAT_CONTROLS_CODE:
-                raise IntakeError("invalid_url", format_controls_message(raw), "urls") from exc
+            if exc.code == FORMAT_CONTROLS_CODE:
+                raise IntakeError(
+                    IntakeErrorCode.INVALID_URL, format_controls_message(raw), "urls"
+                ) from exc
             raise IntakeError(
-                "invalid_url",
+                IntakeErrorCode.INVALID_URL,
                 _(
                     "“%(url)s” is not a web address we can check. Use an address that starts "
                     "with http:// or https://."
@@ -161,13 +167,13 @@ def check_report(
                 "urls",
             ) from exc
     if len(data.texts) > MAX_TEXTS:
-        raise IntakeError("too_many_texts", _("Too many text excerpts."), "texts")
+        raise IntakeError(IntakeErrorCode.TOO_MANY_TEXTS, _("Too many text excerpts."), "texts")
     data.texts = [
         t for t in (clean_text(t, limit=MAX_TEXT, field_name="texts") for t in data.texts) if t
     ]
     if len(data.images) > settings.EVIDENCE_MAX_IMAGES:
         raise IntakeError(
-            "too_many_files",
+            IntakeErrorCode.TOO_MANY_FILES,
             _("You can send at most %(limit)s pictures.") % {"limit": settings.EVIDENCE_MAX_IMAGES},
             "images",
         )
@@ -176,10 +182,10 @@ def check_report(
         try:
             images.append((blob, inspect_image(blob)))
         except EvidenceError as exc:
-            raise IntakeError(exc.code, str(exc.message), "images") from exc
+            raise IntakeError(IntakeErrorCode(exc.code), str(exc.message), "images") from exc
     if not (data.description or urls or images or data.texts):
         raise IntakeError(
-            "empty_report",
+            IntakeErrorCode.EMPTY_REPORT,
             _("Tell us what happened, or give a web address or a picture."),
             "description",
         )

@@ -12,6 +12,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.crypto import DecryptionError, decrypt_text, encrypt_text
+from copnet.core.errors import add_to_form
 from copnet.core.page_cache import public_page
 from copnet.core.ratelimit import check_rate, check_rates, refused_page, wait_message
 from copnet.taxonomy.models import HarmCategory
@@ -36,7 +37,7 @@ def _submit(request: HttpRequest, form: ReportForm, *, channel: str) -> Report |
         checked = services.check_report(form.to_input())
         report, secret = services.submit_report(checked, channel=channel, actor=request.user)
     except IntakeError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        add_to_form(form, exc)
         return None
     receipt = {"code": report.tracking_code, "secret": secret, "in_danger": report.in_danger}
     request.session[SESSION_RECEIPT] = encrypt_text(json.dumps(receipt))
@@ -121,7 +122,7 @@ def status_detail(request: HttpRequest) -> HttpResponse:
                 images=[f.read() for f in form.cleaned_data["images"]],
             )
         except IntakeError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Thank you. We have added this to your report."))
             return redirect("reports:status_detail")

@@ -11,7 +11,7 @@ from ninja.security import SessionAuth
 
 from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
 from copnet.core.api_errors import errors
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 
 from . import selectors
 from .forms import DashboardFilterForm
@@ -26,7 +26,7 @@ class StaffSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if request.user.is_authenticated:
             return request.user
-        raise ApiError(401, "unauthorized", _("Sign in to the staff area first."))
+        raise ApiError(401, ApiErrorCode.UNAUTHORIZED, _("Sign in to the staff area first."))
 
 
 router = Router(tags=["statistics"], auth=StaffSession())
@@ -40,14 +40,16 @@ router = Router(tags=["statistics"], auth=StaffSession())
 def dashboard(request: HttpRequest, filters: Query[DashboardFilterIn]) -> dict[str, Any]:
     user = request.user
     if not has_perm(user, Perm.VIEW_STATS):
-        raise ApiError(403, "forbidden", _("You may not see statistics."))
+        raise ApiError(403, ApiErrorCode.FORBIDDEN, _("You may not see statistics."))
     form = DashboardFilterForm(
         {k: v for k, v in filters.dict().items() if v},
         network_wide=has_network_wide_scope(user),
     )
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
-        raise ApiError(422, "invalid", messages[0], None if field == "__all__" else field)
+        raise ApiError(
+            422, ApiErrorCode.INVALID, messages[0], None if field == "__all__" else field
+        )
     board = selectors.dashboard(user, form.filters())
     return {
         "period": board.filters.period.slug,

@@ -11,10 +11,9 @@ from ninja import Router
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.api_errors import errors
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 
 from . import selectors, services
-from .errors import TakedownError
 from .schemas import CallbackIn, CallbackOut, ComplianceOut
 
 router = Router(tags=["removal requests"], auth=api_key_auth)
@@ -31,21 +30,17 @@ router = Router(tags=["removal requests"], auth=api_key_auth)
 def callback(request: HttpRequest, payload: CallbackIn) -> dict[str, Any]:
     key = principal(request)
     if not has_perm(key, Perm.PLATFORM_CALLBACK):
-        raise ApiError(403, "forbidden", _("This key may not answer removal requests."))
-    try:
-        answered = services.do_apply_callback(
-            api_key=key,
-            reference=payload.reference.strip().upper(),
-            event_id=payload.event_id,
-            status=payload.status,
-            refusal_reason=payload.refusal_reason,
-            note=payload.note,
-            platform_ref=payload.platform_ref,
-            occurred_at=payload.occurred_at,
-        )
-    except TakedownError as exc:
-        status = exc.status if exc.status != 400 else 422
-        raise ApiError(status, exc.code, exc.message) from None
+        raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not answer removal requests."))
+    answered = services.do_apply_callback(  # TakedownError: 422, or its code's status
+        api_key=key,
+        reference=payload.reference.strip().upper(),
+        event_id=payload.event_id,
+        status=payload.status,
+        refusal_reason=payload.refusal_reason,
+        note=payload.note,
+        platform_ref=payload.platform_ref,
+        occurred_at=payload.occurred_at,
+    )
     return {"reference": answered.reference, "status": answered.status}
 
 

@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from copnet.core.errors import DomainError
 
 
+class TakedownErrorCode(models.TextChoices):
+    INVALID = "invalid", _("Check the form.")
+    INVALID_ITEM = "invalid_item", _("An item contains control characters or is too long.")
+    FORMAT_CHARACTERS = "format_characters", _("The text contains invisible formatting characters.")
+    INVALID_URL = "invalid_url", _("This is not a web address that can be removed.")
+    NO_ITEMS = "no_items", _("Name at least one address or account to remove.")
+    TOO_MANY_ITEMS = "too_many_items", _("At most 100 items fit in one request.")
+    PLATFORM_INACTIVE = "platform_inactive", _("This platform is no longer in use.")
+    NO_CHANNEL = "no_channel", _("The platform has no channel for removal requests.")
+    INVALID_TRANSITION = "invalid_transition", _("The request cannot take this status now.")
+    INVALID_STATUS = (
+        "invalid_status",
+        _("The answer must be acknowledged, removed or refused."),
+    )
+    REASON_REQUIRED = "reason_required", _("Say why the platform refused.")
+    TOO_LONG = "too_long", _("The note or the platform's reference is too long.")
+    NOT_FOUND = "not_found", _("No such removal request for your platform.")
+    REPLAYED = "replayed", _("This callback was already received.")
+    NOT_A_URL = "not_a_url", _("Only addresses can be checked.")
+    INVALID_PLATFORM = "invalid_platform", _("The platform's details are not valid.")
+    # Delivery through a platform's API (`takedowns.fetch`).
+    REFUSED_BY_API = "refused_by_api", _("The platform's API refused the request.")
+    BAD_URL = "bad_url", _("The platform's API address is not valid.")
+    DNS = "dns", _("The platform's API host does not resolve.")
+    PRIVATE_ADDRESS = "private_address", _("The platform's API resolves to a private address.")
+    TOO_MANY_REDIRECTS = "too_many_redirects", _("The platform's API redirects too often.")
+    # Refusals of the case the request belongs to (`cases.errors.CaseErrorCode`).
+    CASE_CLOSED = "case_closed", _("A closed case cannot be changed.")
+    INVALID_ACTION = "invalid_action", _("Choose an action from the list.")
+
+
 class TakedownError(DomainError):
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(code, message, status=status)
+    """A removal-request step that cannot be taken; nothing was changed. The API answers 422
+    unless the code says otherwise."""
+
+    codes = TakedownErrorCode
+    status = 422
+    statuses = {
+        TakedownErrorCode.NOT_FOUND: 404,
+        TakedownErrorCode.REPLAYED: 409,
+        TakedownErrorCode.INVALID_TRANSITION: 409,
+    }
 
 
 class PlatformInvalid(TakedownError):
@@ -15,7 +59,7 @@ class PlatformInvalid(TakedownError):
 
     `errors` maps a field name of `services.platforms.PlatformInput` to its messages."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
         first = next(iter(errors.values()))[0]
-        super().__init__("invalid_platform", first)
+        super().__init__(TakedownErrorCode.INVALID_PLATFORM, first)
         self.errors = errors

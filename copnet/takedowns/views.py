@@ -12,10 +12,11 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.services import record_view
 from copnet.cases.selectors import access_case
+from copnet.core.errors import show_message
 from copnet.core.workflow import allowed_next, by_name
 
 from . import selectors, services
-from .errors import PlatformInvalid, TakedownError
+from .errors import PlatformInvalid, TakedownError, TakedownErrorCode
 from .forms import AnswerForm, PlatformForm, QueueFilterForm, RequestForm
 from .models import Platform
 from .notices import notice_pdf, notice_text
@@ -60,7 +61,7 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
             actor=request.user,
         )
     except TakedownError as exc:
-        messages.error(request, exc.message)
+        show_message(request, exc)
         return redirect("cases:detail", reference=case.reference)
     messages.success(request, _("The draft request was created. Check the notice and send it."))
     return redirect("takedowns:detail", reference=removal.reference)
@@ -102,7 +103,7 @@ def _done(
     request: HttpRequest, reference: str, error: TakedownError | None, ok: str
 ) -> HttpResponse:
     if error is not None:
-        messages.error(request, error.message)
+        show_message(request, error)
     else:
         messages.success(request, ok)
     return redirect("takedowns:detail", reference=reference)
@@ -136,7 +137,12 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return _done(request, reference, TakedownError("invalid", _("Check the answer form.")), "")
+        return _done(
+            request,
+            reference,
+            TakedownError(TakedownErrorCode.INVALID, _("Check the answer form.")),
+            "",
+        )
     data = form.cleaned_data
     try:
         services.do_record_answer(

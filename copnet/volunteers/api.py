@@ -14,7 +14,7 @@ from ninja.security import HttpBearer
 
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.api_errors import errors
-from copnet.core.errors import ApiError
+from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.reports.services import ReportInput
 
 from . import selectors
@@ -53,7 +53,9 @@ def _volunteer(request: HttpRequest) -> Volunteer:
 
 def _need(request: HttpRequest, perm: Perm) -> None:
     if not has_perm(request.auth, perm):  # type: ignore[attr-defined]
-        raise ApiError(403, "forbidden", _("Complete the required training before you take tasks."))
+        raise ApiError(
+            403, ApiErrorCode.FORBIDDEN, _("Complete the required training before you take tasks.")
+        )
 
 
 @router.get("/me", response=MeOut, summary="The volunteer this key belongs to")
@@ -90,7 +92,7 @@ def accept_task(request: HttpRequest, task_id: int) -> Status[Any]:
     _need(request, Perm.VOLUNTEER_TASKS)
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     assignment = work.do_accept_task(  # VolunteerError: 400
         task=task,
         volunteer=_volunteer(request),
@@ -113,7 +115,7 @@ def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn)
     _need(request, Perm.VOLUNTEER_TASKS)
     assignment = Assignment.objects.select_related("task").filter(pk=assignment_id).first()
     if assignment is None:
-        raise ApiError(404, "not_found", _("Not found."))
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     try:
         return work.do_report_back(  # VolunteerError: 400; TransitionError: 409
             assignment=assignment,
@@ -124,7 +126,7 @@ def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn)
             url_results=payload.url_results,
         )
     except PermissionDenied as exc:
-        raise ApiError(404, "not_found", _("Not found.")) from exc
+        raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found.")) from exc
 
 
 @router.post(

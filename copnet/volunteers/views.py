@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.services import record_view
-from copnet.core.errors import DomainError
+from copnet.core.errors import DomainError, add_to_form, show_message
 from copnet.core.provinces import province_choices, province_name
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 from copnet.core.workflow import allowed_next, by_name
@@ -69,7 +69,7 @@ from .workflow import APPLICATION, ASSIGNMENT, TASK, VOLUNTEER
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    add_to_form(form, exc)
 
 
 # --- Public -------------------------------------------------------------------------------------
@@ -303,8 +303,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             mine = work.do_accept_task(task=task, volunteer=volunteer, actor=request.user)
-        except VolunteerError as exc:
-            messages.error(request, exc.message)
+        except DomainError as exc:
+            show_message(request, exc)
         else:
             messages.success(request, _("You have taken this task. Report back when it is done."))
             return redirect("volunteers:report_back", pk=mine.pk)
@@ -331,7 +331,7 @@ def report_back(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             work.do_withdraw(assignment=assignment, volunteer=volunteer, actor=request.user)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_message(request, exc)
         else:
             messages.success(request, _("You handed the task back."))
         return redirect("volunteers:tasks")
@@ -662,7 +662,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Saved."))
                     return redirect("volunteers:volunteer", pk=pk)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            show_message(request, exc)
     else:
         record_view(actor=request.user, target=volunteer)
     return render(

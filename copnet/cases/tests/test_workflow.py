@@ -11,7 +11,7 @@ from copnet.cases.services import (
     do_transition,
     triage_case,
 )
-from copnet.cases.workflow import WorkflowError
+from copnet.cases.errors import WorkflowError
 from copnet.core.workflow import TransitionError
 from copnet.network.models import Organisation
 from copnet.reports.tests.factories import file_report
@@ -78,8 +78,9 @@ def test_merging_moves_the_reports(case, coordinator):
 @pytest.mark.django_db
 def test_reassigning_needs_a_reason_and_is_recorded(case, coordinator):
     a05 = Organisation.objects.get(code="A05")
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as refused:
         do_reassign(case=case, lead=a05, supporting=[], reason=" ", actor=coordinator)
+    assert refused.value.code == "reason_required"
     do_reassign(
         case=case, lead=a05, supporting=[a05], reason="có dấu hiệu tội phạm", actor=coordinator
     )
@@ -96,8 +97,9 @@ def test_actions_set_the_first_action_time_once(case, coordinator):
     do_record_action(case=case, kind="advice_given", note="", actor=coordinator)
     case.refresh_from_db()
     assert case.first_action_at == first.at
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as refused:
         do_record_action(case=case, kind="launch_missiles", note="", actor=coordinator)
+    assert refused.value.code == "invalid_action"
 
 
 @pytest.mark.django_db
@@ -105,8 +107,9 @@ def test_notes_are_encrypted_and_empty_ones_refused(case, coordinator):
     from django.db import connection
 
     do_add_note(case=case, text="Phụ huynh đã gọi lại", actor=coordinator)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as refused:
         do_add_note(case=case, text="  ", actor=coordinator)
+    assert refused.value.code == "empty_note"
     with connection.cursor() as cursor:
         cursor.execute("SELECT text FROM cases_caseevent WHERE kind = 'note'")
         (stored,) = cursor.fetchone()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.db import models
 
 from copnet.core.errors import DomainError
 from copnet.core.workflow import (
@@ -21,6 +22,13 @@ from copnet.core.workflow import (
 )
 
 
+class OrderErrorCode(models.TextChoices):
+    """A condition refuses with a code of its app's codes, never a free string."""
+
+    REASON_REQUIRED = "reason_required", "Give a reason."
+    UNPAID = "unpaid", "Not paid yet."
+
+
 @dataclass
 class Ctx:
     reason: str = ""
@@ -28,11 +36,13 @@ class Ctx:
 
 
 def needs_reason(ctx: Ctx) -> Refusal | None:
-    return None if ctx.reason else Refusal("reason_required", "Give a reason.", "reason")
+    return (
+        None if ctx.reason else Refusal(OrderErrorCode.REASON_REQUIRED, "Give a reason.", "reason")
+    )
 
 
 def needs_payment(ctx: Ctx) -> Refusal | None:
-    return None if ctx.paid else Refusal("unpaid", "Not paid yet.")
+    return None if ctx.paid else Refusal(OrderErrorCode.UNPAID, "Not paid yet.")
 
 
 ORDER: Machine[Ctx] = Machine(
@@ -136,3 +146,17 @@ def test_a_machine_refuses_unknown_states_and_duplicates_in_its_data():
             [Transition("a", "b", "go"), Transition("a", "b", "go")],
             refused=lambda c, t: "",
         )
+
+
+def test_a_condition_with_a_free_string_code_is_a_programming_error():
+    def sloppy(ctx: Ctx) -> Refusal | None:
+        return Refusal("unpaid", "Not paid yet.")
+
+    machine = Machine(
+        "sloppy",
+        {"new": "New", "paid": "Paid"},
+        [Transition("new", "paid", "pay", when=(sloppy,))],
+        refused=lambda c, t: "no",
+    )
+    with pytest.raises(ValueError, match="unpaid"):
+        check(machine, "new", "paid", context=Ctx())

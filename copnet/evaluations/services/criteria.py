@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Criterion, Section
 from ..models.fields import join_codes
 
@@ -136,7 +136,7 @@ def do_edit_criterion(*, criterion: Criterion, actor: Any, **fields: Any) -> Cri
     with transaction.atomic():
         if set_in_use(criterion.section.criteria_set):
             raise EvaluationError(
-                "version_in_use",
+                EvaluationErrorCode.VERSION_IN_USE,
                 _("Evaluations use this version of the criteria. Make a new version to change it."),
             )
         before = {k: getattr(criterion, k) for k in fields}

@@ -14,7 +14,7 @@ from copnet.audit.services import record_change
 
 from .. import files
 from ..choices import ScoreValue
-from ..errors import EvaluationError
+from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import Assignment, Evaluation, Score, ScoreEvidence
 from .vendors import nfc
 from .workflow import MIN_EVALUATORS, lock, start_reconciliation
@@ -38,7 +38,9 @@ def assignment_of(evaluation: Evaluation, actor: Any) -> Assignment:
         else None
     )
     if assignment is None:
-        raise EvaluationError("not_assigned", _("You are not assigned to this evaluation."))
+        raise EvaluationError(
+            EvaluationErrorCode.NOT_ASSIGNED, _("You are not assigned to this evaluation.")
+        )
     return assignment
 
 
@@ -54,21 +56,25 @@ def _check_entries(evaluation: Evaluation, assignment: Assignment, entries: list
     for entry in entries:
         item = items.get(entry.item_id)
         if item is None:
-            raise EvaluationError("not_found", _("This criterion is not part of the evaluation."))
+            raise EvaluationError(
+                EvaluationErrorCode.NOT_FOUND, _("This criterion is not part of the evaluation.")
+            )
         if entry.value not in ScoreValue.values:
             raise EvaluationError(
-                "invalid_score",
+                EvaluationErrorCode.INVALID_SCORE,
                 _("“%(value)s” is not a score. Choose met, partly met, not met or not applicable.")
                 % {"value": str(entry.value)[:20]},
                 item.code,
             )
         if entry.document_id is not None and entry.document_id not in documents:
-            raise EvaluationError("not_found", _("This document is not part of the evaluation."))
+            raise EvaluationError(
+                EvaluationErrorCode.NOT_FOUND, _("This document is not part of the evaluation.")
+            )
         upload = files.check_document(entry.data, entry.filename) if entry.data else None
         proven = entry.document_id is not None or upload is not None or item.pk in with_evidence
         if item.mandatory and entry.value in (ScoreValue.MET, ScoreValue.PARTLY) and not proven:
             raise EvaluationError(
-                "evidence_required",
+                EvaluationErrorCode.EVIDENCE_REQUIRED,
                 _(
                     "%(code)s is mandatory: attach an evidence file or pick the vendor document "
                     "that proves it."
@@ -78,7 +84,7 @@ def _check_entries(evaluation: Evaluation, assignment: Assignment, entries: list
             )
         if entry.value == ScoreValue.NOT_APPLICABLE and item.mandatory and not nfc(entry.note):
             raise EvaluationError(
-                "note_required",
+                EvaluationErrorCode.NOTE_REQUIRED,
                 _("%(code)s is mandatory: say why it does not apply.") % {"code": item.code},
                 item.code,
             )
@@ -96,7 +102,8 @@ def do_save_scores(*, evaluation: Evaluation, entries: list[ScoreEntry], actor: 
             assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
             if assignment.submitted_at is not None:
                 raise EvaluationError(
-                    "already_submitted", _("You have already finished scoring this evaluation.")
+                    EvaluationErrorCode.ALREADY_SUBMITTED,
+                    _("You have already finished scoring this evaluation."),
                 )
             checked = _check_entries(locked, assignment, entries)
             for item, entry, upload in checked:
@@ -142,12 +149,13 @@ def do_finish_scoring(*, evaluation: Evaluation, actor: Any) -> Assignment:
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.submitted_at is not None:
             raise EvaluationError(
-                "already_submitted", _("You have already finished scoring this evaluation.")
+                EvaluationErrorCode.ALREADY_SUBMITTED,
+                _("You have already finished scoring this evaluation."),
             )
         missing = locked.items.exclude(scores__assignment=assignment).values_list("code", flat=True)
         if missing:
             raise EvaluationError(
-                "incomplete",
+                EvaluationErrorCode.INCOMPLETE,
                 _("Score every criterion first. Missing: %(codes)s.")
                 % {"codes": ", ".join(missing)},
             )

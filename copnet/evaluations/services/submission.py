@@ -14,7 +14,7 @@ from copnet.core.tasks import enqueue_on_commit
 
 from .. import files
 from ..choices import OPEN_STATUSES, EvaluationStatus
-from ..errors import EvaluationError
+from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Evaluation, EvaluationItem, Product, Vendor, VendorDocument
 from .vendors import applicable_criteria, nfc
 
@@ -31,7 +31,7 @@ class Upload:
 def check_uploads(uploads: list[Upload]) -> list[tuple[str, files.CheckedFile]]:
     if len(uploads) > MAX_DOCUMENTS:
         raise EvaluationError(
-            "too_many_files",
+            EvaluationErrorCode.TOO_MANY_FILES,
             _("You can add at most %(limit)s documents at once.") % {"limit": MAX_DOCUMENTS},
             "documents",
         )
@@ -97,16 +97,16 @@ def do_submit_for_evaluation(
     actor: Any,
 ) -> Evaluation:
     if product.vendor_id != vendor.pk:
-        raise EvaluationError("not_found", _("Not found."))
+        raise EvaluationError(EvaluationErrorCode.NOT_FOUND, _("Not found."))
     if not criteria_set.is_current or not criteria_set.applies_to(product.kind):
         raise EvaluationError(
-            "wrong_criteria_set",
+            EvaluationErrorCode.WRONG_CRITERIA_SET,
             _("Choose a current criteria set that applies to this kind of product."),
             "criteria_set",
         )
     if not uploads:
         raise EvaluationError(
-            "documents_required",
+            EvaluationErrorCode.DOCUMENTS_REQUIRED,
             _("Add at least one document that shows how the product meets the criteria."),
             "documents",
         )
@@ -117,7 +117,8 @@ def do_submit_for_evaluation(
             Product.objects.select_for_update().get(pk=product.pk)
             if product.evaluations.filter(status__in=OPEN_STATUSES).exists():
                 raise EvaluationError(
-                    "already_open", _("This product already has an evaluation in progress.")
+                    EvaluationErrorCode.ALREADY_OPEN,
+                    _("This product already has an evaluation in progress."),
                 )
             previous = (
                 product.evaluations.filter(
@@ -165,9 +166,11 @@ def do_add_documents(
 ) -> list[VendorDocument]:
     """More documents while the evaluation is still open (e.g. when an evaluator asks)."""
     if evaluation.product.vendor_id != vendor.pk:
-        raise EvaluationError("not_found", _("Not found."))
+        raise EvaluationError(EvaluationErrorCode.NOT_FOUND, _("Not found."))
     if not uploads:
-        raise EvaluationError("documents_required", _("Choose a file to upload."), "documents")
+        raise EvaluationError(
+            EvaluationErrorCode.DOCUMENTS_REQUIRED, _("Choose a file to upload."), "documents"
+        )
     checked = check_uploads(uploads)
     paths: list[str] = []
     try:
@@ -175,7 +178,8 @@ def do_add_documents(
             locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
             if locked.status not in OPEN_STATUSES - {EvaluationStatus.DECIDED}:
                 raise EvaluationError(
-                    "closed", _("Documents can no longer be added to this evaluation.")
+                    EvaluationErrorCode.CLOSED,
+                    _("Documents can no longer be added to this evaluation."),
                 )
             documents = store_documents(locked, checked, actor)
             paths = [d.blob_path for d in documents]

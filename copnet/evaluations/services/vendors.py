@@ -21,7 +21,7 @@ from copnet.network.models import Organisation
 
 from .. import scoring
 from ..choices import OPEN_STATUSES, EvaluationStatus, ScoreValue
-from ..errors import EvaluationError
+from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Product, SelfAssessment, Vendor
 
 
@@ -54,7 +54,9 @@ def do_register_vendor(
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
             raise EvaluationError(
-                "email_taken", _("An account with this e-mail address already exists."), "email"
+                EvaluationErrorCode.EMAIL_TAKEN,
+                _("An account with this e-mail address already exists."),
+                "email",
             )
         organisation = Organisation.objects.create(
             code=_organisation_code(name),
@@ -112,10 +114,10 @@ def do_save_product(*, product: Product, vendor: Vendor, actor: Any) -> Product:
         if not creating:
             current = Product.objects.select_for_update().get(pk=product.pk)
             if current.vendor_id != vendor.pk:
-                raise EvaluationError("not_found", _("Not found."))
+                raise EvaluationError(EvaluationErrorCode.NOT_FOUND, _("Not found."))
             if product_locked(current):
                 raise EvaluationError(
-                    "product_locked",
+                    EvaluationErrorCode.PRODUCT_LOCKED,
                     _(
                         "This product is being evaluated or is listed in the catalogue, so its "
                         "details cannot change now."
@@ -170,7 +172,9 @@ def do_save_self_assessment(
     valid = set(ScoreValue.values)
     for code, value in answers.items():
         if code not in codes or (value and value not in valid):
-            raise EvaluationError("invalid_score", _("Choose a score from the list."), code)
+            raise EvaluationError(
+                EvaluationErrorCode.INVALID_SCORE, _("Choose a score from the list."), code
+            )
     with transaction.atomic():
         assessment, _created = SelfAssessment.objects.get_or_create(
             product=product, criteria_set=criteria_set

@@ -19,7 +19,7 @@ from copnet.core.workflow import Machine, Refusal, Transition, check
 
 from .. import scoring
 from ..choices import PUBLISHABLE_VERDICTS, EvaluationStatus, ScoreValue
-from ..errors import EvaluationError
+from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import Assignment, Evaluation, EvaluationItem
 from .vendors import nfc
 
@@ -30,7 +30,7 @@ MAX_VALIDITY_DAYS = 3 * 366
 
 def require_manager(actor: Any) -> None:
     if not has_perm(actor, Perm.MANAGE_EVALUATIONS):
-        raise EvaluationError("forbidden", _("You may not manage evaluations."))
+        raise EvaluationError(EvaluationErrorCode.FORBIDDEN, _("You may not manage evaluations."))
 
 
 def lock(evaluation: Evaluation, step: str | None = None, target: str | None = None) -> Evaluation:
@@ -87,7 +87,9 @@ def do_decline(*, evaluation: Evaluation, actor: Any, reason: str) -> Evaluation
     require_manager(actor)
     reason = nfc(reason)
     if not reason:
-        raise EvaluationError("reason_required", _("Give the vendor a reason."), "reason")
+        raise EvaluationError(
+            EvaluationErrorCode.REASON_REQUIRED, _("Give the vendor a reason."), "reason"
+        )
     with transaction.atomic():
         locked = lock(evaluation, "decline", S.DECLINED)
         locked.status_reason = reason
@@ -99,14 +101,16 @@ def check_independent(evaluation: Evaluation, evaluator: User) -> None:
     """Conflict of interest: nobody of the vendor's organisation, nor who submitted it."""
     if not evaluator.is_active or not has_perm(evaluator, Perm.EVALUATE_PRODUCTS):
         raise EvaluationError(
-            "not_an_evaluator", _("This person is not an active evaluator."), "evaluator"
+            EvaluationErrorCode.NOT_AN_EVALUATOR,
+            _("This person is not an active evaluator."),
+            "evaluator",
         )
     if (
         evaluator.organisation_id == evaluation.product.vendor.organisation_id
         or evaluator.pk == evaluation.submitted_by_id
     ):
         raise EvaluationError(
-            "conflict_of_interest",
+            EvaluationErrorCode.CONFLICT_OF_INTEREST,
             _(
                 "Conflict of interest: an evaluator from the vendor's own organisation cannot "
                 "evaluate its product."
@@ -122,7 +126,9 @@ def do_assign(*, evaluation: Evaluation, evaluator: User, actor: Any) -> Assignm
         check_independent(locked, evaluator)
         if locked.assignments.filter(evaluator=evaluator).exists():
             raise EvaluationError(
-                "already_assigned", _("This evaluator is already assigned."), "evaluator"
+                EvaluationErrorCode.ALREADY_ASSIGNED,
+                _("This evaluator is already assigned."),
+                "evaluator",
             )
         assignment = Assignment.objects.create(
             evaluation=locked, evaluator=evaluator, assigned_by=actor
@@ -170,14 +176,18 @@ def do_reconcile(
     require_manager(actor)
     note = nfc(note)
     if value not in ScoreValue.values:
-        raise EvaluationError("invalid_score", _("Choose a score from the list."), "value")
+        raise EvaluationError(
+            EvaluationErrorCode.INVALID_SCORE, _("Choose a score from the list."), "value"
+        )
     if not note:
-        raise EvaluationError("note_required", _("Explain how the difference was settled."), "note")
+        raise EvaluationError(
+            EvaluationErrorCode.NOTE_REQUIRED, _("Explain how the difference was settled."), "note"
+        )
     with transaction.atomic():
         locked = lock(evaluation, "reconcile")
         item = locked.items.select_for_update().filter(pk=item_id).first()
         if item is None:
-            raise EvaluationError("not_found", _("Not found."))
+            raise EvaluationError(EvaluationErrorCode.NOT_FOUND, _("Not found."))
         before = item.final_value
         item.final_value, item.final_note, item.reconciled_by = value, note[:4000], actor
         item.save()
@@ -206,7 +216,7 @@ def _reconciled(evaluation: Evaluation) -> Refusal | None:
     if not open_items:
         return None
     return Refusal(
-        "unreconciled",
+        EvaluationErrorCode.UNRECONCILED,
         _("The evaluators' differences on %(codes)s are not reconciled yet.")
         % {"codes": ", ".join(i.code for i in open_items)},
     )
@@ -216,7 +226,7 @@ def _publishable(evaluation: Evaluation) -> Refusal | None:
     if evaluation.verdict in PUBLISHABLE_VERDICTS:
         return None
     return Refusal(
-        "not_publishable",
+        EvaluationErrorCode.NOT_PUBLISHABLE,
         _("A product that is not recommended is returned to its vendor, not published."),
     )
 
@@ -288,11 +298,13 @@ def do_publish(
     today = timezone.localdate()
     if not summary_vi:
         raise EvaluationError(
-            "summary_required", _("Write the public summary in Vietnamese."), "summary_vi"
+            EvaluationErrorCode.SUMMARY_REQUIRED,
+            _("Write the public summary in Vietnamese."),
+            "summary_vi",
         )
     if not today < expires_on <= today + dt.timedelta(days=MAX_VALIDITY_DAYS):
         raise EvaluationError(
-            "bad_expiry",
+            EvaluationErrorCode.BAD_EXPIRY,
             _("The result must expire after today and within three years."),
             "expires_on",
         )
@@ -317,7 +329,9 @@ def do_return(*, evaluation: Evaluation, findings: str, actor: Any) -> Evaluatio
     findings = nfc(findings)
     if not findings:
         raise EvaluationError(
-            "findings_required", _("Write the findings the vendor must fix."), "findings"
+            EvaluationErrorCode.FINDINGS_REQUIRED,
+            _("Write the findings the vendor must fix."),
+            "findings",
         )
     with transaction.atomic():
         locked = lock(evaluation, "return_to_vendor", S.RETURNED)
@@ -330,7 +344,7 @@ def do_withdraw(*, evaluation: Evaluation, reason: str, actor: Any) -> Evaluatio
     require_manager(actor)
     reason = nfc(reason)
     if not reason:
-        raise EvaluationError("reason_required", _("Give a reason."), "reason")
+        raise EvaluationError(EvaluationErrorCode.REASON_REQUIRED, _("Give a reason."), "reason")
     with transaction.atomic():
         locked = lock(evaluation, "withdraw", S.WITHDRAWN)
         locked.status_reason = reason

@@ -118,8 +118,9 @@ def test_an_evaluator_who_is_not_assigned_cannot_score(cast, reviewing, org_b):
             actor=outsider,
         )
     assert error.value.code == "not_assigned"
-    with pytest.raises(EvaluationError):
+    with pytest.raises(EvaluationError) as refused:
         scores.do_finish_scoring(evaluation=reviewing, actor=outsider)
+    assert refused.value.code == "not_assigned"
     assert _state() == before
 
 
@@ -152,12 +153,13 @@ def test_scoring_another_evaluations_criterion_is_refused(cast, reviewing):
 
     second = in_review(submit(cast["vendor"], other), cast["manager"], cast["eva"], cast["evan"])
     foreign_item = second.items.first()
-    with pytest.raises(EvaluationError):
+    with pytest.raises(EvaluationError) as refused:
         scores.do_save_scores(
             evaluation=reviewing,
             entries=[scores.ScoreEntry(item_id=foreign_item.pk, value=ScoreValue.NOT_MET)],
             actor=cast["eva"],
         )
+    assert refused.value.code == "not_found"
     assert not Score.objects.exists()
 
 

@@ -82,5 +82,6 @@ def test_an_inactive_evaluator_cannot_be_assigned(cast, accepted, org_b):
     gone = make_user(
         email="gone@b.example", organisation=org_b, role=Role.EVALUATOR, is_active=False
     )
-    with pytest.raises(EvaluationError):
+    with pytest.raises(EvaluationError) as refused:
         workflow.do_assign(evaluation=accepted, evaluator=gone, actor=cast["manager"])
+    assert refused.value.code == "not_an_evaluator"

@@ -43,8 +43,9 @@ def test_a_result_with_a_mandatory_gap_cannot_be_published(cast, failed):
 
 
 def test_returning_needs_findings(cast, failed):
-    with pytest.raises(EvaluationError):
+    with pytest.raises(EvaluationError) as refused:
         workflow.do_return(evaluation=failed, findings="   ", actor=cast["manager"])
+    assert refused.value.code == "findings_required"
     failed.refresh_from_db()
     assert failed.status == S.DECIDED
 

@@ -17,8 +17,9 @@ def test_withdrawing_takes_the_product_out_of_the_catalogue(client, cast, scored
     evaluation = published(scored, cast["manager"])
     slug = evaluation.product.slug
     assert client.get(f"/ecosystem/{slug}/").status_code == 200
-    with pytest.raises(EvaluationError):
+    with pytest.raises(EvaluationError) as refused:
         workflow.do_withdraw(evaluation=evaluation, reason=" ", actor=cast["manager"])
+    assert refused.value.code == "reason_required"
     client.force_login(cast["manager"])
     client.post(
         f"/staff/evaluations/{evaluation.pk}/withdraw/",

@@ -21,7 +21,7 @@ from copnet.core.workflow import allowed_next, by_name
 
 from .. import pdf, selectors
 from ..choices import EvaluationStatus
-from ..errors import EvaluationError
+from ..errors import EvaluationError, EvaluationErrorCode
 from ..forms import AssignForm, FindingsForm, PublishForm, ReasonForm, ReconcileForm
 from ..models import Evaluation
 from ..services import scores, workflow
@@ -156,7 +156,7 @@ def _entries(request: HttpRequest, evaluation: Evaluation) -> list[scores.ScoreE
         upload = request.FILES.get(f"file_{item.pk}")
         if upload is not None and upload.size > settings.EVALUATION_FILE_MAX_BYTES:
             raise EvaluationError(
-                "file_too_large",
+                EvaluationErrorCode.FILE_TOO_LARGE,
                 _("The file is too big: at most %(limit)s MB.")
                 % {"limit": settings.EVALUATION_FILE_MAX_BYTES // (1024 * 1024)},
             )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.core.errors import add_to_form
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 
 from .. import selectors
@@ -161,7 +162,7 @@ def submit(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except EvaluationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("Submitted. The Network will review your request."))
             return redirect("ecosystem:vendor_evaluation", pk=evaluation.pk)

@@ -50,8 +50,9 @@ def test_a_rejected_case_cannot_feed_the_list(coordinator, evidence_dir):
         case=report.case, target="rejected", actor=coordinator, outcome="not_harmful", reason="x"
     )
     case = Case.objects.get(pk=report.case.pk)
-    with pytest.raises(services.FeedError):
+    with pytest.raises(services.FeedError) as refused:
         services.do_add_case(case=case, actor=coordinator)
+    assert refused.value.code == "case_not_confirmed"
     assert FeedEntry.objects.count() == 0
 
 

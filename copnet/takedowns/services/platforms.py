@@ -126,7 +126,7 @@ def _text(
     if len(text) > max_length:
         errors.add(
             field,
-            _("This is too long: at most {limit} characters.").format(limit=max_length),
+            _("This is too long: at most %(limit)s characters.") % {"limit": max_length},
         )
         return ""
     if required and not text:
@@ -140,20 +140,19 @@ def normalise_host(raw: str) -> str:
     shown = raw[:100]
     if any(mark in raw for mark in ("://", "/", "?", "#", "@", ":", "\\")):
         raise ValueError(
-            _("Enter a host name only, without http://, a path or a port: {host}").format(
-                host=shown
-            )
+            _("Enter a host name only, without http://, a path or a port: %(host)s")
+            % {"host": shown}
         )
     host = raw.strip()
     host = host[:-1] if host.endswith(".") else host  # the DNS root
     try:
         ascii_host = idna.encode(host, uts46=True, std3_rules=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
-        raise ValueError(_("This is not a valid host name: {host}").format(host=shown)) from None
+        raise ValueError(_("This is not a valid host name: %(host)s") % {"host": shown}) from None
     labels = ascii_host.split(".")
     # At least a name and a top-level domain; no top-level domain is all digits (IPv4).
     if len(ascii_host) > MAX_HOST or len(labels) < 2 or "" in labels or labels[-1].isdigit():
-        raise ValueError(_("This is not a valid host name: {host}").format(host=shown))
+        raise ValueError(_("This is not a valid host name: %(host)s") % {"host": shown})
     return ascii_host
 
 
@@ -185,7 +184,7 @@ def _domains(errors: _Errors, value: Any, platform: Platform | None) -> str:
         errors.add("domains", _("Enter at least one host name, e.g. facebook.com."))
         return ""
     if len(hosts) > MAX_DOMAINS:
-        errors.add("domains", _("At most {limit} host names.").format(limit=MAX_DOMAINS))
+        errors.add("domains", _("At most %(limit)s host names.") % {"limit": MAX_DOMAINS})
         return ""
     others = Platform.objects.only("name", "domains")
     if platform is not None:
@@ -195,9 +194,8 @@ def _domains(errors: _Errors, value: Any, platform: Platform | None) -> str:
         if host in owner:
             errors.add(
                 "domains",
-                _("{host} already belongs to the platform {platform}.").format(
-                    host=host, platform=owner[host]
-                ),
+                _("%(host)s already belongs to the platform %(platform)s.")
+                % {"host": host, "platform": owner[host]},
             )
     return "\n".join(hosts)
 
@@ -238,7 +236,7 @@ def _token(errors: _Errors, data: PlatformInput, platform: Platform | None) -> s
     if len(new) > MAX_TOKEN:
         errors.add(
             "api_token",
-            _("This is too long: at most {limit} characters.").format(limit=MAX_TOKEN),
+            _("This is too long: at most %(limit)s characters.") % {"limit": MAX_TOKEN},
         )
         return current or ""
     if any(not 0x21 <= ord(c) <= 0x7E for c in new):

@@ -23,7 +23,6 @@ from copnet.audit.services import record, record_change
 from copnet.cases.choices import ActionKind
 from copnet.cases.models import Case
 from copnet.core.cleaning import (
-    FORMAT_CONTROLS_CODE,
     format_controls_message,
     has_format_controls,
 )
@@ -45,7 +44,7 @@ from ..choices import (
     SendChannel,
     Urgency,
 )
-from ..errors import TakedownError
+from ..errors import TakedownError, TakedownErrorCode
 from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
 from ..notices import notice_pdf, notice_text
 from ..workflow import REQUEST
@@ -74,9 +73,13 @@ def _clean_line(value: str) -> str:
     """An account name or address: NFC, without invisible format characters (core.text)."""
     text = strip_format_controls(unicodedata.normalize("NFC", value.strip()))
     if any(unicodedata.category(c) in {"Cc", "Cs"} for c in text):
-        raise TakedownError("invalid_item", _("An item contains control characters."))
+        raise TakedownError(
+            TakedownErrorCode.INVALID_ITEM, _("An item contains control characters.")
+        )
     if len(text) > MAX_ITEM_LENGTH:
-        raise TakedownError("invalid_item", _("An item is longer than 2,048 characters."))
+        raise TakedownError(
+            TakedownErrorCode.INVALID_ITEM, _("An item is longer than 2,048 characters.")
+        )
     return text
 
 
@@ -88,7 +91,7 @@ def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]
     items: list[tuple[str, str]] = []
     for raw in urls:
         if has_format_controls(raw):
-            raise TakedownError(FORMAT_CONTROLS_CODE, format_controls_message(raw))
+            raise TakedownError(TakedownErrorCode.FORMAT_CHARACTERS, format_controls_message(raw))
         url = _clean_line(raw)
         if not url:
             continue
@@ -96,7 +99,7 @@ def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]
             canonicalize(url)
         except SignalError:
             raise TakedownError(
-                "invalid_url",
+                TakedownErrorCode.INVALID_URL,
                 _("This is not a web address that can be removed: %(url)s") % {"url": url[:100]},
             ) from None
         if "://" not in url:
@@ -108,9 +111,13 @@ def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]
             items.append((ItemKind.ACCOUNT, account))
     items = list(dict.fromkeys(items))
     if not items:
-        raise TakedownError("no_items", _("Name at least one address or account to remove."))
+        raise TakedownError(
+            TakedownErrorCode.NO_ITEMS, _("Name at least one address or account to remove.")
+        )
     if len(items) > MAX_ITEMS:
-        raise TakedownError("too_many_items", _("At most 100 items fit in one request."))
+        raise TakedownError(
+            TakedownErrorCode.TOO_MANY_ITEMS, _("At most 100 items fit in one request.")
+        )
     return items
 
 
@@ -126,12 +133,16 @@ def do_create_request(
 ) -> RemovalRequest:
     """A draft request; the case records a "removal requested" action through cases.services."""
     from copnet.cases.services import do_record_action
-    from copnet.cases.workflow import WorkflowError
+    from copnet.cases.errors import WorkflowError
 
     if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
-        raise TakedownError("invalid", _("Choose a legal basis and an urgency from the lists."))
+        raise TakedownError(
+            TakedownErrorCode.INVALID, _("Choose a legal basis and an urgency from the lists.")
+        )
     if not platform.is_active:
-        raise TakedownError("platform_inactive", _("This platform is no longer in use."))
+        raise TakedownError(
+            TakedownErrorCode.PLATFORM_INACTIVE, _("This platform is no longer in use.")
+        )
     items = check_items(urls=urls, accounts=accounts)
     with transaction.atomic():
         request = RemovalRequest.objects.create(
@@ -155,7 +166,7 @@ def do_create_request(
                 actor=actor,
             )
         except WorkflowError as exc:
-            raise TakedownError(exc.code, exc.message) from None
+            raise TakedownError(TakedownErrorCode(exc.code), exc.message) from None
         record_change(
             actor=actor,
             action=AuditAction.CREATE,
@@ -173,9 +184,11 @@ def do_create_request(
 
 def _check_channel(platform: Platform) -> str:
     if platform.channel == SendChannel.EMAIL and not platform.email:
-        raise TakedownError("no_channel", _("The platform has no e-mail for removal requests."))
+        raise TakedownError(
+            TakedownErrorCode.NO_CHANNEL, _("The platform has no e-mail for removal requests.")
+        )
     if platform.channel == SendChannel.API and not platform.api_url:
-        raise TakedownError("no_channel", _("The platform has no API endpoint."))
+        raise TakedownError(TakedownErrorCode.NO_CHANNEL, _("The platform has no API endpoint."))
     if platform.channel == SendChannel.WEB_FORM:
         return Delivery.MANUAL
     return Delivery.PENDING
@@ -342,13 +355,13 @@ def _send_api(row: RemovalRequest) -> str:
             timeout=settings.TAKEDOWN_HTTP_TIMEOUT,
         )
     except fetch.FetchRefused as exc:
-        raise TakedownError(exc.code, exc.detail) from None
+        raise TakedownError(TakedownErrorCode(exc.code), exc.detail) from None
     except Exception as exc:  # noqa: BLE001  network errors, timeouts, broken answers
         raise _Retry(f"{type(exc).__name__}: {exc}") from None
     if response.status in {408, 429} or response.status >= 500:
         raise _Retry(f"HTTP {response.status}")
     if not 200 <= response.status < 300:
-        raise TakedownError("refused_by_api", f"HTTP {response.status}")
+        raise TakedownError(TakedownErrorCode.REFUSED_BY_API, f"HTTP {response.status}")
     try:
         answer = json.loads(response.body or b"{}")
     except ValueError:
@@ -376,7 +389,7 @@ def do_mark_delivered_manually(*, request: RemovalRequest, actor: Any) -> Remova
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status == RequestStatus.DRAFT or locked.delivery == Delivery.DELIVERED:
-            raise TakedownError("invalid", _("Send the request first."), status=409)
+            raise TakedownError(TakedownErrorCode.INVALID, _("Send the request first."), status=409)
         locked.delivery, locked.next_attempt_at = Delivery.DELIVERED, None
         locked.save(update_fields=["delivery", "next_attempt_at"])
         record_change(
@@ -405,12 +418,15 @@ def do_record_answer(
 ) -> RemovalRequest:
     if status not in ANSWERS:
         raise TakedownError(
-            "invalid_status", _("The answer must be acknowledged, removed or refused.")
+            TakedownErrorCode.INVALID_STATUS,
+            _("The answer must be acknowledged, removed or refused."),
         )
     if status == RequestStatus.REFUSED and refusal_reason not in RefusalReason.values:
-        raise TakedownError("reason_required", _("Say why the platform refused."))
+        raise TakedownError(TakedownErrorCode.REASON_REQUIRED, _("Say why the platform refused."))
     if len(note) > MAX_NOTE or len(platform_ref) > 100:
-        raise TakedownError("too_long", _("The note or the platform's reference is too long."))
+        raise TakedownError(
+            TakedownErrorCode.TOO_LONG, _("The note or the platform's reference is too long.")
+        )
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
         check(REQUEST, locked.status, status)
@@ -464,9 +480,11 @@ def do_apply_callback(
         .first()
     )
     if request is None:
-        raise TakedownError("not_found", _("No such removal request for your platform."), 404)
+        raise TakedownError(
+            TakedownErrorCode.NOT_FOUND, _("No such removal request for your platform.")
+        )
     if CallbackReceipt.objects.filter(platform=request.platform, event_id=event_id).exists():
-        raise TakedownError("replayed", _("This callback was already received."), 409)
+        raise TakedownError(TakedownErrorCode.REPLAYED, _("This callback was already received."))
     try:
         with transaction.atomic():
             answered = do_record_answer(
@@ -483,7 +501,9 @@ def do_apply_callback(
                 platform=request.platform, event_id=event_id, request=request
             )
     except IntegrityError:
-        raise TakedownError("replayed", _("This callback was already received."), 409) from None
+        raise TakedownError(
+            TakedownErrorCode.REPLAYED, _("This callback was already received.")
+        ) from None
     return answered
 
 
@@ -573,7 +593,7 @@ def check_url(url: str) -> tuple[str, str]:
 
 def do_check_item(*, item: RemovalItem, actor: Any) -> RemovalItem:
     if item.kind != ItemKind.URL:
-        raise TakedownError("not_a_url", _("Only addresses can be checked."))
+        raise TakedownError(TakedownErrorCode.NOT_A_URL, _("Only addresses can be checked."))
     result, detail = check_url(item.value)
     with transaction.atomic():
         item.check_result, item.check_detail = result, detail[:300]

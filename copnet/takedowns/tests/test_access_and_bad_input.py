@@ -116,7 +116,7 @@ def test_a_closed_case_gets_no_new_request(alice, evidence_dir):
     case = make_case(lead=alice.organisation)
     do_transition(case=case, target="rejected", actor=alice, outcome="not_harmful", reason="x")
     case.refresh_from_db()
-    with pytest.raises(TakedownError):
+    with pytest.raises(TakedownError) as refused:
         services.do_create_request(
             case=case,
             platform=make_platform(),
@@ -126,6 +126,7 @@ def test_a_closed_case_gets_no_new_request(alice, evidence_dir):
             urgency="normal",
             actor=alice,
         )
+    assert refused.value.code == "case_closed"
     assert RemovalRequest.objects.count() == 0
 
 

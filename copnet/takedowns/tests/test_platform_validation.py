@@ -128,12 +128,13 @@ def test_a_platform_keeps_its_own_domains_when_edited(coordinator):
 def test_an_invalid_edit_leaves_the_platform_as_it_was(coordinator):
     saved = do_save_platform(platform=None, data=platform_input(), actor=coordinator)
     before = _state()
-    with pytest.raises(PlatformInvalid):
+    with pytest.raises(PlatformInvalid) as refused:
         do_save_platform(
             platform=saved,
             data=platform_input(name="Changed", **{**API, "api_url": "http://x.example/"}),
             actor=coordinator,
         )
+    assert refused.value.code == "invalid_platform"
     assert _state() == before
 
 
@@ -153,9 +154,8 @@ def test_the_page_shows_translated_errors_and_creates_nothing(client, coordinato
     assert response.status_code == 200
     page = response.content.decode()
     assert (
-        vi("{host} already belongs to the platform {platform}.").format(
-            host="facebook.com", platform="Facebook"
-        )
+        vi("%(host)s already belongs to the platform %(platform)s.")
+        % {"host": "facebook.com", "platform": "Facebook"}
         in page
     )
     assert vi("Use a secure address that starts with https://.") in page

@@ -34,7 +34,7 @@ from ..choices import (
     Background,
     Skill,
 )
-from ..errors import VolunteerError
+from ..errors import VolunteerError, VolunteerErrorCode
 from ..models import ADULT_AGE, Application, GuardianConsent, Volunteer, age_on, email_key
 from ..workflow import APPLICATION, DECISIONS
 from .common import clean_text, deny, hash_token, new_token
@@ -65,7 +65,7 @@ class ApplicationInput:
 
 def _subset(values: Any, allowed: list[str], name: str) -> list[str]:
     if not isinstance(values, list) or any(v not in allowed for v in values):
-        raise VolunteerError("invalid_choice", _("Choose from the options."), name)
+        raise VolunteerError(VolunteerErrorCode.INVALID_CHOICE, _("Choose from the options."), name)
     return sorted(set(values))
 
 
@@ -74,7 +74,9 @@ def _email(value: Any, name: str) -> str:
     try:
         validate_email(text)
     except Exception as exc:
-        raise VolunteerError("invalid_email", _("Enter a valid e-mail address."), name) from exc
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_EMAIL, _("Enter a valid e-mail address."), name
+        ) from exc
     return text
 
 
@@ -91,35 +93,43 @@ def check_application(data: ApplicationInput, *, today: dt.date | None = None) -
         data.motivation, limit=MAX_MOTIVATION, field="motivation", required=True
     )
     if data.province not in province_names():
-        raise VolunteerError("invalid_choice", _("Choose your province from the list."), "province")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_CHOICE, _("Choose your province from the list."), "province"
+        )
     if data.background not in Background.values:
-        raise VolunteerError("invalid_choice", _("Choose from the options."), "background")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_CHOICE, _("Choose from the options."), "background"
+        )
     data.skills = _subset(data.skills, Skill.values, "skills")
     data.availability = _subset(data.availability, Availability.values, "availability")
     if not data.availability:
-        raise VolunteerError("required", _("Say when you are available."), "availability")
+        raise VolunteerError(
+            VolunteerErrorCode.REQUIRED, _("Say when you are available."), "availability"
+        )
     if (
         not isinstance(data.hours_per_month, int)
         or not 1 <= data.hours_per_month <= MAX_HOURS_PER_MONTH
     ):
         raise VolunteerError(
-            "invalid_hours",
+            VolunteerErrorCode.INVALID_HOURS,
             _("Give a number of hours between 1 and %(max)s.") % {"max": MAX_HOURS_PER_MONTH},
             "hours_per_month",
         )
     born = data.date_of_birth
     if not isinstance(born, dt.date) or born > today or age_on(born, today) > 100:
-        raise VolunteerError("invalid_date", _("Enter a valid date of birth."), "date_of_birth")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_DATE, _("Enter a valid date of birth."), "date_of_birth"
+        )
     if age_on(born, today) < settings.VOLUNTEER_MIN_AGE:
         raise VolunteerError(
-            "too_young",
+            VolunteerErrorCode.TOO_YOUNG,
             _("Volunteers must be at least %(age)s years old.")
             % {"age": settings.VOLUNTEER_MIN_AGE},
             "date_of_birth",
         )
     if not (data.consent_vetting is True and data.consent_code is True):
         raise VolunteerError(
-            "consent_required",
+            VolunteerErrorCode.CONSENT_REQUIRED,
             _("You must agree to the vetting and to the code of conduct."),
             "consent_code",
         )
@@ -133,7 +143,7 @@ def check_application(data: ApplicationInput, *, today: dt.date | None = None) -
         data.guardian_email = _email(data.guardian_email, "guardian_email")
         if data.guardian_email == data.email:
             raise VolunteerError(
-                "guardian_is_applicant",
+                VolunteerErrorCode.GUARDIAN_IS_APPLICANT,
                 _("Your parent or guardian must confirm with their own e-mail address."),
                 "guardian_email",
             )
@@ -154,7 +164,7 @@ def _duplicate(email: str) -> bool:
 
 def _duplicate_error() -> VolunteerError:
     return VolunteerError(
-        "duplicate",
+        VolunteerErrorCode.DUPLICATE,
         _(
             "We already have an application or an account for this e-mail address. If you "
             "applied before, please wait for our answer."
@@ -256,7 +266,9 @@ def do_confirm_guardian_consent(*, raw_token: str, typed_name: str) -> Any:
             reason="invalid or used guardian consent link",
             target_type="volunteers.guardianconsent",
             exc=VolunteerError(
-                "invalid_link", _("This link is not valid or was already used."), None
+                VolunteerErrorCode.INVALID_LINK,
+                _("This link is not valid or was already used."),
+                None,
             ),
         )
     typed = clean_text(typed_name, limit=200, field="guardian_name", required=True)
@@ -302,10 +314,12 @@ def do_review_application(
         deny(actor=actor, reason="review of an application outside scope", target=application)
     reason = clean_text(reason, limit=2000, field="reason")
     if decision not in {"accept", "reject", "more_info"}:
-        raise VolunteerError("invalid_choice", _("Choose a decision."), "decision")
+        raise VolunteerError(VolunteerErrorCode.INVALID_CHOICE, _("Choose a decision."), "decision")
     if decision != "accept" and not reason:
         raise VolunteerError(
-            "reason_required", _("Give the reason or the question for the applicant."), "reason"
+            VolunteerErrorCode.REASON_REQUIRED,
+            _("Give the reason or the question for the applicant."),
+            "reason",
         )
     user = None
     reply_link = ""
@@ -317,7 +331,7 @@ def do_review_application(
             consent = GuardianConsent.objects.filter(application=locked).first()
             if locked.is_minor and (consent is None or consent.confirmed_at is None):
                 raise VolunteerError(
-                    "guardian_consent_missing",
+                    VolunteerErrorCode.GUARDIAN_CONSENT_MISSING,
                     _("The guardian has not confirmed their consent yet."),
                 )
             if User.objects.filter(email=locked.email).exists():
@@ -398,7 +412,9 @@ def do_reply_to_application(*, raw_token: str, reply: str) -> Application:
             reason="invalid application reply link",
             target_type="volunteers.application",
             exc=VolunteerError(
-                "invalid_link", _("This link is not valid or was already used."), None
+                VolunteerErrorCode.INVALID_LINK,
+                _("This link is not valid or was already used."),
+                None,
             ),
         )
     reply = clean_text(reply, limit=MAX_MOTIVATION, field="reply", required=True)

@@ -13,14 +13,14 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.core.text import strip_format_controls
 
-from ..errors import VolunteerError
+from ..errors import VolunteerError, VolunteerErrorCode
 
 
 def clean_text(value: Any, *, limit: int, field: str, required: bool = False) -> str:
     """NFC text without control characters (newlines and tabs kept) and without bidi controls
     or other invisible format characters (core.text), within `limit`."""
     if not isinstance(value, str):
-        raise VolunteerError("invalid", _("This must be text."), field)
+        raise VolunteerError(VolunteerErrorCode.INVALID, _("This must be text."), field)
     text = strip_format_controls(unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
     text = "".join(
         ch
@@ -29,10 +29,10 @@ def clean_text(value: Any, *, limit: int, field: str, required: bool = False) ->
     )
     text = text.strip()
     if required and not text:
-        raise VolunteerError("required", _("This field is required."), field)
+        raise VolunteerError(VolunteerErrorCode.REQUIRED, _("This field is required."), field)
     if len(text) > limit:
         raise VolunteerError(
-            "too_long",
+            VolunteerErrorCode.TOO_LONG,
             _("This text is too long: at most %(limit)s characters.") % {"limit": f"{limit:,}"},
             field,
         )

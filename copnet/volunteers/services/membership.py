@@ -15,7 +15,7 @@ from copnet.audit.services import record_change
 from copnet.core.workflow import check
 
 from ..choices import AssignmentStatus, Level, VolunteerStatus
-from ..errors import VolunteerError
+from ..errors import VolunteerError, VolunteerErrorCode
 from ..models import (
     Assignment,
     TrainingCompletion,
@@ -48,7 +48,9 @@ def do_complete_training_item(*, volunteer: Volunteer, item: TrainingItem, actor
     `trained`. Returns whether the training is now complete."""
     _own(volunteer, actor, "training of another volunteer")
     if not item.is_active:
-        raise VolunteerError("invalid_choice", _("This training item is no longer required."))
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_CHOICE, _("This training item is no longer required.")
+        )
     with transaction.atomic():
         locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
         _done, created = TrainingCompletion.objects.get_or_create(volunteer=locked, item=item)
@@ -87,16 +89,18 @@ def do_set_level(*, volunteer: Volunteer, level: str, actor: Any, reason: str = 
     if not has_perm(actor, Perm.MANAGE_VOLUNTEERS):
         deny(actor=actor, reason="level change without permission", target=volunteer)
     if level not in Level.values:
-        raise VolunteerError("invalid_choice", _("Choose a level."), "level")
+        raise VolunteerError(VolunteerErrorCode.INVALID_CHOICE, _("Choose a level."), "level")
     reason = clean_text(reason, limit=1000, field="reason")
     if level in {Level.TRUSTED, Level.TEAM_LEAD}:
         if volunteer.is_minor:
             raise VolunteerError(
-                "minor", _("Volunteers under 18 cannot be trusted volunteers or team leads.")
+                VolunteerErrorCode.MINOR,
+                _("Volunteers under 18 cannot be trusted volunteers or team leads."),
             )
         if not training_complete(volunteer):
             raise VolunteerError(
-                "training_incomplete", _("The volunteer has not completed the required training.")
+                VolunteerErrorCode.TRAINING_INCOMPLETE,
+                _("The volunteer has not completed the required training."),
             )
     with transaction.atomic():
         locked = Volunteer.objects.select_for_update().get(pk=volunteer.pk)

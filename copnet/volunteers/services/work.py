@@ -28,7 +28,7 @@ from ..choices import (
     TaskStatus,
     UrlCheck,
 )
-from ..errors import VolunteerError
+from ..errors import VolunteerError, VolunteerErrorCode
 from ..models import Assignment, Task, Volunteer
 from ..rules import task_kinds_allowed
 from ..training import training_complete
@@ -66,7 +66,7 @@ def _case_for(actor: Any, reference: str) -> Any:
     case = access(actor, Case.objects.select_related("category"), reference=reference.strip())
     if case.category.severity == Severity.CRITICAL:
         raise VolunteerError(
-            "critical_case",
+            VolunteerErrorCode.CRITICAL_CASE,
             _(
                 "Addresses of critical harm (such as child sexual abuse material) are checked "
                 "by analysts, never by volunteers."
@@ -80,17 +80,25 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
     if not may_post(actor, data.province):
         deny(actor=actor, reason="task posted outside scope", target_type="volunteers.task")
     if data.kind not in TaskKind.values:
-        raise VolunteerError("invalid_choice", _("Choose a kind of task."), "kind")
+        raise VolunteerError(VolunteerErrorCode.INVALID_CHOICE, _("Choose a kind of task."), "kind")
     title = clean_text(data.title, limit=200, field="title", required=True)
     question = clean_text(data.question, limit=5000, field="question", required=True)
     if data.province and data.province not in province_names():
-        raise VolunteerError("invalid_choice", _("Choose a province from the list."), "province")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_CHOICE, _("Choose a province from the list."), "province"
+        )
     if not isinstance(data.skills, list) or any(s not in Skill.values for s in data.skills):
-        raise VolunteerError("invalid_choice", _("Choose from the options."), "skills")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_CHOICE, _("Choose from the options."), "skills"
+        )
     if not isinstance(data.slots, int) or not 1 <= data.slots <= 500:
-        raise VolunteerError("invalid", _("Between 1 and 500 volunteers."), "slots")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID, _("Between 1 and 500 volunteers."), "slots"
+        )
     if not isinstance(data.due_at, dt.datetime) or data.due_at <= timezone.now():
-        raise VolunteerError("invalid_date", _("The due date must be in the future."), "due_at")
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_DATE, _("The due date must be in the future."), "due_at"
+        )
     case = None
     if data.case_reference.strip():
         try:
@@ -99,7 +107,7 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
             raise
         except Exception as exc:
             raise VolunteerError(
-                "unknown_case", _("No case with this reference."), "case_reference"
+                VolunteerErrorCode.UNKNOWN_CASE, _("No case with this reference."), "case_reference"
             ) from exc
     raw_urls = [u for u in data.urls if isinstance(u, str) and u.strip()]
     if case is not None and not raw_urls:
@@ -110,7 +118,7 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
         )
     if len(raw_urls) > MAX_URLS:
         raise VolunteerError(
-            "too_many_urls",
+            VolunteerErrorCode.TOO_MANY_URLS,
             _("At most %(limit)s web addresses per task.") % {"limit": MAX_URLS},
             "urls",
         )
@@ -119,10 +127,12 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
         try:
             normalised = normalise_url(raw).url
         except UrlError as exc:
-            if str(exc) == FORMAT_CONTROLS_CODE:
-                raise VolunteerError("invalid_url", format_controls_message(raw), "urls") from exc
+            if exc.code == FORMAT_CONTROLS_CODE:
+                raise VolunteerError(
+                    VolunteerErrorCode.INVALID_URL, format_controls_message(raw), "urls"
+                ) from exc
             raise VolunteerError(
-                "invalid_url",
+                VolunteerErrorCode.INVALID_URL,
                 _("“%(url)s” is not a web address we can check.") % {"url": raw.strip()[:80]},
                 "urls",
             ) from exc
@@ -130,7 +140,9 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
             urls.append(normalised)
     if data.kind == TaskKind.VERIFY_URLS and not urls:
         raise VolunteerError(
-            "urls_required", _("A verification task needs at least one web address."), "urls"
+            VolunteerErrorCode.URLS_REQUIRED,
+            _("A verification task needs at least one web address."),
+            "urls",
         )
     skills = sorted(set(data.skills) | {TASK_SKILL[TaskKind(data.kind)]})
     with transaction.atomic():
@@ -199,15 +211,19 @@ def do_accept_task(*, task: Task, volunteer: Volunteer, actor: Any) -> Assignmen
             actor=actor,
             reason="task not open to this volunteer",
             target=task,
-            exc=VolunteerError("not_eligible", reason),
+            exc=VolunteerError(VolunteerErrorCode.NOT_ELIGIBLE, reason),
         )
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
         taken = locked.assignments.exclude(status=AssignmentStatus.WITHDRAWN)
         if taken.filter(volunteer=volunteer).exists():
-            raise VolunteerError("already_accepted", _("You have already accepted this task."))
+            raise VolunteerError(
+                VolunteerErrorCode.ALREADY_ACCEPTED, _("You have already accepted this task.")
+            )
         if taken.count() >= locked.slots:
-            raise VolunteerError("full", _("Enough volunteers have already taken this task."))
+            raise VolunteerError(
+                VolunteerErrorCode.FULL, _("Enough volunteers have already taken this task.")
+            )
         assignment, _created = Assignment.objects.update_or_create(
             task=locked,
             volunteer=volunteer,
@@ -233,10 +249,14 @@ def _hours(value: Any) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as exc:
-        raise VolunteerError("invalid_hours", _("Give the hours as a number."), "hours") from exc
+        raise VolunteerError(
+            VolunteerErrorCode.INVALID_HOURS, _("Give the hours as a number."), "hours"
+        ) from exc
     if not Decimal("0.1") <= hours <= MAX_HOURS:
         raise VolunteerError(
-            "invalid_hours", _("Give between 0.1 and 100 hours for one task."), "hours"
+            VolunteerErrorCode.INVALID_HOURS,
+            _("Give between 0.1 and 100 hours for one task."),
+            "hours",
         )
     return hours
 
@@ -263,7 +283,9 @@ def do_report_back(
             value = given.get(url)
             if value not in UrlCheck.values:
                 raise VolunteerError(
-                    "check_required", _("Say for every address what you found."), "url_results"
+                    VolunteerErrorCode.CHECK_REQUIRED,
+                    _("Say for every address what you found."),
+                    "url_results",
                 )
             results[url] = value
     with transaction.atomic():

@@ -46,8 +46,9 @@ def test_completing_the_checklist_makes_a_new_volunteer_trained(coordinator):
 
 def test_trusted_needs_training_and_an_adult(coordinator):
     untrained = make_volunteer(coordinator, email="u@example.vn")
-    with pytest.raises(VolunteerError):
+    with pytest.raises(VolunteerError) as refused:
         membership.do_set_level(volunteer=untrained, level="trusted", actor=coordinator)
+    assert refused.value.code == "training_incomplete"
     minor = make_volunteer(
         coordinator,
         trained=True,

@@ -175,8 +175,9 @@ def test_bad_task_input_is_refused(coordinator, field, value):
 
 
 def test_a_past_due_date_is_refused(coordinator):
-    with pytest.raises(VolunteerError):
+    with pytest.raises(VolunteerError) as refused:
         make_task(coordinator, due_at=timezone.now() - dt.timedelta(hours=1))
+    assert refused.value.code == "invalid_date"
 
 
 def test_a_team_lead_posts_tasks_only_for_their_province(client, coordinator):

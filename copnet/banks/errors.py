@@ -1,0 +1,41 @@
+"""Errors of the banks app: hashes, URL patterns and texts the detection side refuses."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from copnet.core.errors import DomainError
+
+
+class DetectionErrorCode(models.TextChoices):
+    UNKNOWN_SIGNAL_TYPE = "unknown_signal_type", _("Unknown signal type: use pdq, md5 or sha256.")
+    INVALID_HEX = "invalid_hex", _("A hash must be a hexadecimal string.")
+    WRONG_LENGTH = "wrong_length", _("The hash has the wrong number of hexadecimal digits.")
+    DUPLICATE = "duplicate", _("This is already in the bank or list.")
+    CASE_NOT_CONFIRMED = (
+        "case_not_confirmed",
+        _("Only the images of a closed case whose harm was confirmed can be added."),
+    )
+    KIND_MISMATCH = "kind_mismatch", _("The pattern does not have the form of the kind chosen.")
+    FORMAT_CHARACTERS = "format_characters", _("The text contains invisible formatting characters.")
+    TOO_LONG = "too_long", _("Each text can be at most 1,000,000 characters.")
+    # What the detection engine finds wrong with a URL pattern (`detection.urls`).
+    TYPE = "type", _("An address must be text.")
+    NUL = "nul", _("The address contains a NUL character.")
+    EMPTY = "empty", _("The address is empty.")
+    SCHEME = "scheme", _("Only http and https addresses can be listed.")
+    HOST = "host", _("The address has no valid host.")
+    ENCODING = "encoding", _("The address contains broken characters.")
+    TOO_BROAD = "too_broad", _("This would match a whole top-level domain; give a longer host.")
+    TOO_DEEP = (
+        "too_deep",
+        _("This host or prefix is too deep to be matched; list the exact address instead."),
+    )
+    INVALID_PATTERN = "invalid_pattern", _("This address cannot be listed.")
+
+
+class DetectionInputError(DomainError):
+    """A hash, pattern or text the banks refuse; nothing was changed."""
+
+    codes = DetectionErrorCode
