@@ -4,6 +4,7 @@ import pytest
 
 from copnet.audit.models import AuditEvent
 from copnet.cases.choices import CaseStatus
+from copnet.cases.errors import WorkflowError
 from copnet.cases.services import (
     do_add_note,
     do_reassign,
@@ -11,7 +12,6 @@ from copnet.cases.services import (
     do_transition,
     triage_case,
 )
-from copnet.cases.errors import WorkflowError
 from copnet.core.workflow import TransitionError
 from copnet.network.models import Organisation
 from copnet.reports.tests.factories import file_report

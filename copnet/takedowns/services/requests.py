@@ -132,8 +132,8 @@ def do_create_request(
     actor: Any,
 ) -> RemovalRequest:
     """A draft request; the case records a "removal requested" action through cases.services."""
-    from copnet.cases.services import do_record_action
     from copnet.cases.errors import WorkflowError
+    from copnet.cases.services import do_record_action
 
     if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
         raise TakedownError(
