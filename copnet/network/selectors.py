@@ -31,12 +31,10 @@ def members_on(day: dt.date | None = None, *, include_unverified: bool = False) 
     memberships = Membership.objects.valid_on(day)
     if not include_unverified:
         memberships = memberships.filter(to_verify=False)
-    memberships = (
-        memberships
-        .select_related("organisation", "organisation__parent")
-        .prefetch_related(
-            Prefetch("duties", queryset=Duty.objects.valid_on(day), to_attr="current_duties")
-        )
+    memberships = memberships.select_related(
+        "organisation", "organisation__parent"
+    ).prefetch_related(
+        Prefetch("duties", queryset=Duty.objects.valid_on(day), to_attr="current_duties")
     )
     groups = {
         role: RoleGroup(role=role, label=str(NetworkRole(role).label))

@@ -156,9 +156,7 @@ def load_reference_data(path: Path = REFERENCE_FILE) -> LoadResult:
     loader = _Loader(versions)
     result = loader.result
     orgs_before = versions.previous_rows("organisations", lambda r: r["code"], _org_values)
-    memberships_before = versions.previous_rows(
-        "memberships", _membership_key, _membership_values
-    )
+    memberships_before = versions.previous_rows("memberships", _membership_key, _membership_values)
     successions_before = versions.previous_rows(
         "successions", lambda r: (r["predecessor"], r["successor"]), _succession_values
     )

@@ -81,7 +81,9 @@ class RoutingRule(models.Model):
             province=self.province,
         ).exclude(pk=self.pk)
         for other in others:
-            if (other.valid_from or dt.date.min) <= end and start <= (other.valid_to or dt.date.max):
+            if (other.valid_from or dt.date.min) <= end and start <= (
+                other.valid_to or dt.date.max
+            ):
                 raise ValidationError(
                     _(
                         "A rule for this category, platform and province already applies in "

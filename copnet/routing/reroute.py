@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from copnet.accounts.permissions import visible_to
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
-from copnet.cases.workflow import WorkflowError
 from copnet.cases.models import Case
 from copnet.cases.services import do_reassign
+from copnet.cases.workflow import WorkflowError
 from copnet.core.errors import DomainError
 
 from .services import Route, Router

@@ -41,7 +41,9 @@ class HarmCategory(models.Model):
         verbose_name=_("courses to learn more"),
         blank=True,
         related_name="+",
-        help_text=_("Shown beside the category's help, for children and parents who want to learn more."),
+        help_text=_(
+            "Shown beside the category's help, for children and parents who want to learn more."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("offered to reporters"), default=True)

@@ -105,8 +105,9 @@ def _apply(
         category.default_supporting.set([orgs[c] for c in changes["supporting"][1] if c in orgs])
     if "courses" in changes:
         category.courses.set([courses[c] for c in changes["courses"][1] if c in courses])
-    record_change(actor=None, action=AuditAction.UPDATE, target=category, changes=changes,
-                  reason=reason)
+    record_change(
+        actor=None, action=AuditAction.UPDATE, target=category, changes=changes, reason=reason
+    )
 
 
 def _keep_past_lead(

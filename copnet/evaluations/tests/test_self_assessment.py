@@ -29,9 +29,7 @@ def test_the_self_assessment_estimates_the_verdict_with_the_same_arithmetic(clie
     assert page.status_code == 200
     assert "VN-1" in page.content.decode()
     assert "VN-5" not in page.content.decode()  # games only
-    answers = {
-        f"score_VN-{n}": "met" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16)
-    }
+    answers = {f"score_VN-{n}": "met" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16)}
     answers["score_VN-3"] = "partly"  # weight 2, half: 31 / 32 = 96.9 %
     answers["note_VN-3"] = "Thông báo chưa có bản cho trẻ"
     response = client.post(url, answers)

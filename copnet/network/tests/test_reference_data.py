@@ -138,9 +138,7 @@ def test_applying_version_2_twice_changes_nothing():
 def test_version_2_keeps_what_a_coordinator_edited_since_version_1():
     load_reference_data(V1)
     Organisation.objects.filter(code="AIS").update(description_en="Edited by a coordinator")
-    Membership.objects.filter(organisation__code="MOET-GDCT").update(
-        valid_to=dt.date(2025, 3, 31)
-    )
+    Membership.objects.filter(organisation__code="MOET-GDCT").update(valid_to=dt.date(2025, 3, 31))
     load_reference_data()
     ais = Organisation.objects.get(code="AIS")
     assert ais.description_en == "Edited by a coordinator"

@@ -8,6 +8,7 @@ from copnet.audit.models import AuditEvent
 from copnet.cases.choices import CaseStatus, EventKind
 from copnet.cases.models import Case, CaseEvent
 from copnet.cases.triage_batch import triage_cases_now
+from copnet.core.testing import vi
 from copnet.network.models import Organisation
 from copnet.reports.tests.factories import file_report
 
@@ -61,22 +62,21 @@ def test_a_coordinator_re_routes_chosen_cases_in_bulk_with_audit(client, coordin
     [
         ({"reason": "x"}, "Choose at least one case to re-route."),
         ({"cases": ["REF"], "reason": "  "}, "Give a reason for the reassignment."),
-        ({"cases": ["REF", "NOPE-1"], "reason": "x"}, "cannot be re-routed any more"),
+        (
+            {"cases": ["REF", "NOPE-1"], "reason": "x"},
+            "Some of the chosen cases cannot be re-routed any more. Reload the page.",
+        ),
     ],
 )
 def test_bad_input_changes_nothing(client, coordinator, data, message):
-    from copnet.core.testing import vi
-
     case = _case_led_by_the_old_department(1)
-    data = {k: [case.reference if r == "REF" else r for r in v] if k == "cases" else v
-            for k, v in data.items()}
+    if "cases" in data:
+        data = {**data, "cases": [case.reference if r == "REF" else r for r in data["cases"]]}
     client.force_login(coordinator)
     audit = AuditEvent.objects.count()
     response = client.post("/staff/routing/reroute/", data)
     assert response.status_code == 200
-    assert vi(message).split("%(")[0][:20] in response.content.decode() or (
-        message in response.content.decode()
-    )
+    assert vi(message) in response.content.decode()
     case.refresh_from_db()
     assert case.lead_org.code == "MOET-GDCT"
     assert case.status == CaseStatus.ASSIGNED
