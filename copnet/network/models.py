@@ -94,6 +94,60 @@ class Organisation(models.Model):
         )
 
 
+class Succession(models.Model):
+    """Some or all functions of a body that ended went to another body on a date.
+
+    A body split in several has one row per body that took a share of its functions;
+    `Organisation.successor` names the main one."""
+
+    predecessor = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="successions",
+        verbose_name=_("body that ended"),
+    )
+    successor = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="took_over",
+        verbose_name=_("body that took the functions over"),
+    )
+    effective = models.DateField(_("effective from"), null=True, blank=True)
+    functions_vi = models.TextField(_("functions taken over (Vietnamese)"), blank=True)
+    functions_en = models.TextField(_("functions taken over (English)"), blank=True)
+    basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    to_verify = models.BooleanField(
+        _("still to verify"),
+        default=False,
+        help_text=_("Shown to staff only while it is not confirmed."),
+    )
+    verify_note = models.TextField(_("what to verify (staff only)"), blank=True)
+
+    class Meta:
+        ordering = ["predecessor__code", "successor__code"]
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="one_succession_per_pair",
+                violation_error_message=_("This succession is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="succession_not_to_itself",
+                violation_error_message=_("An organisation cannot point to itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor.code} → {self.successor.code}"
+
+    @property
+    def functions(self) -> str:
+        return localised(self.functions_vi, self.functions_en)
+
+
 class ContactPoint(models.Model):
     """A person or desk to contact at an organisation (personal data: shown to staff only)."""
 
@@ -137,6 +191,18 @@ class Membership(models.Model):
     )
     note_vi = models.TextField(_("note (Vietnamese)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
+    to_verify = models.BooleanField(
+        _("still to verify"),
+        default=False,
+        help_text=_(
+            "Not confirmed by an official source yet: shown to staff only, never on public pages."
+        ),
+    )
+    verify_note = models.TextField(
+        _("what to verify (staff only)"),
+        blank=True,
+        help_text=_("What is not confirmed and where to look. Never shown on public pages."),
+    )
 
     objects = ValidityQuerySet.as_manager()
 

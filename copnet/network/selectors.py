@@ -12,7 +12,7 @@ from django.utils import timezone
 from copnet.accounts.permissions import visible_to
 
 from .choices import NETWORK_ROLE_ORDER, NetworkRole
-from .models import ContactPoint, Duty, Membership, Organisation
+from .models import ContactPoint, Duty, Membership, Organisation, Succession
 
 
 @dataclass
@@ -22,16 +22,19 @@ class RoleGroup:
     memberships: list[Membership] = field(default_factory=list)
 
 
-def members_on(day: dt.date | None = None) -> list[RoleGroup]:
+def members_on(day: dt.date | None = None, *, include_unverified: bool = False) -> list[RoleGroup]:
     """Memberships valid on `day` (default today), grouped by role in the regulation's order,
-    each with its duties valid on that day prefetched as `current_duties`."""
+    each with its duties valid on that day prefetched as `current_duties`.
+
+    Memberships still to verify are left out unless `include_unverified` (staff pages only)."""
     day = day or timezone.localdate()
-    memberships = (
-        Membership.objects.valid_on(day)
-        .select_related("organisation", "organisation__parent")
-        .prefetch_related(
-            Prefetch("duties", queryset=Duty.objects.valid_on(day), to_attr="current_duties")
-        )
+    memberships = Membership.objects.valid_on(day)
+    if not include_unverified:
+        memberships = memberships.filter(to_verify=False)
+    memberships = memberships.select_related(
+        "organisation", "organisation__parent"
+    ).prefetch_related(
+        Prefetch("duties", queryset=Duty.objects.valid_on(day), to_attr="current_duties")
     )
     groups = {
         role: RoleGroup(role=role, label=str(NetworkRole(role).label))
@@ -40,6 +43,25 @@ def members_on(day: dt.date | None = None) -> list[RoleGroup]:
     for membership in sorted(memberships, key=lambda m: m.organisation.code):
         groups[membership.role].memberships.append(membership)
     return [group for group in groups.values() if group.memberships]
+
+
+def unverified_count_on(day: dt.date) -> int:
+    """How many memberships of `day` are still to verify (public pages say only how many)."""
+    return Membership.objects.valid_on(day).filter(to_verify=True).count()
+
+
+def successions_until(day: dt.date, *, include_unverified: bool = False) -> list[Organisation]:
+    """Bodies that ended on or before `day` and whose functions went elsewhere, each with its
+    successions (`shares`) in code order: the reorganisations a reader of `day` needs."""
+    successions = Succession.objects.select_related("successor").order_by("successor__code")
+    if not include_unverified:
+        successions = successions.filter(to_verify=False)
+    return list(
+        Organisation.objects.filter(active_to__lt=day, successions__in=successions)
+        .distinct()
+        .order_by("-active_to", "code")
+        .prefetch_related(Prefetch("successions", queryset=successions, to_attr="shares"))
+    )
 
 
 def general_duties_on(day: dt.date | None = None) -> QuerySet[Duty]:

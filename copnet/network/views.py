@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copnet.accounts.decorators import require_perm
-from copnet.accounts.permissions import Perm
+from copnet.accounts.permissions import Perm, has_perm
 
 from . import selectors, services
 from .forms import AsOfForm, DutyForm, MembershipForm, OrganisationForm
@@ -16,18 +16,25 @@ from .models import Duty, Membership, Organisation
 
 
 def members_page(request: HttpRequest) -> HttpResponse:
-    form = AsOfForm(request.GET or None)
+    query = request.GET.copy()
+    if "on" in query and "as_of" not in query:  # /network/?on=2024-06-01 reads the same
+        query["as_of"] = query["on"]
+    form = AsOfForm(query or None)
     day = timezone.localdate()
     if form.is_valid() and form.cleaned_data["as_of"]:
         day = form.cleaned_data["as_of"]
+    staff = has_perm(request.user, Perm.VIEW_STAFF_AREA)
     return render(
         request,
         "network/members.html",
         {
             "form": form,
             "day": day,
-            "groups": selectors.members_on(day),
+            "staff_view": staff,
+            "groups": selectors.members_on(day, include_unverified=staff),
+            "unverified_hidden": 0 if staff else selectors.unverified_count_on(day),
             "general_duties": selectors.general_duties_on(day),
+            "reorganised": selectors.successions_until(day, include_unverified=staff),
         },
     )
 

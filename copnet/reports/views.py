@@ -50,7 +50,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     context = {
         "form": form,
-        "categories": HarmCategory.objects.filter(is_active=True),
+        "categories": HarmCategory.objects.filter(is_active=True).prefetch_related("courses"),
         "title": _("Report harm to a child online"),
         "public": True,
     }

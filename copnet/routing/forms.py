@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.provinces import province_choices
+from copnet.network.forms import DATE_WIDGET
 
 from .models import RoutingRule
 
@@ -13,7 +14,18 @@ from .models import RoutingRule
 class RoutingRuleForm(forms.ModelForm):
     class Meta:
         model = RoutingRule
-        fields = ["category", "platform", "province", "lead", "supporting", "is_active", "note"]
+        fields = [
+            "category",
+            "platform",
+            "province",
+            "lead",
+            "supporting",
+            "valid_from",
+            "valid_to",
+            "is_active",
+            "note",
+        ]
+        widgets = {"valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

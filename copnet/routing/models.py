@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from copnet.network.models import Organisation
@@ -35,6 +39,12 @@ class RoutingRule(models.Model):
         Organisation, blank=True, related_name="+", verbose_name=_("supporting organisations")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Leave empty: since always.")
+    )
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Leave empty: until further notice.")
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -42,15 +52,41 @@ class RoutingRule(models.Model):
         verbose_name = _("routing rule")
         verbose_name_plural = _("routing rules")
         constraints = [
-            models.UniqueConstraint(
-                fields=["category", "platform", "province"],
-                name="one_rule_per_scope",
-                violation_error_message=_(
-                    "A rule for this category, platform and province already exists."
-                ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="routing_rule_period_ordered",
+                violation_error_message=_("The end of the period is before its start."),
             )
         ]
 
     def __str__(self) -> str:
         scope = " / ".join(filter(None, [self.platform, self.province])) or "*"
         return f"{self.category.code} [{scope}] → {self.lead.code}"
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def clean(self) -> None:
+        """One rule per category, platform and province at any date: periods must not overlap."""
+        if self.category_id is None:
+            return
+        start, end = self.valid_from or dt.date.min, self.valid_to or dt.date.max
+        others = RoutingRule.objects.filter(
+            category_id=self.category_id,
+            platform__iexact=self.platform.strip(),
+            province=self.province,
+        ).exclude(pk=self.pk)
+        for other in others:
+            if (other.valid_from or dt.date.min) <= end and start <= (
+                other.valid_to or dt.date.max
+            ):
+                raise ValidationError(
+                    _(
+                        "A rule for this category, platform and province already applies in "
+                        "this period."
+                    )
+                )

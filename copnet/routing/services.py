@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from copnet.audit.choices import AuditAction
@@ -24,9 +26,9 @@ class Route:
     rule: RoutingRule | None = None
 
 
-def standing_agency() -> Organisation | None:
+def standing_agency(day: dt.date | None = None) -> Organisation | None:
     membership = (
-        Membership.objects.valid_on(timezone.localdate())
+        Membership.objects.valid_on(day or timezone.localdate())
         .filter(role=NetworkRole.STANDING_AGENCY)
         .select_related("organisation")
         .first()
@@ -39,18 +41,32 @@ def _normalise_platform(platform: str) -> str:
 
 
 class Router:
-    """The active rules, read once: routes many cases without a query per case."""
+    """The active rules valid on a day (default today), read once: routes many cases without a
+    query per case.
 
-    def __init__(self) -> None:
+    Rules carry validity dates, so a past day keeps the routing of its time: the reference data
+    ends a category's old lead with a dated rule when a body was reorganised (`taxonomy`
+    loader), and the category's default lead is today's."""
+
+    def __init__(self, on: dt.date | None = None) -> None:
+        self.day = on or timezone.localdate()
         self._rules: dict[int, list[RoutingRule]] = {}
         for rule in (
             RoutingRule.objects.filter(is_active=True)
+            .filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=self.day),
+                Q(valid_to__isnull=True) | Q(valid_to__gte=self.day),
+            )
             .select_related("lead")
             .prefetch_related("supporting")
         ):
             self._rules.setdefault(rule.category_id, []).append(rule)
         self._defaults: dict[int, tuple[Organisation, list[Organisation]]] = {}
         self._fallback: Organisation | None | bool = False
+
+    def _active(self, organisations: Any) -> list[Organisation]:
+        """Supporting bodies that exist on the day: one that ended is not asked to help."""
+        return [org for org in organisations if org.is_active_on(self.day)]
 
     def route(
         self, *, category: HarmCategory, platform: str = "", province: str = ""
@@ -63,22 +79,24 @@ class Router:
         ]
         if rules:
             best = max(rules, key=lambda r: (bool(r.platform), bool(r.province)))
-            return Route(lead=best.lead, supporting=list(best.supporting.all()), rule=best)
+            return Route(lead=best.lead, supporting=self._active(best.supporting.all()), rule=best)
         if category.default_lead_id:
             if category.pk not in self._defaults:
                 self._defaults[category.pk] = (
                     category.default_lead,
-                    list(category.default_supporting.all()),
+                    self._active(category.default_supporting.all()),
                 )
             lead, supporting = self._defaults[category.pk]
             return Route(lead=lead, supporting=supporting)
         if self._fallback is False:
-            self._fallback = standing_agency()
+            self._fallback = standing_agency(self.day)
         return Route(lead=self._fallback) if self._fallback else None
 
 
-def route(*, category: HarmCategory, platform: str = "", province: str = "") -> Route | None:
-    return Router().route(category=category, platform=platform, province=province)
+def route(
+    *, category: HarmCategory, platform: str = "", province: str = "", on: dt.date | None = None
+) -> Route | None:
+    return Router(on).route(category=category, platform=platform, province=province)
 
 
 def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Any) -> RoutingRule:
@@ -98,6 +116,8 @@ def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Any) -> RoutingRu
                 "platform": rule.platform,
                 "province": rule.province,
                 "active": rule.is_active,
+                "valid_from": str(rule.valid_from) if rule.valid_from else None,
+                "valid_to": str(rule.valid_to) if rule.valid_to else None,
             },
         )
     return rule

@@ -41,12 +41,19 @@ class LegalBasis(models.TextChoices):
     )
     CHILD_PRIVACY = (
         "child_privacy",
-        _("Decree 56/2017/NĐ-CP and Law on Children: information harming a child (24 hours)"),
+        _(
+            "Decree 147/2024/NĐ-CP: information affecting children, at a competent authority's "
+            "request (24 hours); a child's data: Personal Data Protection Law 2025, Art. 24"
+        ),
     )
-    PLATFORM_TERMS = "platform_terms", _("Platform's own terms of service (72 hours)")
+    PLATFORM_TERMS = (
+        "platform_terms",
+        _("Platform's own terms of service (72 hours: Network policy, not law)"),
+    )
 
 
-# Keep in line with the labels above (domain.md, section 2).
+# Keep in line with the labels above (domain.md, section 6): 24 h and 48 h are Decree 147/2024's;
+# Decree 56/2017 sets no removal deadline (its 12 h is for intervening in a child's situation).
 DEADLINE_HOURS: dict[str, int] = {
     LegalBasis.AUTHORITY_REQUEST: 24,
     LegalBasis.USER_COMPLAINT: 48,
@@ -57,10 +64,11 @@ DEADLINE_HOURS: dict[str, int] = {
 
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent: a child is in danger (12 hours)")
+    URGENT = "urgent", _("Urgent: a child is in danger (12 hours: Network policy)")
 
 
-# An urgent request never gets more time than Decree 56's 12-hour emergency intervention.
+# Network policy, not law: an urgent request never gets more time than 12 hours, in step with
+# Decree 56's 12-hour emergency intervention in the child's situation.
 URGENCY_CAP_HOURS: dict[str, int | None] = {Urgency.NORMAL: None, Urgency.URGENT: 12}
 
 

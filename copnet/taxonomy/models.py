@@ -36,6 +36,15 @@ class HarmCategory(models.Model):
     action_hours = models.PositiveIntegerField(_("act within (hours)"), default=48)
     close_days = models.PositiveIntegerField(_("close within (days)"), default=30)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    courses = models.ManyToManyField(
+        "education.Course",
+        verbose_name=_("courses to learn more"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Shown beside the category's help, for children and parents who want to learn more."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("offered to reporters"), default=True)
 

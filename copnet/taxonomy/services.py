@@ -1,53 +1,154 @@
 from __future__ import annotations
 
-import json
+import datetime as dt
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from copnet.audit.services import save_with_audit
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change, save_with_audit
+from copnet.core.reference import fields_to_update, read_versions
+from copnet.education.models import Course
 from copnet.network.models import Organisation
+from copnet.routing.models import RoutingRule
 
 from .models import HarmCategory
 
 REFERENCE_FILE = Path(__file__).parent / "reference" / "categories.json"
+TEXT_FIELDS = (
+    "name_vi",
+    "name_en",
+    "help_vi",
+    "help_en",
+    "severity",
+    "ack_hours",
+    "action_hours",
+    "close_days",
+    "legal_basis",
+)
+
+
+def _values(row: Mapping[str, Any], order: int | None = None) -> dict[str, Any]:
+    values = {k: row[k] for k in TEXT_FIELDS}
+    values["lead"] = row.get("lead") or None
+    values["supporting"] = sorted(row.get("supporting", []))
+    values["courses"] = sorted(row.get("courses", []))
+    if order is not None:
+        values["order"] = order
+    return values
 
 
 def load_categories(path: Path = REFERENCE_FILE) -> int:
-    """Create the missing categories of the reference taxonomy; never overwrite edits.
+    """Create the missing categories of the reference taxonomy and apply a new version to the
+    existing ones (`copnet.core.reference`: only fields nobody edited since an earlier version
+    move, each change audited). A category's lead until a reorganisation is kept as a dated
+    category-wide routing rule (`history` in the file), so past days keep past routing.
 
-    Needs the Network directory loaded first (for the default organisations)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    Needs the Network directory and the courses loaded first. Idempotent."""
+    versions = read_versions(path)
+    reason = f"reference data version {versions.number}"
+    before: dict[Hashable, list[dict[str, Any]]] = {}
+    for version in versions.previous:
+        for order, row in enumerate(version["categories"]):
+            before.setdefault(row["code"], []).append(_values(row, order))
     orgs = {org.code: org for org in Organisation.objects.all()}
+    courses = {course.code: course for course in Course.objects.all()}
     created = 0
     with transaction.atomic():
-        for order, row in enumerate(data["categories"]):
+        for order, row in enumerate(versions.current["categories"]):
+            new = _values(row, order)
             category, was_created = HarmCategory.objects.get_or_create(
                 code=row["code"],
                 defaults={
-                    **{
-                        k: row[k]
-                        for k in (
-                            "name_vi",
-                            "name_en",
-                            "help_vi",
-                            "help_en",
-                            "severity",
-                            "ack_hours",
-                            "action_hours",
-                            "close_days",
-                            "legal_basis",
-                        )
-                    },
+                    **{k: new[k] for k in (*TEXT_FIELDS, "order")},
                     "default_lead": orgs.get(row["lead"]),
-                    "order": order,
                 },
             )
             if was_created:
-                category.default_supporting.set([orgs[c] for c in row["supporting"] if c in orgs])
+                category.default_supporting.set([orgs[c] for c in new["supporting"] if c in orgs])
+                category.courses.set([courses[c] for c in new["courses"] if c in courses])
                 created += 1
+            else:
+                _apply(category, new, before.get(row["code"], []), orgs, courses, reason)
+            for past in row.get("history", []):
+                _keep_past_lead(category, past, orgs, reason)
     return created
+
+
+def _apply(
+    category: HarmCategory,
+    new: dict[str, Any],
+    before: list[dict[str, Any]],
+    orgs: Mapping[str, Organisation],
+    courses: Mapping[str, Course],
+    reason: str,
+) -> None:
+    have = {k: getattr(category, k) for k in (*TEXT_FIELDS, "order")}
+    have["lead"] = category.default_lead.code if category.default_lead else None
+    have["supporting"] = sorted(o.code for o in category.default_supporting.all())
+    have["courses"] = sorted(c.code for c in category.courses.all())
+    changes = fields_to_update(have, new, before)
+    if not changes:
+        return
+    simple = [k for k in changes if k in TEXT_FIELDS or k == "order"]
+    for name in simple:
+        setattr(category, name, changes[name][1])
+    if "lead" in changes:
+        category.default_lead = orgs.get(changes["lead"][1] or "")
+        simple.append("default_lead")
+    if simple:
+        category.save(update_fields=simple)
+    if "supporting" in changes:
+        category.default_supporting.set([orgs[c] for c in changes["supporting"][1] if c in orgs])
+    if "courses" in changes:
+        category.courses.set([courses[c] for c in changes["courses"][1] if c in courses])
+    record_change(
+        actor=None, action=AuditAction.UPDATE, target=category, changes=changes, reason=reason
+    )
+
+
+def _keep_past_lead(
+    category: HarmCategory,
+    past: Mapping[str, Any],
+    orgs: Mapping[str, Organisation],
+    reason: str,
+) -> None:
+    """A dated category-wide rule for a lead of the past, unless a rule covers that period."""
+    lead = orgs.get(past["lead"])
+    if lead is None:
+        return
+    rule = RoutingRule(
+        category=category,
+        lead=lead,
+        valid_from=_date(past.get("valid_from")),
+        valid_to=_date(past.get("valid_to")),
+        note="Reference data: lead of the time",
+    )
+    try:
+        rule.full_clean()
+    except ValidationError:
+        return  # this period already has a rule (this one from an earlier run, or an edit)
+    rule.save()
+    rule.supporting.set([orgs[c] for c in past.get("supporting", []) if c in orgs])
+    record_change(
+        actor=None,
+        action=AuditAction.CREATE,
+        target=rule,
+        changes={
+            "lead": lead.code,
+            "supporting": sorted(past.get("supporting", [])),
+            "valid_from": past.get("valid_from"),
+            "valid_to": past.get("valid_to"),
+        },
+        reason=reason,
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def do_save_category(*, category: HarmCategory, actor: Any, supporting: Any = None) -> HarmCategory:

@@ -35,7 +35,7 @@ def test_a_batch_without_addresses_is_marked_in_a_few_queries(django_assert_max_
 
 
 def test_each_lead_with_an_address_gets_one_email_per_case_once():
-    moet = Organisation.objects.get(code="MOET-GDCT")
+    moet = Organisation.objects.get(code="MOET-HSSV")
     ContactPoint.objects.create(
         organisation=moet, label="Desk", email="desk@moet.example", is_primary=True
     )

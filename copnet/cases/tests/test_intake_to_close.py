@@ -20,7 +20,7 @@ from copnet.reports.tests.factories import make_image
 def test_public_report_is_triaged_routed_worked_and_closed(
     client, coordinator, immediate_tasks, evidence_dir
 ):
-    moet = Organisation.objects.get(code="MOET-GDCT")
+    moet = Organisation.objects.get(code="MOET-HSSV")
     ContactPoint.objects.create(
         organisation=moet, label="Desk", email="desk@moet.example", is_primary=True
     )

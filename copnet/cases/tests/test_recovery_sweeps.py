@@ -72,11 +72,11 @@ def test_cases_untriaged_past_the_grace_period_are_triaged_once():
 
 
 def test_an_assignment_email_never_sent_is_sent_once_by_the_sweep():
-    email = _desk("MOET-GDCT")
+    email = _desk("MOET-HSSV")
     [case_id] = _open(1)
     triage_cases_now([case_id])  # its notify task was lost with the worker
     case = Case.objects.get(pk=case_id)
-    assert case.lead_org.code == "MOET-GDCT"
+    assert case.lead_org.code == "MOET-HSSV"
     assert case.notified_lead is None
 
     assert notify_overdue_assignments() == 0  # within the grace period: the task may still come
@@ -91,7 +91,7 @@ def test_an_assignment_email_never_sent_is_sent_once_by_the_sweep():
 
 
 def test_a_failed_email_is_not_marked_and_is_sent_by_a_later_sweep(settings):
-    _desk("MOET-GDCT")
+    _desk("MOET-HSSV")
     [case_id] = _open(1)
     triage_cases_now([case_id])
     _age([case_id], 121, "assigned_at")
@@ -112,7 +112,7 @@ def test_a_failed_email_is_not_marked_and_is_sent_by_a_later_sweep(settings):
 def test_a_new_lead_after_reassignment_is_notified_too(coordinator):
     from copnet.cases.services import do_reassign
 
-    _desk("MOET-GDCT")
+    _desk("MOET-HSSV")
     a05 = _desk("A05")
     [case_id] = _open(1)
     triage_cases_now([case_id])

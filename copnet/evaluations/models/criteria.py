@@ -110,6 +110,11 @@ class Criterion(models.Model):
         help_text=_("Empty: every kind the set applies to."),
     )
     order = models.PositiveSmallIntegerField(default=0)
+    to_verify = models.BooleanField(
+        _("still to verify"),
+        default=False,
+        help_text=_("Drawn from a source that is not public or not yet confirmed."),
+    )
 
     class Meta:
         ordering = ["section__order", "order", "id"]

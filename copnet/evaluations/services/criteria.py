@@ -68,6 +68,7 @@ def _build(data: dict[str, Any]) -> CriteriaSet:
                 weight=row.get("weight", 1),
                 mandatory=row.get("mandatory", False),
                 product_kinds=join_codes(row.get("product_kinds", [])),
+                to_verify=row.get("to_verify", False),
                 order=c_order,
                 **{k: row.get(k, "") for k in CRITERION_FIELDS},
             )
@@ -110,6 +111,7 @@ def do_new_criteria_version(*, criteria_set: CriteriaSet, actor: Any) -> Criteri
                             "code": c.code,
                             "weight": c.weight,
                             "mandatory": c.mandatory,
+                            "to_verify": c.to_verify,
                             "product_kinds": [k for k in c.product_kinds.split(",") if k],
                             **{k: getattr(c, k) for k in CRITERION_FIELDS},
                         }

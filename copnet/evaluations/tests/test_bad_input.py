@@ -255,7 +255,7 @@ def test_non_documents_are_refused_at_submission(cast, evaluation_files_dir, nam
             product=product,
             vendor=vendors.vendor_of(cast["vendor"]),
             criteria_set=product.evaluations.model.criteria_set.field.related_model.objects.get(
-                code="vn-law"
+                code="vn-law", is_current=True
             ),
             uploads=[
                 submission.Upload("Chính sách", "policy.pdf", pdf_bytes()),
@@ -301,7 +301,7 @@ def test_a_big_upload_through_the_page_gets_a_translated_error(client, cast, set
     upload = io.BytesIO(pdf_bytes() + b"\x00" * 5000)
     upload.name = "big.pdf"
     set_pk = product.evaluations.model.criteria_set.field.related_model.objects.get(
-        code="vn-law"
+        code="vn-law", is_current=True
     ).pk
     response = client.post(
         f"/ecosystem/vendor/products/{product.pk}/submit/",
@@ -318,7 +318,7 @@ def test_submitting_without_documents_is_refused(cast):
             product=product,
             vendor=vendors.vendor_of(cast["vendor"]),
             criteria_set=product.evaluations.model.criteria_set.field.related_model.objects.get(
-                code="vn-law"
+                code="vn-law", is_current=True
             ),
             uploads=[],
             note="",

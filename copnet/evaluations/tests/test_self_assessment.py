@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(cast):
     product = make_product(cast["vendor"])
-    criteria_set = CriteriaSet.objects.get(code="vn-law")
+    criteria_set = CriteriaSet.objects.get(code="vn-law", is_current=True)
     return (
         product,
         criteria_set,
@@ -29,15 +29,15 @@ def test_the_self_assessment_estimates_the_verdict_with_the_same_arithmetic(clie
     assert page.status_code == 200
     assert "VN-1" in page.content.decode()
     assert "VN-5" not in page.content.decode()  # games only
-    answers = {f"score_VN-{n}": "met" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11)}
-    answers["score_VN-3"] = "partly"  # weight 2, half: 23 / 24 = 95.8 %
+    answers = {f"score_VN-{n}": "met" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16)}
+    answers["score_VN-3"] = "partly"  # weight 2, half: 31 / 32 = 96.9 %
     answers["note_VN-3"] = "Thông báo chưa có bản cho trẻ"
     response = client.post(url, answers)
     assert response.status_code == 302
     assessment = SelfAssessment.objects.get(product=product, criteria_set=criteria_set)
     assert assessment.answers["VN-3"] == "partly"
     page = client.get(url).content.decode()
-    assert "95,8 %" in page
+    assert "96,9 %" in page
     assert 'id="self-verdict"' in page
 
 
@@ -46,7 +46,16 @@ def test_unanswered_mandatory_criteria_are_listed_as_gaps(client, cast, setup):
     client.force_login(cast["vendor"])
     client.post(url, {"score_VN-2": "met"})
     page = client.get(url)
-    assert page.context["check"].mandatory_gaps == ["VN-1", "VN-4", "VN-6", "VN-7", "VN-8", "VN-10"]
+    assert page.context["check"].mandatory_gaps == [
+        "VN-1",
+        "VN-12",
+        "VN-4",
+        "VN-6",
+        "VN-7",
+        "VN-8",
+        "VN-10",
+        "VN-15",
+    ]
 
 
 def test_a_bad_answer_is_refused_and_nothing_is_saved(client, cast, setup):

@@ -24,7 +24,8 @@ def test_a_product_goes_from_submission_to_the_catalogue_and_expires(client, cas
     product = make_product(cast["vendor"])
     evaluation = submit(cast["vendor"], product)
     assert evaluation.status == S.SUBMITTED
-    assert evaluation.items.count() == 10  # the 11 vn-law criteria minus the game-only VN-5
+    # the 16 vn-law criteria minus the game-only VN-5 and the social-network-only VN-14
+    assert evaluation.items.count() == 14
 
     # Staff: accept, assign two independent evaluators → in review.
     client.force_login(cast["manager"])
@@ -51,10 +52,11 @@ def test_a_product_goes_from_submission_to_the_catalogue_and_expires(client, cas
     )
     client.post(f"/staff/evaluations/{evaluation.pk}/decide/")
     evaluation.refresh_from_db()
-    # vn-law for a learning app, weights without VN-5: 3+2+2+3+2+3+3+1+3+2 = 24;
-    # VN-9 (weight 1) partly: 23.5 / 24 = 97.916… → 97.9
+    # vn-law v2 for a learning app, weights without VN-5 and VN-14:
+    # 3+2+2+2+1 (data) + 3+2 (content) + 3+3+1 (reporting) + 3+2 (privacy) + 3+2 (cyber) = 32;
+    # VN-9 (weight 1) partly: 31.5 / 32 = 98.43… → 98.4
     assert evaluation.status == S.DECIDED
-    assert evaluation.score == Decimal("97.9")
+    assert evaluation.score == Decimal("98.4")
     assert evaluation.mandatory_met is True
     assert evaluation.verdict == Verdict.RECOMMENDED
 
@@ -77,7 +79,7 @@ def test_a_product_goes_from_submission_to_the_catalogue_and_expires(client, cas
     assert "Bé Học Vui" in listing
     page = client.get(f"/ecosystem/{product.slug}/")
     assert page.status_code == 200
-    assert "97,9 %" in page.content.decode()  # Vietnamese decimal comma
+    assert "98,4 %" in page.content.decode()  # Vietnamese decimal comma
     assert "Ứng dụng học tập an toàn" in page.content.decode()
 
     # The day after the expiry date, the scheduled task takes it out of the catalogue.

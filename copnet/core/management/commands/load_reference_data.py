@@ -17,15 +17,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         network = load_reference_data()
+        courses = load_learning_content()  # before the categories, which link to courses
         categories = load_categories()
         criteria_sets = load_criteria_sets()
-        courses = load_learning_content()
         platforms = load_platforms()
         training = load_training_items()
         if options["verbosity"] > 0:
             self.stdout.write(
-                f"Network directory: {network.created} rows created, "
-                f"{network.existing} already present. Harm categories: {categories} created. "
+                f"Network directory (version {network.version}): {network.created} rows "
+                f"created, {network.updated} moved to this version, {network.existing} "
+                f"unchanged. Harm categories: {categories} created. "
                 f"Platforms: {platforms} created."
             )
             self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")
