@@ -396,7 +396,7 @@ def series(
     for index, key in enumerate(keys):
         cases = buckets[key][Subject.CASE]
         previous = buckets[keys[index - 1]][Subject.CASE] if index else None
-        partial = _bucket_end(key, step) > on
+        partial = _bucket_end(key, step) >= on  # today is not over yet
         parts = {names[c]: by_category[key].get(c, 0) for c in top}
         if len(overall) > len(top):
             parts[_("Other")] = cases - sum(parts.values())

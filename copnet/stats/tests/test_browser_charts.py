@@ -144,7 +144,9 @@ def test_a_running_month_is_shown_to_date_and_compared_like_for_like(
     rows = page.locator("[data-partial]")
     assert rows.count() == 1
     expect(rows.first).to_contain_text("đến nay")
-    labels = page.locator("#dashboard details table").first.locator("tbody th").all_inner_texts()
-    for label in labels:
+    labels = page.locator("#dashboard details table").first.locator("tbody th")
+    texts = labels.evaluate_all("cells => cells.map(c => c.textContent.trim())")
+    assert texts
+    for label in texts:
         day, month = (int(x) for x in label.split()[0].split("/"))
         assert dt.date(today.year, month, day) <= today or month > today.month
