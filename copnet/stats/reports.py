@@ -116,6 +116,22 @@ def outcome_rows(board: Dashboard, text: bool = False) -> list[tuple[Any, ...]]:
     return rows
 
 
+def programme_rows(board: Dashboard, text: bool = True) -> list[tuple[Any, ...]]:
+    status = {"on_track": _("target met"), "off_track": _("below target"), None: "–"}
+    rows: list[tuple[Any, ...]] = []
+    for i in board.programme:
+        if text:
+            unit = " %" if i["unit"] == "percent" else ""
+            value = "–" if i["value"] is None else f"{i['value']}{unit}"
+            target = _("monitored") if i["target"] is None else f"{i['target']}{unit}"
+            if i["target"] is not None and i["target_period"] == "year":
+                target += " / " + _("year")
+        else:
+            value, target = i["value"], i["target"]
+        rows.append((i["label"], value, target, status[i["status"]]))
+    return rows
+
+
 def build_pdf(board: Dashboard, period: Period, as_of: str) -> bytes:
     title = _("Child online protection: report to the Steering Board, %(period)s") % {
         "period": period.slug
@@ -140,6 +156,13 @@ def build_pdf(board: Dashboard, period: Period, as_of: str) -> bytes:
         [(h["label"], h["n"], _num(h["p50"]), _num(h["p90"])) for h in board.handling],
         col_widths=(70, 30, 35, 35),
     )
+    if board.programme:
+        pdf.heading(_("Programme indicators against target"))
+        pdf.data_table(
+            [_("Indicator"), _("This period"), _("Target"), _("Against target")],
+            programme_rows(board),
+            col_widths=(80, 30, 30, 30),
+        )
     pdf.heading(_("Outcomes and time to outcome"))
     pdf.data_table(
         [_("Outcome"), _("Cases"), _("Share"), _("Median hours"), _("90th percentile")],
@@ -187,6 +210,13 @@ def build_xlsx(board: Dashboard, period: Period, as_of: str) -> bytes:
     for h in board.handling:
         xlsx_append(sheet, [h["label"], h["n"], h["p50"], h["p90"]])
     sheet.column_dimensions["A"].width = 40
+    if board.programme:
+        programme = book.create_sheet(_("Programme")[:31])
+        xlsx_append(programme, [_("Indicator"), _("This period"), _("Target"), _("Against target")])
+        for row in programme_rows(board, text=False):
+            xlsx_append(programme, list(row))
+        xlsx_append(programme, [board.programme[0]["programme"]])
+        programme.column_dimensions["A"].width = 60
     outcomes = book.create_sheet(_("Outcomes")[:31])
     xlsx_append(
         outcomes,
@@ -249,6 +279,7 @@ def do_generate_report(
                     "totals": board.totals,
                     "previous": board.previous,
                     "outcomes": board.outcomes,
+                    "programme": board.programme,
                 },
             },
         )

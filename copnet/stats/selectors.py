@@ -624,7 +624,7 @@ def dashboard(principal: Any, filters: Filters) -> Dashboard:
     )
     found = breakdowns(rows, filters.period, network_wide, detail)
     by_outcome = next(b for b in found if b.key == Dim.OUTCOME)
-    return Dashboard(
+    board = Dashboard(
         filters=filters,
         partial=partial,
         outcomes=outcomes(principal, filters, by_outcome),
@@ -636,6 +636,16 @@ def dashboard(principal: Any, filters: Filters) -> Dashboard:
         extra=extra,
         data_as_of=freshness(),
     )
+    if network_wide and not (filters.narrows_cases or filters.organisation):
+        board.programme = programme_indicators(board)
+    return board
+
+
+def programme_indicators(board: Dashboard) -> list[dict[str, Any]]:
+    """The programme's indicators for the Network (see programme.py)."""
+    from .programme import indicators
+
+    return indicators(board)
 
 
 def platform_choices() -> list[tuple[str, str]]:
