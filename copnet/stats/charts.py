@@ -231,13 +231,13 @@ def province_map(
     for code, shape in data["provinces"].items():
         parts.append(
             format_html(
-                '<a href="{}{}" class="{}" aria-label="{}: {}" data-province="{}">'
+                '<a aria-label="{}: {}" href="{}{}" class="{}" data-province="{}">'
                 '<path d="{}" fill="{}"><title>{}: {}</title></path></a>',
+                shape["name"],
+                counts.get(code, 0),
                 link,
                 code,
                 css_class(code),
-                shape["name"],
-                counts.get(code, 0),
                 code,
                 shape["d"],
                 shade(code),
@@ -254,15 +254,15 @@ def province_map(
         dots = format_html_join("", '<circle cx="{}" cy="{}" r="2.5"/>', islands["dots"])
         parts.append(
             format_html(
-                '<a href="{}{}" class="{} islands" aria-label="{} ({}): {}" data-province="{}" '
+                '<a aria-label="{} ({}): {}" href="{}{}" class="{} islands" data-province="{}" '
                 'fill="{}"><rect x="{}" y="{}" width="{}" height="{}" rx="6"/>{}'
                 "<title>{} ({}): {}</title></a>",
-                link,
-                code,
-                css_class(code),
                 name,
                 owner,
                 counts.get(code, 0),
+                link,
+                code,
+                css_class(code),
                 code,
                 shade(code),
                 x,
