@@ -226,6 +226,10 @@ def main() -> int:
         )  # fmt: skip
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
+        # The coordinator's session has passed the second sign-in step (staff data needs it).
+        from copnet.core.testing import pass_second_factor
+
+        pass_second_factor(client, user)
         category_ids = dict(HarmCategory.objects.values_list("code", "pk"))
         mix = requests(timezone.localdate(), list(category_ids))
         api, page, raw = [], [], []

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from copnet.stats.views import transparency_page
+from copnet.stats.views import PublishedQuartersFeed, transparency_data, transparency_page
 
 from .api import api
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("volunteers/", include("copnet.volunteers.urls")),
     path("staff/stats/", include("copnet.stats.urls")),
     path("transparency/", transparency_page, name="transparency"),
+    path("transparency/feed.atom", PublishedQuartersFeed(), name="transparency_feed"),
+    path("transparency/<str:quarter>.<str:fmt>", transparency_data, name="transparency_data"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

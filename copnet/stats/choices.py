@@ -36,6 +36,7 @@ class Dim(models.TextChoices):
     AGE = "age", _("Child's age")
     GENDER = "gender", _("Child's gender")
     STATUS = "status", _("Status")
+    OUTCOME = "outcome", _("Outcome")
 
 
 class PeriodKind(models.TextChoices):
@@ -53,5 +54,33 @@ class TrendKind(models.TextChoices):
 
 class Metric(models.TextChoices):
     TRIAGE = "triage", _("Time to triage")
+    ACK = "ack", _("Time to acknowledge")
     ACTION = "action", _("Time to first action")
     CLOSE = "close", _("Time to close")
+
+
+class OutcomeGroup(models.TextChoices):
+    """What happened to the child's report, as the Steering Board counts it. Each case outcome
+    (cases.choices.Outcome) belongs to one group; the "no action" group keeps its reasons."""
+
+    REMOVED = "removed", _("Content removed")
+    SUPPORT = "support", _("Child referred for support")
+    POLICE = "police", _("Handed to the police")
+    PROSECUTED = "prosecuted", _("Prosecuted (where known)")
+    ADVICE = "advice", _("Advice given")
+    NO_ACTION = "no_action", _("No action")
+    OPEN = "open", _("No outcome yet")
+
+
+# cases.choices.Outcome value -> group. COPNet records no prosecutions yet (the police's
+# outcome is not reported back), so that group stays empty and says so.
+OUTCOME_GROUPS = {
+    "content_removed": OutcomeGroup.REMOVED,
+    "child_supported": OutcomeGroup.SUPPORT,
+    "referred_to_police": OutcomeGroup.POLICE,
+    "advice_given": OutcomeGroup.ADVICE,
+    "no_further_action": OutcomeGroup.NO_ACTION,
+    "not_harmful": OutcomeGroup.NO_ACTION,
+    "out_of_scope": OutcomeGroup.NO_ACTION,
+    "": OutcomeGroup.OPEN,
+}

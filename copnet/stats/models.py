@@ -59,6 +59,9 @@ class DurationSummary(models.Model):
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     metric = models.CharField(max_length=8, choices=Metric.choices)
+    # For the time to close: "" = every case, else the cases closed with that outcome
+    # (time to outcome).
+    outcome = models.CharField(max_length=32, blank=True, default="")
     n = models.PositiveIntegerField(default=0)
     p50_hours = models.FloatField(null=True, blank=True)
     p90_hours = models.FloatField(null=True, blank=True)

@@ -100,6 +100,38 @@ def summary_rows(board: Dashboard) -> list[tuple[str, Any, Any]]:
     return rows
 
 
+def outcome_rows(board: Dashboard, text: bool = False) -> list[tuple[Any, ...]]:
+    """The outcome groups and, under "no action", its reasons (indented)."""
+    rows: list[tuple[Any, ...]] = []
+    for o in board.outcomes:
+        if o["n"] is None:
+            rows.append((o["label"], _("not recorded yet"), "", "", ""))
+            continue
+        share = _pct(o["share"]) if text else o["share"]
+        p50, p90 = (_num(o["p50"]), _num(o["p90"])) if text else (o["p50"], o["p90"])
+        rows.append((o["label"], o["n"], share, p50, p90))
+        for r in o["reasons"]:
+            r50, r90 = (_num(r["p50"]), _num(r["p90"])) if text else (r["p50"], r["p90"])
+            rows.append((f"   · {r['label']}", r["n"], "", r50, r90))
+    return rows
+
+
+def programme_rows(board: Dashboard, text: bool = True) -> list[tuple[Any, ...]]:
+    status = {"on_track": _("target met"), "off_track": _("below target"), None: "–"}
+    rows: list[tuple[Any, ...]] = []
+    for i in board.programme:
+        if text:
+            unit = " %" if i["unit"] == "percent" else ""
+            value = "–" if i["value"] is None else f"{i['value']}{unit}"
+            target = _("monitored") if i["target"] is None else f"{i['target']}{unit}"
+            if i["target"] is not None and i["target_period"] == "year":
+                target += " / " + _("year")
+        else:
+            value, target = i["value"], i["target"]
+        rows.append((i["label"], value, target, status[i["status"]]))
+    return rows
+
+
 def build_pdf(board: Dashboard, period: Period, as_of: str) -> bytes:
     title = _("Child online protection: report to the Steering Board, %(period)s") % {
         "period": period.slug
@@ -123,6 +155,19 @@ def build_pdf(board: Dashboard, period: Period, as_of: str) -> bytes:
         [_("Step"), _("Cases"), _("Median"), _("90th percentile")],
         [(h["label"], h["n"], _num(h["p50"]), _num(h["p90"])) for h in board.handling],
         col_widths=(70, 30, 35, 35),
+    )
+    if board.programme:
+        pdf.heading(_("Programme indicators against target"))
+        pdf.data_table(
+            [_("Indicator"), _("This period"), _("Target"), _("Against target")],
+            programme_rows(board),
+            col_widths=(80, 30, 30, 30),
+        )
+    pdf.heading(_("Outcomes and time to outcome"))
+    pdf.data_table(
+        [_("Outcome"), _("Cases"), _("Share"), _("Median hours"), _("90th percentile")],
+        outcome_rows(board, text=True),
+        col_widths=(70, 25, 25, 25, 25),
     )
     pdf.heading(_("Trend"))
     pdf.data_table(
@@ -165,6 +210,21 @@ def build_xlsx(board: Dashboard, period: Period, as_of: str) -> bytes:
     for h in board.handling:
         xlsx_append(sheet, [h["label"], h["n"], h["p50"], h["p90"]])
     sheet.column_dimensions["A"].width = 40
+    if board.programme:
+        programme = book.create_sheet(_("Programme")[:31])
+        xlsx_append(programme, [_("Indicator"), _("This period"), _("Target"), _("Against target")])
+        for row in programme_rows(board, text=False):
+            xlsx_append(programme, list(row))
+        xlsx_append(programme, [board.programme[0]["programme"]])
+        programme.column_dimensions["A"].width = 60
+    outcomes = book.create_sheet(_("Outcomes")[:31])
+    xlsx_append(
+        outcomes,
+        [_("Outcome"), _("Cases"), _("Share %"), _("Median hours"), _("90th percentile hours")],
+    )
+    for row in outcome_rows(board):
+        xlsx_append(outcomes, list(row))
+    outcomes.column_dimensions["A"].width = 40
     trend = book.create_sheet(_("Trend")[:31])
     xlsx_append(trend, [_("Period"), _("Cases"), _("Reports"), _("Change %")])
     for s in board.series:
@@ -215,7 +275,12 @@ def do_generate_report(
                 "generated_by": actor,
                 "pdf": pdf,
                 "xlsx": xlsx,
-                "figures": {"totals": board.totals, "previous": board.previous},
+                "figures": {
+                    "totals": board.totals,
+                    "previous": board.previous,
+                    "outcomes": board.outcomes,
+                    "programme": board.programme,
+                },
             },
         )
         record(actor=actor, action=AuditAction.CREATE, target=report, reason="generated")

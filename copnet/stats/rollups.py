@@ -90,7 +90,12 @@ def case_measures(prefix: str, now: dt.datetime) -> dict[str, Any]:
 
 # Which extra breakdowns are kept: age and status are properties of a case, channel and the
 # child's gender of each report (a case joins reports from several channels).
-CASE_DIMS = {Dim.BASE: None, Dim.AGE: "child_age_band", Dim.STATUS: "status"}
+CASE_DIMS = {
+    Dim.BASE: None,
+    Dim.AGE: "child_age_band",
+    Dim.STATUS: "status",
+    Dim.OUTCOME: "outcome",
+}
 REPORT_DIMS = {Dim.BASE: None, Dim.CHANNEL: "channel", Dim.GENDER: "child_gender"}
 
 
@@ -277,6 +282,7 @@ def percentile(values: list[float], q: float) -> float | None:
 
 METRIC_FIELDS = {
     Metric.TRIAGE: "triaged_at",
+    Metric.ACK: "acknowledged_at",
     Metric.ACTION: "first_action_at",
     Metric.CLOSE: "closed_at",
 }
@@ -301,7 +307,7 @@ def summarise(hours: list[float]) -> tuple[int, float | None, float | None]:
 def _duration_rows(period: Period) -> list[DurationSummary]:
     start, end = aware(period.start), aware(period.end)
     cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
-    fields = ["id", "lead_org_id", "created_at", *METRIC_FIELDS.values()]
+    fields = ["id", "lead_org_id", "created_at", "outcome", *METRIC_FIELDS.values()]
     orgs_of: dict[int, set[int]] = defaultdict(set)
     rows = list(cases.values_list(*fields).iterator(chunk_size=5000))
     for row in rows:
@@ -311,17 +317,22 @@ def _duration_rows(period: Period) -> list[DurationSummary]:
         case__created_at__gte=start, case__created_at__lt=end
     ).values_list("case_id", "organisation_id"):
         orgs_of[case_id].add(org_id)
-    values: dict[tuple[int | None, str], list[float]] = defaultdict(list)
+    values: dict[tuple[int | None, str, str], list[float]] = defaultdict(list)
     for row in rows:
-        for metric, at in zip(METRIC_FIELDS, row[3:], strict=True):
+        for metric, at in zip(METRIC_FIELDS, row[4:], strict=True):
             if at is None:
                 continue
             hours = (at - row[2]).total_seconds() / 3600
-            values[(None, metric)].append(hours)
-            for org_id in orgs_of.get(row[0], ()):
-                values[(org_id, metric)].append(hours)
+            # Time to close once overall and once for the outcome the case closed with.
+            keys = [(metric, "")] + (
+                [(metric, row[3])] if metric == Metric.CLOSE and row[3] else []
+            )
+            for key in keys:
+                values[(None, *key)].append(hours)
+                for org_id in orgs_of.get(row[0], ()):
+                    values[(org_id, *key)].append(hours)
     out = []
-    for (org_id, metric), hours in values.items():
+    for (org_id, metric, outcome), hours in values.items():
         n, p50, p90 = summarise(hours)
         out.append(
             DurationSummary(
@@ -329,6 +340,7 @@ def _duration_rows(period: Period) -> list[DurationSummary]:
                 period_start=period.start,
                 org_id=org_id,
                 metric=metric,
+                outcome=outcome,
                 n=n,
                 p50_hours=p50,
                 p90_hours=p90,

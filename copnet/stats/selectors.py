@@ -16,11 +16,12 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copnet.accounts.permissions import has_network_wide_scope, visible_to
 from copnet.banks.models import DetectionHit
-from copnet.cases.choices import CaseStatus
+from copnet.cases.choices import CaseStatus, Outcome
 from copnet.cases.models import Case
 from copnet.cases.selectors import cases_visible_to
 from copnet.network.models import Organisation
@@ -28,7 +29,17 @@ from copnet.reports.choices import Channel, ChildGender
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
 
-from .choices import Dim, Grain, Metric, OrgRole, PeriodKind, Subject, TrendKind
+from .choices import (
+    OUTCOME_GROUPS,
+    Dim,
+    Grain,
+    Metric,
+    OrgRole,
+    OutcomeGroup,
+    PeriodKind,
+    Subject,
+    TrendKind,
+)
 from .geo import MERGED_INTO, current_province
 from .models import DurationSummary, Rollup
 from .periods import Period, add_months, aware, week_start
@@ -104,6 +115,35 @@ class Dashboard:
     handling: list[dict[str, Any]]
     extra: list[Indicator] = field(default_factory=list)
     data_as_of: dt.datetime | None = None
+    partial: Partial | None = None
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    programme: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A period still running: its figures are "to date" and are compared with the same number
+    of days at the start of the previous period (month-to-date against the same days of the
+    previous month), never with the whole previous period."""
+
+    through: dt.date  # last day counted (today)
+    days: int
+    compare_start: dt.date
+    compare_last: dt.date
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def partial_period(period: Period, on: dt.date | None = None) -> Partial | None:
+    on = on or today()
+    if not period.start <= on < period.end:
+        return None
+    days = (on - period.start).days + 1
+    previous = period.previous()
+    last = min(previous.start + dt.timedelta(days=days - 1), previous.last_day)
+    return Partial(through=on, days=days, compare_start=previous.start, compare_last=last)
 
 
 def platform_label(key: str) -> str:
@@ -161,6 +201,32 @@ def totals(rows: QuerySet[Rollup], period: Period, detail: bool = True) -> dict[
     }
 
 
+def like_for_like(
+    rows: QuerySet[Rollup], period: Period, partial: Partial, detail: bool = True
+) -> dict[str, Any]:
+    """The previous period's figures over the same days as the running period (daily rows:
+    counts of cases and reports only; the rest has no like-for-like figure)."""
+    previous = totals(rows, period.previous(), detail)
+    daily = _in(
+        rows.filter(grain=Grain.DAY if detail else Grain.DAY_ALL, dim=Dim.BASE),
+        partial.compare_start,
+        partial.compare_last + dt.timedelta(days=1),
+    )
+    found = {r["subject"]: r["total"] for r in daily.values("subject").annotate(total=Sum("n"))}
+    previous.update(
+        {
+            "cases": found.get(Subject.CASE, 0),
+            "reports": found.get(Subject.REPORT, 0),
+            "repeat_cases": None,
+            "repeat_share": None,
+            "ack_rate": None,
+            "action_rate": None,
+            "close_rate": None,
+        }
+    )
+    return previous
+
+
 def change(current: float | None, previous: float | None) -> float | None:
     """Percentage change against the previous period (None when there is nothing to compare)."""
     if current is None or not previous:
@@ -186,7 +252,10 @@ def _labels(key: str) -> Callable[[str], str]:
         Dim.AGE: dict(AgeBand.choices),
         Dim.GENDER: dict(ChildGender.choices),
         Dim.STATUS: dict(CaseStatus.choices),
+        Dim.OUTCOME: dict(Outcome.choices),
     }[key]
+    if key == Dim.OUTCOME:
+        return lambda v: str(choices.get(v, v)) if v else _("No outcome yet")
     return lambda v: str(choices.get(v, v)) if v else _("Not given")
 
 
@@ -197,6 +266,7 @@ BREAKDOWNS: list[tuple[str, str, str, Any, str]] = [
     ("platform", Subject.CASE, Dim.BASE, "platform", "platform"),
     ("org", Subject.CASE, Dim.BASE, "org_id", "organisation"),
     (Dim.STATUS, Subject.CASE, Dim.STATUS, "value", "status"),
+    (Dim.OUTCOME, Subject.CASE, Dim.OUTCOME, "value", "outcome"),
     (Dim.AGE, Subject.CASE, Dim.AGE, "value", "age"),
     (Dim.GENDER, Subject.REPORT, Dim.GENDER, "value", ""),
     (Dim.CHANNEL, Subject.REPORT, Dim.CHANNEL, "value", ""),
@@ -210,6 +280,7 @@ def breakdown_titles() -> dict[str, str]:
         "platform": _("Cases by platform"),
         "org": _("Cases by lead organisation"),
         Dim.STATUS: _("Cases by status"),
+        Dim.OUTCOME: _("Cases by outcome"),
         Dim.AGE: _("Cases by child's age"),
         Dim.GENDER: _("Reports by child's gender"),
         Dim.CHANNEL: _("Reports by channel"),
@@ -306,8 +377,11 @@ def series(
             if step == "week"
             else add_months(cursor, {"month": 1, "quarter": 3, "year": 12}[step])
         )
-    keys = sorted(buckets)
+    on = today()
+    keys = sorted(k for k in buckets if k <= on) or sorted(buckets)[:1]
     for row in found:
+        if row["period"] > on:
+            continue  # nothing is drawn for days still to come
         bucket = max(k for k in keys if k <= row["period"])
         buckets[bucket][row["subject"]] += row["total"]
         if row["subject"] == Subject.CASE:
@@ -322,6 +396,7 @@ def series(
     for index, key in enumerate(keys):
         cases = buckets[key][Subject.CASE]
         previous = buckets[keys[index - 1]][Subject.CASE] if index else None
+        partial = _bucket_end(key, step) >= on  # today is not over yet
         parts = {names[c]: by_category[key].get(c, 0) for c in top}
         if len(overall) > len(top):
             parts[_("Other")] = cases - sum(parts.values())
@@ -331,11 +406,20 @@ def series(
                 "label": _bucket_label(key, step),
                 "cases": cases,
                 "reports": buckets[key][Subject.REPORT],
-                "change": change(cases, previous),
+                # A bucket still running is not compared with a whole one.
+                "change": None if partial else change(cases, previous),
+                "partial": partial,
                 "parts": parts,
             }
         )
     return out[1:] if step == "week" else out
+
+
+def _bucket_end(start: dt.date, step: str) -> dt.date:
+    """Last day of the bucket that starts on `start`."""
+    if step == "week":
+        return start + dt.timedelta(days=6)
+    return add_months(start, {"month": 1, "quarter": 3, "year": 12}[step]) - dt.timedelta(days=1)
 
 
 def _bucket_label(start: dt.date, step: str) -> str:
@@ -390,6 +474,89 @@ def live_percentiles(cases: QuerySet[Case]) -> dict[str, tuple[int, float | None
     return {metric: tuple(row[3 * i : 3 * i + 3]) for i, metric in enumerate(METRIC_FIELDS)}
 
 
+def _summaries(principal: Any, filters: Filters) -> QuerySet[DurationSummary]:
+    rows = visible_to(principal, DurationSummary.objects.all()).filter(
+        period_kind=filters.period.kind, period_start=filters.period.start
+    )
+    if has_network_wide_scope(principal):
+        rows = (
+            rows.filter(org=filters.organisation)
+            if filters.organisation
+            else rows.filter(org__isnull=True)
+        )
+    return rows
+
+
+def live_outcome_times(cases: QuerySet[Case]) -> dict[str, tuple[int, Any, Any]]:
+    """Hours from opening to closing per outcome of the closed cases: (n, median, p90)."""
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        columns = cases.order_by().values("pk", "created_at", "closed_at", "outcome")
+        sql, params = columns.query.sql_with_params()
+        hours = "(EXTRACT(EPOCH FROM (c.closed_at - c.created_at)) / 3600.0)::float8"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.{quote('outcome')}, COUNT(*), "  # noqa: S608
+                f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {hours}), "
+                f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {hours}) "
+                f"FROM ({sql}) c WHERE c.closed_at IS NOT NULL GROUP BY c.{quote('outcome')}",
+                params,
+            )
+            return {row[0]: (row[1], row[2], row[3]) for row in cursor.fetchall()}
+    found: dict[str, list[float]] = defaultdict(list)
+    rows = cases.filter(closed_at__isnull=False).values_list("outcome", "created_at", "closed_at")
+    for outcome, created, closed in rows.iterator(chunk_size=5000):
+        found[outcome].append((closed - created).total_seconds() / 3600)
+    return {outcome: summarise(hours) for outcome, hours in found.items()}
+
+
+def _hours(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def outcomes(principal: Any, filters: Filters, counts: Breakdown) -> list[dict[str, Any]]:
+    """What happened to the cases opened in the period, by outcome group, with the hours from
+    opening to that outcome (median, 90th percentile); "no action" lists its reasons."""
+    if filters.narrows_cases:
+        times = live_outcome_times(live_cases(principal, filters))
+    else:
+        times = {
+            r.outcome: (r.n, r.p50_hours, r.p90_hours)
+            for r in _summaries(principal, filters).filter(metric=Metric.CLOSE).exclude(outcome="")
+        }
+    n_of = {row["value"]: row["n"] for row in counts.rows}
+    total = sum(n_of.values())
+    labels = dict(Outcome.choices)
+    out = []
+    for group, group_label in OutcomeGroup.choices:
+        members = [value for value, g in OUTCOME_GROUPS.items() if g == group]
+        n = sum(n_of.get(value, 0) for value in members)
+        reasons = [
+            {
+                "value": value,
+                "label": str(labels.get(value, value)),
+                "n": n_of.get(value, 0),
+                "p50": _hours(times.get(value, (0, None, None))[1]),
+                "p90": _hours(times.get(value, (0, None, None))[2]),
+            }
+            for value in members
+            if value
+        ]
+        single = reasons[0] if len(reasons) == 1 else None
+        out.append(
+            {
+                "group": group,
+                "label": str(group_label),
+                "n": n if members else None,  # None: not recorded (prosecutions)
+                "share": round(100 * n / total, 1) if total and members else None,
+                "p50": single["p50"] if single else None,
+                "p90": single["p90"] if single else None,
+                "reasons": reasons if len(reasons) > 1 else [],
+            }
+        )
+    return out
+
+
 def handling(principal: Any, filters: Filters) -> list[dict[str, Any]]:
     """Median and 90th percentile hours to triage, first action and close (cases opened in the
     period that reached the step). Precomputed per scope; computed live when filters narrow."""
@@ -400,15 +567,7 @@ def handling(principal: Any, filters: Filters) -> list[dict[str, Any]]:
         found = durations(live_cases(principal, filters))
         summary = {metric: summarise(hours) for metric, hours in found.items()}
     else:
-        rows = visible_to(principal, DurationSummary.objects.all()).filter(
-            period_kind=filters.period.kind, period_start=filters.period.start
-        )
-        if has_network_wide_scope(principal):
-            rows = (
-                rows.filter(org=filters.organisation)
-                if filters.organisation
-                else rows.filter(org__isnull=True)
-            )
+        rows = _summaries(principal, filters).filter(outcome="")
         summary = {m: (0, None, None) for m in Metric.values}
         summary.update({r.metric: (r.n, r.p50_hours, r.p90_hours) for r in rows})
     return [
@@ -457,16 +616,36 @@ def dashboard(principal: Any, filters: Filters) -> Dashboard:
     detail = uses_detail(filters)
     trend = filters.trend or default_trend(filters.period)
     extra = [item for source in INDICATOR_SOURCES for item in source(principal, filters)]
-    return Dashboard(
+    partial = partial_period(filters.period)
+    previous = (
+        like_for_like(rows, filters.period, partial, detail)
+        if partial
+        else totals(rows, filters.period.previous(), detail)
+    )
+    found = breakdowns(rows, filters.period, network_wide, detail)
+    by_outcome = next(b for b in found if b.key == Dim.OUTCOME)
+    board = Dashboard(
         filters=filters,
+        partial=partial,
+        outcomes=outcomes(principal, filters, by_outcome),
         totals=totals(rows, filters.period, detail),
-        previous=totals(rows, filters.period.previous(), detail),
-        breakdowns=breakdowns(rows, filters.period, network_wide, detail),
+        previous=previous,
+        breakdowns=found,
         series=series(rows, filters.period, trend, detail),
         handling=handling(principal, filters),
         extra=extra,
         data_as_of=freshness(),
     )
+    if network_wide and not (filters.narrows_cases or filters.organisation):
+        board.programme = programme_indicators(board)
+    return board
+
+
+def programme_indicators(board: Dashboard) -> list[dict[str, Any]]:
+    """The programme's indicators for the Network (see programme.py)."""
+    from .programme import indicators
+
+    return indicators(board)
 
 
 def platform_choices() -> list[tuple[str, str]]:

@@ -5,7 +5,12 @@ Rules (the test suite attacks them):
   Nothing overlapping is published (no year or all-time totals), so the only relation between
   published numbers is "the cells of a table add up to its total".
 - Each table is one breakdown of one quarter (cases by category, by province, by age; reports
-  by channel), with every possible value listed, zero included.
+  by channel; removal requests sent by platform), with every possible value listed, zero
+  included.
+- Platforms are named: per platform, the requests sent in the quarter (suppressed like any
+  count), and only where that count is shown and at least 5, the share removed within the
+  legal deadline, the median hours to removal and the re-notices needed (a count below 5 shown
+  as "<5"). These are frozen with the quarter, like everything else.
 - Primary suppression: a count below 5 (zero included) is shown as "<5".
 - Complementary suppression: while a suppressed cell could be worked out from the total and the
   visible cells (its possible range is a single value), the smallest visible cell is hidden as
@@ -31,8 +36,10 @@ from copnet.taxonomy.models import HarmCategory
 
 from .choices import Dim, Grain, OrgRole, PeriodKind, Subject
 from .models import PublishedQuarter, Rollup
-from .periods import Period
+from .periods import Period, aware
 from .rollups import freshness
+
+REQUEST = "request"  # the subject of the platform table: removal requests sent
 
 THRESHOLD = 5
 SMALL = "<5"
@@ -129,11 +136,58 @@ def quarter_tables(period: Period) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def platform_figures(period: Period) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
+    """Requests sent per platform code in the quarter (every active platform listed, zero
+    included) and the raw details: name, removed within deadline, median hours, re-notices."""
+    from copnet.takedowns.models import Platform
+    from copnet.takedowns.selectors import compliance, renotices
+
+    since, until = aware(period.start), aware(period.end)
+    figures = {f.platform.code: f for f in compliance(since=since, until=until)}
+    again = renotices(since=since, until=until)
+    platforms = {p.code: p for p in Platform.objects.filter(is_active=True)}
+    platforms.update({code: f.platform for code, f in figures.items()})
+    counts: dict[str, int] = {}
+    details: dict[str, dict[str, Any]] = {}
+    for code, platform in sorted(platforms.items(), key=lambda kv: kv[1].name.lower()):
+        found = figures.get(code)
+        counts[code] = found.sent if found else 0
+        details[code] = {
+            "name": platform.name,
+            "in_time": found.removed_in_time if found else 0,
+            "median_hours": found.median_hours if found else None,
+            "renotices": again.get(platform.pk, 0),
+        }
+    return counts, details
+
+
+def _platform_details(
+    cells: dict[str, int | None], details: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """What is published beside each platform's count: nothing unless the count is shown and at
+    least 5 (a share or a median of fewer requests would reveal them)."""
+    out = {}
+    for code, sent in cells.items():
+        item = details[code]
+        shown = sent is not None and sent >= THRESHOLD
+        again = item["renotices"]
+        out[code] = {
+            "name": item["name"],
+            "share_in_time": round(100 * item["in_time"] / sent, 1) if shown and sent else None,
+            "median_hours": item["median_hours"] if shown else None,
+            "renotices": again if shown and again >= THRESHOLD else None,
+            "renotices_flag": "" if shown and again >= THRESHOLD else (SMALL if shown else ""),
+        }
+    return out
+
+
 def publish_quarter(period: Period) -> dict[str, Any]:
     tables = quarter_tables(period)
+    sent, details = platform_figures(period)
+    tables["platform"] = (REQUEST, sent)
     totals = {
         subject: sum(next(c for s, c in tables.values() if s == subject).values())
-        for subject in (Subject.CASE, Subject.REPORT)
+        for subject in (Subject.CASE, Subject.REPORT, REQUEST)
     }
     hidden = {subject: totals[subject] < THRESHOLD for subject in totals}
     published = {}
@@ -159,6 +213,7 @@ def publish_quarter(period: Period) -> dict[str, Any]:
             name: {"subject": t["subject"], "cells": t["cells"], "flags": t["flags"]}
             for name, t in published.items()
         },
+        "platforms": _platform_details(published["platform"]["cells"], details),
     }  # fmt: skip
 
 
@@ -205,6 +260,8 @@ def _label(table: str, key: str) -> str:
         return str(dict(AgeBand.choices).get(key, key))
     if table == "channel":
         return str(dict(Channel.choices).get(key, key))
+    if table == "platform":
+        return key
     return str(dict(CaseStatus.choices).get(key, key))
 
 
@@ -214,6 +271,7 @@ def table_titles() -> dict[str, str]:
         "province": _("Cases by province or city"),
         "age": _("Cases by child's age"),
         "channel": _("Reports by channel"),
+        "platform": _("Removal requests sent, by platform"),
     }
 
 
@@ -221,10 +279,16 @@ def display(data: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows ready for the template: shown text per cell ("<5", "•" or the number)."""
     titles = table_titles()
     out = []
+    platforms = data.get("platforms", {})
     for name, table in data.get("tables", {}).items():
         total = data["totals"][table["subject"]]
         rows = [
-            {"label": _label(name, key), "shown": table["flags"][key] or str(n)}
+            {
+                "key": key,
+                "label": platforms[key]["name"] if name == "platform" else _label(name, key),
+                "shown": table["flags"][key] or str(n),
+                **({"platform": platforms[key]} if name == "platform" else {}),
+            }
             for key, n in table["cells"].items()
         ]
         out.append(
@@ -240,3 +304,93 @@ def display(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def latest_quarters() -> list[PublishedQuarter]:
     return list(PublishedQuarter.objects.all())
+
+
+# --- Reusable downloads -----------------------------------------------------------------------
+SCHEMA = "copnet-transparency/1"
+# Columns of the CSV download, in this order; new columns are only ever added at the end.
+CSV_COLUMNS = [
+    "schema", "quarter", "table", "subject", "key", "label", "value", "flag",
+    "share_removed_within_deadline_pct", "median_hours_to_removal", "renotices",
+    "renotices_flag",
+]  # fmt: skip
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def licence_line() -> str:
+    return _(
+        "Licence: Creative Commons Attribution 4.0 (CC BY 4.0), %(url)s. Source: Vietnam's "
+        "Child Online Protection Network (COPNet). Counts below 5 are shown as <5; • marks a "
+        "figure hidden so that a small count cannot be worked out."
+    ) % {"url": LICENCE_URL}
+
+
+def export(quarter: PublishedQuarter) -> dict[str, Any]:
+    """One published quarter in the stable download schema (`SCHEMA`): the frozen figures as
+    published, with labels in the current language; suppressed values are null + a flag."""
+    data = quarter.data
+    titles = table_titles()
+    platforms = data.get("platforms", {})
+    tables = []
+    for name, table in data.get("tables", {}).items():
+        total = data["totals"][table["subject"]]
+        rows = []
+        for key, n in table["cells"].items():
+            row: dict[str, Any] = {
+                "key": key,
+                "label": platforms[key]["name"] if name == "platform" else _label(name, key),
+                "value": n,
+                "flag": table["flags"][key],
+            }
+            if name == "platform":
+                detail = platforms[key]
+                row |= {
+                    "share_removed_within_deadline_pct": detail["share_in_time"],
+                    "median_hours_to_removal": detail["median_hours"],
+                    "renotices": detail["renotices"],
+                    "renotices_flag": detail["renotices_flag"],
+                }
+            rows.append(row)
+        tables.append(
+            {
+                "name": name,
+                "subject": table["subject"],
+                "title": titles.get(name, name),
+                "total": total["n"],
+                "total_flag": total["flag"],
+                "rows": rows,
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "licence": {"name": "CC BY 4.0", "url": LICENCE_URL, "text": licence_line()},
+        "quarter": data.get("period"),
+        "start": data.get("start"),
+        "published_at": quarter.published_at.isoformat() if quarter.published_at else None,
+        "data_as_of": quarter.data_as_of.isoformat() if quarter.data_as_of else None,
+        "threshold": THRESHOLD,
+        "tables": tables,
+    }
+
+
+def export_rows(quarter: PublishedQuarter) -> list[list[Any]]:
+    """The CSV body (after the header): one row per cell and one "_total" row per table."""
+    found = export(quarter)
+    out = []
+    for table in found["tables"]:
+        base = [SCHEMA, found["quarter"], table["name"], table["subject"]]
+        for row in table["rows"]:
+            out.append(
+                base
+                + [row["key"], row["label"], row["value"], row["flag"]]
+                + [row.get(c) for c in CSV_COLUMNS[8:]]
+            )
+        out.append(base + ["_total", _("Total"), table["total"], table["total_flag"]] + [None] * 4)
+    return out
+
+
+def find_quarter(slug: str) -> PublishedQuarter | None:
+    for quarter in latest_quarters():
+        if quarter.data.get("period") == slug:
+            return quarter
+    return None

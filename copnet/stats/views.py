@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +19,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
+from copnet.core.exports import csv_writer
 from copnet.core.tasks import enqueue_on_commit
 
 from . import charts, selectors, transparency
@@ -57,6 +61,7 @@ def _chart_context(board: selectors.Dashboard, query: str) -> dict[str, Any]:
             if b.key != "province"
         ],
         "province": province,
+        "stacked_series": list(board.series[0]["parts"]) if board.series else [],
         "drill": drill,
     }
 
@@ -87,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 DRILL_FIELDS = {
     "status": "status",
     "age": "child_age_band",
+    "outcome": "outcome",
 }
 
 
@@ -192,6 +198,72 @@ def transparency_page(request: HttpRequest) -> HttpResponse:
                 for q in quarters
             ],
             "not_found": bool(wanted) and chosen is None,
+            "licence": transparency.licence_line(),
         },
         status=404 if wanted and chosen is None else 200,
     )
+
+
+def transparency_data(request: HttpRequest, quarter: str, fmt: str) -> HttpResponse:
+    """Public: one published quarter as CSV or JSON (stable schema, licence line)."""
+    found = transparency.find_quarter(quarter[:10])
+    if found is None or fmt not in ("csv", "json"):
+        raise Http404
+    name = f"copnet-transparency-{found.data['period']}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(transparency.export(found), ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # so that spreadsheets read the Vietnamese as UTF-8
+        # Spreadsheet-safe cells: a platform's name is typed by staff.
+        writer = csv_writer(response)
+        writer.writerow(["# " + transparency.licence_line()])
+        writer.writerow(transparency.CSV_COLUMNS)
+        for row in transparency.export_rows(found):
+            writer.writerow(row)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Link"] = f'<{transparency.LICENCE_URL}>; rel="license"'
+    return response
+
+
+class PublishedQuartersFeed(Feed):
+    """Public Atom feed: one entry per published quarter, linking to its page and data."""
+
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return _("COPNet transparency: published quarters")
+
+    def subtitle(self) -> str:
+        return transparency.licence_line()
+
+    def link(self) -> str:
+        return reverse("transparency")
+
+    def items(self) -> list[Any]:
+        return transparency.latest_quarters()[:40]
+
+    def item_title(self, item: Any) -> str:
+        return _("Quarter %(q)s") % {"q": item.data.get("period", "")}
+
+    def item_description(self, item: Any) -> str:
+        totals = item.data.get("totals", {})
+        cases = totals.get("case", {})
+        reports = totals.get("report", {})
+        return _("Cases: %(c)s. Reports: %(r)s. Data: %(json)s") % {
+            "c": cases.get("flag") or cases.get("n"),
+            "r": reports.get("flag") or reports.get("n"),
+            "json": reverse("transparency_data", args=[item.data.get("period", ""), "json"]),
+        }
+
+    def item_link(self, item: Any) -> str:
+        return reverse("transparency") + f"?quarter={item.data.get('period', '')}"
+
+    def item_pubdate(self, item: Any) -> Any:
+        return item.published_at
+
+    def item_updateddate(self, item: Any) -> Any:
+        return item.published_at

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -166,3 +166,22 @@ def access_platform(principal: Any, pk: int) -> Platform:
         return Platform.objects.select_related("organisation").get(pk=pk)
     except (Platform.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def renotices(*, since: dt.datetime, until: dt.datetime) -> dict[int, int]:
+    """Per platform id: requests sent in [since, until) for content the platform had already
+    been sent a request about (same case and platform, sent earlier): the re-notices needed
+    because the first request did not get the content removed. Counts only, no case content."""
+    sent = RemovalRequest.objects.filter(sent_at__isnull=False)
+    earlier = sent.filter(
+        case_id=OuterRef("case_id"),
+        platform_id=OuterRef("platform_id"),
+        sent_at__lt=OuterRef("sent_at"),
+    )
+    rows = (
+        sent.filter(sent_at__gte=since, sent_at__lt=until)
+        .filter(Exists(earlier))
+        .values("platform_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["platform_id"]: row["n"] for row in rows}
