@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
+from copnet.core.links import absolute_reverse
 
 from .choices import EvaluationStatus
 from .models import Assignment, Evaluation
@@ -23,10 +24,6 @@ VENDOR_STATUSES = {
     EvaluationStatus.WITHDRAWN,
     EvaluationStatus.EXPIRED,
 }
-
-
-def _url(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> int:
@@ -48,7 +45,7 @@ def notify_managers(evaluation_id: int) -> int:
                 _("[COPNet] New evaluation request %(reference)s")
                 % {"reference": evaluation.reference},
                 _("A vendor asks for an evaluation of a product.\n\nOpen it in COPNet: %(url)s\n")
-                % {"url": _url(f"/staff/evaluations/{evaluation.pk}/")},
+                % {"url": absolute_reverse("evaluations:detail", evaluation.pk)},
                 recipients,
             )
         evaluation.managers_notified_at = timezone.now()
@@ -72,7 +69,7 @@ def notify_evaluator(assignment_id: int) -> int:
                 _("[COPNet] You are asked to evaluate %(reference)s")
                 % {"reference": assignment.evaluation.reference},
                 _("You have been assigned as an evaluator.\n\nOpen it in COPNet: %(url)s\n")
-                % {"url": _url(f"/staff/evaluations/{assignment.evaluation_id}/")},
+                % {"url": absolute_reverse("evaluations:detail", assignment.evaluation_id)},
                 [evaluator.email] if evaluator.is_active else [],
             )
         assignment.notified_at = timezone.now()
@@ -111,7 +108,7 @@ def notify_vendor(evaluation_id: int) -> int:
                     "status": evaluation.get_status_display(),
                 },
                 _("The evaluation of your product has a new status.\n\nSee it in COPNet: %(url)s\n")
-                % {"url": _url(f"/ecosystem/vendor/evaluations/{evaluation.pk}/")},
+                % {"url": absolute_reverse("ecosystem:vendor_evaluation", evaluation.pk)},
                 recipients,
             )
         evaluation.vendor_notified_status = evaluation.status

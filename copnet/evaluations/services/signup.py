@@ -14,14 +14,13 @@ import json
 from dataclasses import asdict, dataclass
 
 from cryptography.fernet import InvalidToken
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from copnet.accounts.models import User
 from copnet.core.crypto import fernet
+from copnet.core.links import absolute_reverse
 
 from . import vendors
 
@@ -45,7 +44,6 @@ def do_request_vendor_sign_up(
     note saying so. The caller answers the same in both cases."""
     email = User.objects.normalize_email(email).lower()
     password_hash = make_password(password)
-    site = settings.SITE_URL.rstrip("/")
     if User.objects.filter(email__iexact=email).exists():
         send_mail(
             _("[COPNet] You already have an account"),
@@ -54,7 +52,7 @@ def do_request_vendor_sign_up(
                 "already has a COPNet account. If it was you, sign in at %(url)s. If it was "
                 "not you, you can ignore this message: nothing was changed.\n"
             )
-            % {"url": f"{site}{reverse('accounts:login')}"},
+            % {"url": absolute_reverse("accounts:login")},
             None,
             [email],
             fail_silently=True,
@@ -68,7 +66,7 @@ def do_request_vendor_sign_up(
         password_hash=password_hash,
     )
     token = fernet().encrypt(json.dumps(asdict(sign_up)).encode("utf-8")).decode("ascii")
-    link = f"{site}{reverse('ecosystem:vendor_register_confirm', args=[token])}"
+    link = absolute_reverse("ecosystem:vendor_register_confirm", token)
     send_mail(
         _("[COPNet] Finish your vendor registration"),
         _(

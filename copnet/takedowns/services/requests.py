@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -27,8 +26,9 @@ from copnet.core.cleaning import (
     format_controls_message,
     has_format_controls,
 )
+from copnet.core.links import absolute_reverse
 from copnet.core.tasks import enqueue_on_commit
-from copnet.core.text import strip_format_controls
+from copnet.core.text import clean_text, has_control_characters
 
 from .. import fetch
 from ..choices import (
@@ -70,10 +70,11 @@ def compute_deadline(*, sent_at: dt.datetime, legal_basis: str, urgency: str) ->
 
 
 def _clean_line(value: str) -> str:
-    """An account name or address: NFC, without invisible format characters (core.text)."""
-    text = strip_format_controls(unicodedata.normalize("NFC", value.strip()))
-    if any(unicodedata.category(c) in {"Cc", "Cs"} for c in text):
+    """An account name or address cleaned by `core.text.clean_text`; control characters are
+    refused rather than dropped (an address with one is not the address the person meant)."""
+    if has_control_characters(value.strip(), multiline=False):
         raise TakedownError("invalid_item", _("An item contains control characters."))
+    text = clean_text(value, multiline=False)
     if len(text) > MAX_ITEM_LENGTH:
         raise TakedownError("invalid_item", _("An item is longer than 2,048 characters."))
     return text
@@ -332,7 +333,7 @@ def _send_api(row: RemovalRequest) -> str:
         "category": row.case.category.code,
         "items": [{"kind": i.kind, "value": i.value} for i in row.items.all()],
         "notice": row.notice,
-        "callback_url": settings.SITE_URL.rstrip("/") + "/api/v1/takedowns/callbacks",
+        "callback_url": absolute_reverse("api:callback"),
     }
     headers = {
         "Content-Type": "application/json",
@@ -435,7 +436,7 @@ def do_record_answer(
         if status == RequestStatus.REFUSED:
             locked.refusal_reason = refusal_reason
         if note:
-            locked.answer_note = strip_format_controls(unicodedata.normalize("NFC", note))
+            locked.answer_note = clean_text(note)
         if platform_ref:
             locked.platform_ref = platform_ref
         locked.save()
@@ -510,7 +511,7 @@ def _notify_coordinators(subject: str, body: str, row: RemovalRequest, **extra: 
         "reference": row.reference,
         "platform": row.platform.name,
         "case": row.case.reference,
-        "url": f"{settings.SITE_URL.rstrip('/')}/staff/takedowns/{row.reference}/",
+        "url": absolute_reverse("takedowns:detail", row.reference),
         **extra,
     }
     with translation.override("vi"):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from copnet.takedowns import services
 from copnet.takedowns.models import RemovalRequest
-from copnet.takedowns.selectors import compliance, percentile
+from copnet.takedowns.selectors import compliance
 from copnet.takedowns.tests.factories import make_case, make_platform
 
 
@@ -69,13 +69,6 @@ def test_the_queue_shows_overdue_requests_first(client, alice, evidence_dir):
     assert 'class="overdue" data-request="' + overdue.reference in page
 
 
-def test_percentiles_use_the_nearest_rank():
-    assert percentile([], 0.5) is None
-    assert percentile([2.0, 10.0, 30.0], 0.5) == 10.0
-    assert percentile([2.0, 10.0, 30.0], 0.9) == 30.0
-    assert percentile(list(map(float, range(1, 11))), 0.9) == 9.0
-
-
 @pytest.mark.django_db
 def test_compliance_figures_match_known_answers(client, alice, coordinator, evidence_dir):
     case = make_case(lead=alice.organisation)
@@ -115,7 +108,7 @@ def test_compliance_figures_match_known_answers(client, alice, coordinator, evid
         "removed_within_deadline": 2,
         "share_removed_within_deadline": 0.4,
         "median_hours_to_removal": 10.0,
-        "p90_hours_to_removal": 30.0,
+        "p90_hours_to_removal": 26.0,  # the dashboard's percentile: 10 + 0.8 × (30 - 10)
         "refused": 1,
         "refusals_by_reason": {"not_found": 1},
         "expired": 1,

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -23,6 +22,7 @@ from copnet.accounts.models import User
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.links import absolute_reverse
 from copnet.core.provinces import province_names
 from copnet.network.models import Organisation
 
@@ -216,7 +216,7 @@ def do_submit_application(data: ApplicationInput) -> Application:
             exc=_duplicate_error(),
         )
     if raw:
-        link = settings.SITE_URL + reverse("volunteers:guardian", args=[raw])
+        link = absolute_reverse("volunteers:guardian", raw)
         transaction.on_commit(
             lambda: _send(
                 _("Please confirm your child's volunteer application"),
@@ -288,7 +288,7 @@ def volunteer_organisation(actor: Any) -> Organisation:
 def _welcome_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("volunteers:welcome", args=[uid, token])
+    return absolute_reverse("volunteers:welcome", uid, token)
 
 
 def do_review_application(
@@ -341,7 +341,7 @@ def do_review_application(
         else:
             locked.status = ApplicationStatus.MORE_INFO
             raw, locked.reply_token_hash = new_token()
-            reply_link = settings.SITE_URL + reverse("volunteers:apply_reply", args=[raw])
+            reply_link = absolute_reverse("volunteers:apply_reply", raw)
         locked.decision_reason = reason
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()

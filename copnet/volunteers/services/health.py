@@ -7,9 +7,10 @@ import datetime as dt
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from copnet.core.links import absolute_reverse
 
 from ..choices import VolunteerStatus
 from ..models import Volunteer
@@ -31,7 +32,7 @@ def send_inactivity_reminders(*, days: int | None = None) -> int:
                 "We have missed you in the volunteer network. New tasks may be waiting for you "
                 "in your province:\n\n%(link)s\n\nIf you no longer wish to volunteer, you can "
                 "leave the network from your settings page."
-            ) % {"link": settings.SITE_URL + reverse("volunteers:home")}
+            ) % {"link": absolute_reverse("volunteers:home")}
             subject = _("Tasks are waiting for you")
         send_mail(subject, body, None, [user.email], fail_silently=True)
         Volunteer.objects.filter(pk=volunteer.pk).update(last_reminded_at=timezone.now())
