@@ -84,6 +84,10 @@ def _ascii_label(label: str) -> str:
             if again != label:
                 raise HostError("bad_punycode", f"{label!r} is not valid punycode")
     else:
+        if len(label.encode("punycode")) + len("xn--") > MAX_LABEL_LENGTH:
+            raise HostError(
+                "label_too_long", f"a part of a host name has at most {MAX_LABEL_LENGTH}"
+            )
         try:
             label = idna.alabel(label).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError) as exc:
