@@ -11,16 +11,17 @@ answers cost the same work (the password is hashed either way).
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import asdict, dataclass
 
 from cryptography.fernet import InvalidToken
 from django.contrib.auth.hashers import make_password
-from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from copnet.accounts.models import User
 from copnet.core.crypto import fernet
 from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 
 from . import vendors
 
@@ -45,7 +46,7 @@ def do_request_vendor_sign_up(
     email = User.objects.normalize_email(email).lower()
     password_hash = make_password(password)
     if User.objects.filter(email__iexact=email).exists():
-        send_mail(
+        _queue(
             _("[COPNet] You already have an account"),
             _(
                 "Someone asked to register a vendor account with this e-mail address, which "
@@ -53,9 +54,7 @@ def do_request_vendor_sign_up(
                 "not you, you can ignore this message: nothing was changed.\n"
             )
             % {"url": absolute_reverse("accounts:login")},
-            None,
-            [email],
-            fail_silently=True,
+            email,
         )
         return
     sign_up = SignUp(
@@ -67,16 +66,22 @@ def do_request_vendor_sign_up(
     )
     token = fernet().encrypt(json.dumps(asdict(sign_up)).encode("utf-8")).decode("ascii")
     link = absolute_reverse("ecosystem:vendor_register_confirm", token)
-    send_mail(
+    _queue(
         _("[COPNet] Finish your vendor registration"),
         _(
             "To finish registering %(organisation)s as a vendor, open this link within 24 "
             "hours:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.\n"
         )
         % {"organisation": organisation_name, "link": link},
-        None,
-        [email],
-        fail_silently=True,
+        email,
+    )
+
+
+def _queue(subject: str, body: str, to: str) -> None:
+    """Each request is its own e-mail, sent by a task (core.mail): the page answers at once,
+    the same whether the address has an account or not."""
+    queue_email(
+        key=f"evaluations.vendor_sign_up:{uuid.uuid4()}", to=[to], subject=subject, body=body
     )
 
 

@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -27,6 +27,7 @@ from copnet.core.cleaning import (
     has_format_controls,
 )
 from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import clean_text, has_control_characters
 
@@ -291,17 +292,18 @@ def _after_failure(row: RemovalRequest, attempt: int, error: str, *, retry: bool
             changes={"delivery": state, "attempt": attempt, "error": error[:300]},
             reason="removal request delivery failed",
         )
-    if not retry:
-        _notify_coordinators(
-            gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
-            gettext_noop(
-                "The removal request %(reference)s to %(platform)s could not be delivered "
-                "after %(attempts)s attempts: %(error)s\nSend it another way and record it."
-            ),
-            row,
-            attempts=attempt,
-            error=error[:300],
-        )
+        if not retry:
+            _notify_coordinators(
+                f"undeliverable-{attempt}",
+                gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
+                gettext_noop(
+                    "The removal request %(reference)s to %(platform)s could not be delivered "
+                    "after %(attempts)s attempts: %(error)s\nSend it another way and record it."
+                ),
+                row,
+                attempts=attempt,
+                error=error[:300],
+            )
     return state
 
 
@@ -497,7 +499,10 @@ def do_apply_callback(
     return answered
 
 
-def _notify_coordinators(subject: str, body: str, row: RemovalRequest, **extra: Any) -> int:
+def _notify_coordinators(
+    key: str, subject: str, body: str, row: RemovalRequest, **extra: Any
+) -> int:
+    """Queue one e-mail to the coordinators about `row` (once per `key` and request)."""
     recipients = sorted(
         set(
             User.objects.filter(role=Role.COORDINATOR, is_active=True)
@@ -515,12 +520,13 @@ def _notify_coordinators(subject: str, body: str, row: RemovalRequest, **extra: 
         **extra,
     }
     with translation.override("vi"):
-        return send_mail(
-            _(subject) % values,
-            (_(body) % values) + "\n\n" + values["url"],
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
+        queued = queue_email(
+            key=f"takedowns.{key}:{row.reference}",
+            to=recipients,
+            subject=_(subject) % values,
+            body=(_(body) % values) + "\n\n" + values["url"],
         )
+    return int(queued is not None)
 
 
 def expire_overdue(now: dt.datetime | None = None) -> list[str]:
@@ -545,15 +551,16 @@ def expire_overdue(now: dt.datetime | None = None) -> list[str]:
                 changes={"status": [row.status, RequestStatus.EXPIRED]},
                 reason="deadline passed without removal; escalated to the coordinators",
             )
-        _notify_coordinators(
-            gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
-            gettext_noop(
-                "%(platform)s did not remove the content of request %(reference)s (case "
-                "%(case)s) before its deadline. The request is now expired and needs a "
-                "coordinator's follow-up."
-            ),
-            row,
-        )
+            _notify_coordinators(
+                "overdue",
+                gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
+                gettext_noop(
+                    "%(platform)s did not remove the content of request %(reference)s (case "
+                    "%(case)s) before its deadline. The request is now expired and needs a "
+                    "coordinator's follow-up."
+                ),
+                row,
+            )
         expired.append(row.reference)
     return expired
 

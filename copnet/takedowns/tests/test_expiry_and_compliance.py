@@ -28,7 +28,9 @@ def _sent(case, platform, actor, *, basis="authority_request"):
 
 
 @pytest.mark.django_db
-def test_an_unanswered_request_expires_and_escalates_once(alice, coordinator, evidence_dir):
+def test_an_unanswered_request_expires_and_escalates_once(
+    alice, coordinator, evidence_dir, immediate_tasks, django_capture_on_commit_callbacks
+):
     case = make_case(lead=alice.organisation)
     platform = make_platform(channel="web_form")
     removal = _sent(case, platform, alice)
@@ -37,7 +39,8 @@ def test_an_unanswered_request_expires_and_escalates_once(alice, coordinator, ev
         deadline=timezone.now() - dt.timedelta(minutes=1)
     )
     later = timezone.now()
-    assert services.expire_overdue(now=later) == [removal.reference]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expire_overdue(now=later) == [removal.reference]
     removal.refresh_from_db()
     assert removal.status == "expired"
     assert removal.escalated_at == later
