@@ -57,7 +57,7 @@ class OutgoingEmail(models.Model):
     retried with growing waits by the recovery sweep. Once sent, recipients and body are erased
     (they may carry a one-time link); the row itself goes after EMAIL_KEEP_DAYS."""
 
-    key = models.CharField(_("about"), max_length=200, unique=True)
+    key = models.CharField(_("e-mail key"), max_length=200, unique=True)
     recipients = EncryptedJSONField(_("recipients"), default=list)
     subject = EncryptedTextField(_("subject"))
     body = EncryptedTextField(_("body"), blank=True)
