@@ -76,7 +76,7 @@ def test_strict_mode_allows_letters_digits_and_hyphens_only():
 
 def test_not_text_is_refused():
     with pytest.raises(HostError):
-        host_to_ascii(b"example.com")  # type: ignore[arg-type]
+        host_to_ascii(b"example.com")
 
 
 def test_the_url_canonicaliser_writes_hosts_by_the_same_rule():
