@@ -11,20 +11,11 @@ from django.utils import timezone
 from copnet.takedowns import services
 from copnet.takedowns.models import RemovalRequest
 from copnet.takedowns.selectors import compliance
-from copnet.takedowns.tests.factories import make_case, make_platform
+from copnet.takedowns.tests.factories import make_case, make_platform, make_request
 
 
 def _sent(case, platform, actor, *, basis="authority_request"):
-    removal = services.do_create_request(
-        case=case,
-        platform=platform,
-        urls=["https://www.facebook.com/post/1"],
-        accounts=[],
-        legal_basis=basis,
-        urgency="normal",
-        actor=actor,
-    )
-    return services.do_send_request(request=removal, actor=actor)
+    return make_request(case=case, platform=platform, actor=actor, legal_basis=basis, send=True)
 
 
 @pytest.mark.django_db
