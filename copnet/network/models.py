@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.i18n import localised
+from copnet.core.i18n import Bilingual
 
 from .choices import NetworkRole, OrganisationKind
 
@@ -79,13 +79,8 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return f"{self.abbreviation} — {self.name}"
 
-    @property
-    def name(self) -> str:
-        return localised(self.name_vi, self.name_en)
-
-    @property
-    def description(self) -> str:
-        return localised(self.description_vi, self.description_en)
+    name = Bilingual()
+    description = Bilingual()
 
     def is_active_on(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
@@ -157,9 +152,7 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation.code}: {self.get_role_display()}"
 
-    @property
-    def note(self) -> str:
-        return localised(self.note_vi, self.note_en)
+    note = Bilingual()
 
 
 class Duty(models.Model):
@@ -201,6 +194,4 @@ class Duty(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
-    @property
-    def text(self) -> str:
-        return localised(self.text_vi, self.text_en)
+    text = Bilingual()
