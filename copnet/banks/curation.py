@@ -11,7 +11,7 @@ every process rebuild its indexes.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -158,11 +158,14 @@ def do_add_bank_entry(
     return entry
 
 
-def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEntry:
+_Entry = TypeVar("_Entry", BankEntry, UrlListEntry)
+
+
+def _set_entry_active(entry: _Entry, active: bool, actor: Any) -> _Entry:
     """Deactivating expires the entry now; reactivating removes its expiry date."""
     with transaction.atomic():
         end_change(begin_change(), kind=ChangeKind.ENTRY)
-        locked = BankEntry.objects.select_for_update().get(pk=entry.pk)
+        locked = type(entry).objects.select_for_update().get(pk=entry.pk)
         before = locked.expires_at
         locked.expires_at = None if active else timezone.now()
         locked.save(update_fields=["expires_at"])
@@ -173,6 +176,10 @@ def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEn
             changes={"expires_at": [before, locked.expires_at], "active": active},
         )
     return locked
+
+
+def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEntry:
+    return _set_entry_active(entry, active, actor)
 
 
 def do_create_url_list(*, name: str, category: Any, source: str, actor: Any) -> UrlList:
@@ -215,19 +222,7 @@ def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) 
 
 
 def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) -> UrlListEntry:
-    with transaction.atomic():
-        end_change(begin_change(), kind=ChangeKind.ENTRY)
-        locked = UrlListEntry.objects.select_for_update().get(pk=entry.pk)
-        before = locked.expires_at
-        locked.expires_at = None if active else timezone.now()
-        locked.save(update_fields=["expires_at"])
-        record_change(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=locked,
-            changes={"expires_at": [before, locked.expires_at], "active": active},
-        )
-    return locked
+    return _set_entry_active(entry, active, actor)
 
 
 def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:

@@ -187,19 +187,40 @@ def import_hashes(
                     generation=generation,
                 )
             )
-        for start in range(0, len(new), 5000):
-            BankEntry.objects.bulk_create(new[start : start + 5000])
-            if progress:
-                progress(min(start + 5000, len(new)))
-        result.added = len(new)
-        end_change(generation, kind=ChangeKind.ADDED, hashes=result.added)
-        record_change(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=bank,
-            changes={"imported": result.added, "duplicates": result.duplicates},
-        )
+        _bulk_add(bank, new, generation=generation, result=result, actor=actor, progress=progress)
     return result
+
+
+IMPORT_BATCH = 5000
+
+
+def _bulk_add(
+    target: HashBank | UrlList,
+    new: list[BankEntry] | list[UrlListEntry],
+    *,
+    generation: int,
+    result: ImportResult,
+    actor: Any,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """The end of an import, inside its transaction: rows written in batches, the generation
+    closed with the count, one audit row for the whole import."""
+    model: type[BankEntry] | type[UrlListEntry] = (
+        BankEntry if isinstance(target, HashBank) else UrlListEntry
+    )
+    for start in range(0, len(new), IMPORT_BATCH):
+        model.objects.bulk_create(new[start : start + IMPORT_BATCH])  # type: ignore[arg-type]
+        if progress:
+            progress(min(start + IMPORT_BATCH, len(new)))
+    result.added = len(new)
+    counts = {"hashes" if model is BankEntry else "urls": result.added}
+    end_change(generation, kind=ChangeKind.ADDED, **counts)
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=target,
+        changes={"imported": result.added, "duplicates": result.duplicates},
+    )
 
 
 def export_hashes(bank: HashBank, fmt: str = "csv") -> str:
@@ -268,17 +289,8 @@ def import_urls(
             if p not in existing
         ]
         result.duplicates = len(patterns) - len(new)
-        for start in range(0, len(new), 5000):
-            UrlListEntry.objects.bulk_create(new[start : start + 5000])
-            if progress:
-                progress(min(start + 5000, len(new)))
-        result.added = len(new)
-        end_change(generation, kind=ChangeKind.ADDED, urls=result.added)
-        record_change(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=url_list,
-            changes={"imported": result.added},
+        _bulk_add(
+            url_list, new, generation=generation, result=result, actor=actor, progress=progress
         )
     return result
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.i18n import localised
+from copnet.core.i18n import Bilingual, localised
 from copnet.education.markdown import render_markdown
 
 from .choices import ActivityKind, LinkTarget, MaterialKind, SurveyPhase
@@ -68,13 +68,8 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
-
-    @property
-    def goal(self) -> str:
-        return localised(self.goal_vi, self.goal_en)
+    title = Bilingual()
+    goal = Bilingual()
 
     @property
     def message_html(self) -> str:
@@ -193,9 +188,7 @@ class SurveyQuestion(models.Model):
     def __str__(self) -> str:
         return self.prompt
 
-    @property
-    def prompt(self) -> str:
-        return localised(self.prompt_vi, self.prompt_en)
+    prompt = Bilingual()
 
 
 class SurveyResponse(models.Model):

@@ -14,6 +14,7 @@ from copnet.accounts.permissions import Perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.core.errors import add_to_form
+from copnet.core.links import absolute_reverse, absolute_url
 
 from . import services
 from .errors import CampaignError
@@ -69,7 +70,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activities": campaign.activities.all(),
             "questions": campaign.questions.all(),
             "link_form": LinkForm(),
-            "link_base": request.build_absolute_uri("/c/"),
+            "link_base": absolute_url("/c/"),
         },
     )
 
@@ -184,7 +185,7 @@ def link_qr(request: HttpRequest, pk: int, code: str, fmt: str) -> HttpResponse:
     link = campaign.links.filter(code=code).first()
     if link is None or fmt not in {"svg", "png"}:
         raise Http404
-    url = request.build_absolute_uri(reverse("campaigns_links:follow", args=[link.code]))
+    url = absolute_reverse("campaigns_links:follow", link.code)
     if fmt == "svg":
         return HttpResponse(qr_svg(url), content_type="image/svg+xml")
     response = HttpResponse(qr_png(url), content_type="image/png")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
+from copnet.core.links import absolute_reverse
 from copnet.network.models import ContactPoint
 
 from .choices import EventKind, Priority
@@ -81,7 +82,7 @@ def _send(case: Case, recipients: list[str]) -> int:
             "category": case.category.name,
             "priority": case.get_priority_display(),
             "due": case.action_due.strftime("%d/%m/%Y %H:%M UTC"),
-            "url": f"{settings.SITE_URL.rstrip('/')}/staff/cases/{case.reference}/",
+            "url": absolute_reverse("cases:detail", case.reference),
         }
     sent = send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     with transaction.atomic():

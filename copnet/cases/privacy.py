@@ -33,6 +33,7 @@ def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -
     """Every retention rule, as of `now`. Returns what each step erased (counts)."""
     from copnet.accounts.retention import clear_expired_sessions, purge_login_records
     from copnet.audit.retention import erase_old_origins
+    from copnet.core.mail import purge_old_emails
     from copnet.reports.retention import purge_idempotency_records
     from copnet.volunteers.retention import pseudonymise_departed_volunteers, purge_applications
 
@@ -45,6 +46,7 @@ def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -
         "sessions": clear_expired_sessions(now=now),
         "audit_origins": erase_old_origins(now=now),
         "login_records": purge_login_records(now=now),
+        "emails": purge_old_emails(now=now),
     }
     others = {k: v for k, v in summary.items() if k != "cases" and v}
     if others:  # cases write one row each; the rest one row per run

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ProcessKind, RecoveryReason
+from .crypto import EncryptedJSONField, EncryptedTextField
 
 
 class WorkerHeartbeat(models.Model):
@@ -47,3 +48,36 @@ class TaskRecovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} {self.task_id}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail to send, written in the same transaction as the change it tells about and sent
+    by a task after commit (`core.mail`). `key` names what it is about ("volunteers.guardian:12"),
+    so queueing it again adds nothing; `sent_at` is the "notified" mark. Failed attempts are
+    retried with growing waits by the recovery sweep. Once sent, recipients and body are erased
+    (they may carry a one-time link); the row itself goes after EMAIL_KEEP_DAYS."""
+
+    key = models.CharField(_("e-mail key"), max_length=200, unique=True)
+    recipients = EncryptedJSONField(_("recipients"), default=list)
+    subject = EncryptedTextField(_("subject"))
+    body = EncryptedTextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="core_email_unsent_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

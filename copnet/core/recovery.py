@@ -4,7 +4,8 @@ every RECOVERY_INTERVAL_S.
 1. Tasks a dead worker held are marked failed and enqueued again (core.stale_tasks).
 2. Sweeps re-derive undone work from the domain's own state, so they are idempotent and also
    cover work whose task was never enqueued (a web process dying between commit and enqueue):
-   cases still untriaged, assignment e-mails not sent. Removal-request deliveries and the
+   cases still untriaged, assignment e-mails not sent, queued e-mails (core.mail) whose
+   task was lost or whose last attempt failed. Removal-request deliveries and the
    periodic jobs (rollups, purge, …) find their due work the same way on their own schedule.
 """
 
@@ -22,10 +23,13 @@ logger = logging.getLogger(__name__)
 def sweeps() -> list[tuple[str, Callable[[], int]]]:
     from copnet.cases.recovery import notify_overdue_assignments, triage_overdue_cases
 
+    from .mail import retry_due_emails
+
     return [
         ("stale_tasks", recover_stale_tasks),
         ("untriaged_cases", triage_overdue_cases),
         ("unsent_notifications", notify_overdue_assignments),
+        ("unsent_emails", retry_due_emails),
         ("dead_processes", forget_dead_processes),
     ]
 

@@ -39,3 +39,11 @@ def recover_work_task() -> dict[str, int]:
     from .recovery import recover_work
 
     return recover_work()
+
+
+@task(queue_name="notifications")
+def send_email_task(email_id: int) -> bool:
+    """One queued e-mail (core.mail); a failure is recorded and retried by the recovery sweep."""
+    from .mail import send_queued_email
+
+    return send_queued_email(email_id)

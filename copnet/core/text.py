@@ -47,3 +47,37 @@ def show_format_controls(text: str) -> str:
     return "".join(
         f"[U+{ord(ch):04X}]" if is_format_control(ch, keep_joiners=True) else ch for ch in text
     )
+
+
+def has_control_characters(text: str, *, multiline: bool = True) -> bool:
+    """Whether `text` holds a control character (newline, carriage return and tab allowed in
+    multi-line text) or a lone surrogate, which no valid UTF-8 text can carry."""
+    allowed = "\n\r\t" if multiline else ""
+    return any(
+        unicodedata.category(ch) in {"Cc", "Cs"} and ch not in allowed
+        for ch in text
+        if not ch.isprintable()
+    )
+
+
+def clean_text(value: str, *, multiline: bool = True) -> str:
+    """The one rule for text people typed, used by every app (their services add length and
+    required checks through `core.cleaning.clean_field`):
+
+    NFC; line breaks written "\\n"; no bidi controls or other invisible format characters
+    (the joiners emoji need are kept); no control characters (newline and tab kept in
+    multi-line text; on one line each becomes a space) and no lone surrogates (they cannot be
+    stored as UTF-8); no space around it. Private-use and not-yet-assigned characters are kept:
+    a newer emoji is "unassigned" to an older Python.
+    """
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = strip_format_controls(text)
+    if not text.isascii() or not text.isprintable():
+        kept = "\n\t" if multiline else ""
+        text = "".join(
+            ch
+            if ch in kept or unicodedata.category(ch) not in {"Cc", "Cs"}
+            else (" " if ch in "\n\t" else "")
+            for ch in text
+        )
+    return text.strip()

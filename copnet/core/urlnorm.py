@@ -1,9 +1,10 @@
 """URL normalisation for matching reports to each other (no Django imports).
 
-Equal normalised URLs mean "the same place": scheme and host lower-cased, IDN hosts in punycode,
-default ports and fragments dropped, an empty path made "/". Anything that is not an http(s)
-URL with a host (javascript:, data:, file:, NUL bytes, control characters, and invisible
-format characters such as right-to-left overrides, see core.text) is refused.
+Equal normalised URLs mean "the same place": scheme and host lower-cased, IDN hosts in punycode
+(`copnet.detection.hosts`: IDNA 2008 with UTS 46, as browsers), default ports and fragments
+dropped, an empty path made "/". Anything that is not an http(s) URL with a host (javascript:,
+data:, file:, NUL bytes, control characters, and invisible format characters such as
+right-to-left overrides, see core.text) is refused.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+from copnet.detection.hosts import HostError, host_to_ascii
 
 from .text import has_format_controls
 
@@ -63,10 +66,11 @@ def normalise_url(raw: str) -> NormalisedUrl:
     host = (parts.hostname or "").rstrip(".")
     if not host or " " in host:
         raise UrlError("no_host")
-    try:
-        host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise UrlError("bad_host") from exc
+    if ":" not in host:  # IPv6 literals are left as urlsplit gives them
+        try:
+            host = host_to_ascii(host)
+        except HostError as exc:
+            raise UrlError("bad_host") from exc
     if len(host) > MAX_HOST_LENGTH:
         raise UrlError("bad_host")
     netloc = f"[{host}]" if ":" in host else host

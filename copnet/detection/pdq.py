@@ -1,8 +1,9 @@
 """PDQ perceptual image hashes: validation, hashing, and an exact Hamming-distance index.
 
 A PDQ hash is 256 bits, written as 64 lower-case hex digits in the reference bit order (the
-first hex digit holds bits 255..252, as Meta's `toHexString`, python-threatexchange and
-`copnet.reports.evidence.pdq_hex` write it). Two hashes match when their Hamming distance is at
+first hex digit holds bits 255..252, as Meta's `toHexString` and python-threatexchange write
+it; `pdq_bits_to_hex`). This module is the only PDQ hashing in COPNet: the evidence vault
+hashes through `PdqHasher.hash_decoded`. Two hashes match when their Hamming distance is at
 most the threshold (31 by default, Meta's "confident match" value).
 
 `PdqIndex` answers exactly what a brute-force scan would: the same (entry, distance) pairs for
@@ -42,10 +43,8 @@ _HEX_DIGITS = frozenset("0123456789abcdef")
 
 
 def pdq_bits_to_hex(bits: Any) -> str:
-    """Hex of the 256 bits pdqhash returns (most significant first), in the reference order.
-
-    Same conversion as `copnet.reports.evidence.pdq_hex`: packing the bits big-endian.
-    """
+    """Hex of the 256 bits pdqhash returns (most significant first), in the reference order:
+    packing the bits big-endian gives Meta's toHexString / python-threatexchange hex."""
     array = np.asarray(bits).reshape(-1)
     if array.size != PDQ_BITS:
         raise SignalError("wrong_length", f"A PDQ hash has {PDQ_BITS} bits, not {array.size}.")
@@ -162,20 +161,36 @@ class PdqHasher(Hasher):
         if min(width, height) < 5:
             raise SignalError("too_small", "The image is too small to hash (under 5 pixels).")
 
+    def hash_decoded(self, img: Image.Image) -> PdqHashes:
+        """Hashes of a picture its caller already opened, checked and loaded (the evidence
+        vault, through `core.uploads`). Nothing is refused here: a picture under 5 pixels a
+        side hashes to zeros with quality 0, which never matches."""
+        width, height = img.size
+        bits, quality = pdqhash.compute_dihedral(self._rgb_array(img))
+        return PdqHashes(tuple(pdq_bits_to_hex(b) for b in bits), int(quality), width, height)
+
     def _rgb_array(self, img: Image.Image) -> np.ndarray:
         # Alpha is dropped rather than composited, as python-threatexchange does.
-        if img.mode.startswith("I;16") or img.mode == "I":
-            grey = np.clip(np.asarray(img, dtype=np.int64), 0, 65535) >> 8
-            img = Image.fromarray(grey.astype(np.uint8))
-        elif img.mode == "F":
-            img = Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8))
-        elif img.mode in ("P", "PA"):
-            img = img.convert("RGBA")  # straight to RGB warns for palettes with transparency
+        img = eight_bit(img)
         rgb = img if img.mode == "RGB" else img.convert("RGB")
         factor = -(-max(rgb.size) // self.max_side)
         if factor > 1:
             rgb = rgb.reduce(factor)
         return np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))
+
+
+def eight_bit(img: Image.Image) -> Image.Image:
+    """`img` in an 8-bit mode Pillow converts faithfully: 16-bit and 32-bit greys scaled (Pillow's
+    convert() clips them to 255), float greys clipped, palettes opened to RGBA (converting a
+    palette with transparency straight to RGB or L warns). Other modes are returned as they are."""
+    if img.mode.startswith("I;16") or img.mode == "I":
+        grey = np.clip(np.asarray(img, dtype=np.int64), 0, 65535) >> 8
+        return Image.fromarray(grey.astype(np.uint8))
+    if img.mode == "F":
+        return Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8))
+    if img.mode in ("P", "PA"):
+        return img.convert("RGBA")
+    return img
 
 
 def _too_many_pixels() -> SignalError:

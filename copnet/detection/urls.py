@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from copnet.detection.base import Index, Match, SignalError
+from copnet.detection.hosts import HostError, host_to_ascii
 
 K = TypeVar("K", bound=Hashable)
 
@@ -336,7 +337,7 @@ def _canonical_host(raw: str) -> tuple[str, bool]:
 
 
 def _host_to_ascii(data: bytes) -> bytes:
-    """IDNA (punycode) when possible; otherwise the bytes to escape.
+    """IDNA (punycode, `hosts.host_to_ascii`) when possible; otherwise the bytes to escape.
 
     A host that IDNA refuses is escaped byte by byte. If its bytes are UTF-8 for characters
     that all fit in one byte, each character is escaped as that byte, so that the raw bytes and
@@ -348,8 +349,8 @@ def _host_to_ascii(data: bytes) -> bytes:
     except UnicodeDecodeError:
         return data
     try:
-        return text.encode("idna")
-    except UnicodeError:
+        return host_to_ascii(text).encode("ascii")
+    except HostError:
         pass
     try:
         return text.encode("latin-1")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router
 
+from copnet.core.links import absolute_reverse
 from copnet.core.schemas import QueryText
 
 from .models import Skill
@@ -32,7 +32,7 @@ def list_courses(request: HttpRequest, audience: QueryText = "") -> list[dict[st
             "summary_vi": c.summary_vi,
             "summary_en": c.summary_en,
             "lessons": len(c.lessons.all()),
-            "url": request.build_absolute_uri(reverse("learn:course", args=[c.code])),
+            "url": absolute_reverse("learn:course", c.code),
         }
         for c in courses
     ]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.i18n import localised
+from copnet.core.i18n import Bilingual, localised
 
 from .choices import Audience, QuestionKind
 from .markdown import render_markdown, video_embed_url
@@ -29,13 +29,8 @@ class Skill(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localised(self.name_vi, self.name_en)
-
-    @property
-    def description(self) -> str:
-        return localised(self.description_vi, self.description_en)
+    name = Bilingual()
+    description = Bilingual()
 
 
 class Course(models.Model):
@@ -61,13 +56,8 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
-
-    @property
-    def summary(self) -> str:
-        return localised(self.summary_vi, self.summary_en)
+    title = Bilingual()
+    summary = Bilingual()
 
 
 class Lesson(models.Model):
@@ -96,17 +86,13 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
+    title = Bilingual()
 
     @property
     def body_html(self) -> str:
         return render_markdown(localised(self.body_vi, self.body_en))
 
-    @property
-    def image_alt(self) -> str:
-        return localised(self.image_alt_vi, self.image_alt_en)
+    image_alt = Bilingual()
 
     @property
     def video_embed(self) -> str | None:
@@ -140,9 +126,7 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
+    title = Bilingual()
 
 
 class Question(models.Model):
@@ -165,9 +149,7 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt[:80]
 
-    @property
-    def prompt(self) -> str:
-        return localised(self.prompt_vi, self.prompt_en)
+    prompt = Bilingual()
 
 
 class Choice(models.Model):
@@ -189,13 +171,8 @@ class Choice(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    @property
-    def text(self) -> str:
-        return localised(self.text_vi, self.text_en)
-
-    @property
-    def feedback(self) -> str:
-        return localised(self.feedback_vi, self.feedback_en)
+    text = Bilingual()
+    feedback = Bilingual()
 
 
 class Classroom(models.Model):

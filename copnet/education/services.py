@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, save_with_audit
 from copnet.core import uploads
-from copnet.core.text import strip_format_controls
+from copnet.core.text import clean_text
 
 from .choices import QuestionKind
 from .errors import LearningError, LearningErrorCode
@@ -192,7 +192,7 @@ def _new_class_code() -> str:
 
 
 def do_create_class(*, teacher: Any, name: str, courses: Iterable[Course]) -> Classroom:
-    name = strip_format_controls(unicodedata.normalize("NFC", name)).strip()
+    name = clean_text(name, multiline=False)
     if not name:
         raise LearningError(LearningErrorCode.NAME, _("Give the class a name."), "name")
     for _attempt in range(10):
@@ -228,7 +228,7 @@ _PSEUDONYM = re.compile(r"^[\w .'-]{2,30}$")
 def check_pseudonym(raw: str) -> str:
     """A made-up name: 2-30 letters, digits or spaces, and nothing that looks like contact
     details (an @ or a run of digits like a phone number)."""
-    name = " ".join(strip_format_controls(unicodedata.normalize("NFC", raw or "")).split())
+    name = " ".join(clean_text(raw or "").split())
     if not _PSEUDONYM.match(name) or "_" in name:
         raise LearningError(
             LearningErrorCode.PSEUDONYM,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from copnet.core.errors import ApiError, ApiErrorCode
+from copnet.core.links import absolute_reverse
 from copnet.core.schemas import PathText
 
 from . import selectors
@@ -39,10 +39,8 @@ def _row(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
         "criteria_set": evaluation.criteria_set.code,
         "criteria_version": evaluation.criteria_set.version,
         "expires_on": evaluation.expires_on,
-        "url": request.build_absolute_uri(reverse("ecosystem:product", args=[product.slug])),
-        "report_url": request.build_absolute_uri(
-            reverse("ecosystem:product_report", args=[product.slug])
-        ),
+        "url": absolute_reverse("ecosystem:product", product.slug),
+        "report_url": absolute_reverse("ecosystem:product_report", product.slug),
     }
 
 

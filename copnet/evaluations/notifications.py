@@ -1,16 +1,19 @@
 """E-mails about evaluations: to managers (new request), evaluators (assignment) and vendors
-(a decision). Each is sent once: the row records what was already sent."""
+(a decision). Each is queued once (the row records it) in the transaction that marks it,
+and `core.mail` sends it after commit, with retries."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+import time
+
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
+from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 
 from .choices import EvaluationStatus
 from .models import Assignment, Evaluation
@@ -25,12 +28,10 @@ VENDOR_STATUSES = {
 }
 
 
-def _url(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
-def _send(subject: str, body: str, recipients: list[str]) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients) if recipients else 0
+def _send(key: str, subject: str, body: str, recipients: list[str]) -> int:
+    """Queue the e-mail in the caller's transaction (core.mail sends and retries it); 1 when
+    there was somebody to write to."""
+    return int(queue_email(key=key, to=recipients, subject=subject, body=body) is not None)
 
 
 def notify_managers(evaluation_id: int) -> int:
@@ -45,10 +46,11 @@ def notify_managers(evaluation_id: int) -> int:
         )
         with translation.override("vi"):
             sent = _send(
+                f"evaluations.managers:{evaluation.pk}",
                 _("[COPNet] New evaluation request %(reference)s")
                 % {"reference": evaluation.reference},
                 _("A vendor asks for an evaluation of a product.\n\nOpen it in COPNet: %(url)s\n")
-                % {"url": _url(f"/staff/evaluations/{evaluation.pk}/")},
+                % {"url": absolute_reverse("evaluations:detail", evaluation.pk)},
                 recipients,
             )
         evaluation.managers_notified_at = timezone.now()
@@ -69,10 +71,11 @@ def notify_evaluator(assignment_id: int) -> int:
         evaluator = assignment.evaluator
         with translation.override(evaluator.language or "vi"):
             sent = _send(
+                f"evaluations.evaluator:{assignment.pk}",
                 _("[COPNet] You are asked to evaluate %(reference)s")
                 % {"reference": assignment.evaluation.reference},
                 _("You have been assigned as an evaluator.\n\nOpen it in COPNet: %(url)s\n")
-                % {"url": _url(f"/staff/evaluations/{assignment.evaluation_id}/")},
+                % {"url": absolute_reverse("evaluations:detail", assignment.evaluation_id)},
                 [evaluator.email] if evaluator.is_active else [],
             )
         assignment.notified_at = timezone.now()
@@ -104,6 +107,9 @@ def notify_vendor(evaluation_id: int) -> int:
         )
         with translation.override("vi"):
             sent = _send(
+                # A status can come back (returned, resubmitted, returned): vendor_notified_status
+                # guards against twice, the time keeps each return its own e-mail.
+                f"evaluations.vendor:{evaluation.pk}:{evaluation.status}:{time.time():.6f}",
                 _("[COPNet] Evaluation %(reference)s of %(product)s: %(status)s")
                 % {
                     "reference": evaluation.reference,
@@ -111,7 +117,7 @@ def notify_vendor(evaluation_id: int) -> int:
                     "status": evaluation.get_status_display(),
                 },
                 _("The evaluation of your product has a new status.\n\nSee it in COPNet: %(url)s\n")
-                % {"url": _url(f"/ecosystem/vendor/evaluations/{evaluation.pk}/")},
+                % {"url": absolute_reverse("ecosystem:vendor_evaluation", evaluation.pk)},
                 recipients,
             )
         evaluation.vendor_notified_status = evaluation.status

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from copnet.core.links import absolute_reverse
 from copnet.core.pdf import ReportPdf
 
 from .choices import ScoreValue
@@ -19,9 +19,10 @@ def _percent(value: object) -> str:
 
 def evaluation_report(evaluation: Evaluation) -> bytes:
     product = evaluation.product
+    link = absolute_reverse("ecosystem:product", product.slug)
     pdf = ReportPdf(
         title=_("Evaluation report: %(product)s") % {"product": product.name},
-        footer=f"COPNet · {evaluation.reference} · {settings.SITE_URL}/ecosystem/{product.slug}/",
+        footer=f"COPNet · {evaluation.reference} · {link}",
     )
     pdf.key_values(
         [

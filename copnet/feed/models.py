@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.crypto import EncryptedTextField
+from copnet.detection.hosts import host_to_unicode
 from copnet.taxonomy.choices import Severity
 
 from .choices import AppealStatus, EntryKind, EntrySource
@@ -92,10 +93,7 @@ class FeedEntry(models.Model):
         if self.kind == EntryKind.HASH:
             return self.value
         host, slash, rest = self.value.partition("/")
-        try:
-            return host.encode("ascii").decode("idna") + slash + rest
-        except UnicodeError:
-            return self.value
+        return host_to_unicode(host) + slash + rest
 
 
 class Appeal(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +21,9 @@ from copnet.core.cleaning import (
     format_controls_message,
     has_format_controls,
 )
-from copnet.core.text import strip_format_controls
+from copnet.core.text import clean_text
 from copnet.detection.base import SignalError
+from copnet.detection.hosts import HostError, host_to_ascii
 from copnet.detection.urls import expressions, full_hash, parse_url, pattern_expression
 from copnet.taxonomy.models import HarmCategory
 
@@ -52,8 +52,8 @@ def _check_punycode(host: str) -> None:
     for label in host.split("."):
         if label.startswith("xn--"):
             try:
-                label.encode("ascii").decode("idna")
-            except UnicodeError:
+                host_to_ascii(label)
+            except HostError:
                 raise FeedError(
                     FeedErrorCode.BAD_PUNYCODE,
                     _("%(label)s is not valid punycode.") % {"label": label},
@@ -68,7 +68,7 @@ def _refuse_format_controls(raw: str) -> None:
 def check_host(raw: str) -> CheckedValue:
     """A host to block with its subdomains: a DNS name (Unicode or punycode), never an IP."""
     _refuse_format_controls(raw)
-    text = unicodedata.normalize("NFC", raw.strip())
+    text = clean_text(raw)
     bare = text.strip("[]")
     try:
         ipaddress.ip_address(bare)
@@ -120,7 +120,7 @@ def check_host(raw: str) -> CheckedValue:
 def check_url(raw: str) -> CheckedValue:
     """An exact address, or an address prefix ending in "/"."""
     _refuse_format_controls(raw)
-    text = unicodedata.normalize("NFC", raw.strip())
+    text = clean_text(raw)
     try:
         expression = pattern_expression(text)
     except SignalError as exc:
@@ -362,7 +362,7 @@ def do_import_url_list(*, url_list: Any, actor: Any) -> int:
 
 def do_withdraw(*, entry: FeedEntry, reason: str, actor: Any) -> FeedEntry:
     """Leaves the feed at the next published version (an unpublished entry never appears)."""
-    reason = strip_format_controls(unicodedata.normalize("NFC", reason.strip()))[:500]
+    reason = clean_text(reason)[:500]
     if not reason:
         raise FeedError(FeedErrorCode.REASON_REQUIRED, _("Say why the entry is withdrawn."))
     with transaction.atomic():
@@ -467,7 +467,7 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     from copnet.reports.services import ReportInput, check_report, submit_report
 
     _refuse_format_controls(address)
-    address = unicodedata.normalize("NFC", address.strip())
+    address = clean_text(address, multiline=False)
     try:
         parse_url(address)
     except SignalError:
@@ -487,8 +487,8 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
         report, _secret = submit_report(checked, channel=Channel.WEB)
         appeal = Appeal.objects.create(
             address=address,
-            contact=strip_format_controls(contact.strip()),
-            explanation=strip_format_controls(explanation.strip()),
+            contact=clean_text(contact, multiline=False),
+            explanation=clean_text(explanation),
             case=report.case,
         )
         appeal.entries.set(entries)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.i18n import localised
+from copnet.core.i18n import Bilingual
 
 from .choices import NetworkRole, OrganisationKind
 
@@ -79,13 +79,8 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return f"{self.abbreviation} — {self.name}"
 
-    @property
-    def name(self) -> str:
-        return localised(self.name_vi, self.name_en)
-
-    @property
-    def description(self) -> str:
-        return localised(self.description_vi, self.description_en)
+    name = Bilingual()
+    description = Bilingual()
 
     def is_active_on(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
@@ -140,12 +135,10 @@ class Succession(models.Model):
             ),
         ]
 
+    functions = Bilingual()
+
     def __str__(self) -> str:
         return f"{self.predecessor.code} → {self.successor.code}"
-
-    @property
-    def functions(self) -> str:
-        return localised(self.functions_vi, self.functions_en)
 
 
 class ContactPoint(models.Model):
@@ -223,9 +216,7 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation.code}: {self.get_role_display()}"
 
-    @property
-    def note(self) -> str:
-        return localised(self.note_vi, self.note_en)
+    note = Bilingual()
 
 
 class Duty(models.Model):
@@ -267,6 +258,4 @@ class Duty(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
-    @property
-    def text(self) -> str:
-        return localised(self.text_vi, self.text_en)
+    text = Bilingual()

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pdqhash
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +20,7 @@ from PIL import Image, ImageFilter
 
 from copnet.core import uploads
 from copnet.core.filestore import FileStore, LocalFileStore, file_store
+from copnet.detection.pdq import PdqHasher, eight_bit
 
 MESSAGES: dict[str, Promise] = {
     "empty": _("This file is empty. Please choose a picture."),
@@ -100,22 +99,20 @@ def inspect_image(data: bytes) -> ImageFacts:
             reject_polyglots=False,
         ) as (checked, img):
             frames = int(getattr(img, "n_frames", 1))
-            pdq_hashes, quality = pdqhash.compute_dihedral(_pdq_array(img))
-            width, height = img.size
+            hashes = PdqHasher(max_side=PDQ_MAX_SIDE).hash_decoded(img)
     except uploads.UploadError as error:
         raise _evidence_error(error) from error
-    dihedral = tuple(pdq_hex(bits) for bits in pdq_hashes)
     return ImageFacts(
         mime=checked.mime,
-        width=width,
-        height=height,
+        width=hashes.width,
+        height=hashes.height,
         size=checked.size,
         sha256=checked.sha256,
         md5=hashlib.md5(data, usedforsecurity=False).hexdigest(),
-        pdq=dihedral[0],
-        pdq_quality=int(quality),
+        pdq=hashes.original,
+        pdq_quality=hashes.quality,
         frames=frames,
-        pdq_dihedral=dihedral,
+        pdq_dihedral=hashes.hashes,
     )
 
 
@@ -141,36 +138,6 @@ def _bomb_error() -> EvidenceError:
     return EvidenceError("decompression_bomb", limit=f"{settings.EVIDENCE_MAX_PIXELS / 1e6:g}")
 
 
-def _eight_bit(img: Image.Image) -> Image.Image:
-    # Pillow's convert() clips 16-bit greys to 255 instead of scaling them, and warns when a
-    # palette with transparency is converted straight to RGB or L.
-    if img.mode.startswith("I;16") or img.mode == "I":
-        pixels = np.clip(np.asarray(img, dtype=np.int64), 0, 65535) >> 8
-        return Image.fromarray(pixels.astype(np.uint8))
-    if img.mode == "F":
-        return Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8))
-    if img.mode in ("P", "PA"):
-        return img.convert("RGBA")
-    return img
-
-
-def _pdq_array(img: Image.Image) -> np.ndarray:
-    # Alpha is dropped, not composited, as python-threatexchange does, so hashes match theirs.
-    rgb = _eight_bit(img)
-    if rgb.mode != "RGB":
-        rgb = rgb.convert("RGB")
-    factor = -(-max(rgb.size) // PDQ_MAX_SIDE)
-    if factor > 1:
-        rgb = rgb.reduce(factor)
-    return np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))
-
-
-def pdq_hex(bits: Any) -> str:
-    # pdqhash returns the bits most significant first (word 15 down to word 0), so packing them
-    # big-endian gives the reference toHexString / python-threatexchange hex.
-    return np.packbits(np.asarray(bits, dtype=bool)).tobytes().hex()
-
-
 # EXIF orientation tag value -> the transposition that shows the picture upright.
 _EXIF_ORIENTATION = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -193,7 +160,7 @@ def make_preview(data: bytes, *, max_side: int = 480) -> bytes:
         _check_pixels(img.size)
         img.draft("L", (max_side, max_side))  # JPEG decodes at 1/2, 1/4 or 1/8 scale: cheap
         turn = _EXIF_ORIENTATION.get(img.getexif().get(0x0112, 1))
-        grey = _eight_bit(img).convert("L")
+        grey = eight_bit(img).convert("L")
     grey.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     if turn is not None:
         grey = grey.transpose(turn)

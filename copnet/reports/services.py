@@ -25,12 +25,12 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
 from copnet.cases.services import add_event
-from copnet.core.cleaning import FORMAT_CONTROLS_CODE, format_controls_message
+from copnet.core.cleaning import FORMAT_CONTROLS_CODE, clean_field, format_controls_message
 from copnet.core.crypto import lookup_hash
 from copnet.core.filestore import FileStore
 from copnet.core.provinces import province_names
 from copnet.core.tasks import enqueue_on_commit
-from copnet.core.text import strip_format_controls
+from copnet.core.text import clean_text as text_rule
 from copnet.core.urlnorm import NormalisedUrl, UrlError, normalise_url
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
@@ -81,25 +81,8 @@ class CheckedReport:
 
 
 def clean_text(value: str, *, limit: int, field_name: str) -> str:
-    """NFC-normalised text without control characters (newlines and tabs kept) and without
-    bidi controls or other invisible format characters (core.text)."""
-    if not isinstance(value, str):
-        raise IntakeError(IntakeErrorCode.INVALID, _("This must be text."), field_name)
-    text = strip_format_controls(unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    text = text.strip()
-    if len(text) > limit:
-        raise IntakeError(
-            IntakeErrorCode.TOO_LONG,
-            _("This text is too long: at most %(limit)s characters.") % {"limit": f"{limit:,}"},
-            field_name,
-        )
-    return text
-
-
-def _printable(text: str) -> str:
-    """Text to quote back in a message: without control characters."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+    """`core.cleaning.clean_field` raising IntakeError."""
+    return clean_field(value, limit=limit, field=field_name, error=IntakeError)
 
 
 def _choice(value: str, allowed: list[str], field_name: str) -> str:
@@ -163,7 +146,7 @@ def check_report(
                     "“%(url)s” is not a web address we can check. Use an address that starts "
                     "with http:// or https://."
                 )
-                % {"url": _printable(raw.strip()[:80])},
+                % {"url": text_rule(raw.strip()[:80], multiline=False)},
                 "urls",
             ) from exc
     if len(data.texts) > MAX_TEXTS:

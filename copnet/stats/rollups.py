@@ -32,6 +32,7 @@ from django.db.models.functions import Lower, Trim, TruncDate
 from django.utils import timezone
 
 from copnet.cases.models import Case, CaseEvent
+from copnet.core.figures import percentile
 from copnet.reports.models import Report
 
 from .choices import Dim, Grain, Metric, OrgRole, Subject
@@ -265,19 +266,6 @@ def _month_rows(month: dt.date, now: dt.datetime) -> int:
         )
 
     return written
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Linear interpolation between closest ranks (as PostgreSQL's percentile_cont)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 METRIC_FIELDS = {

@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from copnet.detection.hosts import HostError, host_to_ascii
+
 _HOST = re.compile(r"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]+")
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "COPNet-verification/1.0 (+https://vn-cop.vn)"
@@ -68,10 +70,11 @@ def _target(url: str) -> tuple[str, str, int, str, str]:
     if not parts.hostname:
         raise FetchRefused("bad_url", "the address has no host")
     host = parts.hostname.rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        raise FetchRefused("bad_url", "the host name is not valid") from None
+    if not host.isascii():
+        try:
+            host = host_to_ascii(host)
+        except HostError:
+            raise FetchRefused("bad_url", "the host name is not valid") from None
     if not _HOST.fullmatch(host):
         raise FetchRefused("bad_url", "the host name is not valid")
     port = port or (443 if scheme == "https" else 80)

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from copnet.core.figures import percentile
+
 from .choices import RequestStatus
 from .models import RemovalRequest
-from .selectors import percentile
 
 
 def _figures(principal: Any, filters: Any) -> tuple[int, float | None, float | None]:

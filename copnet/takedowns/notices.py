@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from copnet.core.links import absolute_reverse
 from copnet.core.pdf import ReportPdf
 
 from .choices import DEADLINE_HOURS, ItemKind, LegalBasis, Urgency
@@ -49,7 +49,7 @@ def _one_language(request: RemovalRequest, deadline: dt.datetime | None, languag
                 "Please answer through the COPNet callback API or by replying to this message "
                 "with the reference above, saying whether the content was removed or why not."
             ),
-            _("Answers: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + "/api/v1/docs"},
+            _("Answers: %(url)s") % {"url": absolute_reverse("api:openapi-view")},
         ]
     return "\n".join(lines)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from copnet.accounts.permissions import Perm, access, has_perm, visible_to
+from copnet.core.figures import percentile
 
 from .choices import OPEN_STATUSES, PENDING_STATUSES, RequestStatus
 from .models import Platform, RemovalItem, RemovalRequest
@@ -53,15 +53,6 @@ def request_queue(principal: Any, status: str = "") -> QuerySet[RemovalRequest]:
         output_field=IntegerField(),
     )
     return rows.annotate(rank=rank).order_by("rank", "deadline", "-created_at")
-
-
-def percentile(values: list[float], share: float) -> float | None:
-    """Nearest-rank percentile (no interpolation), so that figures are exact and explainable."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
 
 
 @dataclass

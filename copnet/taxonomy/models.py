@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.i18n import localised
+from copnet.core.i18n import Bilingual
 from copnet.network.models import Organisation
 
 from .choices import Severity
@@ -56,10 +56,5 @@ class HarmCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localised(self.name_vi, self.name_en)
-
-    @property
-    def help(self) -> str:
-        return localised(self.help_vi, self.help_en)
+    name = Bilingual()
+    help = Bilingual()

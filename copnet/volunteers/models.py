@@ -15,7 +15,7 @@ from copnet.core.crypto import (
     EncryptedTextField,
     lookup_hash,
 )
-from copnet.core.i18n import localised
+from copnet.core.i18n import Bilingual
 
 from .choices import (
     ApplicationStatus,
@@ -226,13 +226,8 @@ class TrainingItem(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
-
-    @property
-    def body(self) -> str:
-        return localised(self.body_vi, self.body_en)
+    title = Bilingual()
+    body = Bilingual()
 
 
 class TrainingCompletion(models.Model):

@@ -7,21 +7,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from copnet.accounts.services import do_create_api_key
-from copnet.banks import engine
 from copnet.banks.models import BankEntry, UrlList
 from copnet.banks.tests.factories import add_hash, make_bank
 from copnet.network.models import Organisation
 
+pytestmark = pytest.mark.usefixtures("fresh_engine")
+
 PDQ_A = "f" * 64
 PDQ_NEAR = "f" * 56 + "00000000"  # 32 bits away: no match at 31
 PDQ_CLOSE = "f" * 60 + "0000"  # 16 bits away
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
 
 
 @pytest.fixture

@@ -12,12 +12,6 @@ from .factories import make_url_list
 RLO = "\u202e"
 
 
-@pytest.fixture
-def analyst(client, bob):
-    client.force_login(bob)
-    return client
-
-
 @pytest.mark.django_db
 def test_a_pattern_with_a_bidi_control_is_refused(analyst, reference_data):
     make_url_list()

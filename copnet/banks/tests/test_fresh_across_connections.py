@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, connections, transaction
 
-from copnet.banks import engine, generations
+from copnet.banks import generations
 from copnet.banks.models import BankEntry
 from copnet.banks.services import import_hashes, match_hashes
 
@@ -17,14 +17,7 @@ from .factories import PDQ_A, add_hash, make_bank
 
 PDQ_FAR = "0" * 64  # 256 bits from PDQ_A
 
-pytestmark = pytest.mark.usefixtures("reference_data")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
+pytestmark = pytest.mark.usefixtures("fresh_engine", "reference_data")
 
 
 def matched(value: str) -> list[str]:

@@ -24,14 +24,7 @@ from .factories import (
     triaged_case,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_engine")]
 
 
 def matched(value: str, signal_type: str = "pdq") -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from copnet.banks import curation, engine, services
+from copnet.banks import curation, services
 from copnet.banks.models import DetectionChange, DetectionHit
 from copnet.banks.retro import match_past_evidence_now
 from copnet.banks.tasks import match_past_evidence
@@ -17,14 +17,7 @@ from copnet.reports.tests.factories import make_image
 
 from .factories import add_hash, close_case, make_bank, make_url_list, triaged_case
 
-pytestmark = pytest.mark.usefixtures("reference_data", "evidence_dir")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
+pytestmark = pytest.mark.usefixtures("fresh_engine", "reference_data", "evidence_dir")
 
 
 @pytest.fixture

@@ -14,25 +14,14 @@ from copnet.banks.models import BankEntry, HashBank
 
 from .factories import MD5_A, PDQ_A, PDQ_CLOSE, add_hash, make_bank
 
+pytestmark = pytest.mark.usefixtures("fresh_engine")
+
 BANK = "/staff/detection/banks/partner/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
 
 
 @pytest.fixture
 def bank(reference_data):
     return make_bank()
-
-
-@pytest.fixture
-def analyst(client, bob):
-    client.force_login(bob)
-    return client
 
 
 def upload(client, path, text: bytes | str, name="bank.csv", **data):

@@ -6,27 +6,15 @@ import pytest
 
 from copnet.accounts.choices import Role
 from copnet.accounts.tests.factories import make_user
-from copnet.banks import engine
 from copnet.cases.services import triage_case
 from copnet.network.models import Organisation
 from copnet.reports.tests.factories import file_report
 
 from .factories import MD5_A, PDQ_A, PDQ_CLOSE, add_hash, add_url, make_bank, make_url_list
 
+pytestmark = pytest.mark.usefixtures("fresh_engine")
+
 CHECK = "/staff/detection/check/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
-
-
-@pytest.fixture
-def analyst(client, bob):
-    client.force_login(bob)
-    return client
 
 
 @pytest.mark.django_db

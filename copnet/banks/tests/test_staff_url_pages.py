@@ -9,30 +9,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from copnet.audit.models import AuditEvent
-from copnet.banks import engine, services
+from copnet.banks import services
 from copnet.banks.models import UrlList, UrlListEntry
 
 from .factories import add_url, make_url_list
 
+pytestmark = pytest.mark.usefixtures("fresh_engine")
+
 LIST = "/staff/detection/lists/bad-sites/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
 
 
 @pytest.fixture
 def url_list(reference_data):
     return make_url_list()
-
-
-@pytest.fixture
-def analyst(client, bob):
-    client.force_login(bob)
-    return client
 
 
 def matched(url: str) -> list[str]:

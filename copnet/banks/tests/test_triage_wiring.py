@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from copnet.banks import engine
 from copnet.banks.models import BankEntry
 from copnet.banks.services import add_case_hashes_to_confirmed_bank
 from copnet.banks.tests.factories import add_hash, add_url, make_bank, make_url_list
@@ -10,14 +9,7 @@ from copnet.cases.choices import Priority
 from copnet.cases.services import do_transition, triage_case
 from copnet.reports.tests.factories import file_report, make_image
 
-pytestmark = pytest.mark.usefixtures("reference_data", "evidence_dir")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_engine():
-    engine.reset()
-    yield
-    engine.reset()
+pytestmark = pytest.mark.usefixtures("fresh_engine", "reference_data", "evidence_dir")
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ STEPS = {
     "sessions",
     "audit_origins",
     "login_records",
+    "emails",
 }
 
 

@@ -134,7 +134,7 @@ def test_the_api_documentation_loads_nothing_from_another_host(client):
 
 
 def test_the_guardians_page_with_the_childs_application_is_never_stored(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, immediate_tasks
 ):
     from copnet.volunteers.tests.test_guardian_consent import consent_link, minor_form
 

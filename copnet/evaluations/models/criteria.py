@@ -9,7 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .fields import localised, split_codes
+from copnet.core.i18n import Bilingual
+
+from .fields import split_codes
 
 
 class CriteriaSet(models.Model):
@@ -51,13 +53,8 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
-
-    @property
-    def description(self) -> str:
-        return localised(self.description_vi, self.description_en)
+    title = Bilingual()
+    description = Bilingual()
 
     @property
     def kinds(self) -> list[str]:
@@ -85,9 +82,7 @@ class Section(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return localised(self.title_vi, self.title_en)
+    title = Bilingual()
 
 
 class Criterion(models.Model):
@@ -127,17 +122,9 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def text(self) -> str:
-        return localised(self.text_vi, self.text_en)
-
-    @property
-    def guidance(self) -> str:
-        return localised(self.guidance_vi, self.guidance_en)
-
-    @property
-    def evidence(self) -> str:
-        return localised(self.evidence_vi, self.evidence_en)
+    text = Bilingual()
+    guidance = Bilingual()
+    evidence = Bilingual()
 
     def applies_to(self, kind: str) -> bool:
         kinds = split_codes(self.product_kinds)

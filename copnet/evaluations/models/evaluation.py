@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copnet.core.i18n import Bilingual
+
 from ..choices import EvaluationStatus, ScoreValue, Verdict
 from .criteria import CriteriaSet
-from .fields import localised
 from .products import Product
 
 USER = settings.AUTH_USER_MODEL
@@ -66,9 +67,7 @@ class Evaluation(models.Model):
     def reference(self) -> str:
         return f"E-{self.pk}"
 
-    @property
-    def summary(self) -> str:
-        return localised(self.summary_vi, self.summary_en)
+    summary = Bilingual()
 
 
 class EvaluationItem(models.Model):
@@ -108,21 +107,10 @@ class EvaluationItem(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def text(self) -> str:
-        return localised(self.text_vi, self.text_en)
-
-    @property
-    def guidance(self) -> str:
-        return localised(self.guidance_vi, self.guidance_en)
-
-    @property
-    def evidence(self) -> str:
-        return localised(self.evidence_vi, self.evidence_en)
-
-    @property
-    def section_title(self) -> str:
-        return localised(self.section_title_vi, self.section_title_en)
+    text = Bilingual()
+    guidance = Bilingual()
+    evidence = Bilingual()
+    section_title = Bilingual()
 
 
 class Assignment(models.Model):

@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.core.i18n import Bilingual
 from copnet.network.models import Organisation
 
 from ..choices import Language, Platform, ProductKind, Purpose
-from .fields import localised, split_codes
+from .fields import split_codes
 
 
 class Vendor(models.Model):
@@ -83,9 +84,7 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def description(self) -> str:
-        return localised(self.description_vi, self.description_en)
+    description = Bilingual()
 
     def _labels(self, value: str, choices: type[models.TextChoices]) -> list[str]:
         known = dict(choices.choices)

@@ -11,17 +11,17 @@ answers cost the same work (the password is hashed either way).
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import asdict, dataclass
 
 from cryptography.fernet import InvalidToken
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from copnet.accounts.models import User
 from copnet.core.crypto import fernet
+from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 
 from . import vendors
 
@@ -45,19 +45,16 @@ def do_request_vendor_sign_up(
     note saying so. The caller answers the same in both cases."""
     email = User.objects.normalize_email(email).lower()
     password_hash = make_password(password)
-    site = settings.SITE_URL.rstrip("/")
     if User.objects.filter(email__iexact=email).exists():
-        send_mail(
+        _queue(
             _("[COPNet] You already have an account"),
             _(
                 "Someone asked to register a vendor account with this e-mail address, which "
                 "already has a COPNet account. If it was you, sign in at %(url)s. If it was "
                 "not you, you can ignore this message: nothing was changed.\n"
             )
-            % {"url": f"{site}{reverse('accounts:login')}"},
-            None,
-            [email],
-            fail_silently=True,
+            % {"url": absolute_reverse("accounts:login")},
+            email,
         )
         return
     sign_up = SignUp(
@@ -68,17 +65,23 @@ def do_request_vendor_sign_up(
         password_hash=password_hash,
     )
     token = fernet().encrypt(json.dumps(asdict(sign_up)).encode("utf-8")).decode("ascii")
-    link = f"{site}{reverse('ecosystem:vendor_register_confirm', args=[token])}"
-    send_mail(
+    link = absolute_reverse("ecosystem:vendor_register_confirm", token)
+    _queue(
         _("[COPNet] Finish your vendor registration"),
         _(
             "To finish registering %(organisation)s as a vendor, open this link within 24 "
             "hours:\n\n%(link)s\n\nIf you did not ask for this, ignore this message.\n"
         )
         % {"organisation": organisation_name, "link": link},
-        None,
-        [email],
-        fail_silently=True,
+        email,
+    )
+
+
+def _queue(subject: str, body: str, to: str) -> None:
+    """Each request is its own e-mail, sent by a task (core.mail): the page answers at once,
+    the same whether the address has an account or not."""
+    queue_email(
+        key=f"evaluations.vendor_sign_up:{uuid.uuid4()}", to=[to], subject=subject, body=body
     )
 
 

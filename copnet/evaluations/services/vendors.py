@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ from copnet.accounts.choices import Role
 from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, snapshot
-from copnet.core.text import strip_format_controls
+from copnet.core.text import clean_text
 from copnet.network.choices import OrganisationKind
 from copnet.network.models import Organisation
 
@@ -26,8 +25,8 @@ from ..models import CriteriaSet, Product, SelfAssessment, Vendor
 
 
 def nfc(text: str) -> str:
-    """NFC text without invisible format characters (core.text)."""
-    return strip_format_controls(unicodedata.normalize("NFC", text or "")).strip()
+    """Text cleaned by `core.text.clean_text`."""
+    return clean_text(text or "")
 
 
 def _organisation_code(name: str) -> str:

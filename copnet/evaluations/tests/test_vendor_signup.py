@@ -32,9 +32,12 @@ def sign_up_link(mailbox) -> str:
     return f"/ecosystem/vendors/register/confirm/{match.group(1)}/"
 
 
-def test_a_vendor_registers_through_the_e_mailed_link(client, reference_data, mailoutbox):
+def test_a_vendor_registers_through_the_e_mailed_link(
+    client, reference_data, mailoutbox, immediate_tasks, django_capture_on_commit_callbacks
+):
     members_before = Membership.objects.count()
-    response = client.post("/ecosystem/vendors/register/", FORM)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/ecosystem/vendors/register/", FORM)
     assert response.status_code == 302
     assert response["Location"] == "/ecosystem/vendors/register/sent/"
     assert not User.objects.filter(role=Role.VENDOR).exists()  # nothing before the link
@@ -67,11 +70,12 @@ def test_a_vendor_registers_through_the_e_mailed_link(client, reference_data, ma
 
 
 def test_a_registered_e_mail_gets_the_same_answer_and_nothing_happens(
-    client, reference_data, alice, mailoutbox
+    client, reference_data, alice, mailoutbox, immediate_tasks, django_capture_on_commit_callbacks
 ):
     """Sign-up must not tell a stranger whether an address has an account."""
-    new = client.post("/ecosystem/vendors/register/", FORM)
-    taken = client.post("/ecosystem/vendors/register/", {**FORM, "email": "ALICE@a.example"})
+    with django_capture_on_commit_callbacks(execute=True):
+        new = client.post("/ecosystem/vendors/register/", FORM)
+        taken = client.post("/ecosystem/vendors/register/", {**FORM, "email": "ALICE@a.example"})
     assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
     assert not Vendor.objects.exists()
     assert not User.objects.filter(role=Role.VENDOR).exists()
@@ -92,11 +96,14 @@ def test_a_forged_or_broken_link_creates_nothing(client, reference_data, token):
     assert not User.objects.filter(role=Role.VENDOR).exists()
 
 
-def test_an_expired_link_creates_nothing(client, reference_data, mailoutbox):
+def test_an_expired_link_creates_nothing(
+    client, reference_data, mailoutbox, immediate_tasks, django_capture_on_commit_callbacks
+):
     from copnet.core.crypto import fernet
     from copnet.evaluations.services import signup
 
-    client.post("/ecosystem/vendors/register/", FORM)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/ecosystem/vendors/register/", FORM)
     token = sign_up_link(mailoutbox).split("/")[-2]
     data = fernet().decrypt(token.encode())
     old = fernet().encrypt_at_time(data, int(time.time()) - signup.SIGNUP_LINK_SECONDS - 60)

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import idna
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, transaction
@@ -26,6 +24,8 @@ from django.utils.translation import gettext_noop
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import diff_fields, record, record_change, snapshot
 from copnet.core.cleaning import format_controls_message, has_format_controls
+from copnet.core.text import clean_text, has_control_characters
+from copnet.detection.hosts import HostError, host_to_ascii
 from copnet.network.models import Organisation
 
 from ..choices import CHANNEL_NEEDS, PlatformKind, SendChannel
@@ -114,15 +114,15 @@ def _text(
     if not isinstance(value, str):
         errors.add(field, _("This must be text."))
         return ""
-    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
-    allowed = {"\n", "\t"} if multiline else set()
-    # Invisible format characters (bidi overrides…, core.text) would disguise a host or a URL.
-    if has_format_controls(text):
-        errors.add(field, format_controls_message(text))
+    # Invisible format characters (bidi overrides…, core.text) would disguise a host or a URL,
+    # and a control character one the person did not mean: refused, not dropped.
+    if has_format_controls(value):
+        errors.add(field, format_controls_message(value))
         return ""
-    if any(unicodedata.category(c) in {"Cc", "Cs"} and c not in allowed for c in text):
+    if has_control_characters(value.strip(), multiline=multiline):
         errors.add(field, _("This contains control characters."))
         return ""
+    text = clean_text(value, multiline=multiline)
     if len(text) > max_length:
         errors.add(
             field,
@@ -143,11 +143,9 @@ def normalise_host(raw: str) -> str:
             _("Enter a host name only, without http://, a path or a port: %(host)s")
             % {"host": shown}
         )
-    host = raw.strip()
-    host = host[:-1] if host.endswith(".") else host  # the DNS root
     try:
-        ascii_host = idna.encode(host, uts46=True, std3_rules=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError):
+        ascii_host = host_to_ascii(raw, strict=True)
+    except HostError:
         raise ValueError(_("This is not a valid host name: %(host)s") % {"host": shown}) from None
     labels = ascii_host.split(".")
     # At least a name and a top-level domain; no top-level domain is all digits (IPv4).

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -26,8 +25,10 @@ from copnet.core.cleaning import (
     format_controls_message,
     has_format_controls,
 )
+from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 from copnet.core.tasks import enqueue_on_commit
-from copnet.core.text import strip_format_controls
+from copnet.core.text import clean_text, has_control_characters
 from copnet.core.workflow import check
 
 from .. import fetch
@@ -70,12 +71,13 @@ def compute_deadline(*, sent_at: dt.datetime, legal_basis: str, urgency: str) ->
 
 
 def _clean_line(value: str) -> str:
-    """An account name or address: NFC, without invisible format characters (core.text)."""
-    text = strip_format_controls(unicodedata.normalize("NFC", value.strip()))
-    if any(unicodedata.category(c) in {"Cc", "Cs"} for c in text):
+    """An account name or address cleaned by `core.text.clean_text`; control characters are
+    refused rather than dropped (an address with one is not the address the person meant)."""
+    if has_control_characters(value.strip(), multiline=False):
         raise TakedownError(
             TakedownErrorCode.INVALID_ITEM, _("An item contains control characters.")
         )
+    text = clean_text(value, multiline=False)
     if len(text) > MAX_ITEM_LENGTH:
         raise TakedownError(
             TakedownErrorCode.INVALID_ITEM, _("An item is longer than 2,048 characters.")
@@ -294,17 +296,18 @@ def _after_failure(row: RemovalRequest, attempt: int, error: str, *, retry: bool
             changes={"delivery": state, "attempt": attempt, "error": error[:300]},
             reason="removal request delivery failed",
         )
-    if not retry:
-        _notify_coordinators(
-            gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
-            gettext_noop(
-                "The removal request %(reference)s to %(platform)s could not be delivered "
-                "after %(attempts)s attempts: %(error)s\nSend it another way and record it."
-            ),
-            row,
-            attempts=attempt,
-            error=error[:300],
-        )
+        if not retry:
+            _notify_coordinators(
+                f"undeliverable-{attempt}",
+                gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
+                gettext_noop(
+                    "The removal request %(reference)s to %(platform)s could not be delivered "
+                    "after %(attempts)s attempts: %(error)s\nSend it another way and record it."
+                ),
+                row,
+                attempts=attempt,
+                error=error[:300],
+            )
     return state
 
 
@@ -336,7 +339,7 @@ def _send_api(row: RemovalRequest) -> str:
         "category": row.case.category.code,
         "items": [{"kind": i.kind, "value": i.value} for i in row.items.all()],
         "notice": row.notice,
-        "callback_url": settings.SITE_URL.rstrip("/") + "/api/v1/takedowns/callbacks",
+        "callback_url": absolute_reverse("api:callback"),
     }
     headers = {
         "Content-Type": "application/json",
@@ -442,7 +445,7 @@ def do_record_answer(
         if status == RequestStatus.REFUSED:
             locked.refusal_reason = refusal_reason
         if note:
-            locked.answer_note = strip_format_controls(unicodedata.normalize("NFC", note))
+            locked.answer_note = clean_text(note)
         if platform_ref:
             locked.platform_ref = platform_ref
         locked.save()
@@ -507,7 +510,10 @@ def do_apply_callback(
     return answered
 
 
-def _notify_coordinators(subject: str, body: str, row: RemovalRequest, **extra: Any) -> int:
+def _notify_coordinators(
+    key: str, subject: str, body: str, row: RemovalRequest, **extra: Any
+) -> int:
+    """Queue one e-mail to the coordinators about `row` (once per `key` and request)."""
     recipients = sorted(
         set(
             User.objects.filter(role=Role.COORDINATOR, is_active=True)
@@ -521,16 +527,17 @@ def _notify_coordinators(subject: str, body: str, row: RemovalRequest, **extra: 
         "reference": row.reference,
         "platform": row.platform.name,
         "case": row.case.reference,
-        "url": f"{settings.SITE_URL.rstrip('/')}/staff/takedowns/{row.reference}/",
+        "url": absolute_reverse("takedowns:detail", row.reference),
         **extra,
     }
     with translation.override("vi"):
-        return send_mail(
-            _(subject) % values,
-            (_(body) % values) + "\n\n" + values["url"],
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
+        queued = queue_email(
+            key=f"takedowns.{key}:{row.reference}",
+            to=recipients,
+            subject=_(subject) % values,
+            body=(_(body) % values) + "\n\n" + values["url"],
         )
+    return int(queued is not None)
 
 
 def expire_overdue(now: dt.datetime | None = None) -> list[str]:
@@ -555,15 +562,16 @@ def expire_overdue(now: dt.datetime | None = None) -> list[str]:
                 changes={"status": [row.status, RequestStatus.EXPIRED]},
                 reason="deadline passed without removal; escalated to the coordinators",
             )
-        _notify_coordinators(
-            gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
-            gettext_noop(
-                "%(platform)s did not remove the content of request %(reference)s (case "
-                "%(case)s) before its deadline. The request is now expired and needs a "
-                "coordinator's follow-up."
-            ),
-            row,
-        )
+            _notify_coordinators(
+                "overdue",
+                gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
+                gettext_noop(
+                    "%(platform)s did not remove the content of request %(reference)s (case "
+                    "%(case)s) before its deadline. The request is now expired and needs a "
+                    "coordinator's follow-up."
+                ),
+                row,
+            )
         expired.append(row.reference)
     return expired
 

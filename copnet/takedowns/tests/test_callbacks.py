@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from copnet.audit.models import AuditEvent
-from copnet.takedowns import services
 from copnet.takedowns.models import CallbackReceipt, RemovalRequest
-from copnet.takedowns.tests.factories import make_case, make_platform, platform_key
+from copnet.takedowns.tests.factories import make_case, make_platform, make_request, platform_key
 
 URL = "/api/v1/takedowns/callbacks"
 
@@ -16,16 +15,8 @@ URL = "/api/v1/takedowns/callbacks"
 def sent(alice, evidence_dir):
     case = make_case(lead=alice.organisation)
     platform = make_platform(channel="web_form")
-    removal = services.do_create_request(
-        case=case,
-        platform=platform,
-        urls=["https://www.facebook.com/post/1"],
-        accounts=[],
-        legal_basis="authority_request",
-        urgency="normal",
-        actor=alice,
-    )
-    return services.do_send_request(request=removal, actor=alice), platform_key(platform)
+    removal = make_request(case=case, platform=platform, actor=alice, send=True)
+    return removal, platform_key(platform)
 
 
 def _post(client, key, **body):
@@ -120,14 +111,6 @@ def test_a_draft_cannot_be_answered(client, alice, evidence_dir):
     case = make_case(lead=alice.organisation)
     platform = make_platform()
     key = platform_key(platform)
-    draft = services.do_create_request(
-        case=case,
-        platform=platform,
-        urls=["https://www.facebook.com/post/1"],
-        accounts=[],
-        legal_basis="authority_request",
-        urgency="normal",
-        actor=alice,
-    )
+    draft = make_request(case=case, platform=platform, actor=alice)
     assert _post(client, key, reference=draft.reference).status_code == 409
     assert _state(draft)[0] == "draft"

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from copnet.takedowns import services
 from copnet.takedowns.errors import PlatformInvalid, TakedownError
 from copnet.takedowns.models import Platform, RemovalItem, RemovalRequest
 from copnet.takedowns.services import do_save_platform
-from copnet.takedowns.tests.factories import make_case, make_platform, platform_input
+from copnet.takedowns.tests.factories import make_case, make_platform, make_request, platform_input
 
 pytestmark = pytest.mark.django_db
 RLO = "\u202e"
 
 
 def create(alice, *, urls, accounts):
-    return services.do_create_request(
+    return make_request(
         case=make_case(lead=alice.organisation),
         platform=make_platform(),
+        actor=alice,
         urls=urls,
         accounts=accounts,
-        legal_basis="authority_request",
-        urgency="normal",
-        actor=alice,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from copnet.takedowns import services
 from copnet.takedowns.models import RemovalRequest
 from copnet.takedowns.tasks import retry_deliveries
-from copnet.takedowns.tests.factories import local_server, make_case, make_platform
+from copnet.takedowns.tests.factories import local_server, make_case, make_platform, make_request
 
 
 @pytest.mark.django_db
@@ -23,14 +23,8 @@ def test_a_request_never_attempted_is_delivered_once_after_the_grace_period(
     with local_server() as receiver:
         platform = make_platform(channel="api", api_url=f"{receiver.url}/removals", api_token="t")
         receiver.statuses = [201]
-        removal = services.do_create_request(
-            case=case,
-            platform=platform,
-            urls=["https://www.facebook.com/post/1"],
-            accounts=[],
-            legal_basis="user_complaint",
-            urgency="normal",
-            actor=alice,
+        removal = make_request(
+            case=case, platform=platform, actor=alice, legal_basis="user_complaint"
         )
         # Sent, but the process died before the delivery task ran (in this test: the commit
         # hook that enqueues it never runs).

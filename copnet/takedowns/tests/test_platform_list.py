@@ -14,21 +14,13 @@ from copnet.core.testing import vi
 from copnet.takedowns import services
 from copnet.takedowns.models import Platform, RemovalRequest
 from copnet.takedowns.selectors import platforms_overview
-from copnet.takedowns.tests.factories import make_case, make_platform
+from copnet.takedowns.tests.factories import make_case, make_platform, make_request
 
 pytestmark = pytest.mark.django_db
 
 
 def _request(case, platform, actor, *, send=True, overdue=False, answer=""):
-    removal = services.do_create_request(
-        case=case,
-        platform=platform,
-        urls=["https://www.facebook.com/post/1"],
-        accounts=[],
-        legal_basis="authority_request",
-        urgency="normal",
-        actor=actor,
-    )
+    removal = make_request(case=case, platform=platform, actor=actor)
     if send:
         removal = services.do_send_request(request=removal, actor=actor)
     if overdue:

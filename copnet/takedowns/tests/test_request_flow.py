@@ -13,7 +13,13 @@ from copnet.audit.models import AuditEvent
 from copnet.cases.models import CaseAction
 from copnet.takedowns import services
 from copnet.takedowns.models import RemovalRequest
-from copnet.takedowns.tests.factories import local_server, make_case, make_platform, platform_key
+from copnet.takedowns.tests.factories import (
+    local_server,
+    make_case,
+    make_platform,
+    make_request,
+    platform_key,
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,14 +103,12 @@ def test_api_channel_posts_to_the_platform_retries_with_backoff_and_never_sends_
             channel="api", api_url=f"{receiver.url}/removals", api_token="tok-secret"
         )
         receiver.statuses = [503, 201]
-        removal = services.do_create_request(
+        removal = make_request(
             case=case,
             platform=platform,
-            urls=["https://www.facebook.com/post/1"],
-            accounts=[],
+            actor=alice,
             legal_basis="user_complaint",
             urgency="urgent",
-            actor=alice,
         )
         removal = services.do_send_request(request=removal, actor=alice)
         assert removal.deadline - removal.sent_at == dt.timedelta(hours=12)  # urgent caps 48 h
@@ -146,16 +150,7 @@ def test_delivery_gives_up_after_the_last_attempt_and_tells_the_coordinators(
     with local_server() as receiver:
         receiver.statuses = [500, 502, 200]
         platform = make_platform(channel="api", api_url=f"{receiver.url}/removals")
-        removal = services.do_create_request(
-            case=case,
-            platform=platform,
-            urls=["https://www.facebook.com/post/1"],
-            accounts=[],
-            legal_basis="authority_request",
-            urgency="normal",
-            actor=alice,
-        )
-        services.do_send_request(request=removal, actor=alice)
+        removal = make_request(case=case, platform=platform, actor=alice, send=True)
         services.deliver(removal.pk)
         removal.refresh_from_db()
         assert (removal.delivery, removal.attempts) == ("failed", 2)
@@ -172,16 +167,7 @@ def test_a_platform_answering_400_is_not_retried(settings, alice, immediate_task
     with local_server() as receiver:
         receiver.statuses = [400]
         platform = make_platform(channel="api", api_url=f"{receiver.url}/removals")
-        removal = services.do_create_request(
-            case=case,
-            platform=platform,
-            urls=["https://www.facebook.com/post/1"],
-            accounts=[],
-            legal_basis="authority_request",
-            urgency="normal",
-            actor=alice,
-        )
-        services.do_send_request(request=removal, actor=alice)
+        removal = make_request(case=case, platform=platform, actor=alice, send=True)
     removal.refresh_from_db()
     assert (removal.delivery, removal.attempts, removal.last_error) == ("failed", 1, "HTTP 400")
 
@@ -190,15 +176,7 @@ def test_a_platform_answering_400_is_not_retried(settings, alice, immediate_task
 def test_web_form_platforms_are_sent_by_an_officer(client, alice, evidence_dir):
     case = make_case(lead=alice.organisation)
     platform = make_platform(channel="web_form", web_form_url="https://p.example/report")
-    removal = services.do_create_request(
-        case=case,
-        platform=platform,
-        urls=["https://www.facebook.com/post/1"],
-        accounts=[],
-        legal_basis="authority_request",
-        urgency="normal",
-        actor=alice,
-    )
+    removal = make_request(case=case, platform=platform, actor=alice)
     client.force_login(alice)
     client.post(f"/staff/takedowns/{removal.reference}/send/")
     removal.refresh_from_db()

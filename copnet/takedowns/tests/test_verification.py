@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from copnet.takedowns import fetch, services
-from copnet.takedowns.tests.factories import local_server
+from copnet.takedowns.tests.factories import local_server, make_request
 
 
 @pytest.mark.parametrize(
@@ -99,14 +99,12 @@ def test_an_officer_checks_an_item_from_the_request_page(client, settings, alice
     with local_server() as receiver:
         receiver.routes = {"/post/1": (404, {}, b"")}
         case = make_case(lead=alice.organisation, url=f"{receiver.url}/post/1")
-        removal = services.do_create_request(
+        removal = make_request(
             case=case,
             platform=make_platform(),
+            actor=alice,
             urls=[f"{receiver.url}/post/1"],
             accounts=["@someone"],
-            legal_basis="authority_request",
-            urgency="normal",
-            actor=alice,
         )
         url_item, account_item = removal.items.all()
         client.force_login(alice)

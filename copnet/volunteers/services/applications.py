@@ -9,10 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -23,6 +21,8 @@ from copnet.accounts.models import User
 from copnet.accounts.permissions import Perm, has_perm, lead_province
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 from copnet.core.provinces import province_names
 from copnet.core.workflow import check
 from copnet.network.models import Organisation
@@ -173,10 +173,6 @@ def _duplicate_error() -> VolunteerError:
     )
 
 
-def _send(subject: str, body: str, to: str) -> None:
-    send_mail(subject, body, None, [to], fail_silently=True)
-
-
 def do_submit_application(data: ApplicationInput) -> Application:
     """Save a checked application. A second open application for the same e-mail is refused
     (and audited), also when two arrive at once (a partial unique index decides)."""
@@ -207,12 +203,27 @@ def do_submit_application(data: ApplicationInput) -> Application:
             raw = ""
             if data.guardian_email:
                 raw, token_hash = new_token()
-                GuardianConsent.objects.create(
+                consent = GuardianConsent.objects.create(
                     application=application,
                     guardian_name=data.guardian_name,
                     relationship=data.guardian_relationship,
                     guardian_email=data.guardian_email,
                     token_hash=token_hash,
+                )
+                queue_email(
+                    key=f"volunteers.guardian_consent:{consent.pk}",
+                    to=[data.guardian_email],
+                    subject=_("Please confirm your child's volunteer application"),
+                    body=_(
+                        "%(name)s has applied to volunteer with the Child Online Protection "
+                        "Network and named you as parent or guardian. Volunteers under 18 can "
+                        "join only with your consent. To read what they applied for and give your "
+                        "consent, open:\n\n%(link)s\n\nIf you do not agree, ignore this message."
+                    )
+                    % {
+                        "name": data.full_name,
+                        "link": absolute_reverse("volunteers:guardian", raw),
+                    },
                 )
             record_change(
                 actor=None,
@@ -226,21 +237,6 @@ def do_submit_application(data: ApplicationInput) -> Application:
             reason="duplicate volunteer application",
             target_type="volunteers.application",
             exc=_duplicate_error(),
-        )
-    if raw:
-        link = settings.SITE_URL + reverse("volunteers:guardian", args=[raw])
-        transaction.on_commit(
-            lambda: _send(
-                _("Please confirm your child's volunteer application"),
-                _(
-                    "%(name)s has applied to volunteer with the Child Online Protection Network "
-                    "and named you as parent or guardian. Volunteers under 18 can join only with "
-                    "your consent. To read what they applied for and give your consent, open:"
-                    "\n\n%(link)s\n\nIf you do not agree, ignore this message."
-                )
-                % {"name": data.full_name, "link": link},
-                data.guardian_email,
-            )
         )
     return application
 
@@ -302,7 +298,7 @@ def volunteer_organisation(actor: Any) -> Organisation:
 def _welcome_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("volunteers:welcome", args=[uid, token])
+    return absolute_reverse("volunteers:welcome", uid, token)
 
 
 def do_review_application(
@@ -356,7 +352,7 @@ def do_review_application(
         else:
             locked.status = ApplicationStatus.MORE_INFO
             raw, locked.reply_token_hash = new_token()
-            reply_link = settings.SITE_URL + reverse("volunteers:apply_reply", args=[raw])
+            reply_link = absolute_reverse("volunteers:apply_reply", raw)
         locked.decision_reason = reason
         locked.reviewed_by = actor
         locked.reviewed_at = timezone.now()
@@ -369,11 +365,12 @@ def do_review_application(
             reason="application reviewed",
             note=reason,
         )
-    _notify_applicant(locked, user=user, reply_link=reply_link)
+        _notify_applicant(locked, user=user, reply_link=reply_link)
     return locked
 
 
 def _notify_applicant(application: Application, *, user: User | None, reply_link: str) -> None:
+    """Queue the decision's e-mail, in the review's transaction (core.mail)."""
     email = application.email
     if user is not None:
         body = _(
@@ -393,7 +390,13 @@ def _notify_applicant(application: Application, *, user: User | None, reply_link
             "Thank you for applying. We cannot accept your application this time:\n\n%(reason)s"
         ) % {"reason": application.decision_reason}
         subject = _("Your volunteer application")
-    transaction.on_commit(lambda: _send(subject, body, email))
+    reviewed = int(application.reviewed_at.timestamp()) if application.reviewed_at else 0
+    queue_email(
+        key=f"volunteers.application:{application.pk}:{application.status}:{reviewed}",
+        to=[email],
+        subject=subject,
+        body=body,
+    )
 
 
 def application_by_reply_token(raw: str) -> Application | None:

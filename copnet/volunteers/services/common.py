@@ -2,41 +2,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
-from copnet.core.text import strip_format_controls
+from copnet.core.cleaning import clean_field
 
-from ..errors import VolunteerError, VolunteerErrorCode
+from ..errors import VolunteerError
 
 
 def clean_text(value: Any, *, limit: int, field: str, required: bool = False) -> str:
-    """NFC text without control characters (newlines and tabs kept) and without bidi controls
-    or other invisible format characters (core.text), within `limit`."""
-    if not isinstance(value, str):
-        raise VolunteerError(VolunteerErrorCode.INVALID, _("This must be text."), field)
-    text = strip_format_controls(unicodedata.normalize("NFC", value).replace("\r\n", "\n"))
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\n\t" or unicodedata.category(ch) not in {"Cc", "Cs", "Co", "Cn"}
-    )
-    text = text.strip()
-    if required and not text:
-        raise VolunteerError(VolunteerErrorCode.REQUIRED, _("This field is required."), field)
-    if len(text) > limit:
-        raise VolunteerError(
-            VolunteerErrorCode.TOO_LONG,
-            _("This text is too long: at most %(limit)s characters.") % {"limit": f"{limit:,}"},
-            field,
-        )
-    return text
+    """`core.cleaning.clean_field` raising VolunteerError."""
+    return clean_field(value, limit=limit, field=field, required=required, error=VolunteerError)
 
 
 def new_token() -> tuple[str, str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from copnet.core.links import absolute_reverse
+from copnet.core.mail import queue_email
 
 from ..choices import VolunteerStatus
 from ..models import Volunteer
@@ -24,16 +26,28 @@ def send_inactivity_reminders(*, days: int | None = None) -> int:
         Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=cutoff)
     )
     sent = 0
+    today = timezone.localdate().isoformat()
     for volunteer in due.select_related("user"):
         user = volunteer.user
-        with translation.override(user.language or "vi"):
-            body = _(
-                "We have missed you in the volunteer network. New tasks may be waiting for you "
-                "in your province:\n\n%(link)s\n\nIf you no longer wish to volunteer, you can "
-                "leave the network from your settings page."
-            ) % {"link": settings.SITE_URL + reverse("volunteers:home")}
-            subject = _("Tasks are waiting for you")
-        send_mail(subject, body, None, [user.email], fail_silently=True)
-        Volunteer.objects.filter(pk=volunteer.pk).update(last_reminded_at=timezone.now())
+        with transaction.atomic():
+            claimed = (
+                Volunteer.objects.filter(pk=volunteer.pk)
+                .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=cutoff))
+                .update(last_reminded_at=timezone.now())
+            )
+            if not claimed:
+                continue
+            with translation.override(user.language or "vi"):
+                queue_email(
+                    key=f"volunteers.reminder:{volunteer.pk}:{today}",
+                    to=[user.email],
+                    subject=_("Tasks are waiting for you"),
+                    body=_(
+                        "We have missed you in the volunteer network. New tasks may be waiting "
+                        "for you in your province:\n\n%(link)s\n\nIf you no longer wish to "
+                        "volunteer, you can leave the network from your settings page."
+                    )
+                    % {"link": absolute_reverse("volunteers:home")},
+                )
         sent += 1
     return sent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.cases.choices import REJECTION_OUTCOMES, CaseStatus
+from copnet.core.mail import queue_email
 from copnet.reports.choices import Channel
 from copnet.reports.models import Report
 from copnet.reports.services import ReportInput, check_report, submit_report
@@ -91,18 +91,24 @@ def refresh_report_outcomes() -> int:
         with transaction.atomic():
             updated = VolunteerReport.objects.filter(
                 pk=link.pk, outcome=ReportOutcome.PENDING
-            ).update(outcome=outcome, decided_at=timezone.now())
-        if not updated:
-            continue
-        changed += 1
-        user = link.volunteer.user
-        with translation.override(user.language or "vi"):
-            body = _(
-                "Your report %(code)s has been checked. Outcome: %(outcome)s.\n\n"
-                "Thank you for helping keep children safe online."
-            ) % {"code": link.report.tracking_code, "outcome": ReportOutcome(outcome).label}
-            subject = _("Feedback on your report")
-        if user.is_active:
-            send_mail(subject, body, None, [user.email], fail_silently=True)
-        VolunteerReport.objects.filter(pk=link.pk).update(notified_at=timezone.now())
+            ).update(outcome=outcome, decided_at=timezone.now(), notified_at=timezone.now())
+            if not updated:
+                continue
+            changed += 1
+            user = link.volunteer.user
+            if user.is_active:
+                with translation.override(user.language or "vi"):
+                    queue_email(
+                        key=f"volunteers.report_feedback:{link.pk}",
+                        to=[user.email],
+                        subject=_("Feedback on your report"),
+                        body=_(
+                            "Your report %(code)s has been checked. Outcome: %(outcome)s.\n\n"
+                            "Thank you for helping keep children safe online."
+                        )
+                        % {
+                            "code": link.report.tracking_code,
+                            "outcome": ReportOutcome(outcome).label,
+                        },
+                    )
     return changed

@@ -52,7 +52,9 @@ def test_a_minor_cannot_be_their_own_guardian(client):
     assert Application.objects.count() == 0
 
 
-def test_the_guardian_gets_a_link_and_confirms(client, django_capture_on_commit_callbacks):
+def test_the_guardian_gets_a_link_and_confirms(
+    client, django_capture_on_commit_callbacks, immediate_tasks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/volunteers/apply/", minor_form()).status_code == 302
     link = consent_link()

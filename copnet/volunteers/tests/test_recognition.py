@@ -107,10 +107,13 @@ def test_the_history_shows_what_the_volunteer_did(client, coordinator, helper):
     assert "Joined" in html or "Tham gia" in html
 
 
-def test_inactive_volunteers_get_one_reminder_per_period(coordinator, helper, volunteer):
+def test_inactive_volunteers_get_one_reminder_per_period(
+    coordinator, helper, volunteer, immediate_tasks, django_capture_on_commit_callbacks
+):
     long_ago = timezone.now() - dt.timedelta(days=90)
     Volunteer.objects.filter(pk=helper.pk).update(last_active_at=long_ago)
-    assert send_inactivity_reminders(days=60) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_inactivity_reminders(days=60) == 1
     assert mail.outbox[-1].to == [helper.user.email]
     assert send_inactivity_reminders(days=60) == 0
 

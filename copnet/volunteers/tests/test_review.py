@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def test_accepting_creates_a_volunteer_account_and_mails_a_password_link(
-    client, coordinator, django_capture_on_commit_callbacks
+    client, coordinator, django_capture_on_commit_callbacks, immediate_tasks
 ):
     application = make_application(email="an@example.vn", province="48")
     client.force_login(coordinator)
@@ -72,7 +72,7 @@ def test_rejecting_needs_a_reason_and_creates_no_account(client, coordinator):
 
 
 def test_asking_for_more_information_lets_the_applicant_answer(
-    client, coordinator, django_capture_on_commit_callbacks
+    client, coordinator, django_capture_on_commit_callbacks, immediate_tasks
 ):
     application = make_application(email="more@example.vn")
     with django_capture_on_commit_callbacks(execute=True):

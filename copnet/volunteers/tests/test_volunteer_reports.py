@@ -60,7 +60,9 @@ def test_a_trusted_volunteer_s_report_starts_with_higher_trust(client, coordinat
     assert trusted_case.priority == plain_case.priority - 1
 
 
-def test_the_volunteer_learns_the_outcome_without_the_case_content(client, coordinator, volunteer):
+def test_the_volunteer_learns_the_outcome_without_the_case_content(
+    client, coordinator, volunteer, immediate_tasks, django_capture_on_commit_callbacks
+):
     send(client, volunteer, url="https://scam.example/1")
     send(client, volunteer, url="https://scam.example/2")
 
@@ -78,7 +80,8 @@ def test_the_volunteer_learns_the_outcome_without_the_case_content(client, coord
             reason="Ghi chú nội bộ: tài khoản của đối tượng Z",
         )
     do_transition(case=rejected, target="rejected", actor=coordinator, outcome="not_harmful")
-    assert refresh_report_outcomes() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert refresh_report_outcomes() == 2
     assert refresh_report_outcomes() == 0
     outcomes = dict(VolunteerReport.objects.values_list("report__case_id", "outcome"))
     assert outcomes == {confirmed.pk: "confirmed", rejected.pk: "not_harmful"}

@@ -3,10 +3,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from copnet.accounts.services import do_ensure_admin
+from copnet.core.links import absolute_reverse
 from copnet.network.selectors import organisation_by_code
 
 DEFAULT_ORG = "VNCERT"
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         user, shown_password = do_ensure_admin(
             email=email, password=password, organisation=organisation
         )
-        login_url = f"{settings.SITE_URL.rstrip('/')}/accounts/login/"
+        login_url = absolute_reverse("accounts:login")
         if shown_password:
             self.stdout.write(
                 f"Administrator created. Log in at {login_url}\n"

@@ -13,6 +13,19 @@ from copnet.banks.services import export_hashes, import_hashes
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
+def read_import_file(name: str) -> str:
+    """The UTF-8 text of an import file given on the command line, or CommandError."""
+    path = Path(name)
+    if not path.is_file():
+        raise CommandError(f"{path} is not a file.")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CommandError("The file is larger than 512 MB; split it.")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{path} is not UTF-8 text.") from exc
+
+
 def progress_bar(total: int, stream: Any = sys.stderr) -> Any:
     def show(done: int) -> None:
         width = 30
@@ -46,15 +59,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No bank named {options['bank']!r}.")
             self.stdout.write(export_hashes(bank, options["format"]), ending="")
             return
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError("The file is larger than 512 MB; split it.")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text.") from exc
+        text = read_import_file(options["file"])
         bank, _ = HashBank.objects.get_or_create(
             name=options["bank"], defaults={"kind": options["kind"], "source": options["source"]}
         )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,7 +8,7 @@ from copnet.banks.models import UrlList
 from copnet.banks.services import import_urls
 from copnet.taxonomy.models import HarmCategory
 
-from .bank import MAX_FILE_BYTES, progress_bar
+from .bank import progress_bar, read_import_file
 
 
 class Command(BaseCommand):
@@ -27,15 +26,7 @@ class Command(BaseCommand):
         category = HarmCategory.objects.filter(code=options["category"]).first()
         if category is None:
             raise CommandError(f"Unknown category {options['category']!r}.")
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path} is not a file.")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise CommandError("The file is larger than 512 MB; split it.")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 text.") from exc
+        text = read_import_file(options["file"])
         url_list, _ = UrlList.objects.get_or_create(
             name=options["list_name"], defaults={"category": category, "source": options["source"]}
         )
