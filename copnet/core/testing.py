@@ -365,6 +365,7 @@ def call(client: Any, principal: Principal, method: str, url: str) -> Any:
         response = getattr(client, method)(url, **kwargs, **headers)
         response_bytes(response)  # read streamed files before the rollback
         transaction.set_rollback(True)
+    client.cookies.pop("messages", None)  # a flash message would show on the next page
     return response
 
 
