@@ -270,9 +270,9 @@ def strip_tokens(html: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
-class Principal:
-    """Who calls: a signed-in person (`user`), a bearer key (`bearer`), or both (a volunteer's
-    session for HTML and their key for the volunteers' API)."""
+class Caller:
+    """Who calls a route: a signed-in person (`user`), a bearer key (`bearer`), or both (a
+    volunteer's session for HTML and their key for the volunteers' API)."""
 
     label: str
     user: Any = None
@@ -352,7 +352,7 @@ def route_probes(
     return sorted(set(probes), key=lambda p: (p.route, p.method, p.url)), sorted(unknown)
 
 
-def call(client: Any, principal: Principal, method: str, url: str) -> Any:
+def call(client: Any, principal: Caller, method: str, url: str) -> Any:
     """One request as `principal`, inside a transaction that is rolled back (whatever a POST
     would change is undone, so every probe sees the same records)."""
     from django.db import transaction
@@ -382,7 +382,7 @@ def answer_of(response: Any, url: str, replacement: str) -> tuple[int, str, byte
     return response.status_code, location, strip_tokens(body)
 
 
-def differs(client: Any, principal: Principal, probe: Probe, cache: dict[Any, Any]) -> str:
+def differs(client: Any, principal: Caller, probe: Probe, cache: dict[Any, Any]) -> str:
     """'' when the principal gets the same answer for the record as for a missing one; else
     what differs."""
     key = (principal.label, probe.method, probe.missing_url)
@@ -401,14 +401,14 @@ def differs(client: Any, principal: Principal, probe: Probe, cache: dict[Any, An
     return ""
 
 
-def sign_in_client(client: Any, principal: Principal) -> None:
+def sign_in_client(client: Any, principal: Caller) -> None:
     client.logout()
     if principal.user is not None:
         client.force_login(principal.user)
 
 
 def live_probes(
-    client: Any, probes: list[Probe], owners: list[tuple[Principal, set[str]]]
+    client: Any, probes: list[Probe], owners: list[tuple[Caller, set[str]]]
 ) -> list[Probe]:
     """The probes whose record some owner (someone who may see it: a coordinator, the vendor,
     the teacher, the volunteer) really reaches: their answer differs from the missing one.
@@ -428,7 +428,7 @@ def live_probes(
     return sorted(live, key=lambda p: (p.route, p.method, p.url))
 
 
-def leaks(client: Any, principals: list[Principal], probes: list[Probe]) -> list[str]:
+def leaks(client: Any, principals: list[Caller], probes: list[Probe]) -> list[str]:
     """For each principal and probe, what differs between a record and a missing one."""
     found = []
     for principal in principals:

@@ -35,7 +35,7 @@ from copnet.accounts.services import do_create_api_key
 from copnet.accounts.tests.factories import make_user
 from copnet.campaigns.models import Activity
 from copnet.campaigns.tests.factories import make_campaign
-from copnet.core.testing import Principal, leaks, live_probes, route_probes, spread_primary_keys
+from copnet.core.testing import Caller, leaks, live_probes, route_probes, spread_primary_keys
 from copnet.education.models import Course
 from copnet.education.services import do_create_class
 from copnet.evaluations.tests.factories import (
@@ -173,22 +173,22 @@ def world(org_a, org_b, coordinator, settings):
         "membership_pk": [str(missing)],
     }
     owners = [
-        (Principal("coordinator", coordinator), {str(v) for v in records.values() for v in v}),
+        (Caller("coordinator", coordinator), {str(v) for v in records.values() for v in v}),
         (
-            Principal("B's vendor", vendor_b),
+            Caller("B's vendor", vendor_b),
             {str(product.pk), str(evaluation.pk), str(document.pk)},
         ),
-        (Principal("B's teacher", teacher_b), {str(classroom.pk)}),
+        (Caller("B's teacher", teacher_b), {str(classroom.pk)}),
         (
-            Principal("B's volunteer", volunteer_b.user, raw_vkey_b),
+            Caller("B's volunteer", volunteer_b.user, raw_vkey_b),
             {str(task.pk), str(assignment.pk), str(vkey_b.pk)},
         ),
-        (Principal("B's partner key", bearer=raw_key_b), {report.tracking_code}),
+        (Caller("B's partner key", bearer=raw_key_b), {report.tracking_code}),
     ]
 
     # --- organisation A and province 01: every role ---
-    def person(role: str) -> Principal:
-        return Principal(role, make_user(email=f"{role}@a.example", organisation=org_a, role=role))
+    def person(role: str) -> Caller:
+        return Caller(role, make_user(email=f"{role}@a.example", organisation=org_a, role=role))
 
     volunteer_a = make_volunteer(coordinator, trained=True, email="va@example.vn", province="01")
     lead_a = make_volunteer(coordinator, level="team_lead", email="la@example.vn", province="01")
@@ -203,11 +203,11 @@ def world(org_a, org_b, coordinator, settings):
             for role in (Role.ANALYST, Role.OFFICER, Role.OBSERVER, Role.EVALUATOR)
             + (Role.EDITOR, Role.TEACHER)
         ),
-        Principal("vendor", make_vendor_user(name="Công ty A", email="owner@vendor-a.example")),
-        Principal("trained volunteer (01)", volunteer_a.user, raw_volunteer_a),
-        Principal("team lead (01)", lead_a.user, raw_lead_a),
-        Principal("partner key", bearer=raw_key_a),
-        Principal("nobody signed in"),
+        Caller("vendor", make_vendor_user(name="Công ty A", email="owner@vendor-a.example")),
+        Caller("trained volunteer (01)", volunteer_a.user, raw_volunteer_a),
+        Caller("team lead (01)", lead_a.user, raw_lead_a),
+        Caller("partner key", bearer=raw_key_a),
+        Caller("nobody signed in"),
     ]
     return {
         "records": records,
