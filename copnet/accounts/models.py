@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from copnet.network.models import Organisation
 
 from .choices import Role
+from .scoping import ScopedManager, ScopedQuerySet
 
 
-class UserManager(BaseUserManager["User"]):
+class UserManager(BaseUserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    """Creates accounts; `visible_to`/`access` scope reads (accounts.scoping)."""
+
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
@@ -116,6 +119,8 @@ class ApiKey(models.Model):
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -132,6 +132,10 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_EVIDENCE,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    "reports.reporturl": (
+        Perm.VIEW_CASES,
+        ("report__case__lead_org", "report__case__supporting_orgs"),
+    ),
     "evaluations.product": (Perm.VIEW_EVALUATIONS, ("vendor__organisation",)),
     "evaluations.evaluation": (
         Perm.VIEW_EVALUATIONS,
@@ -158,8 +162,16 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     ),
     # Feed entries name the case they came from: coordinators (network-wide) see them all.
     "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
+    # Appeals hold a site owner's contact and explanation; scoped through the review case.
+    "feed.appeal": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
     "stats.rollup": (Perm.VIEW_STATS, ("org",)),
     "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
+}
+
+# What an organisation's API key sees of a model: label -> (permission, path from a row to the
+# key's organisation). A partner reads back the reports it submitted itself, nothing else.
+API_KEY_SCOPES: dict[str, tuple[Perm, str]] = {
+    "reports.report": (Perm.SUBMIT_REPORTS, "partner"),
 }
 
 # --- Volunteer levels -------------------------------------------------------------------------
@@ -197,6 +209,7 @@ VOLUNTEER_SCOPES: dict[str, str] = {
     "volunteers.volunteer": "province",
     "volunteers.task": "province",
     "volunteers.assignment": "task__province",
+    "volunteers.guardianconsent": "application__province",
 }
 
 # --- Second sign-in step ------------------------------------------------------------------------
@@ -209,10 +222,12 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "cases.case",
         "reports.report",
         "reports.evidence",
+        "reports.reporturl",
         "banks.detectionhit",
         "takedowns.removalrequest",
         "takedowns.removalitem",
         "feed.feedentry",
+        "feed.appeal",
     }
 )
 # Whoever holds one of these sees cases, evidence or personal data, and signs in with a second
@@ -245,11 +260,41 @@ def lead_province(principal: Any) -> str | None:
     return found.province if found else None
 
 
+# What a volunteer sees as a volunteer (not as a team lead): model label -> path from a row to
+# the volunteer's account. Tasks are also seen when they are open to the volunteer's province
+# (or nationwide); whether the volunteer may take one is volunteers.services.work's rule.
+VOLUNTEER_OWN_ROWS: dict[str, str] = {
+    "volunteers.volunteer": "user",
+    "volunteers.task": "assignments__volunteer__user",
+    "volunteers.assignment": "volunteer__user",
+}
+
+
 def _volunteer_scope(principal: Any, queryset: QuerySet[M], path: str) -> QuerySet[M]:
     if has_perm(principal, Perm.MANAGE_VOLUNTEERS):
         return queryset
+    label = queryset.model._meta.label_lower
+    condition = Q(pk__in=[])
     province = lead_province(principal)
-    return queryset.filter(**{path: province}) if province else queryset.none()
+    if province:
+        condition |= Q(**{path: province})
+    if label in VOLUNTEER_OWN_ROWS and has_perm(principal, Perm.VOLUNTEER_REPORT):
+        own = queryset.model._default_manager.filter(**{VOLUNTEER_OWN_ROWS[label]: principal.pk})
+        condition |= Q(pk__in=own.values("pk"))
+        if label == "volunteers.task" and has_perm(principal, Perm.VOLUNTEER_TASKS):
+            found = volunteer_province(principal)
+            condition |= Q(province="") | (Q(province=found) if found else Q(pk__in=[]))
+    return queryset.filter(condition)
+
+
+def volunteer_province(principal: Any) -> str | None:
+    """The province of a volunteer's profile, or None."""
+    if getattr(principal, "role", None) != Role.VOLUNTEER:
+        return None
+    from copnet.volunteers.rules import level_and_restrictions
+
+    found = level_and_restrictions(principal)
+    return found.province if found else None
 
 
 def volunteer_perms(user: Any) -> frozenset[Perm]:
@@ -354,6 +399,11 @@ def visible_to(principal: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     label = queryset.model._meta.label_lower
     if label in VOLUNTEER_SCOPES:
         return _volunteer_scope(principal, queryset, VOLUNTEER_SCOPES[label])
+    if is_api_key(principal) and label in API_KEY_SCOPES:
+        key_perm, path = API_KEY_SCOPES[label]
+        if not has_perm(principal, key_perm):
+            return queryset.none()
+        return queryset.filter(**{path: principal.organisation_id})
     if label not in ORG_SCOPES:
         raise LookupError(f"{label} has no access scope in accounts.permissions.ORG_SCOPES")
     perm, paths = ORG_SCOPES[label]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
+
 from .choices import BankKind, ChangeKind, HitKind, SignalKind, UrlPatternKind
 
 
@@ -157,6 +159,8 @@ class DetectionHit(models.Model):
     suggested_category = models.CharField(max_length=32, blank=True)
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["id"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.i18n import Bilingual, localised
 from copnet.education.markdown import render_markdown
 
@@ -52,6 +53,8 @@ class Campaign(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-starts_on", "code"]

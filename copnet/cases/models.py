@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedQuerySet
 from copnet.core.crypto import EncryptedTextField
 from copnet.network.models import Organisation
 from copnet.taxonomy.choices import AgeBand
@@ -13,7 +14,7 @@ from copnet.taxonomy.models import HarmCategory
 from .choices import OPEN_STATUSES, ActionKind, CaseStatus, EventKind, Outcome, Priority
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(ScopedQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

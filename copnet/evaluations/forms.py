@@ -7,13 +7,13 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from copnet.accounts.choices import Role
 from copnet.accounts.models import User
 
 from . import files
 from .choices import Language, Platform, ProductKind, Purpose, ScoreValue, Verdict
 from .models import CriteriaSet, Product
 from .models.fields import join_codes, split_codes
+from .selectors import assignable_evaluators
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -175,9 +175,7 @@ class EvaluatorField(forms.ModelChoiceField):
 class AssignForm(forms.Form):
     evaluator = EvaluatorField(
         label=_("Evaluator"),
-        queryset=User.objects.filter(role=Role.EVALUATOR, is_active=True).select_related(
-            "organisation"
-        ),
+        queryset=assignable_evaluators(),
     )
 
 

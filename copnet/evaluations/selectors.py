@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from copnet.accounts.choices import Role
+from copnet.accounts.models import User
 from copnet.accounts.permissions import Perm, access, has_perm, visible_to
 
 from . import scoring
@@ -27,6 +29,12 @@ from .models import (
 
 
 # --- Staff and vendors ------------------------------------------------------------------------
+def assignable_evaluators() -> QuerySet[User]:
+    """Evaluators a manager may assign to an evaluation (of any organisation: managers are
+    network-wide), with their organisation for the choice label."""
+    return User.objects.filter(role=Role.EVALUATOR, is_active=True).select_related("organisation")
+
+
 def evaluations_visible_to(principal: Any) -> QuerySet[Evaluation]:
     """Managers see every evaluation, evaluators those they are assigned to, vendors their own."""
     rows = visible_to(

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.crypto import EncryptedTextField
 from copnet.detection.hosts import host_to_unicode
 from copnet.taxonomy.choices import Severity
@@ -72,6 +73,8 @@ class FeedEntry(models.Model):
     withdrawn_reason = EncryptedTextField(_("reason for withdrawal"), blank=True)
     withdrawn_in_version = models.PositiveIntegerField(null=True, blank=True, db_index=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["kind", "value"]
         verbose_name = _("feed entry")
@@ -109,6 +112,8 @@ class Appeal(models.Model):
         _("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.OPEN
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

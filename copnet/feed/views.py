@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,7 +54,9 @@ def manage(request: HttpRequest) -> HttpResponse:
             "import_form": ImportForm(),
             "case_form": CaseForm(),
             "public_form": PublicForm(),
-            "appeals": Appeal.objects.filter(status=AppealStatus.OPEN).select_related("case"),
+            "appeals": Appeal.objects.visible_to(request.user)
+            .filter(status=AppealStatus.OPEN)
+            .select_related("case"),
         },
     )
 
@@ -162,7 +164,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm(Perm.MANAGE_FEED)
 def decide_appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = get_object_or_404(Appeal, pk=pk, status=AppealStatus.OPEN)
+    appeal = Appeal.objects.filter(status=AppealStatus.OPEN).access(request.user, pk=pk)
     form = DecideForm(request.POST)
     if not form.is_valid():
         return _back(request, _("Give a reason for the decision."))

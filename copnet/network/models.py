@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.i18n import Bilingual
 
 from .choices import NetworkRole, OrganisationKind
@@ -154,6 +155,8 @@ class ContactPoint(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-is_primary", "label"]

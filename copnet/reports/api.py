@@ -176,8 +176,9 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
 def report_status(request: HttpRequest, tracking_code: PathText) -> dict[str, Any]:
     key = principal(request)
     report = (
-        Report.objects.select_related("case")
-        .filter(tracking_code=tracking_code.strip().upper()[:16], partner_id=key.organisation_id)
+        Report.objects.visible_to(key)
+        .select_related("case")
+        .filter(tracking_code=tracking_code.strip().upper()[:16])
         .first()
     )
     if report is None:

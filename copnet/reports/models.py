@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.crypto import EncryptedJSONField, EncryptedTextField
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
@@ -78,6 +79,8 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report")
@@ -98,6 +101,8 @@ class ReportUrl(models.Model):
     url = EncryptedTextField(_("address as reported"))
     normalised = EncryptedTextField(_("normalised address"))
     url_key = models.CharField(max_length=64, db_index=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("reported address")
@@ -128,6 +133,8 @@ class Evidence(models.Model):
     preview_path = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     purged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["id"]

@@ -377,6 +377,14 @@ def find_report(tracking_code: str, secret: str) -> Report | None:
     return report if report is not None and matches else None
 
 
+def proven_report(report_id: object) -> Report | None:
+    """The report whose code and secret this visitor gave (`find_report`), by the id their
+    session kept: the secret is the reporter's capability, there is no account to scope by."""
+    if not isinstance(report_id, int):
+        return None
+    return Report.objects.select_related("case").filter(pk=report_id).first()
+
+
 def add_information(report: Report, *, text: str, images: list[bytes]) -> Report:
     """The reporter adds text or pictures later (from the status page)."""
     from copnet.cases.tasks import triage_cases

@@ -103,7 +103,7 @@ def status(request: HttpRequest) -> HttpResponse:
 @never_cache
 def status_detail(request: HttpRequest) -> HttpResponse:
     report_id = request.session.get(SESSION_STATUS)
-    report = Report.objects.select_related("case").filter(pk=report_id).first()
+    report = services.proven_report(report_id)
     if report is None:
         return redirect("reports:status")
     wait = (

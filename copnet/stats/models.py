@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.network.models import Organisation
 from copnet.taxonomy.models import HarmCategory
 
@@ -41,6 +42,8 @@ class Rollup(models.Model):
     close_met = models.PositiveIntegerField(default=0)
     close_missed = models.PositiveIntegerField(default=0)
 
+    objects = ScopedManager()
+
     class Meta:
         indexes = [models.Index(fields=["grain", "dim", "period"], name="rollup_lookup")]
 
@@ -65,6 +68,8 @@ class DurationSummary(models.Model):
     n = models.PositiveIntegerField(default=0)
     p50_hours = models.FloatField(null=True, blank=True)
     p90_hours = models.FloatField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         indexes = [models.Index(fields=["period_kind", "period_start"], name="duration_lookup")]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.crypto import EncryptedTextField
 
 from .choices import (
@@ -128,6 +129,8 @@ class RemovalRequest(models.Model):
     last_error = models.CharField(_("last delivery error"), max_length=300, blank=True)
     notice = EncryptedTextField(_("notice"), blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("removal request")
@@ -166,6 +169,8 @@ class RemovalItem(models.Model):
         _("check result"), max_length=8, choices=CheckResult.choices, blank=True
     )
     check_detail = EncryptedTextField(_("check detail"), blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["id"]

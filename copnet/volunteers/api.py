@@ -90,8 +90,8 @@ def open_tasks(request: HttpRequest) -> list[Task]:
 )
 def accept_task(request: HttpRequest, task_id: int) -> Status[Any]:
     _need(request, Perm.VOLUNTEER_TASKS)
-    task = Task.objects.filter(pk=task_id).first()
-    if task is None:
+    task = Task.objects.visible_to(request.auth).filter(pk=task_id).first()  # type: ignore[attr-defined]
+    if task is None:  # missing, or for another province
         raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     assignment = work.do_accept_task(  # VolunteerError: 400
         task=task,
@@ -113,8 +113,14 @@ def my_assignments(request: HttpRequest) -> list[Assignment]:
 )
 def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn) -> Assignment:
     _need(request, Perm.VOLUNTEER_TASKS)
-    assignment = Assignment.objects.select_related("task").filter(pk=assignment_id).first()
-    if assignment is None:
+    assignment = (
+        Assignment.objects.visible_to(request.auth)  # type: ignore[attr-defined]
+        .select_related("task")
+        .filter(pk=assignment_id, volunteer=_volunteer(request))
+        .first()
+    )
+    if assignment is None:  # missing, or another volunteer's: audited, answers alike
+        work.refuse_assignment(pk=assignment_id, actor=request.auth)  # type: ignore[attr-defined]
         raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     try:
         return work.do_report_back(  # VolunteerError: 400; TransitionError: 409

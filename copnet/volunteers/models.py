@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.crypto import (
     EncryptedDateField,
     EncryptedJSONField,
@@ -93,6 +94,8 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("volunteer application")
@@ -145,6 +148,8 @@ class GuardianConsent(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_name = EncryptedTextField(_("name typed by the guardian"), blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = _("guardian consent")
         verbose_name_plural = _("guardian consents")
@@ -184,6 +189,8 @@ class Volunteer(models.Model):
     status_reason = EncryptedTextField(_("reason for the status"), blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["province", "user__email"]
@@ -268,6 +275,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["due_at", "id"]
         verbose_name = _("volunteer task")
@@ -297,6 +306,8 @@ class Assignment(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, default=0)
     outcome = EncryptedTextField(_("outcome"), blank=True)
     url_results = EncryptedJSONField(_("address checks"), default=dict, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-accepted_at"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -256,6 +255,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @volunteer_page()
 def training(request: HttpRequest) -> HttpResponse:
     volunteer = request.volunteer  # type: ignore[attr-defined]
+    if request.method == "POST" and "confirm" in request.POST:
+        # The required course was finished in the education app: becoming `trained` is a
+        # change of level, so it is asked for (POST) and audited by the service, never a GET.
+        if membership.do_refresh_training(volunteer=volunteer, actor=request.user):
+            messages.success(request, _("Training complete. You can now take tasks."))
+        return redirect("volunteers:training")
     if request.method == "POST":
         item = get_object_or_404(TrainingItem, pk=request.POST.get("item") or 0, is_active=True)
         complete = membership.do_complete_training_item(
@@ -266,6 +271,7 @@ def training(request: HttpRequest) -> HttpResponse:
         return redirect("volunteers:training")
     done = completed_item_ids(volunteer)
     course = required_course()
+    complete = training_complete(volunteer)
     return render(
         request,
         "volunteers/training.html",
@@ -273,7 +279,8 @@ def training(request: HttpRequest) -> HttpResponse:
             "items": [(i, i.pk in done) for i in required_items()],
             "course": course,
             "course_done": course_complete(volunteer),
-            "complete": membership.do_refresh_training(volunteer=volunteer, actor=request.user),
+            "complete": complete,
+            "to_confirm": complete and volunteer.level == Level.NEW,
         },
     )
 
@@ -295,11 +302,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """What a volunteer sees of a task: title, question, addresses. Never the case."""
     volunteer = request.volunteer  # type: ignore[attr-defined]
-    task = get_object_or_404(Task, pk=pk)
-    mine = Assignment.objects.filter(task=task, volunteer=volunteer).first()
-    reason = work.why_not_eligible(volunteer, task)
-    if mine is None and reason is not None:
-        raise PermissionDenied
+    task = Task.objects.access(request.user, pk=pk)  # another province's task: 404
+    mine = (
+        Assignment.objects.visible_to(request.user).filter(task=task, volunteer=volunteer).first()
+    )
+    if mine is None and work.why_not_eligible(volunteer, task) is not None:
+        raise Http404  # not open to this volunteer: answers like a missing task
     if request.method == "POST":
         try:
             mine = work.do_accept_task(task=task, volunteer=volunteer, actor=request.user)
@@ -318,12 +326,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @volunteer_page(Perm.VOLUNTEER_TASKS)
 def report_back(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = request.volunteer  # type: ignore[attr-defined]
-    assignment = get_object_or_404(Assignment.objects.select_related("task"), pk=pk)
-    if assignment.volunteer_id != volunteer.pk:
-        # Audited as a refusal; answers like a missing row.
-        with contextlib.suppress(PermissionDenied):
-            work.check_own_assignment(assignment, volunteer, request.user)
-        return render(request, "core/error.html", {"status": 404}, status=404)
+    assignment = (
+        Assignment.objects.visible_to(request.user)
+        .select_related("task")
+        .filter(pk=pk, volunteer=volunteer)
+        .first()
+    )
+    if assignment is None:
+        # Another volunteer's or missing: audited as a refusal, answers like a missing row.
+        work.refuse_assignment(pk=pk, actor=request.user)
+        raise Http404
     task = assignment.task
     urls = task.urls if task.kind == TaskKind.VERIFY_URLS else []
     form = ReportBackForm(request.POST or None, urls=urls)
@@ -584,7 +596,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("volunteers:applications")
     else:
         record_view(actor=request.user, target=application)
-    consent = GuardianConsent.objects.filter(application=application).first()
+    consent = (
+        GuardianConsent.objects.visible_to(request.user).filter(application=application).first()
+    )
     return render(
         request,
         "volunteers/application_detail.html",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.i18n import Bilingual
 
 from ..choices import EvaluationStatus, ScoreValue, Verdict
@@ -54,6 +55,8 @@ class Evaluation(models.Model):
     # E-mails already sent, so that a retried task never sends one twice.
     managers_notified_at = models.DateTimeField(null=True, blank=True)
     vendor_notified_status = models.CharField(max_length=20, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -179,6 +182,8 @@ class VendorDocument(StoredFile):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("vendor document")
@@ -187,6 +192,8 @@ class VendorDocument(StoredFile):
 
 class ScoreEvidence(StoredFile):
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="evidence")
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -203,6 +210,8 @@ class SelfAssessment(models.Model):
     notes = models.JSONField(default=dict)  # criterion code -> note
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.scoping import ScopedManager
 from copnet.core.i18n import Bilingual
 from copnet.network.models import Organisation
 
@@ -68,6 +69,8 @@ class Product(models.Model):
     store_url = models.URLField(_("app store or shop page"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["name"]

@@ -44,7 +44,7 @@ def case_removal_requests(context: dict[str, Any], case: Any) -> dict[str, Any]:
     if can_request:
         # Addresses are encrypted (each copy differently): duplicates are dropped here, and
         # any invisible format character an older row kept is left out of the suggestion.
-        stored = ReportUrl.objects.filter(report__case=case).order_by("pk")
+        stored = ReportUrl.objects.visible_to(user).filter(report__case=case).order_by("pk")
         urls = list(
             dict.fromkeys(
                 strip_format_controls(url)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.permissions import Perm, access, has_perm, lead_province
 from copnet.audit.choices import AuditAction
-from copnet.audit.services import record_change
+from copnet.audit.services import record, record_change
 from copnet.core.cleaning import FORMAT_CONTROLS_CODE, format_controls_message
 from copnet.core.provinces import province_names
 from copnet.core.urlnorm import UrlError, normalise_url
@@ -234,6 +234,19 @@ def do_accept_task(*, task: Task, volunteer: Volunteer, actor: Any) -> Assignmen
         )
     touch(volunteer)
     return assignment
+
+
+def refuse_assignment(*, pk: object, actor: Any) -> None:
+    """Audit a request for a task assignment the actor may not see (another volunteer's, or
+    none at all): the answer is 404 either way, and the attempt stays on record."""
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            target_type="volunteers.assignment",
+            target_id=str(pk)[:64],
+            reason="acting on a task assignment of another volunteer",
+        )
 
 
 def check_own_assignment(assignment: Assignment, volunteer: Volunteer | None, actor: Any) -> None:

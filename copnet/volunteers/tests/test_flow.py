@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from copnet.audit.models import AuditEvent
 from copnet.education.models import Completion
 from copnet.volunteers.models import Application, Assignment, Volunteer
 
@@ -63,9 +64,16 @@ def test_application_vetting_training_task_and_report_back(client, coordinator):
     assert volunteer.level == "new"  # the checklist alone: the course is still to do
     course = training_page.context["course"]
     Completion.objects.create(course=course, user=volunteer.user)  # finished at /learn/
-    assert client.get("/volunteers/training/").context["complete"]
+    page = client.get("/volunteers/training/")
+    assert 'id="training-confirm"' in page.content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.level == "new"  # a GET changes nothing
+    client.post("/volunteers/training/", {"confirm": "1"})
     volunteer.refresh_from_db()
     assert volunteer.level == "trained"
+    assert AuditEvent.objects.filter(
+        action="update", target_type="volunteers.volunteer", target_id=str(volunteer.pk)
+    ).exists()
     # 4. Task.
     tasks = client.get("/volunteers/tasks/")
     assert "Kiểm tra 2 địa chỉ" in tasks.content.decode()

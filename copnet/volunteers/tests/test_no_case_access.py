@@ -1,22 +1,22 @@
 """A volunteer can never reach a case's evidence or personal data: every HTML route (from the
 URL resolver) and every API operation (from the OpenAPI schema) is tried with a volunteer's
-session and a volunteer's key, so a route added later is covered without editing this test."""
+session and a volunteer's key, so a route added later is covered without editing this test.
+The walker is `copnet.core.testing` (every_url, api_operations), shared with
+accounts/tests/test_cross_org_every_route.py."""
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import re
 from typing import Any
 
 import pytest
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
-from pypdf import PdfReader
 
 from copnet.audit.models import AuditEvent
 from copnet.cases.models import CaseEvent
 from copnet.cases.services import do_add_note, do_set_status_message, triage_case
+from copnet.core.testing import api_operations, every_url, response_text
 from copnet.reports.tests.factories import file_report, make_image
 from copnet.volunteers.services import membership, work
 
@@ -41,52 +41,6 @@ SKIP = {"accounts:logout", "volunteers:leave"}
 
 # Public by design: the product catalogue, learning content and the public part of the feed.
 PUBLIC_API = ("/api/v1/ecosystem/", "/api/v1/learn/", "/api/v1/feed/")
-
-
-def walk(patterns: list[Any], namespace: str | None = None) -> list[tuple[str, URLPattern]]:
-    found = []
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace
-            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            found += walk(pattern.url_patterns, inner)
-        elif pattern.name:
-            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            found.append((name, pattern))
-    return found
-
-
-def parameters(pattern: URLPattern) -> list[str]:
-    converters = getattr(pattern.pattern, "converters", None)
-    if converters:
-        return list(converters)
-    return list(pattern.pattern.regex.groupindex)
-
-
-def every_url(values: dict[str, list[str]]) -> list[str]:
-    urls: set[str] = set()
-    for name, pattern in walk(get_resolver().url_patterns):
-        if name in SKIP:
-            continue
-        params = parameters(pattern)
-        choices = [values.get(p, values["*"]) for p in params]
-        for combo in itertools.product(*choices):
-            try:
-                urls.add(reverse(name, kwargs=dict(zip(params, combo, strict=True))))
-            except NoReverseMatch:
-                continue
-    return sorted(urls)
-
-
-def body_text(response: Any) -> str:
-    content = (
-        b"".join(response.streaming_content)
-        if getattr(response, "streaming", False)
-        else response.content
-    )
-    if response.get("Content-Type", "").startswith("application/pdf"):
-        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
-    return content.decode("utf-8", "replace")
 
 
 @pytest.fixture
@@ -163,7 +117,7 @@ def assert_no_case_content(text: str, case: Any, where: str, url: str = "") -> N
 def test_no_html_route_shows_case_content_to_a_volunteer(client, world, who):
     volunteer = world["volunteers"][who]
     case = world["case"]
-    urls = every_url(world["values"])
+    urls = every_url(world["values"], SKIP)
     assert len(urls) > 100  # the resolver really was walked
     client.force_login(volunteer.user)
     for url in urls:
@@ -173,24 +127,12 @@ def test_no_html_route_shows_case_content_to_a_volunteer(client, world, who):
             assert not response.get("Content-Type", "").startswith("image/"), where
             if url.startswith("/staff/cases/"):
                 assert response.status_code in {403, 404, 405}, where
-            assert_no_case_content(body_text(response), case, where, url)
+            assert_no_case_content(response_text(response), case, where, url)
     evidence_views = AuditEvent.objects.filter(
         actor=volunteer.user, target_type__in=["cases.case", "reports.report", "reports.evidence"]
     ).exclude(action="create")
     assert not evidence_views.exists()
     assert not CaseEvent.objects.filter(kind="evidence_revealed").exists()
-
-
-def api_operations() -> list[tuple[str, str]]:
-    from copnet.api import api
-
-    schema = api.get_openapi_schema()
-    return [
-        (path, method)
-        for path, operations in schema["paths"].items()
-        for method in operations
-        if method in {"get", "post", "put", "patch", "delete"}
-    ]
 
 
 @pytest.mark.parametrize("who", ["trained", "team_lead", "minor"])
@@ -217,7 +159,7 @@ def test_no_api_operation_gives_case_content_to_a_volunteer_key_or_session(clien
                         url, content_type="application/json", **payload, **auth
                     )
                     where = f"{method.upper()} {url} ({'key' if auth else 'session'})"
-                    assert_no_case_content(body_text(response), case, where, url)
+                    assert_no_case_content(response_text(response), case, where, url)
                     if not path.startswith("/api/v1/volunteers/") and response.status_code < 300:
                         # Only the public routes answer a volunteer outside their own area.
                         assert path in {

@@ -78,7 +78,7 @@ def test_minors_never_get_tasks_that_can_show_harmful_content(client, coordinato
     event = make_task(coordinator, kind="campaign_event", urls=[])
     assert [t.pk for t in open_tasks_for_volunteer(minor)] == [event.pk]
     client.force_login(minor.user)
-    assert client.get(f"/volunteers/tasks/{verify.pk}/").status_code == 403
+    assert client.get(f"/volunteers/tasks/{verify.pk}/").status_code == 404
     with pytest.raises(VolunteerError):
         work.do_accept_task(task=verify, volunteer=minor, actor=minor.user)
     assert not Assignment.objects.filter(task=verify).exists()

@@ -34,6 +34,12 @@ def test_the_checklist_alone_is_not_enough_while_the_course_is_required(client, 
     Completion.objects.create(course=required_course(), user=volunteer.user)
     page = client.get("/volunteers/training/").content.decode()
     volunteer.refresh_from_db()
+    assert 'id="training-confirm"' in page
+    assert volunteer.level == Level.NEW  # opening the page changes nothing
+
+    client.post("/volunteers/training/", {"confirm": "1"})
+    page = client.get("/volunteers/training/").content.decode()
+    volunteer.refresh_from_db()
     assert 'id="training-complete"' in page
     assert volunteer.level == Level.TRAINED
     assert training_complete(volunteer)
