@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -14,6 +14,9 @@ from copnet.audit.services import record
 from copnet.core.text import strip_format_controls
 
 from ..errors import VolunteerError, VolunteerErrorCode
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 def clean_text(value: Any, *, limit: int, field: str, required: bool = False) -> str:
@@ -51,7 +54,7 @@ def hash_token(raw: str) -> str:
 
 def deny(
     *,
-    actor: Any,
+    actor: Principal | None,
     reason: str,
     target: models.Model | None = None,
     target_type: str = "",
