@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -43,7 +43,7 @@ class ApiKeyForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (
+        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = (
             organisations if organisations is not None else active_organisations()
         )
 

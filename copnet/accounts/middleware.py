@@ -65,7 +65,7 @@ class SecondFactorMiddleware:
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]  # added by django_otp.middleware
             return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_BEFORE_SECOND_STEP:

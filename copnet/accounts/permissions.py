@@ -11,8 +11,9 @@ Two questions, answered here only:
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +21,12 @@ from django.utils import timezone
 from copnet.network.choices import NetworkRole
 
 from .choices import Role
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from .models import ApiKey, User
+    from .principal import Principal
 
 M = TypeVar("M", bound=Model)
 
@@ -240,7 +247,7 @@ SECOND_FACTOR_PERMS: frozenset[Perm] = (
 )
 
 
-def needs_second_factor(principal: Any) -> bool:
+def needs_second_factor(principal: Principal | None) -> bool:
     """Must this person complete a second sign-in step? Everyone who may see cases, evidence or
     personal data (SECOND_FACTOR_PERMS), and anyone who may open the admin site."""
     if not is_active_person(principal):
@@ -250,9 +257,11 @@ def needs_second_factor(principal: Any) -> bool:
     return any(has_perm(principal, perm) for perm in SECOND_FACTOR_PERMS)
 
 
-def lead_province(principal: Any) -> str | None:
+def lead_province(principal: Principal | None) -> str | None:
     """The province a team lead leads, or None."""
-    if not has_perm(principal, Perm.LEAD_VOLUNTEERS) or principal.role != Role.VOLUNTEER:
+    if not has_perm(principal, Perm.LEAD_VOLUNTEERS) or not is_active_person(principal):
+        return None
+    if principal.role != Role.VOLUNTEER:
         return None
     from copnet.volunteers.rules import level_and_restrictions
 
@@ -270,7 +279,7 @@ VOLUNTEER_OWN_ROWS: dict[str, str] = {
 }
 
 
-def _volunteer_scope(principal: Any, queryset: QuerySet[M], path: str) -> QuerySet[M]:
+def _volunteer_scope(principal: Principal | None, queryset: QuerySet[M], path: str) -> QuerySet[M]:
     if has_perm(principal, Perm.MANAGE_VOLUNTEERS):
         return queryset
     label = queryset.model._meta.label_lower
@@ -278,7 +287,11 @@ def _volunteer_scope(principal: Any, queryset: QuerySet[M], path: str) -> QueryS
     province = lead_province(principal)
     if province:
         condition |= Q(**{path: province})
-    if label in VOLUNTEER_OWN_ROWS and has_perm(principal, Perm.VOLUNTEER_REPORT):
+    if (
+        label in VOLUNTEER_OWN_ROWS
+        and is_active_person(principal)
+        and has_perm(principal, Perm.VOLUNTEER_REPORT)
+    ):
         own = queryset.model._default_manager.filter(**{VOLUNTEER_OWN_ROWS[label]: principal.pk})
         condition |= Q(pk__in=own.values("pk"))
         if label == "volunteers.task" and has_perm(principal, Perm.VOLUNTEER_TASKS):
@@ -297,7 +310,7 @@ def volunteer_province(principal: Any) -> str | None:
     return found.province if found else None
 
 
-def volunteer_perms(user: Any) -> frozenset[Perm]:
+def volunteer_perms(user: User) -> frozenset[Perm]:
     """The role's permissions plus the level's; nothing once the volunteer is suspended or gone.
 
     A volunteer account without a profile (made by an administrator before the volunteers app)
@@ -317,15 +330,15 @@ def volunteer_perms(user: Any) -> frozenset[Perm]:
         perms = base | LEVEL_PERMS.get(found.level, frozenset())
         if found.minor:
             perms = perms & MINOR_PERMS
-    user._volunteer_perms = perms
+    setattr(user, "_volunteer_perms", perms)  # noqa: B010  (a per-request cache, not a field)
     return perms
 
 
-def is_api_key(principal: Any) -> bool:
+def is_api_key(principal: object) -> TypeIs[ApiKey]:
     return bool(getattr(principal, "is_api_key", False))
 
 
-def is_active_person(principal: Any) -> bool:
+def is_active_person(principal: object) -> TypeGuard[User]:
     return bool(
         principal is not None
         and getattr(principal, "is_authenticated", False)
@@ -334,7 +347,7 @@ def is_active_person(principal: Any) -> bool:
     )
 
 
-def is_platform_staff(principal: Any) -> bool:
+def is_platform_staff(principal: Principal | None) -> bool:
     """Does the person work for a platform: an organisation linked to a platform of the
     removal-request registry, or any organisation of the kind "enterprise or platform"?"""
     org_id = getattr(principal, "organisation_id", None)
@@ -350,7 +363,7 @@ def is_platform_staff(principal: Any) -> bool:
     )
 
 
-def has_perm(principal: Any, perm: Perm) -> bool:
+def has_perm(principal: Principal | None, perm: Perm) -> bool:
     if is_api_key(principal):
         return principal.is_active and perm in API_KEY_PERMS
     if not is_active_person(principal):
@@ -370,7 +383,7 @@ def has_perm(principal: Any, perm: Perm) -> bool:
     return granted
 
 
-def has_network_wide_scope(principal: Any) -> bool:
+def has_network_wide_scope(principal: Principal | None) -> bool:
     """Coordinators, and analysts of the body that is the standing agency today, see everything."""
     if not is_active_person(principal):
         return False
@@ -387,7 +400,7 @@ def has_network_wide_scope(principal: Any) -> bool:
     )
 
 
-def within_scope(principal: Any, organisation_id: int | None) -> bool:
+def within_scope(principal: Principal | None, organisation_id: int | None) -> bool:
     """May the principal see an organisation's private records at all (its own, or all)?"""
     if has_network_wide_scope(principal):
         return True
@@ -395,7 +408,7 @@ def within_scope(principal: Any, organisation_id: int | None) -> bool:
     return own is not None and own == organisation_id
 
 
-def visible_to(principal: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+def visible_to(principal: Principal | None, queryset: QuerySet[M]) -> QuerySet[M]:
     label = queryset.model._meta.label_lower
     if label in VOLUNTEER_SCOPES:
         return _volunteer_scope(principal, queryset, VOLUNTEER_SCOPES[label])
@@ -411,7 +424,7 @@ def visible_to(principal: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.none()
     if has_network_wide_scope(principal):
         return queryset
-    org_id = principal.organisation_id
+    org_id = getattr(principal, "organisation_id", None)  # a person's or an API key's
     if org_id is None:
         return queryset.none()
     condition = Q()
@@ -420,9 +433,9 @@ def visible_to(principal: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.filter(condition).distinct() if len(paths) > 1 else queryset.filter(condition)
 
 
-def access(principal: Any, queryset: QuerySet[M], **lookup: Any) -> M:
+def access(principal: Principal | None, queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row the principal may see, or raise Http404 (missing and forbidden alike)."""
     try:
         return visible_to(principal, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -9,11 +9,14 @@ view, API, form or template tag reads a registered model through `.objects` with
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 
 from . import permissions
+
+if TYPE_CHECKING:
+    from .principal import Principal
 
 M = TypeVar("M", bound=models.Model)
 
@@ -21,11 +24,11 @@ M = TypeVar("M", bound=models.Model)
 class ScopedQuerySet(models.QuerySet[M]):
     """A queryset that can be narrowed to what a principal may see (NetBox's `restrict()`)."""
 
-    def visible_to(self, principal: Any) -> ScopedQuerySet[M]:
+    def visible_to(self, principal: Principal | None) -> ScopedQuerySet[M]:
         """The rows of this queryset the principal may see (none when they may see none)."""
-        return permissions.visible_to(principal, self)
+        return cast(ScopedQuerySet[M], permissions.visible_to(principal, self))
 
-    def access(self, principal: Any, **lookup: Any) -> M:
+    def access(self, principal: Principal | None, **lookup: Any) -> M:
         """One row the principal may see, or Http404: missing and forbidden answer alike."""
         return permissions.access(principal, self, **lookup)
 

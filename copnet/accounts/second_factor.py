@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from base64 import b32encode
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import segno
 from django.db import transaction
@@ -36,6 +36,9 @@ from copnet.audit.services import record, record_change
 from .errors import AccountError, AccountErrorCode
 from .models import User
 from .permissions import needs_second_factor
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 TOTP_NAME = "authenticator app"
 RECOVERY_NAME = "recovery codes"
@@ -393,7 +396,7 @@ def do_turn_off_second_factor(*, user: User, actor: User) -> None:
         )
 
 
-def do_reset_second_factor(*, user: User, actor: Any, reason: str = "") -> int:
+def do_reset_second_factor(*, user: User, actor: Principal | None, reason: str = "") -> int:
     """A coordinator (or the command line) removes every factor of someone who lost them: all
     their sessions end and they enrol again at their next sign-in. Returns the devices removed."""
     if isinstance(actor, User) and actor.pk == user.pk:
@@ -415,7 +418,7 @@ def do_reset_second_factor(*, user: User, actor: Any, reason: str = "") -> int:
     return removed
 
 
-def _same_person(actor: Any, user: User) -> list[User]:
+def _same_person(actor: Principal | None, user: User) -> list[User]:
     return [actor] if isinstance(actor, User) and actor.pk == user.pk else []
 
 

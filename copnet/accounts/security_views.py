@@ -3,6 +3,7 @@ password), and a coordinator's reset of someone else's second factor."""
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.core.errors import add_to_form, show_message
 
 from . import second_factor, selectors, services
@@ -29,7 +31,7 @@ from .permissions import Perm, needs_second_factor
 from .views import redirect_with_next, safe_next
 
 
-def keep_this_session(request: HttpRequest) -> None:
+def keep_this_session(request: AuthedHttpRequest) -> None:
     """The person's factors or password changed, which ends their sessions; keep this one."""
     request.user.refresh_from_db(fields=["password", "session_stamp"])
     update_session_auth_hash(request, request.user)
@@ -37,7 +39,7 @@ def keep_this_session(request: HttpRequest) -> None:
 
 @never_cache
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -61,7 +63,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    if not second_factor.may_add_factor(user, verified=user.is_verified()):
+    if not second_factor.may_add_factor(user, verified=user.is_verified()):  # type: ignore[attr-defined]  # added by django_otp.middleware
         return redirect_with_next("accounts:second_step", next_url)
     device = second_factor.pending_authenticator(user)
     form = AuthenticatorForm(request.POST or None, initial={"next": next_url})
@@ -73,7 +75,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
         except AccountError as exc:
             add_to_form(form, exc, field="code")
         else:
-            keep_this_session(request)
+            keep_this_session(cast("AuthedHttpRequest", request))  # signed in: checked above
             otp_login(request, device)
             if codes:
                 return render(
@@ -100,7 +102,7 @@ def authenticator_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthedHttpRequest) -> HttpResponse:
     """New recovery codes (POST), shown once; GET offers to make them."""
     user = request.user
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
@@ -120,7 +122,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def passkey_remove(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         second_factor.do_remove_passkey(user=request.user, passkey_id=pk, actor=request.user)
     except AccountError as exc:
@@ -133,7 +135,7 @@ def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def second_factor_off(request: HttpRequest) -> HttpResponse:
+def second_factor_off(request: AuthedHttpRequest) -> HttpResponse:
     try:
         second_factor.do_turn_off_second_factor(user=request.user, actor=request.user)
     except AccountError as exc:
@@ -145,7 +147,7 @@ def second_factor_off(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
     """Old password (the person proves it is them), then the new one twice, checked by
     AUTH_PASSWORD_VALIDATORS. Their other sessions end; this one stays."""
     form = PasswordChangeForm(request.user, request.POST or None)
@@ -169,7 +171,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.RESET_SECOND_FACTOR)
-def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def reset_second_factor(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person(request.user, pk)
     form = ResetSecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,9 @@ from copnet.audit.services import record_change
 from copnet.network.models import Organisation
 
 from .models import ApiKey, User
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 API_KEY_PREFIX = "cpn"
 
@@ -29,7 +32,9 @@ def generate_api_key() -> tuple[str, str]:
     return prefix, f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
 
 
-def do_create_api_key(*, organisation: Organisation, name: str, actor: Any) -> tuple[ApiKey, str]:
+def do_create_api_key(
+    *, organisation: Organisation, name: str, actor: Principal | None
+) -> tuple[ApiKey, str]:
     """Returns the key row and the raw key, which is never stored and cannot be shown again."""
     prefix, raw_key = generate_api_key()
     with transaction.atomic():
@@ -49,7 +54,7 @@ def do_create_api_key(*, organisation: Organisation, name: str, actor: Any) -> t
     return key, raw_key
 
 
-def do_revoke_api_key(*, key: ApiKey, actor: Any, reason: str = "") -> ApiKey:
+def do_revoke_api_key(*, key: ApiKey, actor: Principal | None, reason: str = "") -> ApiKey:
     with transaction.atomic():
         locked = ApiKey.objects.select_for_update().get(pk=key.pk)
         if locked.revoked_at is None:
@@ -130,7 +135,7 @@ def has_acted(user: User) -> bool:
     return AuditEvent.objects.filter(actor=user).exists()
 
 
-def do_deactivate_user(*, user: User, actor: Any, reason: str = "") -> User:
+def do_deactivate_user(*, user: User, actor: Principal | None, reason: str = "") -> User:
     """Accounts are deactivated, never deleted once they acted: the audit trail keeps pointing
     at them. A deactivated account cannot sign in, and its open sessions stop working at once
     (Django's backend refuses inactive users on every request)."""

@@ -104,7 +104,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    if user.is_verified():
+    if user.is_verified():  # type: ignore[attr-defined]  # added by django_otp.middleware
         return HttpResponseRedirect(next_url)
     if not second_factor.has_any_device(user):
         if needs_second_factor(user):

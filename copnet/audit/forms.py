@@ -20,7 +20,8 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_WIDGET)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,13 +10,16 @@ from copnet.accounts.permissions import Perm, has_perm
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def audit_events_visible_to(
-    principal: Any, filters: dict[str, Any] | None = None
+    principal: Principal | None, filters: dict[str, Any] | None = None
 ) -> QuerySet[AuditEvent]:
     if not has_perm(principal, Perm.VIEW_AUDIT):
         return AuditEvent.objects.none()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -32,11 +32,14 @@ from .choices import AuditAction
 from .context import SYSTEM_ORIGIN, RequestOrigin, current_origin
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 SYSTEM_LABEL = "system"
 PERSONAL_FIELD_TYPES = (EncryptedTextField, EncryptedJSONField, EncryptedDateField)
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Principal | None) -> dict[str, Any]:
     if actor is None:
         return {"actor": None, "actor_label": SYSTEM_LABEL, "actor_org": ""}
     # An API key acts for its organisation.
@@ -113,7 +116,7 @@ def _target_repr(target: models.Model | None) -> str:
     return str(custom() if callable(custom) else target)[:255]
 
 
-def _origin_fields(actor: Any, origin: RequestOrigin) -> dict[str, Any]:
+def _origin_fields(actor: Principal | None, origin: RequestOrigin) -> dict[str, Any]:
     """Where the request came from; the address and browser only for signed-in people and
     API keys, never for anonymous visitors or work done by the system on their behalf."""
     known = getattr(actor, "is_api_key", False) or getattr(actor, "is_authenticated", False)
@@ -127,7 +130,7 @@ def _origin_fields(actor: Any, origin: RequestOrigin) -> dict[str, Any]:
 
 def record(
     *,
-    actor: Any,
+    actor: Principal | None,
     action: str,
     target: models.Model | None = None,
     target_type: str = "",
@@ -157,7 +160,7 @@ def record(
 
 def record_changes(
     *,
-    actor: Any,
+    actor: Principal | None,
     action: str,
     changes_by_target: list[tuple[models.Model, dict[str, Any]]],
     reason: str = "",
@@ -183,7 +186,7 @@ def record_changes(
 
 def record_change(
     *,
-    actor: Any,
+    actor: Principal | None,
     action: str,
     target: models.Model,
     changes: dict[str, Any] | None = None,
@@ -218,7 +221,7 @@ def erase_personal_values(
     return AuditEvent.objects.filter(pk__in=events.values("pk"))._erase(**values)
 
 
-def record_view(*, actor: Any, target: models.Model) -> AuditEvent:
+def record_view(*, actor: Principal | None, target: models.Model) -> AuditEvent:
     """Someone looked at a sensitive record."""
     return record(actor=actor, action=AuditAction.VIEW, target=target)
 
@@ -242,7 +245,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return redact(instance, {name: getattr(instance, name) for name in names})
 
 
-def save_with_audit(*, instance: models.Model, actor: Any) -> Any:
+def save_with_audit(*, instance: models.Model, actor: Principal | None) -> Any:
     """Validate and save one row, recording what changed (a create, or an update with a diff)."""
     from django.db import transaction
 

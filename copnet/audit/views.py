@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.core.http import HtmxHttpRequest
 
 from .forms import AuditFilterForm
 from .selectors import audit_events_visible_to
 
 
 @require_perm(Perm.VIEW_AUDIT)
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_visible_to(request.user, filters)

@@ -11,7 +11,7 @@ every process rebuild its indexes.
 from __future__ import annotations
 
 import io
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +31,9 @@ from .errors import DetectionErrorCode, DetectionInputError
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 from .services import check_hash, pattern_kind
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 def url_error_message(error: SignalError) -> str:
@@ -90,7 +93,9 @@ def check_pattern(pattern: str, kind: str) -> str:
     return text
 
 
-def do_create_bank(*, name: str, kind: str, description: str, source: str, actor: Any) -> HashBank:
+def do_create_bank(
+    *, name: str, kind: str, description: str, source: str, actor: Principal | None
+) -> HashBank:
     with transaction.atomic():
         bank = HashBank.objects.create(name=name, kind=kind, description=description, source=source)
         record_change(
@@ -102,7 +107,7 @@ def do_create_bank(*, name: str, kind: str, description: str, source: str, actor
     return bank
 
 
-def _switch(target: HashBank | UrlList, active: bool, actor: Any) -> None:
+def _switch(target: HashBank | UrlList, active: bool, actor: Principal | None) -> None:
     """Switch a bank or list on or off. Switched on, its entries are stamped with the new
     generation: they are new to the indexes, and past evidence is matched against them."""
     with transaction.atomic():
@@ -123,14 +128,14 @@ def _switch(target: HashBank | UrlList, active: bool, actor: Any) -> None:
         )
 
 
-def do_set_bank_active(*, bank: HashBank, active: bool, actor: Any) -> HashBank:
+def do_set_bank_active(*, bank: HashBank, active: bool, actor: Principal | None) -> HashBank:
     _switch(bank, active, actor)
     bank.is_active = active
     return bank
 
 
 def do_add_bank_entry(
-    *, bank: HashBank, signal_type: str, value: str, source: str, actor: Any
+    *, bank: HashBank, signal_type: str, value: str, source: str, actor: Principal | None
 ) -> BankEntry:
     """Adds one validated hash; DetectionInputError for bad input or one already in the bank."""
     value = check_hash(signal_type, value)
@@ -161,7 +166,7 @@ def do_add_bank_entry(
 _Entry = TypeVar("_Entry", BankEntry, UrlListEntry)
 
 
-def _set_entry_active(entry: _Entry, active: bool, actor: Any) -> _Entry:
+def _set_entry_active(entry: _Entry, active: bool, actor: Principal | None) -> _Entry:
     """Deactivating expires the entry now; reactivating removes its expiry date."""
     with transaction.atomic():
         end_change(begin_change(), kind=ChangeKind.ENTRY)
@@ -178,11 +183,13 @@ def _set_entry_active(entry: _Entry, active: bool, actor: Any) -> _Entry:
     return locked
 
 
-def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Any) -> BankEntry:
+def do_set_entry_active(*, entry: BankEntry, active: bool, actor: Principal | None) -> BankEntry:
     return _set_entry_active(entry, active, actor)
 
 
-def do_create_url_list(*, name: str, category: Any, source: str, actor: Any) -> UrlList:
+def do_create_url_list(
+    *, name: str, category: Any, source: str, actor: Principal | None
+) -> UrlList:
     with transaction.atomic():
         url_list = UrlList.objects.create(name=name, category=category, source=source)
         record_change(
@@ -194,13 +201,15 @@ def do_create_url_list(*, name: str, category: Any, source: str, actor: Any) -> 
     return url_list
 
 
-def do_set_url_list_active(*, url_list: UrlList, active: bool, actor: Any) -> UrlList:
+def do_set_url_list_active(*, url_list: UrlList, active: bool, actor: Principal | None) -> UrlList:
     _switch(url_list, active, actor)
     url_list.is_active = active
     return url_list
 
 
-def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) -> UrlListEntry:
+def do_add_url_entry(
+    *, url_list: UrlList, pattern: str, kind: str, actor: Principal | None
+) -> UrlListEntry:
     text = check_pattern(pattern, kind)
     with transaction.atomic():
         generation = begin_change()  # first: the duplicate check below cannot race
@@ -221,7 +230,9 @@ def do_add_url_entry(*, url_list: UrlList, pattern: str, kind: str, actor: Any) 
     return entry
 
 
-def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) -> UrlListEntry:
+def do_set_url_entry_active(
+    *, entry: UrlListEntry, active: bool, actor: Principal | None
+) -> UrlListEntry:
     return _set_entry_active(entry, active, actor)
 
 
@@ -257,7 +268,9 @@ def export_urls(url_list: UrlList) -> str:
     return out.getvalue()
 
 
-def record_export(*, target: HashBank | UrlList, actor: Any, fmt: str, rows: int) -> None:
+def record_export(
+    *, target: HashBank | UrlList, actor: Principal | None, fmt: str, rows: int
+) -> None:
     with transaction.atomic():
         record_change(
             actor=actor,

@@ -135,7 +135,8 @@ class CheckForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, value = data.get("kind"), data.get("value")
         if kind in (self.HASH, self.URL) and value:
             items = [line.strip() for line in value.splitlines() if line.strip()]

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -28,6 +28,9 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.cases.choices import CaseStatus, Outcome
 from copnet.core.exports import csv_writer
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 CLEAN = "clean"
 CATEGORY_LABELS = {
@@ -144,7 +147,7 @@ def labelled_texts(
 
 
 def export_text_labels(
-    *, out: IO[str], since: dt.date | None = None, actor: Any = None
+    *, out: IO[str], since: dt.date | None = None, actor: Principal | None = None
 ) -> ExportSummary:
     """Writes CSV `text,label,category` (what `detection.text.train --extra` reads) and records
     the export in the audit trail. Cells are spreadsheet-safe (core.exports): a text that

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +23,9 @@ from .engine import get_classifier, get_engine
 from .errors import DetectionErrorCode, DetectionInputError
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 HEX_LENGTH = {"pdq": 64, "md5": 32, "sha256": 64}
 MAX_BATCH = 1000
@@ -152,7 +155,7 @@ def import_hashes(
     *,
     bank: HashBank,
     text: str,
-    actor: Any,
+    actor: Principal | None,
     source: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
@@ -243,7 +246,11 @@ def pattern_kind(pattern: str) -> str:
 
 
 def import_urls(
-    *, url_list: UrlList, text: str, actor: Any, progress: Callable[[int], None] | None = None
+    *,
+    url_list: UrlList,
+    text: str,
+    actor: Principal | None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """One host or URL per line (CSV: the first column). All or nothing."""
     from copnet.core.cleaning import format_controls_message, has_format_controls
@@ -303,7 +310,7 @@ def confirmed_bank() -> HashBank:
     return bank
 
 
-def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
+def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Principal | None) -> int:
     """The images of a closed case whose harm was confirmed become known hashes (PDQ of good
     quality, MD5, SHA-256); a case closed or rejected as not harmful or out of scope never
     feeds the bank (`cases.workflow.confirms_harm`)."""

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.errors import add_to_form
+from copnet.core.http import HtmxHttpRequest
 
 from . import curation, selectors, services
 from .choices import HitKind
@@ -83,7 +84,7 @@ def bank_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_BANKS)
-def bank_detail(request: HttpRequest, name: str) -> HttpResponse:
+def bank_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     bank = selectors.access_bank(name)
     add_form = BankEntryForm()
     status = 200
@@ -211,7 +212,7 @@ def url_list_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_BANKS)
-def url_list_detail(request: HttpRequest, name: str) -> HttpResponse:
+def url_list_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     url_list = selectors.access_url_list(name)
     add_form = UrlEntryForm()
     status = 200
@@ -311,7 +312,7 @@ def url_entry_active(request: HttpRequest, name: str, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_BANKS)
-def check(request: HttpRequest) -> HttpResponse:
+def check(request: HtmxHttpRequest) -> HttpResponse:
     form = CheckForm(request.POST or None)
     results: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -56,15 +56,15 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provinces"].choices = province_choices()
+        cast("forms.ChoiceField", self.fields["provinces"]).choices = province_choices()
         if self.instance.pk:
             self.fields["partners"].initial = list(self.instance.partners.all())
             self.fields["courses"].initial = list(self.instance.courses.all())
         if not has_network_wide_scope(user):
             # A member organises its own campaigns only.
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                pk=user.organisation_id
-            )
+            cast(
+                "forms.ModelChoiceField[Any]", self.fields["organisation"]
+            ).queryset = Organisation.objects.filter(pk=user.organisation_id)
             self.fields["organisation"].initial = user.organisation_id
 
 
@@ -101,7 +101,10 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", "—"), *province_choices()]
+        cast("forms.ChoiceField", self.fields["province"]).choices = [
+            ("", "—"),
+            *province_choices(),
+        ]
 
 
 class LinkForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -27,6 +27,9 @@ from .models import (
     TrackedLink,
 )
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
 # The file types the materials library accepts (served publicly, so judged by content only).
 MATERIAL_TYPES = (uploads.PDF, uploads.PNG, uploads.JPEG)
@@ -36,7 +39,7 @@ LINK_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 def do_save_campaign(
     *,
     campaign: Campaign,
-    actor: Any,
+    actor: Principal | None,
     partners: Iterable[Any] | None = None,
     courses: Iterable[Any] | None = None,
 ) -> Campaign:
@@ -64,7 +67,9 @@ def check_material_file(data: bytes) -> tuple[str, str]:
     return checked.mime, checked.extension
 
 
-def do_add_material(*, material: Material, actor: Any, data: bytes | None = None) -> Material:
+def do_add_material(
+    *, material: Material, actor: Principal | None, data: bytes | None = None
+) -> Material:
     """Add a material (a checked file, a link, or both); a refused file leaves nothing behind."""
     if data is None and not material.link:
         raise CampaignError(CampaignErrorCode.EMPTY, _("Upload a file or give a link."), "file")
@@ -79,12 +84,12 @@ def do_add_material(*, material: Material, actor: Any, data: bytes | None = None
     return material
 
 
-def do_save_activity(*, activity: Activity, actor: Any) -> Activity:
+def do_save_activity(*, activity: Activity, actor: Principal | None) -> Activity:
     return save_with_audit(instance=activity, actor=actor)
 
 
 def do_create_link(
-    *, campaign: Campaign, actor: Any, label: str, target: str, course: Any = None
+    *, campaign: Campaign, actor: Principal | None, label: str, target: str, course: Any = None
 ) -> TrackedLink:
     for _attempt in range(10):
         code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(7))
@@ -113,7 +118,7 @@ def do_count_visit(*, link: TrackedLink) -> None:
                 LinkDay.objects.filter(link=link, day=today).update(visits=F("visits") + 1)
 
 
-def do_save_survey_question(*, question: SurveyQuestion, actor: Any) -> SurveyQuestion:
+def do_save_survey_question(*, question: SurveyQuestion, actor: Principal | None) -> SurveyQuestion:
     return save_with_audit(instance=question, actor=actor)
 
 
@@ -144,7 +149,7 @@ def do_submit_survey(*, campaign: Campaign, phase: str, answers: dict[str, Any])
     return SurveyResponse.objects.create(campaign=campaign, phase=phase, answers=clean)
 
 
-def do_set_public(*, campaign: Campaign, is_public: bool, actor: Any) -> Campaign:
+def do_set_public(*, campaign: Campaign, is_public: bool, actor: Principal | None) -> Campaign:
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(is_public=is_public)
         campaign.is_public = is_public

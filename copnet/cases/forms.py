@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -100,5 +100,7 @@ class ReassignForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Which bodies are active depends on today's date, not on when the module was loaded.
-        self.fields["lead"].queryset = active_organisations()
-        self.fields["supporting"].queryset = active_organisations()
+        cast("forms.ModelChoiceField[Any]", self.fields["lead"]).queryset = active_organisations()
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["supporting"]
+        ).queryset = active_organisations()

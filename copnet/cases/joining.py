@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -23,6 +23,9 @@ from .choices import OPEN_STATUSES, EventKind, Priority
 from .deadlines import deadlines_for
 from .models import Case, CaseEvent
 from .triage import SEVERITY_PRIORITY
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 CHUNK = 500
 
@@ -109,7 +112,9 @@ def _new_case(request: CaseRequest, now: dt.datetime) -> Case:
     return case
 
 
-def open_or_join_cases(requests: Sequence[CaseRequest], *, actor: Any) -> list[tuple[Case, bool]]:
+def open_or_join_cases(
+    requests: Sequence[CaseRequest], *, actor: Principal | None
+) -> list[tuple[Case, bool]]:
     """(case, joined an existing case?) per request, in order. Must run inside the caller's
     transaction, which saves the reports."""
     from copnet.reports.models import Evidence, ReportUrl

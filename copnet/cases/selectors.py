@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,12 +12,15 @@ from copnet.accounts.permissions import access, visible_to
 from .choices import OPEN_STATUSES
 from .models import Case
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
-def cases_visible_to(principal: Any) -> QuerySet[Case]:
+
+def cases_visible_to(principal: Principal | None) -> QuerySet[Case]:
     return visible_to(principal, Case.objects.select_related("category", "lead_org"))
 
 
-def access_case(principal: Any, reference: str) -> Case:
+def access_case(principal: Principal | None, reference: str) -> Case:
     return access(
         principal,
         Case.objects.select_related("category", "lead_org", "suggested_category"),
@@ -25,7 +28,7 @@ def access_case(principal: Any, reference: str) -> Case:
     )
 
 
-def triage_queue(principal: Any, filters: dict[str, Any]) -> QuerySet[Case]:
+def triage_queue(principal: Principal | None, filters: dict[str, Any]) -> QuerySet[Case]:
     """Priority first, then the nearest deadline; overdue cases are those past `next_due`."""
     cases = cases_visible_to(principal)
     status = filters.get("status")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -25,6 +25,9 @@ from .errors import CaseErrorCode, WorkflowError
 from .models import Case, CaseAction, CaseEvent
 from .workflow import CASE, CaseMove
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -33,7 +36,7 @@ def new_reference() -> str:
     return f"C{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
 
 
-def _actor_label(actor: Any) -> str:
+def _actor_label(actor: Principal | None) -> str:
     if actor is None:
         return "system"
     if getattr(actor, "is_api_key", False):
@@ -41,7 +44,7 @@ def _actor_label(actor: Any) -> str:
     return getattr(actor, "email", "") or "anonymous"
 
 
-def new_event(case: Case, *, kind: str, actor: Any = None, **fields: Any) -> CaseEvent:
+def new_event(case: Case, *, kind: str, actor: Principal | None = None, **fields: Any) -> CaseEvent:
     """An unsaved timeline event; batch writers collect these for one bulk_create."""
     user = (
         actor
@@ -55,7 +58,7 @@ def add_event(
     case: Case,
     *,
     kind: str,
-    actor: Any = None,
+    actor: Principal | None = None,
     text: str = "",
     from_status: str = "",
     to_status: str = "",
@@ -94,7 +97,7 @@ def open_or_join_case(
     in_danger: bool,
     url_keys: Iterable[str],
     sha256s: Iterable[str],
-    actor: Any,
+    actor: Principal | None,
 ) -> tuple[Case, bool]:
     """One report's case (see `joining.open_or_join_cases`); inside the caller's transaction."""
     from .joining import CaseRequest, open_or_join_cases
@@ -122,7 +125,7 @@ def do_transition(
     *,
     case: Case,
     target: str,
-    actor: Any,
+    actor: Principal | None,
     reason: str = "",
     outcome: str = "",
     merge_into: Case | None = None,
@@ -180,7 +183,12 @@ def do_transition(
 
 
 def do_reassign(
-    *, case: Case, lead: Organisation, supporting: Iterable[Organisation], reason: str, actor: Any
+    *,
+    case: Case,
+    lead: Organisation,
+    supporting: Iterable[Organisation],
+    reason: str,
+    actor: Principal | None,
 ) -> Case:
     reason = strip_format_controls(reason)
     if not reason.strip():
@@ -218,7 +226,7 @@ def do_reassign(
     return locked
 
 
-def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAction:
+def do_record_action(*, case: Case, kind: str, note: str, actor: Principal | None) -> CaseAction:
     if kind not in ActionKind.values:
         raise WorkflowError(CaseErrorCode.INVALID_ACTION, _("Choose an action from the list."))
     note = strip_format_controls(note)
@@ -251,7 +259,7 @@ def do_record_action(*, case: Case, kind: str, note: str, actor: Any) -> CaseAct
     return action
 
 
-def do_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
+def do_add_note(*, case: Case, text: str, actor: Principal | None) -> CaseEvent:
     text = strip_format_controls(text)
     if not text.strip():
         raise WorkflowError(CaseErrorCode.EMPTY_NOTE, _("The note is empty."))
@@ -263,7 +271,7 @@ def do_add_note(*, case: Case, text: str, actor: Any) -> CaseEvent:
     return event
 
 
-def do_set_status_message(*, case: Case, message: str, actor: Any) -> Case:
+def do_set_status_message(*, case: Case, message: str, actor: Principal | None) -> Case:
     message = strip_format_controls(message)
     with transaction.atomic():
         before = case.status_message
@@ -279,7 +287,7 @@ def do_set_status_message(*, case: Case, message: str, actor: Any) -> Case:
     return case
 
 
-def do_record_reveal(*, evidence: Any, actor: Any) -> None:
+def do_record_reveal(*, evidence: Any, actor: Principal | None) -> None:
     """An analyst chose to see an original picture: audited, and shown on the timeline."""
     with transaction.atomic():
         add_event(
@@ -303,7 +311,7 @@ def do_record_reveal(*, evidence: Any, actor: Any) -> None:
 EVIDENCE_VIEW_WINDOW = 300
 
 
-def do_record_evidence_view(*, evidence: Any, actor: Any, kind: str) -> bool:
+def do_record_evidence_view(*, evidence: Any, actor: Principal | None, kind: str) -> bool:
     """Audit that `actor` was served `kind` ("preview" or "original") of a picture, at most once
     per EVIDENCE_VIEW_WINDOW; True when a row was written. If the cache is unavailable the row
     is always written (more audit, never less)."""

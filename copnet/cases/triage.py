@@ -26,7 +26,7 @@ class DetectionSignal:
 # its own here.
 DETECTORS: list[Callable[[Sequence[Any]], dict[int, list[DetectionSignal]]]] = []
 
-SEVERITY_PRIORITY = {
+SEVERITY_PRIORITY: dict[str, Priority] = {
     Severity.CRITICAL: Priority.P1,
     Severity.HIGH: Priority.P2,
     Severity.MEDIUM: Priority.P3,
@@ -50,7 +50,7 @@ def compute_priority(facts: TriageFacts) -> int:
     reports raise it one step; a detection signal can raise it further."""
     if facts.in_danger:
         return Priority.P1
-    priority = SEVERITY_PRIORITY[facts.severity]
+    priority: int = SEVERITY_PRIORITY[facts.severity]
     if facts.child_age_band in YOUNG:
         priority -= 1
     if facts.report_count >= MANY_REPORTS:

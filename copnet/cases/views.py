@@ -13,6 +13,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm
 from copnet.audit.services import record_view
 from copnet.core.errors import DomainError, show_message
+from copnet.core.http import HtmxHttpRequest
 from copnet.core.workflow import allowed_next
 from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence
@@ -35,7 +36,7 @@ REVEAL_SECONDS = 300
 
 
 @require_perm(Perm.VIEW_CASES)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     cases = selectors.triage_queue(request.user, form.filters() if request.GET else {})
     page = Paginator(cases, 50).get_page(request.GET.get("page"))

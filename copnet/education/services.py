@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -39,6 +39,9 @@ from .models import (
     Skill,
 )
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 REFERENCE_DIR = Path(__file__).parent / "reference"
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 4000 * 4000
@@ -51,7 +54,7 @@ CODE_LENGTH = 6
 # --- authoring -------------------------------------------------------------------------------
 
 
-def do_save_course(*, course: Course, actor: Any) -> Course:
+def do_save_course(*, course: Course, actor: Principal | None) -> Course:
     return save_with_audit(instance=course, actor=actor)
 
 
@@ -92,7 +95,7 @@ def _image_error(code: str) -> LearningError:
 
 
 def do_save_lesson(
-    *, lesson: Lesson, skills: Iterable[Skill], actor: Any, image: bytes | None = None
+    *, lesson: Lesson, skills: Iterable[Skill], actor: Principal | None, image: bytes | None = None
 ) -> Lesson:
     """Save a lesson with its skills; a new picture is checked before anything is written."""
     checked = check_lesson_image(image) if image else None
@@ -105,7 +108,7 @@ def do_save_lesson(
     return lesson
 
 
-def do_save_quiz(*, quiz: Quiz, actor: Any) -> Quiz:
+def do_save_quiz(*, quiz: Quiz, actor: Principal | None) -> Quiz:
     return save_with_audit(instance=quiz, actor=actor)
 
 
@@ -131,7 +134,9 @@ def check_choices(kind: str, choices: Sequence[ChoiceInput]) -> list[ChoiceInput
     return filled
 
 
-def do_save_question(*, question: Question, choices: Sequence[ChoiceInput], actor: Any) -> Question:
+def do_save_question(
+    *, question: Question, choices: Sequence[ChoiceInput], actor: Principal | None
+) -> Question:
     """Save a question and replace its answers (checked first: nothing is written on error)."""
     filled = check_choices(question.kind, choices)
     with transaction.atomic():
@@ -163,7 +168,7 @@ def check_publishable(course: Course) -> None:
                 )
 
 
-def do_set_published(*, course: Course, published: bool, actor: Any) -> Course:
+def do_set_published(*, course: Course, published: bool, actor: Principal | None) -> Course:
     with transaction.atomic():
         course = Course.objects.select_for_update().get(pk=course.pk)
         if published:
@@ -209,7 +214,7 @@ def do_create_class(*, teacher: Any, name: str, courses: Iterable[Course]) -> Cl
     raise LearningError(LearningErrorCode.CODE, _("Could not create a class code. Try again."))
 
 
-def do_set_class_open(*, classroom: Classroom, is_open: bool, actor: Any) -> Classroom:
+def do_set_class_open(*, classroom: Classroom, is_open: bool, actor: Principal | None) -> Classroom:
     with transaction.atomic():
         Classroom.objects.filter(pk=classroom.pk).update(is_open=is_open)
         classroom.is_open = is_open

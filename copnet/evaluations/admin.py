@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.core.admin_defaults import URL_FIELDS_HTTPS
 
 from .models import CriteriaSet, Criterion, Evaluation, Product, Section, Vendor
@@ -25,7 +26,7 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     actions = ["new_version"]
 
     @admin.action(description=_("Make an editable new version"))
-    def new_version(self, request: HttpRequest, queryset: Any) -> None:
+    def new_version(self, request: AuthedHttpRequest, queryset: Any) -> None:
         for criteria_set in queryset:
             new = do_new_criteria_version(criteria_set=criteria_set, actor=request.user)
             self.message_user(request, _("Created %(set)s.") % {"set": new})

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,7 +31,8 @@ class VendorRegistrationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are different."))
@@ -145,7 +146,9 @@ class SubmitForm(forms.Form):
         ids = [
             s.pk for s in CriteriaSet.objects.filter(is_current=True) if s.applies_to(product.kind)
         ]
-        self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(pk__in=ids)
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["criteria_set"]
+        ).queryset = CriteriaSet.objects.filter(pk__in=ids)
 
 
 class DocumentsForm(forms.Form):

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
-from copnet.accounts.permissions import Perm, access, has_perm, visible_to
+from copnet.accounts.permissions import Perm, access, has_perm, is_active_person, visible_to
 
 from . import scoring
 from .choices import EvaluationStatus, ScoreValue
@@ -27,6 +27,9 @@ from .models import (
     VendorDocument,
 )
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 
 # --- Staff and vendors ------------------------------------------------------------------------
 def assignable_evaluators() -> QuerySet[User]:
@@ -35,7 +38,7 @@ def assignable_evaluators() -> QuerySet[User]:
     return User.objects.filter(role=Role.EVALUATOR, is_active=True).select_related("organisation")
 
 
-def evaluations_visible_to(principal: Any) -> QuerySet[Evaluation]:
+def evaluations_visible_to(principal: Principal | None) -> QuerySet[Evaluation]:
     """Managers see every evaluation, evaluators those they are assigned to, vendors their own."""
     rows = visible_to(
         principal,
@@ -45,36 +48,41 @@ def evaluations_visible_to(principal: Any) -> QuerySet[Evaluation]:
     )
     if has_perm(principal, Perm.MANAGE_EVALUATIONS):
         return rows
-    if has_perm(principal, Perm.EVALUATE_PRODUCTS):
+    if has_perm(principal, Perm.EVALUATE_PRODUCTS) and is_active_person(principal):
         return rows.filter(assignments__evaluator=principal).distinct()
-    return rows.filter(product__vendor__organisation_id=principal.organisation_id)
+    org_id = getattr(principal, "organisation_id", None)
+    if org_id is None:
+        return rows.none()
+    return rows.filter(product__vendor__organisation_id=org_id)
 
 
-def access_evaluation(principal: Any, pk: Any) -> Evaluation:
+def access_evaluation(principal: Principal | None, pk: Any) -> Evaluation:
     return access(principal, evaluations_visible_to(principal), pk=pk)
 
 
-def products_of(vendor: Vendor, principal: Any) -> QuerySet[Product]:
+def products_of(vendor: Vendor, principal: Principal | None) -> QuerySet[Product]:
     return visible_to(principal, Product.objects.filter(vendor=vendor))
 
 
-def access_product(principal: Any, vendor: Vendor, pk: Any) -> Product:
+def access_product(principal: Principal | None, vendor: Vendor, pk: Any) -> Product:
     return access(principal, Product.objects.filter(vendor=vendor), pk=pk)
 
 
-def access_document(principal: Any, pk: Any) -> VendorDocument:
+def access_document(principal: Principal | None, pk: Any) -> VendorDocument:
     evaluations = evaluations_visible_to(principal).values("pk")
     return access(principal, VendorDocument.objects.filter(evaluation__in=evaluations), pk=pk)
 
 
-def access_score_evidence(principal: Any, pk: Any) -> ScoreEvidence:
+def access_score_evidence(principal: Principal | None, pk: Any) -> ScoreEvidence:
     evaluations = evaluations_visible_to(principal).values("pk")
     return access(
         principal, ScoreEvidence.objects.filter(score__item__evaluation__in=evaluations), pk=pk
     )
 
 
-def self_assessment_for(principal: Any, product: Product, criteria_set: Any) -> SelfAssessment:
+def self_assessment_for(
+    principal: Principal | None, product: Product, criteria_set: Any
+) -> SelfAssessment:
     found = visible_to(
         principal, SelfAssessment.objects.filter(product=product, criteria_set=criteria_set)
     ).first()

@@ -7,8 +7,8 @@ from .models import FeedVersion
 class FeedVersionAdmin(admin.ModelAdmin):
     list_display = ["number", "published_at", "added", "withdrawn"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -14,6 +14,9 @@ from .choices import EntryKind
 from .exports import hosts_file, rpz_zone
 from .index import PrefixIndex
 from .models import FeedEntry, FeedVersion
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 def latest_version() -> int:
@@ -129,9 +132,9 @@ def plain_list(version: int, *, public_only: bool, kind: str, category: str = ""
 # --- Staff --------------------------------------------------------------------------------------
 
 
-def entries_visible_to(principal: Any) -> QuerySet[FeedEntry]:
+def entries_visible_to(principal: Principal | None) -> QuerySet[FeedEntry]:
     return visible_to(principal, FeedEntry.objects.select_related("category", "case"))
 
 
-def access_entry(principal: Any, pk: int) -> FeedEntry:
+def access_entry(principal: Principal | None, pk: int) -> FeedEntry:
     return access(principal, FeedEntry.objects.select_related("category", "case"), pk=pk)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +31,9 @@ from .choices import AppealStatus, EntryKind, EntrySource
 from .errors import FeedError, FeedErrorCode
 from .exports import valid_dns_name
 from .models import Appeal, FeedEntry, FeedVersion
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 MAX_ERRORS = 20
 
@@ -160,7 +163,7 @@ def _add(
     category: HarmCategory,
     source: str,
     source_label: str,
-    actor: Any,
+    actor: Principal | None,
     is_public: bool = False,
     review_on: dt.date | None = None,
     case: Any = None,
@@ -207,7 +210,7 @@ def do_import_list(
     text: str,
     kind: str,
     category: HarmCategory,
-    actor: Any,
+    actor: Principal | None,
     source_label: str = "",
     is_public: bool = False,
     review_on: dt.date | None = None,
@@ -275,7 +278,7 @@ def do_import_list(
     return ImportResult(added=added, duplicates=duplicates)
 
 
-def do_add_case(*, case: Any, actor: Any, hosts: list[str] | None = None) -> int:
+def do_add_case(*, case: Any, actor: Principal | None, hosts: list[str] | None = None) -> int:
     """The addresses and image hashes of a closed, confirmed case (images go through the
     banks' confirmed bank first). `hosts`: hosts of the case to block whole."""
     from copnet.banks.models import BankEntry
@@ -324,7 +327,7 @@ def do_add_case(*, case: Any, actor: Any, hosts: list[str] | None = None) -> int
     return added
 
 
-def do_import_url_list(*, url_list: Any, actor: Any) -> int:
+def do_import_url_list(*, url_list: Any, actor: Principal | None) -> int:
     """Entries of a detection address list (banks.UrlList) join the feed in its category."""
     from copnet.banks.choices import UrlPatternKind
 
@@ -360,7 +363,7 @@ def do_import_url_list(*, url_list: Any, actor: Any) -> int:
     return added
 
 
-def do_withdraw(*, entry: FeedEntry, reason: str, actor: Any) -> FeedEntry:
+def do_withdraw(*, entry: FeedEntry, reason: str, actor: Principal | None) -> FeedEntry:
     """Leaves the feed at the next published version (an unpublished entry never appears)."""
     reason = clean_text(reason)[:500]
     if not reason:
@@ -382,7 +385,7 @@ def do_withdraw(*, entry: FeedEntry, reason: str, actor: Any) -> FeedEntry:
     return locked
 
 
-def do_set_public(*, category: HarmCategory, is_public: bool, actor: Any) -> int:
+def do_set_public(*, category: HarmCategory, is_public: bool, actor: Principal | None) -> int:
     """Mark a category's live entries public (readable without an API key) or not."""
     with transaction.atomic():
         changed = (
@@ -410,7 +413,7 @@ def pending_changes() -> tuple[int, int]:
     return adds.count(), withdrawals.count()
 
 
-def do_publish(*, actor: Any) -> FeedVersion | None:
+def do_publish(*, actor: Principal | None) -> FeedVersion | None:
     """Publish pending additions and withdrawals as the next version (None if nothing changed).
     Entries whose review date has passed are withdrawn first ("expired")."""
     today = timezone.localdate()
@@ -501,7 +504,9 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     return appeal
 
 
-def do_decide_appeal(*, appeal: Appeal, uphold: bool, reason: str, actor: Any) -> Appeal:
+def do_decide_appeal(
+    *, appeal: Appeal, uphold: bool, reason: str, actor: Principal | None
+) -> Appeal:
     with transaction.atomic():
         if uphold:
             for entry in appeal.entries.filter(withdrawn_at__isnull=True):

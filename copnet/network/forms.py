@@ -39,7 +39,8 @@ class OrganisationForm(forms.ModelForm):
         return code
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk:
             for name in ("parent", "successor"):
                 if data.get(name) and data[name].pk == self.instance.pk:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -13,6 +13,9 @@ from copnet.accounts.permissions import visible_to
 
 from .choices import NETWORK_ROLE_ORDER, NetworkRole
 from .models import ContactPoint, Duty, Membership, Organisation, Succession
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 @dataclass
@@ -87,5 +90,7 @@ def organisation_by_code(code: str) -> Organisation | None:
     return Organisation.objects.filter(code__iexact=code).first()
 
 
-def contacts_visible_to(principal: Any, organisation: Organisation) -> QuerySet[ContactPoint]:
+def contacts_visible_to(
+    principal: Principal | None, organisation: Organisation
+) -> QuerySet[ContactPoint]:
     return visible_to(principal, ContactPoint.objects.filter(organisation=organisation))

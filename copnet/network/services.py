@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -15,6 +15,9 @@ from copnet.audit.services import record_change, save_with_audit
 from copnet.core.reference import Versions, fields_to_update, read_versions
 
 from .models import Duty, Membership, Organisation, Succession
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 REFERENCE_FILE = Path(__file__).parent / "reference" / "network.json"
 
@@ -241,13 +244,13 @@ def load_reference_data(path: Path = REFERENCE_FILE) -> LoadResult:
     return result
 
 
-def do_save_organisation(*, organisation: Organisation, actor: Any) -> Organisation:
+def do_save_organisation(*, organisation: Organisation, actor: Principal | None) -> Organisation:
     return save_with_audit(instance=organisation, actor=actor)
 
 
-def do_save_membership(*, membership: Membership, actor: Any) -> Membership:
+def do_save_membership(*, membership: Membership, actor: Principal | None) -> Membership:
     return save_with_audit(instance=membership, actor=actor)
 
 
-def do_save_duty(*, duty: Duty, actor: Any) -> Duty:
+def do_save_duty(*, duty: Duty, actor: Principal | None) -> Duty:
     return save_with_audit(instance=duty, actor=actor)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -106,10 +106,13 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("I don't know"))] + province_choices()
+        cast("forms.ChoiceField", self.fields["province"]).choices = [
+            ("", _("I don't know"))
+        ] + province_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("wants_contact"):
             data["reporter_name"] = ""
             data["reporter_contact"] = ""

@@ -15,7 +15,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +39,9 @@ from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
 from .errors import IntakeError, IntakeErrorCode
 from .evidence import EvidenceError, ImageFacts, evidence_store, inspect_image, make_preview
 from .models import Evidence, Report, ReportUrl
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +246,11 @@ def _evidence_rows(
 
 
 def submit_report(
-    checked: CheckedReport, *, channel: str, actor: Any = None, enqueue_triage: bool = True
+    checked: CheckedReport,
+    *,
+    channel: str,
+    actor: Principal | None = None,
+    enqueue_triage: bool = True,
 ) -> tuple[Report, str]:
     """Save a checked report into its case. Returns the report and the reporter's secret,
     which is stored only as a hash."""
@@ -254,7 +261,7 @@ def submit_reports(
     checked: Sequence[CheckedReport],
     *,
     channel: str,
-    actor: Any = None,
+    actor: Principal | None = None,
     enqueue_triage: bool = True,
 ) -> list[tuple[Report, str]]:
     """Save checked reports, each into its case, all in one transaction (joined to the
@@ -340,7 +347,7 @@ def _report_row(
     case: Any,
     secret: str,
     channel: str,
-    actor: Any,
+    actor: Principal | None,
     is_api: bool,
 ) -> Report:
     return Report(

@@ -36,7 +36,8 @@ class RoutingRuleForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         lead, supporting = data.get("lead"), data.get("supporting") or []
         if lead and lead in supporting:
             self.add_error("supporting", _("The lead organisation cannot also be supporting."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,6 +20,9 @@ from copnet.cases.services import do_reassign
 from .errors import RerouteError, RoutingErrorCode
 from .services import Route, Router
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 
 @dataclass
 class Proposal:
@@ -28,7 +31,7 @@ class Proposal:
     lead_ended: bool
 
 
-def cases_to_reroute(principal: Any) -> list[Proposal]:
+def cases_to_reroute(principal: Principal | None) -> list[Proposal]:
     """Open cases the principal may see whose lead is not the one routing gives today."""
     router = Router()
     proposals = []
@@ -46,7 +49,9 @@ def cases_to_reroute(principal: Any) -> list[Proposal]:
     return proposals
 
 
-def do_reroute_cases(*, principal: Any, references: Iterable[str], reason: str) -> list[Case]:
+def do_reroute_cases(
+    *, principal: Principal | None, references: Iterable[str], reason: str
+) -> list[Case]:
     """Give each chosen case the lead and supporting bodies routing gives today.
 
     All or nothing: a reference that is unknown, hidden from the principal, closed or already

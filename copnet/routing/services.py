@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +17,9 @@ from copnet.network.models import Membership, Organisation
 from copnet.taxonomy.models import HarmCategory
 
 from .models import RoutingRule
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 @dataclass
@@ -99,7 +102,7 @@ def route(
     return Router(on).route(category=category, platform=platform, province=province)
 
 
-def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Any) -> RoutingRule:
+def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Principal | None) -> RoutingRule:
     with transaction.atomic():
         creating = rule.pk is None
         rule.platform = _normalise_platform(rule.platform)

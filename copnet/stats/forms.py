@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -50,14 +50,21 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, network_wide: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = [("", _("All"))] + province_choices()
-        self.fields["platform"].choices = [("", _("All"))] + platform_choices()
-        self.fields["trend"].choices = [("", _("Automatic"))] + list(TrendKind.choices)
+        cast("forms.ChoiceField", self.fields["province"]).choices = [
+            ("", _("All"))
+        ] + province_choices()
+        cast("forms.ChoiceField", self.fields["platform"]).choices = [
+            ("", _("All"))
+        ] + platform_choices()
+        cast("forms.ChoiceField", self.fields["trend"]).choices = [("", _("Automatic"))] + list(
+            TrendKind.choices
+        )
         if not network_wide:
             del self.fields["organisation"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind") or PeriodKind.MONTH
         text = data.get("period") or ""
         try:

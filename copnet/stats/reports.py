@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import Http404
@@ -24,6 +24,9 @@ from .choices import PeriodKind
 from .models import PeriodicReport
 from .periods import Period
 from .selectors import Dashboard, Filters, dashboard
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -299,7 +302,7 @@ def generate_missing_reports(today: Any = None) -> int:
     return made
 
 
-def access_report(principal: Any, pk: int, fmt: str) -> PeriodicReport:
+def access_report(principal: Principal | None, pk: int, fmt: str) -> PeriodicReport:
     if fmt not in CONTENT_TYPES or not has_perm(principal, Perm.VIEW_BOARD_REPORTS):
         raise Http404
     try:

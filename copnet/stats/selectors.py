@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -44,6 +44,9 @@ from .geo import MERGED_INTO, current_province
 from .models import DurationSummary, Rollup
 from .periods import Period, add_months, aware, week_start
 from .rollups import METRIC_FIELDS, durations, freshness, platform_expr, summarise
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 MEASURES = (
     "n",
@@ -150,7 +153,7 @@ def platform_label(key: str) -> str:
     return KNOWN_PLATFORMS.get(key, key) if key else _("Not given")
 
 
-def scoped_rollups(principal: Any, filters: Filters) -> QuerySet[Rollup]:
+def scoped_rollups(principal: Principal | None, filters: Filters) -> QuerySet[Rollup]:
     rows = visible_to(principal, Rollup.objects.all())
     if has_network_wide_scope(principal):
         if filters.organisation:
@@ -432,7 +435,7 @@ def _bucket_label(start: dt.date, step: str) -> str:
     return f"{start:%m/%Y}"
 
 
-def live_cases(principal: Any, filters: Filters) -> QuerySet[Case]:
+def live_cases(principal: Principal | None, filters: Filters) -> QuerySet[Case]:
     """The raw cases behind the figures (drill-down, and handling times under filters)."""
     period = filters.period
     cases = cases_visible_to(principal).filter(
@@ -474,7 +477,7 @@ def live_percentiles(cases: QuerySet[Case]) -> dict[str, tuple[int, float | None
     return {metric: tuple(row[3 * i : 3 * i + 3]) for i, metric in enumerate(METRIC_FIELDS)}
 
 
-def _summaries(principal: Any, filters: Filters) -> QuerySet[DurationSummary]:
+def _summaries(principal: Principal | None, filters: Filters) -> QuerySet[DurationSummary]:
     rows = visible_to(principal, DurationSummary.objects.all()).filter(
         period_kind=filters.period.kind, period_start=filters.period.start
     )
@@ -514,7 +517,9 @@ def _hours(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def outcomes(principal: Any, filters: Filters, counts: Breakdown) -> list[dict[str, Any]]:
+def outcomes(
+    principal: Principal | None, filters: Filters, counts: Breakdown
+) -> list[dict[str, Any]]:
     """What happened to the cases opened in the period, by outcome group, with the hours from
     opening to that outcome (median, 90th percentile); "no action" lists its reasons."""
     if filters.narrows_cases:
@@ -557,7 +562,7 @@ def outcomes(principal: Any, filters: Filters, counts: Breakdown) -> list[dict[s
     return out
 
 
-def handling(principal: Any, filters: Filters) -> list[dict[str, Any]]:
+def handling(principal: Principal | None, filters: Filters) -> list[dict[str, Any]]:
     """Median and 90th percentile hours to triage, first action and close (cases opened in the
     period that reached the step). Precomputed per scope; computed live when filters narrow."""
     labels = dict(Metric.choices)
@@ -582,7 +587,7 @@ def handling(principal: Any, filters: Filters) -> list[dict[str, Any]]:
     ]
 
 
-def detection_hits(principal: Any, filters: Filters) -> list[Indicator]:
+def detection_hits(principal: Principal | None, filters: Filters) -> list[Indicator]:
     def count(period: Period) -> int:
         return DetectionHit.objects.filter(
             created_at__gte=aware(period.start),
@@ -610,7 +615,7 @@ def _rest(filters: Filters) -> tuple[Any, ...]:
 INDICATOR_SOURCES: list[Callable[[Any, Filters], list[Indicator]]] = [detection_hits]
 
 
-def dashboard(principal: Any, filters: Filters) -> Dashboard:
+def dashboard(principal: Principal | None, filters: Filters) -> Dashboard:
     rows = scoped_rollups(principal, filters)
     network_wide = has_network_wide_scope(principal)
     detail = uses_detail(filters)

@@ -20,6 +20,7 @@ from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.core.exports import csv_writer
+from copnet.core.http import HtmxHttpRequest
 from copnet.core.tasks import enqueue_on_commit
 
 from . import charts, selectors, transparency
@@ -67,7 +68,7 @@ def _chart_context(board: selectors.Dashboard, query: str) -> dict[str, Any]:
 
 
 @require_perm(Perm.VIEW_STATS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     form = _form(request)
     context: dict[str, Any] = {
         "form": form,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,9 @@ class AnswerForm(forms.Form):
         """`answers`: the answer transitions the request's status allows (offered in order)."""
         super().__init__(*args, **kwargs)
         if answers:
-            self.fields["status"].choices = [(t.target, t.label) for t in answers]
+            cast("forms.ChoiceField", self.fields["status"]).choices = [
+                (t.target, t.label) for t in answers
+            ]
 
 
 class QueueFilterForm(forms.Form):

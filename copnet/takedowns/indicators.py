@@ -6,7 +6,7 @@ period, filters and the viewer's organisation scope), so they agree with the cas
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,11 @@ from copnet.core.figures import percentile
 from .choices import RequestStatus
 from .models import RemovalRequest
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
-def _figures(principal: Any, filters: Any) -> tuple[int, float | None, float | None]:
+
+def _figures(principal: Principal | None, filters: Any) -> tuple[int, float | None, float | None]:
     from copnet.stats.selectors import live_cases
 
     rows = RemovalRequest.objects.filter(
@@ -33,7 +36,7 @@ def _figures(principal: Any, filters: Any) -> tuple[int, float | None, float | N
     return sent, share, None if median is None else round(median, 1)
 
 
-def removal_indicators(principal: Any, filters: Any) -> list[Any]:
+def removal_indicators(principal: Principal | None, filters: Any) -> list[Any]:
     from copnet.stats.selectors import Indicator
 
     now = _figures(principal, filters)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case as When_
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -18,14 +18,17 @@ from copnet.core.figures import percentile
 from .choices import OPEN_STATUSES, PENDING_STATUSES, RequestStatus
 from .models import Platform, RemovalItem, RemovalRequest
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
-def requests_visible_to(principal: Any) -> QuerySet[RemovalRequest]:
+
+def requests_visible_to(principal: Principal | None) -> QuerySet[RemovalRequest]:
     return visible_to(
         principal, RemovalRequest.objects.select_related("platform", "case", "case__category")
     )
 
 
-def access_request(principal: Any, reference: str) -> RemovalRequest:
+def access_request(principal: Principal | None, reference: str) -> RemovalRequest:
     return access(
         principal,
         RemovalRequest.objects.select_related("platform", "case", "case__category"),
@@ -33,11 +36,11 @@ def access_request(principal: Any, reference: str) -> RemovalRequest:
     )
 
 
-def access_item(principal: Any, pk: int) -> RemovalItem:
+def access_item(principal: Principal | None, pk: int) -> RemovalItem:
     return access(principal, RemovalItem.objects.select_related("request"), pk=pk)
 
 
-def request_queue(principal: Any, status: str = "") -> QuerySet[RemovalRequest]:
+def request_queue(principal: Principal | None, status: str = "") -> QuerySet[RemovalRequest]:
     """Overdue first (by how late), then pending by deadline, then drafts and answered ones."""
     now = timezone.now()
     rows = requests_visible_to(principal)
@@ -132,7 +135,9 @@ def compliance(
     return sorted(figures.values(), key=lambda f: f.platform.name)
 
 
-def platforms_overview(principal: Any, *, now: dt.datetime | None = None) -> QuerySet[Platform]:
+def platforms_overview(
+    principal: Principal | None, *, now: dt.datetime | None = None
+) -> QuerySet[Platform]:
     """Every platform (active first) for those who manage the registry, with counts of its open
     removal requests (draft, sent, acknowledged) and of the overdue ones (sent or acknowledged,
     past the deadline). Counts are network-wide and carry no case content, like the compliance
@@ -149,7 +154,7 @@ def platforms_overview(principal: Any, *, now: dt.datetime | None = None) -> Que
     ).order_by("-is_active", "name")
 
 
-def access_platform(principal: Any, pk: int) -> Platform:
+def access_platform(principal: Principal | None, pk: int) -> Platform:
     """One platform for someone who manages the registry, or Http404."""
     if not has_perm(principal, Perm.MANAGE_PLATFORMS):
         raise Http404

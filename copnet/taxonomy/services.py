@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,9 @@ from copnet.network.models import Organisation
 from copnet.routing.models import RoutingRule
 
 from .models import HarmCategory
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 REFERENCE_FILE = Path(__file__).parent / "reference" / "categories.json"
 TEXT_FIELDS = (
@@ -151,7 +154,9 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def do_save_category(*, category: HarmCategory, actor: Any, supporting: Any = None) -> HarmCategory:
+def do_save_category(
+    *, category: HarmCategory, actor: Principal | None, supporting: Any = None
+) -> HarmCategory:
     with transaction.atomic():
         save_with_audit(instance=category, actor=actor)
         if supporting is not None:

@@ -17,11 +17,11 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_display = ["user", "province", "level", "status", "joined_at"]
     list_filter = ["status", "level"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +69,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = _provinces(_("Choose…"))
+        cast("forms.ChoiceField", self.fields["province"]).choices = _provinces(_("Choose…"))
 
     def to_input(self) -> ApplicationInput:
         d = self.cleaned_data
@@ -169,7 +169,9 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, provinces: list[tuple[str, str]] | None = None, **kw: Any):
         super().__init__(*args, **kw)
-        self.fields["province"].choices = provinces or _provinces(_("Nationwide"))
+        cast("forms.ChoiceField", self.fields["province"]).choices = provinces or _provinces(
+            _("Nationwide")
+        )
 
     def to_input(self) -> TaskInput:
         d = self.cleaned_data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +16,9 @@ from copnet.audit.services import record_change
 from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Criterion, Section
 from ..models.fields import join_codes
+
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 SET_FIELDS = ("title_vi", "title_en", "description_vi", "description_en", "source")
@@ -87,7 +90,7 @@ def set_in_use(criteria_set: CriteriaSet) -> bool:
     return criteria_set.evaluations.exists()
 
 
-def do_new_criteria_version(*, criteria_set: CriteriaSet, actor: Any) -> CriteriaSet:
+def do_new_criteria_version(*, criteria_set: CriteriaSet, actor: User) -> CriteriaSet:
     """Copy a set into the next version, which becomes current and can be edited; evaluations
     made on earlier versions keep their own copy of the criteria and their results."""
     with transaction.atomic():
@@ -133,7 +136,7 @@ def do_new_criteria_version(*, criteria_set: CriteriaSet, actor: Any) -> Criteri
     return new
 
 
-def do_edit_criterion(*, criterion: Criterion, actor: Any, **fields: Any) -> Criterion:
+def do_edit_criterion(*, criterion: Criterion, actor: User, **fields: Any) -> Criterion:
     """Edit a criterion of a version that no evaluation uses yet."""
     with transaction.atomic():
         if set_in_use(criterion.section.criteria_set):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,9 @@ from ..models import Assignment, Evaluation, Score, ScoreEvidence
 from .vendors import nfc
 from .workflow import MIN_EVALUATORS, lock, start_reconciliation
 
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
+
 
 @dataclass(frozen=True)
 class ScoreEntry:
@@ -30,7 +33,7 @@ class ScoreEntry:
     data: bytes = b""
 
 
-def assignment_of(evaluation: Evaluation, actor: Any) -> Assignment:
+def assignment_of(evaluation: Evaluation, actor: User) -> Assignment:
     """The actor's own assignment on this evaluation; nobody else may score it."""
     assignment = (
         evaluation.assignments.filter(evaluator_id=getattr(actor, "pk", None)).first()
@@ -92,7 +95,7 @@ def _check_entries(evaluation: Evaluation, assignment: Assignment, entries: list
     return checked
 
 
-def do_save_scores(*, evaluation: Evaluation, entries: list[ScoreEntry], actor: Any) -> int:
+def do_save_scores(*, evaluation: Evaluation, entries: list[ScoreEntry], actor: User) -> int:
     """Save some or all scores of the actor's assignment; all entries or none."""
     assignment = assignment_of(evaluation, actor)
     paths: list[str] = []
@@ -141,7 +144,7 @@ def do_save_scores(*, evaluation: Evaluation, entries: list[ScoreEntry], actor: 
     return len(entries)
 
 
-def do_finish_scoring(*, evaluation: Evaluation, actor: Any) -> Assignment:
+def do_finish_scoring(*, evaluation: Evaluation, actor: User) -> Assignment:
     """The evaluator is done; when every assigned evaluator is, reconciliation starts."""
     assignment = assignment_of(evaluation, actor)
     with transaction.atomic():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,6 +17,9 @@ from ..choices import OPEN_STATUSES, EvaluationStatus
 from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Evaluation, EvaluationItem, Product, Vendor, VendorDocument
 from .vendors import applicable_criteria, nfc
+
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
 
 MAX_DOCUMENTS = 10
 
@@ -41,7 +44,7 @@ def check_uploads(uploads: list[Upload]) -> list[tuple[str, files.CheckedFile]]:
 
 
 def store_documents(
-    evaluation: Evaluation, checked: list[tuple[str, files.CheckedFile]], actor: Any
+    evaluation: Evaluation, checked: list[tuple[str, files.CheckedFile]], actor: User
 ) -> list[VendorDocument]:
     """Store the files, then the rows; the files are removed again if the transaction fails."""
     stored: list[VendorDocument] = []
@@ -94,7 +97,7 @@ def do_submit_for_evaluation(
     criteria_set: CriteriaSet,
     uploads: list[Upload],
     note: str,
-    actor: Any,
+    actor: User,
 ) -> Evaluation:
     if product.vendor_id != vendor.pk:
         raise EvaluationError(EvaluationErrorCode.NOT_FOUND, _("Not found."))
@@ -162,7 +165,7 @@ def do_submit_for_evaluation(
 
 
 def do_add_documents(
-    *, evaluation: Evaluation, vendor: Vendor, uploads: list[Upload], actor: Any
+    *, evaluation: Evaluation, vendor: Vendor, uploads: list[Upload], actor: User
 ) -> list[VendorDocument]:
     """More documents while the evaluation is still open (e.g. when an evaluator asks)."""
     if evaluation.product.vendor_id != vendor.pk:

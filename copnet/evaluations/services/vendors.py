@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -22,6 +22,9 @@ from .. import scoring
 from ..choices import OPEN_STATUSES, EvaluationStatus, ScoreValue
 from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Product, SelfAssessment, Vendor
+
+if TYPE_CHECKING:
+    pass
 
 
 def nfc(text: str) -> str:
@@ -107,7 +110,7 @@ def product_locked(product: Product) -> bool:
     )
 
 
-def do_save_product(*, product: Product, vendor: Vendor, actor: Any) -> Product:
+def do_save_product(*, product: Product, vendor: Vendor, actor: User) -> Product:
     creating = product.pk is None
     with transaction.atomic():
         if not creating:
@@ -165,7 +168,7 @@ def do_save_self_assessment(
     criteria_set: CriteriaSet,
     answers: dict[str, str],
     notes: dict[str, str],
-    actor: Any,
+    actor: User,
 ) -> SelfAssessment:
     codes = {c.code for c in applicable_criteria(criteria_set, product.kind)}
     valid = set(ScoreValue.values)

@@ -4,7 +4,7 @@ withdraw, expire. Each step checks its state, runs in one transaction and writes
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,12 +23,15 @@ from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import Assignment, Evaluation, EvaluationItem
 from .vendors import nfc
 
+if TYPE_CHECKING:
+    pass
+
 S = EvaluationStatus
 MIN_EVALUATORS = 2
 MAX_VALIDITY_DAYS = 3 * 366
 
 
-def require_manager(actor: Any) -> None:
+def require_manager(actor: User) -> None:
     if not has_perm(actor, Perm.MANAGE_EVALUATIONS):
         raise EvaluationError(EvaluationErrorCode.FORBIDDEN, _("You may not manage evaluations."))
 
@@ -49,7 +52,7 @@ def transition(
     evaluation: Evaluation,
     target: str,
     *,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     step: str | None = None,
     **changes: Any,
@@ -75,7 +78,7 @@ def transition(
     return evaluation
 
 
-def do_accept(*, evaluation: Evaluation, actor: Any) -> Evaluation:
+def do_accept(*, evaluation: Evaluation, actor: User) -> Evaluation:
     require_manager(actor)
     with transaction.atomic():
         locked = lock(evaluation, "accept", S.ACCEPTED)
@@ -83,7 +86,7 @@ def do_accept(*, evaluation: Evaluation, actor: Any) -> Evaluation:
         return transition(locked, S.ACCEPTED, actor=actor)
 
 
-def do_decline(*, evaluation: Evaluation, actor: Any, reason: str) -> Evaluation:
+def do_decline(*, evaluation: Evaluation, actor: User, reason: str) -> Evaluation:
     require_manager(actor)
     reason = nfc(reason)
     if not reason:
@@ -119,7 +122,7 @@ def check_independent(evaluation: Evaluation, evaluator: User) -> None:
         )
 
 
-def do_assign(*, evaluation: Evaluation, evaluator: User, actor: Any) -> Assignment:
+def do_assign(*, evaluation: Evaluation, evaluator: User, actor: User) -> Assignment:
     require_manager(actor)
     with transaction.atomic():
         locked = lock(evaluation, "assign")
@@ -151,7 +154,7 @@ def agreed_value(values: list[str]) -> str:
     return values[0] if values and len(set(values)) == 1 else ""
 
 
-def start_reconciliation(evaluation: Evaluation, actor: Any) -> None:
+def start_reconciliation(evaluation: Evaluation, actor: User) -> None:
     """Criteria on which every evaluator agrees are settled; the others wait for reconciliation."""
     items = list(evaluation.items.prefetch_related("scores"))
     for item in items:
@@ -171,7 +174,7 @@ def unreconciled(evaluation: Evaluation) -> list[EvaluationItem]:
 
 
 def do_reconcile(
-    *, evaluation: Evaluation, item_id: int, value: str, note: str, actor: Any
+    *, evaluation: Evaluation, item_id: int, value: str, note: str, actor: User
 ) -> EvaluationItem:
     require_manager(actor)
     note = nfc(note)
@@ -264,7 +267,7 @@ EVALUATION: Machine[Evaluation] = Machine(
 )
 
 
-def do_decide(*, evaluation: Evaluation, actor: Any) -> Evaluation:
+def do_decide(*, evaluation: Evaluation, actor: User) -> Evaluation:
     require_manager(actor)
     with transaction.atomic():
         locked = lock(evaluation, "decide", S.DECIDED)
@@ -291,7 +294,7 @@ def do_publish(
     expires_on: dt.date,
     summary_vi: str,
     summary_en: str,
-    actor: Any,
+    actor: User,
 ) -> Evaluation:
     require_manager(actor)
     summary_vi, summary_en = nfc(summary_vi), nfc(summary_en)
@@ -324,7 +327,7 @@ def do_publish(
         return transition(locked, S.PUBLISHED, actor=actor, expires_on=expires_on)
 
 
-def do_return(*, evaluation: Evaluation, findings: str, actor: Any) -> Evaluation:
+def do_return(*, evaluation: Evaluation, findings: str, actor: User) -> Evaluation:
     require_manager(actor)
     findings = nfc(findings)
     if not findings:
@@ -340,7 +343,7 @@ def do_return(*, evaluation: Evaluation, findings: str, actor: Any) -> Evaluatio
         return transition(locked, S.RETURNED, actor=actor)
 
 
-def do_withdraw(*, evaluation: Evaluation, reason: str, actor: Any) -> Evaluation:
+def do_withdraw(*, evaluation: Evaluation, reason: str, actor: User) -> Evaluation:
     require_manager(actor)
     reason = nfc(reason)
     if not reason:

@@ -7,12 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from copnet.core.http import HtmxHttpRequest
+
 from .. import pdf, selectors
 from ..forms import CatalogueFilterForm
 from ..models import Evaluation
 
 
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: HtmxHttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     rows = selectors.catalogue(form.filters())
     page = Paginator(rows, 24).get_page(request.GET.get("page"))

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.accounts.principal import AuthedHttpRequest
+
+if TYPE_CHECKING:
+    from django import forms
 from copnet.audit.services import record_view
 from copnet.core.errors import DomainError
 from copnet.core.workflow import allowed_next, by_name
@@ -30,7 +34,7 @@ from .common import file_response
 
 @require_perm(Perm.VIEW_STAFF_AREA)
 @require_perm(Perm.VIEW_EVALUATIONS)
-def evaluation_list(request: HttpRequest) -> HttpResponse:
+def evaluation_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = selectors.evaluations_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in EvaluationStatus.values:
@@ -43,7 +47,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
+def _context(request: AuthedHttpRequest, evaluation: Evaluation) -> dict[str, Any]:
     user = request.user
     manager = has_perm(user, Perm.MANAGE_EVALUATIONS)
     mine = evaluation.assignments.filter(evaluator=user).first()
@@ -72,7 +76,7 @@ def _context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
         "unreconciled": workflow.unreconciled(evaluation)
         if evaluation.status == EvaluationStatus.RECONCILIATION
         else [],
-        "score_choices": ReconcileForm.base_fields["value"].choices,
+        "score_choices": cast("forms.ChoiceField", ReconcileForm.base_fields["value"]).choices,
         "accept": ", ".join(f".{e}" for e in ("pdf", "png", "jpg", "jpeg", "docx", "odt")),
         "max_mb": settings.EVALUATION_FILE_MAX_BYTES // (1024 * 1024),
     }
@@ -80,14 +84,14 @@ def _context(request: HttpRequest, evaluation: Evaluation) -> dict[str, Any]:
 
 @require_perm(Perm.VIEW_STAFF_AREA)
 @require_perm(Perm.VIEW_EVALUATIONS)
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     record_view(actor=request.user, target=evaluation)
     return render(request, "evaluations/staff_detail.html", _context(request, evaluation))
 
 
 def _step(
-    request: HttpRequest, pk: int, run: Callable[[Evaluation], Any], done: str
+    request: AuthedHttpRequest, pk: int, run: Callable[[Evaluation], Any], done: str
 ) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     try:
@@ -99,7 +103,7 @@ def _step(
     return redirect("evaluations:detail", pk=pk)
 
 
-def _invalid(request: HttpRequest, pk: int, form: Any) -> HttpResponse:
+def _invalid(request: AuthedHttpRequest, pk: int, form: Any) -> HttpResponse:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
@@ -108,7 +112,7 @@ def _invalid(request: HttpRequest, pk: int, form: Any) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
@@ -119,7 +123,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form)
@@ -134,7 +138,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form)
@@ -147,7 +151,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _entries(request: HttpRequest, evaluation: Evaluation) -> list[scores.ScoreEntry]:
+def _entries(request: AuthedHttpRequest, evaluation: Evaluation) -> list[scores.ScoreEntry]:
     entries = []
     for item in evaluation.items.all():
         value = request.POST.get(f"value_{item.pk}", "")
@@ -176,7 +180,7 @@ def _entries(request: HttpRequest, evaluation: Evaluation) -> list[scores.ScoreE
 
 @require_POST
 @require_perm(Perm.EVALUATE_PRODUCTS)
-def score(request: HttpRequest, pk: int) -> HttpResponse:
+def score(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     try:
         entries = _entries(request, evaluation)
@@ -201,7 +205,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+def reconcile(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ReconcileForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form)
@@ -222,7 +226,7 @@ def reconcile(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
@@ -233,7 +237,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = PublishForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form)
@@ -254,7 +258,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def return_to_vendor(request: HttpRequest, pk: int) -> HttpResponse:
+def return_to_vendor(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = FindingsForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form)
@@ -269,7 +273,7 @@ def return_to_vendor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.MANAGE_EVALUATIONS)
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _invalid(request, pk, form)
@@ -283,7 +287,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_STAFF_AREA)
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     record_view(actor=request.user, target=evaluation)
     response = HttpResponse(pdf.evaluation_report(evaluation), content_type="application/pdf")
@@ -292,14 +296,14 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_STAFF_AREA)
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     stored = selectors.access_document(request.user, pk)
     record_view(actor=request.user, target=stored)
     return file_response(stored)
 
 
 @require_perm(Perm.EVALUATE_PRODUCTS)
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     stored = selectors.access_score_evidence(request.user, pk)
     record_view(actor=request.user, target=stored)
     return file_response(stored)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.core.errors import add_to_form
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 
@@ -98,7 +99,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_vendor
-def home(request: HttpRequest, vendor: Any) -> HttpResponse:
+def home(request: AuthedHttpRequest, vendor: Any) -> HttpResponse:
     products = selectors.products_of(vendor, request.user).prefetch_related("evaluations")
     evaluations = selectors.evaluations_visible_to(request.user).filter(product__vendor=vendor)
     return render(
@@ -109,7 +110,7 @@ def home(request: HttpRequest, vendor: Any) -> HttpResponse:
 
 
 @require_vendor
-def product_edit(request: HttpRequest, vendor: Any, pk: int | None = None) -> HttpResponse:
+def product_edit(request: AuthedHttpRequest, vendor: Any, pk: int | None = None) -> HttpResponse:
     product = selectors.access_product(request.user, vendor, pk) if pk else Product()
     form = ProductForm(request.POST or None, instance=product)
     locked = vendors.product_locked(product)
@@ -131,7 +132,7 @@ def product_edit(request: HttpRequest, vendor: Any, pk: int | None = None) -> Ht
 
 
 @require_vendor
-def product_detail(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
+def product_detail(request: AuthedHttpRequest, vendor: Any, pk: int) -> HttpResponse:
     product = selectors.access_product(request.user, vendor, pk)
     sets = [s for s in CriteriaSet.objects.filter(is_current=True) if s.applies_to(product.kind)]
     return render(
@@ -148,7 +149,7 @@ def product_detail(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
 
 
 @require_vendor
-def submit(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
+def submit(request: AuthedHttpRequest, vendor: Any, pk: int) -> HttpResponse:
     product = selectors.access_product(request.user, vendor, pk)
     form = SubmitForm(request.POST or None, request.FILES or None, product=product)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +171,7 @@ def submit(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
 
 
 @require_vendor
-def evaluation_detail(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
+def evaluation_detail(request: AuthedHttpRequest, vendor: Any, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     form = DocumentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -207,12 +208,12 @@ def evaluation_detail(request: HttpRequest, vendor: Any, pk: int) -> HttpRespons
 
 
 @require_vendor
-def document(request: HttpRequest, vendor: Any, pk: int) -> HttpResponse:
+def document(request: AuthedHttpRequest, vendor: Any, pk: int) -> HttpResponse:
     return file_response(selectors.access_document(request.user, pk))
 
 
 @require_vendor
-def self_assessment(request: HttpRequest, vendor: Any, pk: int, set_pk: int) -> HttpResponse:
+def self_assessment(request: AuthedHttpRequest, vendor: Any, pk: int, set_pk: int) -> HttpResponse:
     product = selectors.access_product(request.user, vendor, pk)
     criteria_set = CriteriaSet.objects.filter(pk=set_pk).first()
     if criteria_set is None or not criteria_set.applies_to(product.kind):

@@ -12,7 +12,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -31,6 +31,9 @@ from copnet.network.models import Organisation
 from ..choices import CHANNEL_NEEDS, PlatformKind, SendChannel
 from ..errors import PlatformInvalid
 from ..models import Platform
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 REFERENCE_FILE = Path(__file__).resolve().parents[1] / "reference" / "platforms.json"
 
@@ -266,7 +269,7 @@ CHANNEL_MESSAGES = {
 
 
 def check_platform(
-    *, data: PlatformInput, platform: Platform | None, actor: Any = None
+    *, data: PlatformInput, platform: Platform | None, actor: Principal | None = None
 ) -> dict[str, Any]:
     """The platform's fields, validated and normalised, ready to be set on the row (the token
     included: the stored one when none is typed). Raises PlatformInvalid; writes nothing.
@@ -349,7 +352,9 @@ def _lock_registry() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_LOCK])
 
 
-def do_save_platform(*, platform: Platform | None, data: PlatformInput, actor: Any) -> Platform:
+def do_save_platform(
+    *, platform: Platform | None, data: PlatformInput, actor: Principal | None
+) -> Platform:
     """Create (`platform` None) or update one platform. Nothing is written when the details
     are invalid (PlatformInvalid) or unchanged; otherwise one audit row says what changed,
     the token only as "set", "replaced" or "cleared", never its value."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -49,6 +49,9 @@ from ..errors import TakedownError, TakedownErrorCode
 from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
 from ..notices import notice_pdf, notice_text
 from ..workflow import REQUEST
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_ITEMS = 100
@@ -131,7 +134,7 @@ def do_create_request(
     accounts: list[str],
     legal_basis: str,
     urgency: str,
-    actor: Any,
+    actor: Principal | None,
 ) -> RemovalRequest:
     """A draft request; the case records a "removal requested" action through cases.services."""
     from copnet.cases.errors import WorkflowError
@@ -196,7 +199,7 @@ def _check_channel(platform: Platform) -> str:
     return Delivery.PENDING
 
 
-def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
+def do_send_request(*, request: RemovalRequest, actor: Principal | None) -> RemovalRequest:
     """Draft → sent: fixes the deadline and the notice, then delivers in the background."""
     from ..tasks import deliver_removal_request
 
@@ -387,7 +390,9 @@ def due_deliveries(now: dt.datetime | None = None) -> list[int]:
     )
 
 
-def do_mark_delivered_manually(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
+def do_mark_delivered_manually(
+    *, request: RemovalRequest, actor: Principal | None
+) -> RemovalRequest:
     """An officer sent the notice through the platform's web form (or another way)."""
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
@@ -412,7 +417,7 @@ def do_record_answer(
     *,
     request: RemovalRequest,
     status: str,
-    actor: Any,
+    actor: Principal | None,
     refusal_reason: str = "",
     note: str = "",
     platform_ref: str = "",
@@ -599,7 +604,7 @@ def check_url(url: str) -> tuple[str, str]:
     return CheckResult.ERROR, f"HTTP {response.status}"
 
 
-def do_check_item(*, item: RemovalItem, actor: Any) -> RemovalItem:
+def do_check_item(*, item: RemovalItem, actor: Principal | None) -> RemovalItem:
     if item.kind != ItemKind.URL:
         raise TakedownError(TakedownErrorCode.NOT_A_URL, _("Only addresses can be checked."))
     result, detail = check_url(item.value)

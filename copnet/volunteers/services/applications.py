@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -38,6 +38,9 @@ from ..errors import VolunteerError, VolunteerErrorCode
 from ..models import ADULT_AGE, Application, GuardianConsent, Volunteer, age_on, email_key
 from ..workflow import APPLICATION, DECISIONS
 from .common import clean_text, deny, hash_token, new_token
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 MAX_MOTIVATION = 3000
 MAX_HOURS_PER_MONTH = 160
@@ -283,14 +286,14 @@ def do_confirm_guardian_consent(*, raw_token: str, typed_name: str) -> Any:
     return locked
 
 
-def may_review(actor: Any, application: Application) -> bool:
+def may_review(actor: Principal | None, application: Application) -> bool:
     if has_perm(actor, Perm.MANAGE_VOLUNTEERS):
         return True
     province = lead_province(actor)
     return province is not None and province == application.province
 
 
-def volunteer_organisation(actor: Any) -> Organisation:
+def volunteer_organisation(actor: Principal | None) -> Organisation:
     org = Organisation.objects.filter(code=settings.VOLUNTEER_ORG).first()
     return org or actor.organisation
 
@@ -302,7 +305,7 @@ def _welcome_link(user: User) -> str:
 
 
 def do_review_application(
-    *, application: Application, decision: str, reason: str, actor: Any
+    *, application: Application, decision: str, reason: str, actor: Principal | None
 ) -> Application:
     """accept / reject / more_info. Accepting creates the volunteer's account (no password:
     the applicant sets one through the e-mailed link) with level `new`."""
@@ -438,6 +441,6 @@ def do_reply_to_application(*, raw_token: str, reply: str) -> Application:
     return locked
 
 
-def check_review_scope(actor: Any, application: Application) -> None:
+def check_review_scope(actor: Principal | None, application: Application) -> None:
     if not may_review(actor, application):
         raise PermissionDenied

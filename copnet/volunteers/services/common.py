@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -12,6 +12,9 @@ from copnet.audit.services import record
 from copnet.core.cleaning import clean_field
 
 from ..errors import VolunteerError
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 def clean_text(value: Any, *, limit: int, field: str, required: bool = False) -> str:
@@ -31,7 +34,7 @@ def hash_token(raw: str) -> str:
 
 def deny(
     *,
-    actor: Any,
+    actor: Principal | None,
     reason: str,
     target: models.Model | None = None,
     target_type: str = "",

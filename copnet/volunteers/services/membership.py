@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,9 @@ from ..training import training_complete
 from ..workflow import VOLUNTEER
 from .common import clean_text, deny, hash_token
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 KEY_PREFIX = "cpv"
 
 
@@ -38,12 +41,14 @@ def touch(volunteer: Volunteer) -> None:
         volunteer.last_active_at = now
 
 
-def _own(volunteer: Volunteer, actor: Any, what: str) -> None:
+def _own(volunteer: Volunteer, actor: Principal | None, what: str) -> None:
     if getattr(actor, "pk", None) != volunteer.user_id or not volunteer.is_active:
         deny(actor=actor, reason=what, target=volunteer)
 
 
-def do_complete_training_item(*, volunteer: Volunteer, item: TrainingItem, actor: Any) -> bool:
+def do_complete_training_item(
+    *, volunteer: Volunteer, item: TrainingItem, actor: Principal | None
+) -> bool:
     """Tick one checklist item. When the checklist is complete, a new volunteer becomes
     `trained`. Returns whether the training is now complete."""
     _own(volunteer, actor, "training of another volunteer")
@@ -66,7 +71,7 @@ def do_complete_training_item(*, volunteer: Volunteer, item: TrainingItem, actor
     return complete
 
 
-def do_refresh_training(*, volunteer: Volunteer, actor: Any) -> bool:
+def do_refresh_training(*, volunteer: Volunteer, actor: Principal | None) -> bool:
     """A new volunteer whose training became complete elsewhere (the required course, finished
     in the education app) becomes `trained`. Returns whether the training is complete."""
     _own(volunteer, actor, "training of another volunteer")
@@ -85,7 +90,9 @@ def do_refresh_training(*, volunteer: Volunteer, actor: Any) -> bool:
     return complete
 
 
-def do_set_level(*, volunteer: Volunteer, level: str, actor: Any, reason: str = "") -> Volunteer:
+def do_set_level(
+    *, volunteer: Volunteer, level: str, actor: Principal | None, reason: str = ""
+) -> Volunteer:
     if not has_perm(actor, Perm.MANAGE_VOLUNTEERS):
         deny(actor=actor, reason="level change without permission", target=volunteer)
     if level not in Level.values:
@@ -119,7 +126,7 @@ def do_set_level(*, volunteer: Volunteer, level: str, actor: Any, reason: str = 
 
 
 def _change_status(
-    *, volunteer: Volunteer, status: str, actor: Any, reason: str, revoke_keys: bool
+    *, volunteer: Volunteer, status: str, actor: Principal | None, reason: str, revoke_keys: bool
 ) -> Volunteer:
     with transaction.atomic():
         locked = Volunteer.objects.select_for_update().select_related("user").get(pk=volunteer.pk)
@@ -153,7 +160,7 @@ def _change_status(
     return locked
 
 
-def do_suspend(*, volunteer: Volunteer, actor: Any, reason: str) -> Volunteer:
+def do_suspend(*, volunteer: Volunteer, actor: Principal | None, reason: str) -> Volunteer:
     if not has_perm(actor, Perm.MANAGE_VOLUNTEERS):
         deny(actor=actor, reason="suspension without permission", target=volunteer)
     reason = clean_text(reason, limit=1000, field="reason", required=True)
@@ -166,7 +173,7 @@ def do_suspend(*, volunteer: Volunteer, actor: Any, reason: str) -> Volunteer:
     )
 
 
-def do_reinstate(*, volunteer: Volunteer, actor: Any, reason: str) -> Volunteer:
+def do_reinstate(*, volunteer: Volunteer, actor: Principal | None, reason: str) -> Volunteer:
     if not has_perm(actor, Perm.MANAGE_VOLUNTEERS):
         deny(actor=actor, reason="reinstatement without permission", target=volunteer)
     reason = clean_text(reason, limit=1000, field="reason", required=True)
@@ -179,7 +186,7 @@ def do_reinstate(*, volunteer: Volunteer, actor: Any, reason: str) -> Volunteer:
     )
 
 
-def do_offboard(*, volunteer: Volunteer, actor: Any, reason: str) -> Volunteer:
+def do_offboard(*, volunteer: Volunteer, actor: Principal | None, reason: str) -> Volunteer:
     """Remove access at once (account off, keys revoked, open tasks handed back) and keep the
     record: history, hours and reports stay for certificates and statistics."""
     is_self = getattr(actor, "pk", None) == volunteer.user_id
@@ -195,7 +202,9 @@ def do_offboard(*, volunteer: Volunteer, actor: Any, reason: str) -> Volunteer:
     )
 
 
-def do_set_leaderboard_opt_out(*, volunteer: Volunteer, opt_out: bool, actor: Any) -> Volunteer:
+def do_set_leaderboard_opt_out(
+    *, volunteer: Volunteer, opt_out: bool, actor: Principal | None
+) -> Volunteer:
     _own(volunteer, actor, "settings of another volunteer")
     with transaction.atomic():
         if volunteer.leaderboard_opt_out != opt_out:
@@ -210,7 +219,9 @@ def do_set_leaderboard_opt_out(*, volunteer: Volunteer, opt_out: bool, actor: An
     return volunteer
 
 
-def do_create_key(*, volunteer: Volunteer, name: str, actor: Any) -> tuple[VolunteerKey, str]:
+def do_create_key(
+    *, volunteer: Volunteer, name: str, actor: Principal | None
+) -> tuple[VolunteerKey, str]:
     """The raw key is returned once and never stored."""
     _own(volunteer, actor, "key for another volunteer")
     name = clean_text(name, limit=100, field="name", required=True)
@@ -224,7 +235,7 @@ def do_create_key(*, volunteer: Volunteer, name: str, actor: Any) -> tuple[Volun
     return key, raw
 
 
-def do_revoke_key(*, key: VolunteerKey, actor: Any) -> VolunteerKey:
+def do_revoke_key(*, key: VolunteerKey, actor: Principal | None) -> VolunteerKey:
     _own(key.volunteer, actor, "revoking another volunteer's key")
     with transaction.atomic():
         if key.revoked_at is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -23,12 +23,17 @@ from ..training import training_complete
 from .common import deny
 from .membership import touch
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 
 def is_trusted_reporter(volunteer: Volunteer) -> bool:
     return has_perm(volunteer.user, Perm.VOLUNTEER_TRUSTED_REPORT) and training_complete(volunteer)
 
 
-def do_volunteer_report(*, volunteer: Volunteer, data: ReportInput, actor: Any) -> Report:
+def do_volunteer_report(
+    *, volunteer: Volunteer, data: ReportInput, actor: Principal | None
+) -> Report:
     """File a report for the volunteer. A trusted volunteer's report starts with higher trust:
     triage raises its case one priority step (see detectors.py). Raises IntakeError."""
     if getattr(actor, "pk", None) != volunteer.user_id or not has_perm(

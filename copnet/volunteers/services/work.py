@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +36,9 @@ from ..workflow import ASSIGNMENT, TASK
 from .common import clean_text, deny
 from .membership import touch
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
+
 MAX_URLS = 20
 MAX_HOURS = Decimal("100")
 
@@ -53,14 +56,14 @@ class TaskInput:
     case_reference: str = ""
 
 
-def may_post(actor: Any, province: str) -> bool:
+def may_post(actor: Principal | None, province: str) -> bool:
     if has_perm(actor, Perm.MANAGE_VOLUNTEERS):
         return True
     lead = lead_province(actor)
     return lead is not None and lead == province
 
 
-def _case_for(actor: Any, reference: str) -> Any:
+def _case_for(actor: Principal | None, reference: str) -> Any:
     from copnet.cases.models import Case
 
     case = access(actor, Case.objects.select_related("category"), reference=reference.strip())
@@ -76,7 +79,7 @@ def _case_for(actor: Any, reference: str) -> Any:
     return case
 
 
-def do_post_task(*, data: TaskInput, actor: Any) -> Task:
+def do_post_task(*, data: TaskInput, actor: Principal | None) -> Task:
     if not may_post(actor, data.province):
         deny(actor=actor, reason="task posted outside scope", target_type="volunteers.task")
     if data.kind not in TaskKind.values:
@@ -167,7 +170,7 @@ def do_post_task(*, data: TaskInput, actor: Any) -> Task:
     return task
 
 
-def do_close_task(*, task: Task, actor: Any, cancel: bool = False) -> Task:
+def do_close_task(*, task: Task, actor: Principal | None, cancel: bool = False) -> Task:
     if not may_post(actor, task.province):
         deny(actor=actor, reason="task closed outside scope", target=task)
     target = TaskStatus.CANCELLED if cancel else TaskStatus.CLOSED
@@ -202,7 +205,7 @@ def why_not_eligible(volunteer: Volunteer, task: Task) -> str | None:
     return None
 
 
-def do_accept_task(*, task: Task, volunteer: Volunteer, actor: Any) -> Assignment:
+def do_accept_task(*, task: Task, volunteer: Volunteer, actor: Principal | None) -> Assignment:
     if getattr(actor, "pk", None) != volunteer.user_id:
         deny(actor=actor, reason="accepting a task for someone else", target=task)
     reason = why_not_eligible(volunteer, task)
@@ -236,7 +239,7 @@ def do_accept_task(*, task: Task, volunteer: Volunteer, actor: Any) -> Assignmen
     return assignment
 
 
-def refuse_assignment(*, pk: object, actor: Any) -> None:
+def refuse_assignment(*, pk: object, actor: Principal | None) -> None:
     """Audit a request for a task assignment the actor may not see (another volunteer's, or
     none at all): the answer is 404 either way, and the attempt stays on record."""
     with transaction.atomic():
@@ -249,7 +252,9 @@ def refuse_assignment(*, pk: object, actor: Any) -> None:
         )
 
 
-def check_own_assignment(assignment: Assignment, volunteer: Volunteer | None, actor: Any) -> None:
+def check_own_assignment(
+    assignment: Assignment, volunteer: Volunteer | None, actor: Principal | None
+) -> None:
     if volunteer is None or assignment.volunteer_id != volunteer.pk or not volunteer.is_active:
         deny(
             actor=actor,
@@ -278,7 +283,7 @@ def do_report_back(
     *,
     assignment: Assignment,
     volunteer: Volunteer | None,
-    actor: Any,
+    actor: Principal | None,
     hours: Any,
     outcome: str,
     url_results: dict[str, str] | None = None,
@@ -332,7 +337,9 @@ def do_report_back(
     return locked
 
 
-def do_withdraw(*, assignment: Assignment, volunteer: Volunteer | None, actor: Any) -> Assignment:
+def do_withdraw(
+    *, assignment: Assignment, volunteer: Volunteer | None, actor: Principal | None
+) -> Assignment:
     check_own_assignment(assignment, volunteer, actor)
     with transaction.atomic():
         locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
