@@ -165,7 +165,8 @@ def world(org_a, org_b, coordinator, settings):
         "slug": "khong-co",
     }
     fixed = {
-        "fmt": ["pdf", "png", "svg", "csv", "xlsx"],
+        "fmt": ["pdf", "png", "svg", "csv", "xlsx", "json"],
+        "quarter": ["2026-Q1"],
         "phase": ["before", "after"],
         "name": ["partner"],
         "set_pk": [str(criteria().pk)],
