@@ -68,6 +68,9 @@ class Perm(StrEnum):
     RESET_SECOND_FACTOR = "reset_second_factor"
     # Coordinators see whether background work flows (health of the platform, counts only).
     VIEW_PLATFORM_HEALTH = "view_platform_health"
+    # International exchange (exchanges app): partners' credentials and cross-border transfers.
+    # Coordinators only; a holder always signs in with a second factor (SECOND_FACTOR_PERMS).
+    MANAGE_EXCHANGES = "manage_exchanges"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -222,6 +225,7 @@ SECOND_FACTOR_PERMS: frozenset[Perm] = (
     frozenset(ORG_SCOPES[label][0] for label in PERSONAL_DATA_MODELS)
     | {Perm.MANAGE_VOLUNTEERS, Perm.LEAD_VOLUNTEERS}
     | {Perm.REVEAL_EVIDENCE, Perm.VIEW_REPORTER_CONTACT, Perm.HOTLINE_INTAKE, Perm.VIEW_AUDIT}
+    | {Perm.MANAGE_EXCHANGES}
 )
 
 
