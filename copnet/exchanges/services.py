@@ -12,11 +12,12 @@ dead process's and is taken over.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,6 +171,57 @@ def claim_fetch(exchange_id: int) -> bool:
     )
 
 
+_INSERT_COLUMNS = (
+    "bank_id",
+    "signal_type",
+    "value",
+    "source",
+    "added_at",
+    "generation",
+    "external_id",
+    "contributor",
+    "classification",
+    "tags",
+    "first_seen",
+    "last_seen",
+)
+
+
+def _insert_entries(
+    rows: list[tuple[str, str, Any]], *, bank: HashBank, source: str, now: Any, generation: int
+) -> None:
+    """New entries in one prepared INSERT run over all rows: the ORM's bulk_create spends
+    most of a 100,000-entry fetch preparing field values one by one."""
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    table = connection.ops.quote_name(BankEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _INSERT_COLUMNS)
+    marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+    params = [
+        (
+            bank.pk,
+            signal_type,
+            value,
+            source,
+            stamp,
+            generation,
+            item.external_id[:200],
+            item.contributor[:200],
+            item.classification[:32],
+            json.dumps(list(item.tags)),
+            stamp,
+            stamp,
+        )
+        for signal_type, value, item in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 1000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (names only)
+                params[start : start + 1000],
+            )
+
+
 def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
     """Write one page and its checkpoint, in the caller's transaction."""
     now = timezone.now()
@@ -191,24 +243,15 @@ def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
     new = [key for key in wanted if key not in existing]
     if new:
         generation = begin_change()
-        BankEntry.objects.bulk_create(
+        _insert_entries(
             [
-                BankEntry(
-                    bank=bank,
-                    signal_type=signal_type,
-                    value=value,
-                    source=exchange.name,
-                    external_id=wanted[(signal_type, value)].external_id,
-                    contributor=wanted[(signal_type, value)].contributor[:200],
-                    classification=wanted[(signal_type, value)].classification[:32],
-                    tags=list(wanted[(signal_type, value)].tags),
-                    first_seen=now,
-                    last_seen=now,
-                    generation=generation,
-                )
+                (signal_type, value, wanted[(signal_type, value)])
                 for signal_type, value in new
             ],
-            batch_size=1000,
+            bank=bank,
+            source=exchange.name,
+            now=now,
+            generation=generation,
         )
         end_change(generation, kind=ChangeKind.ADDED, hashes=len(new))
     seen = [existing[key] for key in wanted if key in existing]

@@ -66,12 +66,14 @@ class StopNciiAdapter:
     def pages(self, checkpoint: dict[str, Any]) -> Iterator[Page]:
         start = int(checkpoint.get("start", START))
         token = str(checkpoint.get("page_token", ""))
+        stored_token = token
         while True:
             try:
                 data = self._fetch(start, token)
             except ExchangeUnavailable as error:
-                if token and error.status_code == 400:
-                    token = ""  # page tokens do not live long: read from the timestamp again
+                if token and token == stored_token and error.status_code == 400:
+                    # A stored page token has expired: read from the timestamp again (once).
+                    token = stored_token = ""
                     continue
                 raise
             page = self._page(data["hashRecords"])

@@ -231,7 +231,11 @@ class StopNciiServer(_Partner):
         self.keys = {"FetchHashes": fetch_key, "SubmitFeedback": feedback_key}
         self.subscription_key = subscription_key
         self.records: dict[str, dict[str, Any]] = {}
-        self.tokens_valid = True
+        self.token_epoch = 0  # tokens of an older epoch have expired
+
+    def expire_tokens(self) -> None:
+        with self.lock:
+            self.token_epoch += 1
 
     def put(self, signal_type: str, value: str, timestamp: int, status: str = "Active",
             tags: tuple[str, ...] = ()) -> None:
@@ -268,9 +272,9 @@ class StopNciiServer(_Partner):
         size = int(query.get("pageSize", 800))
         offset = 0
         if "nextPageToken" in query:
-            if not self.tokens_valid:
-                return 400, b'{"error": "expired token"}', "application/json"
             token = json.loads(base64.urlsafe_b64decode(query["nextPageToken"]))
+            if token.get("epoch") != self.token_epoch:
+                return 400, b'{"error": "expired token"}', "application/json"
             if token["start"] != start:
                 return 400, b'{"error": "token of another query"}', "application/json"
             offset = token["offset"]
@@ -282,7 +286,7 @@ class StopNciiServer(_Partner):
         page = chosen[offset : offset + size]
         more = offset + size < len(chosen)
         token = base64.urlsafe_b64encode(
-            json.dumps({"start": start, "offset": offset + size}).encode()
+            json.dumps({"start": start, "offset": offset + size, "epoch": self.token_epoch}).encode()
         ).decode()
         answer = {
             "count": len(page),

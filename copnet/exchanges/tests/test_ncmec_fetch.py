@@ -26,7 +26,7 @@ def entries(count: int, *, base_ts: int, first: int = 0) -> list[NcmecEntry]:
         NcmecEntry(
             member=40 + n % 3,
             id=f"e{n}",
-            timestamp=base_ts + n // 1000,
+            timestamp=base_ts + (n - first) // 1000,
             fingerprints={"md5": md5_of(n), "sha1": "ab" * 20},
             classification=("A1", "A2", "B1", "B2")[n % 4],
         )
