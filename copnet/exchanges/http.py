@@ -58,11 +58,15 @@ def call(
     if basic_auth:
         token = base64.b64encode(f"{basic_auth[0]}:{basic_auth[1]}".encode()).decode()
         all_headers["Authorization"] = f"Basic {token}"
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("exchanges speak HTTP(S) only")
     attempts = max(1, settings.EXCHANGE_HTTP_ATTEMPTS)
     last_status: int | None = None
     last_reason = ""
     for attempt in range(attempts):
-        request = urllib.request.Request(url, data=body, headers=all_headers, method=method)
+        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+            url, data=body, headers=all_headers, method=method
+        )
         try:
             with _opener().open(request, timeout=settings.EXCHANGE_HTTP_TIMEOUT) as answer:
                 status, content = answer.status, answer.read()

@@ -79,12 +79,12 @@ def check_endpoint(endpoint: str) -> str:
 
 def _require_manager(actor: Any) -> None:
     if not has_perm(actor, Perm.MANAGE_EXCHANGES):
-        raise ExchangeError(
-            "forbidden", _("You may not configure exchanges."), status=403
-        )
+        raise ExchangeError("forbidden", _("You may not configure exchanges."), status=403)
 
 
-def do_save_exchange(*, data: ExchangeInput, actor: Any, exchange: Exchange | None = None) -> Exchange:
+def do_save_exchange(
+    *, data: ExchangeInput, actor: Any, exchange: Exchange | None = None
+) -> Exchange:
     """Create or change an exchange (and its bank). Credentials are write-only: the audit
     trail records that they changed, never what they are."""
     _require_manager(actor)
@@ -114,15 +114,15 @@ def do_save_exchange(*, data: ExchangeInput, actor: Any, exchange: Exchange | No
         )
     with transaction.atomic():
         if exchange is None:
-            if Exchange.objects.filter(name=data.name).exists() or HashBank.objects.filter(
-                name=f"exchange-{data.name}"
-            ).exists():
+            if (
+                Exchange.objects.filter(name=data.name).exists()
+                or HashBank.objects.filter(name=f"exchange-{data.name}").exists()
+            ):
                 raise ExchangeError("duplicate", _("This name is already taken."), "name")
             bank = HashBank.objects.create(
                 name=f"exchange-{data.name}",
                 kind=data.bank_kind,
-                description=_("Entries fetched from the exchange %(name)s")
-                % {"name": data.name},
+                description=_("Entries fetched from the exchange %(name)s") % {"name": data.name},
                 source=data.name,
             )
             exchange = Exchange(name=data.name, bank=bank)
@@ -244,10 +244,7 @@ def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
     if new:
         generation = begin_change()
         _insert_entries(
-            [
-                (signal_type, value, wanted[(signal_type, value)])
-                for signal_type, value in new
-            ],
+            [(signal_type, value, wanted[(signal_type, value)]) for signal_type, value in new],
             bank=bank,
             source=exchange.name,
             now=now,

@@ -24,9 +24,7 @@ from .tasks import fetch_exchange
 
 @require_perm(Perm.MANAGE_EXCHANGES)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "exchanges/index.html", {"exchanges": selectors.exchanges_overview()}
-    )
+    return render(request, "exchanges/index.html", {"exchanges": selectors.exchanges_overview()})
 
 
 @require_perm(Perm.MANAGE_EXCHANGES)

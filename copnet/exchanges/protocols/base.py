@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import defusedxml.ElementTree as SafeET
 from django.utils.translation import gettext as _
 
 from ..errors import ExchangeProtocolError
@@ -49,14 +50,14 @@ class Adapter(Protocol):
 
 
 def parse_xml(body: bytes) -> ET.Element:
-    """A partner's XML with namespaces stripped. Document types are refused outright (no
-    entity tricks); the expat shipped with Python limits entity expansion anyway."""
+    """A partner's XML with namespaces stripped. Document types and entities are refused
+    (defusedxml), so no entity expansion or external reference is ever followed."""
     head = body[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in head:
         raise ExchangeProtocolError(_("The partner's answer declares a document type."))
     try:
-        root = ET.fromstring(body)
-    except ET.ParseError as error:
+        root = SafeET.fromstring(body, forbid_dtd=True)
+    except (ET.ParseError, ValueError) as error:
         raise ExchangeProtocolError(
             _("The partner's answer is not well-formed XML (%(error)s).") % {"error": error}
         ) from error

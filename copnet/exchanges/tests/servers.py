@@ -36,9 +36,7 @@ def iso(ts: int) -> str:
 
 
 def parse_iso(text: str) -> int:
-    return int(
-        dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp()
-    )
+    return int(dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp())
 
 
 @dataclass
@@ -141,7 +139,7 @@ class NcmecEntry:
 class NcmecServer(_Partner):
     PAGE = 1000
 
-    def __init__(self, username: str = "copnet", password: str = "secret") -> None:
+    def __init__(self, username: str = "copnet", password: str = "secret") -> None:  # noqa: S107
         super().__init__()
         self.auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self.entries: dict[tuple[int, str], NcmecEntry] = {}
@@ -178,8 +176,10 @@ class NcmecServer(_Partner):
                 f'<reason guid="{guid}" name="{escape(name)}"/>' for guid, name in self.reasons
             )
             xml = f'<feedbackReasons xmlns="{NS}"><availableFeedbackReasons>{reasons}'
-            return 200, (xml + "</availableFeedbackReasons></feedbackReasons>").encode(), (
-                "application/xml"
+            return (
+                200,
+                (xml + "</availableFeedbackReasons></feedbackReasons>").encode(),
+                ("application/xml"),
             )
         if method == "PUT" and parts.path.endswith("/feedback"):
             with self.lock:
@@ -200,10 +200,14 @@ class NcmecServer(_Partner):
             tag = ("deleted" + entry.kind.capitalize()) if entry.deleted else entry.kind
             prints = "".join(f"<{k}>{v}</{k}>" for k, v in entry.fingerprints.items())
             groups[entry.kind].append(
-                f"<{tag}><id>{entry.id}</id><member id=\"{entry.member}\">Member "
+                f'<{tag}><id>{entry.id}</id><member id="{entry.member}">Member '
                 f"{entry.member}</member><timestamp>{iso(entry.timestamp)}</timestamp>"
-                + ("" if entry.deleted else f"<classification>{entry.classification}"
-                   f"</classification><fingerprints>{prints}</fingerprints>")
+                + (
+                    ""
+                    if entry.deleted
+                    else f"<classification>{entry.classification}"
+                    f"</classification><fingerprints>{prints}</fingerprints>"
+                )
                 + f"</{tag}>"
             )
         body = [f'<queryResult xmlns="{NS}">']
@@ -212,7 +216,8 @@ class NcmecServer(_Partner):
                 top = max(e.timestamp for e in page if e.kind == kind)
                 body.append(
                     f'<{kind}s count="{len(items)}" maxTimestamp="{iso(top)}">'
-                    + "".join(items) + f"</{kind}s>"
+                    + "".join(items)
+                    + f"</{kind}s>"
                 )
         if offset + self.PAGE < len(chosen):
             nxt = (
@@ -225,8 +230,12 @@ class NcmecServer(_Partner):
 
 
 class StopNciiServer(_Partner):
-    def __init__(self, subscription_key: str = "sub", fetch_key: str = "fetch",
-                 feedback_key: str = "feedback") -> None:
+    def __init__(
+        self,
+        subscription_key: str = "sub",
+        fetch_key: str = "fetch",
+        feedback_key: str = "feedback",
+    ) -> None:
         super().__init__()
         self.keys = {"FetchHashes": fetch_key, "SubmitFeedback": feedback_key}
         self.subscription_key = subscription_key
@@ -237,8 +246,14 @@ class StopNciiServer(_Partner):
         with self.lock:
             self.token_epoch += 1
 
-    def put(self, signal_type: str, value: str, timestamp: int, status: str = "Active",
-            tags: tuple[str, ...] = ()) -> None:
+    def put(
+        self,
+        signal_type: str,
+        value: str,
+        timestamp: int,
+        status: str = "Active",
+        tags: tuple[str, ...] = (),
+    ) -> None:
         with self.lock:
             self.records[f"{signal_type}:{value}"] = {
                 "lastModtimestamp": timestamp,
@@ -286,13 +301,16 @@ class StopNciiServer(_Partner):
         page = chosen[offset : offset + size]
         more = offset + size < len(chosen)
         token = base64.urlsafe_b64encode(
-            json.dumps({"start": start, "offset": offset + size, "epoch": self.token_epoch}).encode()
+            json.dumps(
+                {"start": start, "offset": offset + size, "epoch": self.token_epoch}
+            ).encode()
         ).decode()
         answer = {
             "count": len(page),
             "nextPageToken": token if more else None,
             "nextSetTimestamp": (max(r["lastModtimestamp"] for r in chosen) + 1)
-            if chosen else start,
+            if chosen
+            else start,
             "hasMoreRecords": more,
             "hashRecords": page,
         }

@@ -28,7 +28,9 @@ def test_categories_exist(reference_data):
 
 def test_lookups_take_the_most_severe_row():
     assert cls.from_ncmec("a1").code == "csam_prepubescent_penetrative"
-    assert cls.from_ncmec("B2").iwf == "C" and not cls.from_ncmec("B2").interpol_baseline
+    assert cls.from_ncmec("B2").iwf == "C"
+    assert not cls.from_ncmec("B2").interpol_baseline
     assert cls.from_iwf("A").ncmec == "A1"
     assert cls.from_partner("ncmec", "A2").iccam == "baseline"
-    assert cls.from_ncmec("") is None and cls.from_ncmec("Z9") is None
+    assert cls.from_ncmec("") is None
+    assert cls.from_ncmec("Z9") is None

@@ -54,24 +54,29 @@ def test_deconfirm_sends_one_negative_vote_retried_after_500(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = do_record_verdict(hit_id=ncmec_hit.pk, verdict="deconfirm", actor=coordinator)
         again = do_record_verdict(hit_id=ncmec_hit.pk, verdict="deconfirm", actor=coordinator)
-    assert message is not None and again == message and len(callbacks) == 1
+    assert message is not None
+    assert again == message
+    assert len(callbacks) == 1
     assert FeedbackMessage.objects.count() == 1
 
     from copnet.exchanges.feedback import send_feedback_now
 
     assert send_feedback_now(message.pk) == "failed"
     message.refresh_from_db()
-    assert message.attempts == 1 and "HTTP 500" in message.last_error
+    assert message.attempts == 1
+    assert "HTTP 500" in message.last_error
     assert ncmec_server.feedback == []
 
     assert send_due_feedback() == 1  # the periodic retry
     assert send_due_feedback() == 0  # and never twice
     message.refresh_from_db()
-    assert message.status == "sent" and message.attempts == 2
+    assert message.status == "sent"
+    assert message.attempts == 2
     assert len(ncmec_server.feedback) == 1
     path, body = ncmec_server.feedback[0]
     assert path == "/v2/entries/41/e9/PDQ/feedback"
-    assert b"<negative>" in body and b"9f1c2d3e-0000-4000-8000-000000000001" in body
+    assert b"<negative>" in body
+    assert b"9f1c2d3e-0000-4000-8000-000000000001" in body
     assert AuditEvent.objects.filter(reason="exchange feedback sent").count() == 1
 
 
@@ -85,7 +90,7 @@ def test_confirm_on_stopncii_is_blocked_feedback(stopncii_server, coordinator, r
     assert message is not None
     assert send_due_feedback() == 1
 
-    (_name, body), = stopncii_server.feedback
+    ((_name, body),) = stopncii_server.feedback
     assert json.loads(body) == {
         "count": 1,
         "hashFeedbacks": [{"hashValue": "e" * 64, "feedbackValue": "Blocked", "tags": []}],
@@ -100,7 +105,8 @@ def test_gives_up_after_the_last_attempt(ncmec_server, ncmec_hit, coordinator, s
     send_due_feedback()
     send_due_feedback()
     message = FeedbackMessage.objects.get()
-    assert message.status == "gave_up" and message.sent_at is None
+    assert message.status == "gave_up"
+    assert message.sent_at is None
     assert send_due_feedback() == 0
 
 

@@ -53,10 +53,13 @@ def test_fetch_of_100000_hashes_killed_halfway_and_resumed_keeps_each_once(
 
     first = do_fetch_exchange(exchange.pk)
 
-    assert first is not None and first.status == "failed"
-    assert first.pages == 50 and first.added == 50_000
+    assert first is not None
+    assert first.status == "failed"
+    assert first.pages == 50
+    assert first.added == 50_000
     exchange.refresh_from_db()
-    assert exchange.last_error and exchange.fetching_since is None
+    assert exchange.last_error
+    assert exchange.fetching_since is None
     assert "start=50000" in exchange.checkpoint["next"]  # the page it could not read
     assert BankEntry.objects.filter(bank=exchange.bank).count() == 50_000
 
@@ -64,16 +67,20 @@ def test_fetch_of_100000_hashes_killed_halfway_and_resumed_keeps_each_once(
     asked_before = len(ncmec_server.requests)
     second = do_fetch_exchange(exchange.pk)
 
-    assert second is not None and second.status == "done", second.error
+    assert second is not None
+    assert second.status == "done", second.error
     # It went on from the stored page: no page before it was asked for again.
     resumed = [path for _m, path, _h, _b in ncmec_server.requests[asked_before:]]
     assert "start=50000" in resumed[0]
-    assert second.pages == 50 and second.added == 50_000 and second.seen_again == 0
+    assert second.pages == 50
+    assert second.added == 50_000
+    assert second.seen_again == 0
     rows = BankEntry.objects.filter(bank=exchange.bank)
     assert rows.count() == 100_000
     assert set(rows.values_list("value", flat=True)) == {md5_of(n) for n in range(100_000)}
     exchange.refresh_from_db()
-    assert set(exchange.checkpoint) == {"from"} and exchange.last_error == ""
+    assert set(exchange.checkpoint) == {"from"}
+    assert exchange.last_error == ""
     # SHA-1 fingerprints are not matched by COPNet: counted, not stored.
     assert first.skipped + second.skipped == 100_000
 
@@ -84,9 +91,12 @@ def test_entries_keep_source_external_id_contributor_classification(ncmec_server
     do_fetch_exchange(exchange.pk)
 
     entry = BankEntry.objects.get(bank=exchange.bank, value=md5_of(1))
-    assert entry.source == "ncmec" and entry.external_id == "41-e1"
-    assert entry.contributor == "41 Member 41" and entry.classification == "A2"
-    assert entry.tags == ["image"] and entry.first_seen == entry.last_seen
+    assert entry.source == "ncmec"
+    assert entry.external_id == "41-e1"
+    assert entry.contributor == "41 Member 41"
+    assert entry.classification == "A2"
+    assert entry.tags == ["image"]
+    assert entry.first_seen == entry.last_seen
     assert entry.bank.exchange == exchange
 
 
@@ -104,8 +114,11 @@ def test_next_fetch_is_incremental_and_retraction_removes_entries(ncmec_server, 
 
     run = do_fetch_exchange(exchange.pk)
 
-    assert run is not None and run.status == "done"
-    assert run.received == 610 and run.added == 10 and run.removed == 600
+    assert run is not None
+    assert run.status == "done"
+    assert run.received == 610
+    assert run.added == 10
+    assert run.removed == 600
     windows = {path.split("&start")[0] for _m, path, _h, _b in ncmec_server.requests[asked_before:]}
     assert len(windows) == 1  # one new window, from the stored checkpoint on
     remaining = set(BankEntry.objects.filter(bank=exchange.bank).values_list("value", flat=True))
@@ -119,7 +132,9 @@ def test_429_and_500_are_retried_and_timeouts_fail_cleanly(ncmec_server, coordin
     ncmec_server.failures.script = [429, 500]  # the third try is answered
 
     run = do_fetch_exchange(exchange.pk)
-    assert run is not None and run.status == "done" and run.added == 1_500
+    assert run is not None
+    assert run.status == "done"
+    assert run.added == 1_500
 
     settings.EXCHANGE_HTTP_TIMEOUT = 0.3
     ncmec_server.failures.delay = 1.0
@@ -127,9 +142,12 @@ def test_429_and_500_are_retried_and_timeouts_fail_cleanly(ncmec_server, coordin
     ncmec_server.add(entries(5, base_ts=start, first=1_500))
     failed = do_fetch_exchange(exchange.pk)
     ncmec_server.failures.delay = 0
-    assert failed is not None and failed.status == "failed" and failed.added == 0
+    assert failed is not None
+    assert failed.status == "failed"
+    assert failed.added == 0
     exchange.refresh_from_db()
-    assert exchange.checkpoint == {"from": start} and "tries" in exchange.last_error
+    assert exchange.checkpoint == {"from": start}
+    assert "tries" in exchange.last_error
 
 
 def test_a_cut_page_writes_nothing_of_it(ncmec_server, coordinator):
@@ -139,7 +157,8 @@ def test_a_cut_page_writes_nothing_of_it(ncmec_server, coordinator):
 
     run = do_fetch_exchange(exchange.pk)
 
-    assert run is not None and run.status == "failed"
+    assert run is not None
+    assert run.status == "failed"
     assert not BankEntry.objects.filter(bank=exchange.bank).exists()
     exchange.refresh_from_db()
     assert exchange.checkpoint == {}
@@ -153,7 +172,9 @@ def test_wrong_credentials_are_refused_without_retrying(ncmec_server, coordinato
         credentials={"username": "copnet", "password": "wrong"},
     )
     run = do_fetch_exchange(exchange.pk)
-    assert run is not None and run.status == "failed" and "401" in run.error
+    assert run is not None
+    assert run.status == "failed"
+    assert "401" in run.error
     assert len(ncmec_server.requests) == 1
 
 

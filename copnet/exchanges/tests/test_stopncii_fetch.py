@@ -25,11 +25,16 @@ def test_pages_then_checkpoint_on_next_set_timestamp(stopncii_server, coordinato
 
     run = do_fetch_exchange(exchange.pk)
 
-    assert run is not None and run.status == "done", run and run.error
-    assert run.pages == 3 and run.added == 2_000 and run.skipped == 1
+    assert run is not None
+    assert run.status == "done", run.error
+    assert run.pages == 3
+    assert run.added == 2_000
+    assert run.skipped == 1
     entry = BankEntry.objects.get(bank=exchange.bank, value=pdq(7))
-    assert entry.signal_type == "pdq" and entry.external_id == f"ImagePDQ:{pdq(7)}"
-    assert entry.tags == ["sextortion"] and entry.contributor == "StopNCII"
+    assert entry.signal_type == "pdq"
+    assert entry.external_id == f"ImagePDQ:{pdq(7)}"
+    assert entry.tags == ["sextortion"]
+    assert entry.contributor == "StopNCII"
     exchange.refresh_from_db()
     assert exchange.checkpoint == {"start": 2_000 + 1_000}
 
@@ -46,9 +51,13 @@ def test_withdrawal_deletes_the_hashes(stopncii_server, coordinator):
     stopncii_server.put("VideoMD5", "c" * 32, 5_001, status="Deleted")
     run = do_fetch_exchange(exchange.pk)
 
-    assert run is not None and run.received == 2 and run.removed == 2
+    assert run is not None
+    assert run.received == 2
+    assert run.removed == 2
     values = set(BankEntry.objects.filter(bank=exchange.bank).values_list("value", flat=True))
-    assert pdq(3) not in values and "c" * 32 not in values and len(values) == 49
+    assert pdq(3) not in values
+    assert "c" * 32 not in values
+    assert len(values) == 49
     # The start of the request was the stored checkpoint: only the changes came back.
     assert "startTimestamp=1050" in stopncii_server.requests[-1][1]
 
@@ -60,14 +69,18 @@ def test_crash_mid_way_resumes_with_the_page_token(stopncii_server, coordinator)
     stopncii_server.failures.fail_after_pages = 2
 
     first = do_fetch_exchange(exchange.pk)
-    assert first is not None and first.status == "failed" and first.added == 1_600
+    assert first is not None
+    assert first.status == "failed"
+    assert first.added == 1_600
     exchange.refresh_from_db()
     assert exchange.checkpoint["page_token"]
 
     stopncii_server.failures.fail_after_pages = None
     second = do_fetch_exchange(exchange.pk)
-    assert second is not None and second.status == "done"
-    assert second.added == 2_400 and second.seen_again == 0
+    assert second is not None
+    assert second.status == "done"
+    assert second.added == 2_400
+    assert second.seen_again == 0
     assert BankEntry.objects.filter(bank=exchange.bank).count() == 4_000
 
 
@@ -82,8 +95,10 @@ def test_expired_page_token_reads_again_from_the_timestamp(stopncii_server, coor
 
     run = do_fetch_exchange(exchange.pk)
 
-    assert run is not None and run.status == "done"
-    assert run.added == 200 and run.seen_again == 800
+    assert run is not None
+    assert run.status == "done"
+    assert run.added == 200
+    assert run.seen_again == 800
     assert BankEntry.objects.filter(bank=exchange.bank).count() == 1_000
 
 
@@ -92,8 +107,12 @@ def test_429_is_retried_and_a_bad_answer_is_refused(stopncii_server, coordinator
     exchange = make_exchange(coordinator, kind="stopncii", url=stopncii_server.url)
     stopncii_server.failures.script = [429, 429]
     run = do_fetch_exchange(exchange.pk)
-    assert run is not None and run.status == "done" and run.added == 1
+    assert run is not None
+    assert run.status == "done"
+    assert run.added == 1
 
     stopncii_server.failures.script = [200]  # "try later" with a 200: not JSON
     run = do_fetch_exchange(exchange.pk)
-    assert run is not None and run.status == "failed" and "JSON" in run.error
+    assert run is not None
+    assert run.status == "failed"
+    assert "JSON" in run.error
