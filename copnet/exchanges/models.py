@@ -107,3 +107,32 @@ class FeedbackMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exchange} {self.verdict} {self.external_id}"
+
+
+class Referral(models.Model):
+    """A report received from abroad (a CyberTipline report as A05 receives it), imported
+    into a COPNet report and case. The report number is unique: the same file twice is
+    refused. What identifies people (the reported account, IP addresses with times, devices,
+    file names) is encrypted and readable only by police roles (Perm.VIEW_REFERRAL_EVENTS,
+    scoped to the case's organisations in ORG_SCOPES); the case purge erases it."""
+
+    source = models.CharField(max_length=32, default="cybertipline")
+    external_id = models.CharField(_("external id"), max_length=100, unique=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
+    incident_type = models.CharField(_("incident type"), max_length=200)
+    reporting_service = models.CharField(_("reporting service"), max_length=200, blank=True)
+    classification = models.CharField(_("classification"), max_length=32, blank=True)
+    annotations = models.JSONField(default=list, blank=True)
+    # [{"name", "hashes": {"md5": …}, "classification", "matched": [entry ids]}]
+    files = models.JSONField(default=list, blank=True)
+    # {"account": {...}, "ip_events": [{"ip", "event", "at"}], "devices": [...],
+    #  "file_names": [...]}: personal data, encrypted.
+    people = EncryptedJSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.external_id}"
