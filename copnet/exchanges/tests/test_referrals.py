@@ -48,14 +48,18 @@ def test_referral_becomes_a_triaged_case_with_bank_matches(officer, coordinator)
     assert referral.reporting_service == "Example Social"
     assert referral.classification == "csam_prepubescent_penetrative"
     assert referral.annotations == ["sextortion"]
-    assert referral.files[0]["matched"] == [entry.pk] and referral.files[1]["matched"] == []
-    assert case is not None and case.category.code == "csam" and case.status != "new"
+    assert referral.files[0]["matched"] == [entry.pk]
+    assert referral.files[1]["matched"] == []
+    assert case is not None
+    assert case.category.code == "csam"
+    assert case.status != "new"
     hits = list(DetectionHit.objects.filter(case_id=referral.case_id, kind="hash"))
     assert [hit.bank_entry_id for hit in hits] == [entry.pk]
     people = Referral.objects.get().people
     assert people["account"]["screenName"] == "kid_collector_99"
     assert {e["ip"] for e in people["ip_events"]} == {"203.0.113.7", "2001:db8::5"}
-    assert people["devices"] == ["android-3f9a"] and "IMG_0001.jpg" in people["file_names"]
+    assert people["devices"] == ["android-3f9a"]
+    assert "IMG_0001.jpg" in people["file_names"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT people FROM exchanges_referral")
         assert "203.0.113.7" not in cursor.fetchone()[0]
@@ -66,7 +70,8 @@ def test_same_file_again_is_refused_as_duplicate(officer):
     with pytest.raises(ReferralDuplicate) as refused:
         do_import_referral(body=GOOD, actor=officer, enqueue_triage=False)
     assert refused.value.status == 409
-    assert Referral.objects.count() == 1 and Report.objects.count() == 1
+    assert Referral.objects.count() == 1
+    assert Report.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -96,7 +101,8 @@ def test_bad_file_gives_the_line_and_imports_nothing(officer, change, line, word
     assert first_line == line, refused.value.errors
     assert words in message
     assert f"line {line}:" in str(refused.value.message)
-    assert not Referral.objects.exists() and not Report.objects.exists()
+    assert not Referral.objects.exists()
+    assert not Report.objects.exists()
     assert not Case.objects.exists()
 
 
