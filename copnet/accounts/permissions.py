@@ -168,6 +168,7 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     ),
     # Feed entries name the case they came from: coordinators (network-wide) see them all.
     "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
+    "exchanges.foreignreport": (Perm.VIEW_CASES, ("case__lead_org", "case__supporting_orgs")),
     "exchanges.referral": (
         Perm.VIEW_REFERRAL_EVENTS,
         ("case__lead_org", "case__supporting_orgs"),
@@ -228,6 +229,7 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "takedowns.removalitem",
         "feed.feedentry",
         "exchanges.referral",
+        "exchanges.foreignreport",
     }
 )
 # Whoever holds one of these sees cases, evidence or personal data, and signs in with a second

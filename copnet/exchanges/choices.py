@@ -29,3 +29,10 @@ class FeedbackStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will be retried")
     GAVE_UP = "gave_up", _("Given up")
+
+
+class ForeignReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued for the hotline")
+    SENT = "sent", _("Sent to the hotline")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the hotline")
+    REMOVED = "removed", _("Content removed")

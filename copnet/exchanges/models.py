@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from copnet.core.crypto import EncryptedJSONField
+from copnet.core.crypto import EncryptedJSONField, EncryptedTextField
 
-from .choices import ExchangeKind, FeedbackStatus, RunStatus, Verdict
+from .choices import ExchangeKind, FeedbackStatus, ForeignReportStatus, RunStatus, Verdict
 
 
 class Exchange(models.Model):
@@ -136,3 +136,31 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.external_id}"
+
+
+class ForeignReport(models.Model):
+    """A report about an address hosted abroad, for the hotline of the hosting country
+    (ICCAM style: one URL, its classification). Queued, then tracked until the content is
+    removed: `removed_at - created_at` is the notice-and-takedown time. The address and the
+    payload name the reported content: encrypted, erased by the case purge."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    url = EncryptedTextField(_("address"))
+    host = models.CharField(_("host"), max_length=253)
+    ip = models.GenericIPAddressField(_("IP address"))
+    country = models.CharField(_("hosting country"), max_length=2)
+    hotline = models.CharField(_("hotline"), max_length=32)
+    payload = EncryptedJSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ForeignReportStatus.choices, default=ForeignReportStatus.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.hotline} ({self.country})"
