@@ -57,3 +57,7 @@ class ExchangeForm(forms.Form):
 
 class VerdictForm(forms.Form):
     verdict = forms.ChoiceField(choices=Verdict.choices)
+
+
+class ReferralForm(forms.Form):
+    file = forms.FileField(label=_("CyberTipline report (XML)"))

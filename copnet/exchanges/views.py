@@ -16,8 +16,9 @@ from copnet.core.tasks import enqueue_on_commit
 from . import selectors
 from .errors import ExchangeError
 from .feedback import do_record_verdict
-from .forms import ExchangeForm, VerdictForm
+from .forms import ExchangeForm, ReferralForm, VerdictForm
 from .models import Exchange
+from .referrals import MAX_BYTES, ReferralInvalid, do_import_referral
 from .services import do_save_exchange
 from .tasks import fetch_exchange
 
@@ -91,3 +92,24 @@ def verdict(request: HttpRequest, hit_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your verdict is recorded and will be sent to the source."))
     return redirect("banks:hits")
+
+
+@require_perm(Perm.IMPORT_REFERRALS)
+def referral_import(request: HttpRequest) -> HttpResponse:
+    """Upload one CyberTipline report file; every fault is listed with its line."""
+    form = ReferralForm(request.POST or None, request.FILES or None)
+    faults: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_BYTES:
+                raise ReferralInvalid([(1, _("The file is larger than 5 MB."))])
+            referral = do_import_referral(body=upload.read(), actor=request.user)
+        except ReferralInvalid as error:
+            faults = error.errors
+        except ExchangeError as error:
+            form.add_error("file", str(error.message))
+        else:
+            messages.success(request, _("The referral is imported as a new case."))
+            return redirect("cases:detail", referral.case.reference)
+    return render(request, "exchanges/referral_import.html", {"form": form, "faults": faults})

@@ -120,3 +120,22 @@ def test_people_are_for_police_roles_only(officer, alice, coordinator):
     assert not visible_to(alice, Referral.objects.all()).exists()  # an analyst
     with pytest.raises(ExchangeError):
         do_import_referral(body=GOOD, actor=alice)
+
+
+def test_import_page_lists_faults_by_line(client, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(officer)
+    bad = GOOD.replace(b"203.0.113.7", b"not-an-ip")
+    page = client.post(
+        "/staff/exchanges/referrals/import/",
+        {"file": SimpleUploadedFile("r.xml", bad, "application/xml")},
+    ).content.decode()
+    assert "line 17:" in page
+    assert not Referral.objects.exists()
+    answer = client.post(
+        "/staff/exchanges/referrals/import/",
+        {"file": SimpleUploadedFile("r.xml", GOOD, "application/xml")},
+    )
+    assert answer.status_code == 302
+    assert Referral.objects.count() == 1
