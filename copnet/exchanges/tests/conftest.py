@@ -23,3 +23,12 @@ def ncmec_server(fast_retries):
 def stopncii_server(fast_retries):
     with StopNciiServer().running() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Services' messages are checked in English here; pages are checked in Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -131,7 +131,7 @@ def test_import_page_lists_faults_by_line(client, officer):
         "/staff/exchanges/referrals/import/",
         {"file": SimpleUploadedFile("r.xml", bad, "application/xml")},
     ).content.decode()
-    assert "line 17:" in page
+    assert "dòng 17:" in page  # the staff page speaks Vietnamese
     assert not Referral.objects.exists()
     answer = client.post(
         "/staff/exchanges/referrals/import/",
