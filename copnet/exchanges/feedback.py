@@ -26,7 +26,7 @@ from copnet.banks.models import DetectionHit
 from copnet.core.tasks import enqueue_on_commit
 
 from .choices import FeedbackStatus, Verdict
-from .errors import ExchangeError
+from .errors import ExchangeError, ExchangeErrorCode
 from .models import Exchange, FeedbackMessage
 from .protocols import adapter_for
 
@@ -38,9 +38,9 @@ def do_record_verdict(*, hit_id: int, verdict: str, actor: Any) -> FeedbackMessa
     to the source (None when the exchange takes no feedback). 404 for a hit the analyst may
     not see; refused for hits that did not come from an exchange."""
     if verdict not in Verdict.values:
-        raise ExchangeError("unknown_verdict", _("Unknown verdict."), "verdict")
+        raise ExchangeError(ExchangeErrorCode.UNKNOWN_VERDICT, field="verdict")
     if not has_perm(actor, Perm.MANAGE_BANKS):
-        raise ExchangeError("forbidden", _("You may not judge matches."), status=403)
+        raise ExchangeError(ExchangeErrorCode.FORBIDDEN, _("You may not judge matches."))
     hit = access(actor, DetectionHit.objects.select_related("bank_entry"), pk=hit_id)
     entry = hit.bank_entry
     exchange = (
@@ -49,9 +49,7 @@ def do_record_verdict(*, hit_id: int, verdict: str, actor: Any) -> FeedbackMessa
         else None
     )
     if entry is None or exchange is None:
-        raise ExchangeError(
-            "not_from_exchange", _("This match did not come from an exchange."), "hit"
-        )
+        raise ExchangeError(ExchangeErrorCode.NOT_FROM_EXCHANGE, field="hit")
     with transaction.atomic():
         record_change(
             actor=actor,

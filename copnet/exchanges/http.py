@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .errors import ExchangeUnavailable
+from .errors import ExchangeErrorCode, ExchangeUnavailable
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -75,6 +75,7 @@ def call(
             error.read()
             if error.code not in RETRY_STATUSES:
                 raise ExchangeUnavailable(
+                    ExchangeErrorCode.UNAVAILABLE,
                     _("The partner refused the request (HTTP %(status)s).")
                     % {"status": error.code},
                     status_code=error.code,
@@ -89,11 +90,13 @@ def call(
             continue
         if status not in accept:
             raise ExchangeUnavailable(
+                ExchangeErrorCode.UNAVAILABLE,
                 _("The partner refused the request (HTTP %(status)s).") % {"status": status},
                 status_code=status,
             )
         return Response(status, content)
     raise ExchangeUnavailable(
+        ExchangeErrorCode.UNAVAILABLE,
         _("The partner did not answer after %(attempts)s tries (%(reason)s).")
         % {"attempts": attempts, "reason": last_reason},
         status_code=last_status,

@@ -37,34 +37,11 @@ from copnet.reports.choices import Channel
 from copnet.reports.services import ReportInput, check_report, submit_report
 
 from . import classifications
-from .errors import ExchangeError
+from .errors import ExchangeError, ExchangeErrorCode, ReferralDuplicate, ReferralInvalid
 from .models import Referral
 
 MAX_BYTES = 5 * 1024 * 1024
 HASH_TYPES = {"MD5": "md5", "SHA256": "sha256", "SHA-256": "sha256", "PDQ": "pdq"}
-
-
-class ReferralInvalid(ExchangeError):
-    """The file was refused; `errors` holds (line, message) for each fault found."""
-
-    def __init__(self, errors: list[tuple[int, str]]) -> None:
-        line, message = errors[0]
-        super().__init__(
-            "referral_invalid",
-            _("line %(line)s: %(message)s") % {"line": line, "message": message},
-            "file",
-        )
-        self.errors = errors
-
-
-class ReferralDuplicate(ExchangeError):
-    def __init__(self, external_id: str) -> None:
-        super().__init__(
-            "referral_duplicate",
-            _("The report %(id)s was already imported.") % {"id": external_id},
-            "file",
-            status=409,
-        )
 
 
 def _parse(body: bytes) -> tuple[ET.Element, dict[int, int]]:
@@ -231,7 +208,7 @@ def check_referral(body: bytes) -> _Checked:
 def do_import_referral(*, body: bytes, actor: Any, enqueue_triage: bool = True) -> Referral:
     """Import one CyberTipline report file: report, case, hits, referral; all or nothing."""
     if not has_perm(actor, Perm.IMPORT_REFERRALS):
-        raise ExchangeError("forbidden", _("You may not import referrals."), status=403)
+        raise ExchangeError(ExchangeErrorCode.FORBIDDEN, _("You may not import referrals."))
     checked = check_referral(body)
     if Referral.objects.filter(external_id=checked.external_id).exists():
         raise ReferralDuplicate(checked.external_id)

@@ -31,7 +31,7 @@ from copnet.cases.models import Case
 
 from . import classifications
 from .choices import ForeignReportStatus
-from .errors import ExchangeError
+from .errors import ExchangeError, ExchangeErrorCode
 from .models import ForeignReport
 
 HOTLINES = Path(__file__).with_name("reference") / "hotlines.json"
@@ -53,21 +53,17 @@ def hosting(url: str, resolve: Callable[[str], str] = system_resolve) -> tuple[s
     """(host, IP, country code) of an address; ExchangeError when it cannot be told."""
     host = (urlsplit(url.strip()).hostname or "").strip("[]")
     if not host:
-        raise ExchangeError("invalid_url", _("This is not a web address."), "url")
+        raise ExchangeError(ExchangeErrorCode.INVALID_URL, field="url")
     try:
         ip = str(ipaddress.ip_address(host))
     except ValueError:
         try:
             ip = resolve(host)
         except OSError as error:
-            raise ExchangeError(
-                "unresolved", _("The host name could not be resolved."), "url"
-            ) from error
+            raise ExchangeError(ExchangeErrorCode.UNRESOLVED, field="url") from error
     country = iptocc.country_code(ip)
     if not country:
-        raise ExchangeError(
-            "no_country", _("No country is registered for this address (private?)."), "url"
-        )
+        raise ExchangeError(ExchangeErrorCode.NO_COUNTRY, field="url")
     return host, ip, country
 
 
@@ -103,17 +99,13 @@ def do_report_abroad(
 ) -> ForeignReport:
     """Queue a report of `url` (in case `case_id`) for the hosting country's hotline."""
     if not has_perm(actor, Perm.WORK_CASES):
-        raise ExchangeError("forbidden", _("You may not report cases abroad."), status=403)
+        raise ExchangeError(ExchangeErrorCode.FORBIDDEN, _("You may not report cases abroad."))
     case = access(actor, Case.objects.select_related("category"), pk=case_id)
     if classification and classifications.row(classification) is None:
-        raise ExchangeError("unknown_classification", _("Unknown classification."), "url")
+        raise ExchangeError(ExchangeErrorCode.UNKNOWN_CLASSIFICATION, field="url")
     host, ip, country = hosting(url, resolve)
     if country == HOME_COUNTRY:
-        raise ExchangeError(
-            "hosted_at_home",
-            _("This address is hosted in Viet Nam: send a removal request instead."),
-            "url",
-        )
+        raise ExchangeError(ExchangeErrorCode.HOSTED_AT_HOME, field="url")
     hotline = hotlines().get(country) or hotlines()["ZZ"]
     with transaction.atomic():
         report = ForeignReport.objects.create(
@@ -134,9 +126,9 @@ def do_report_abroad(
 def do_track_foreign_report(*, report_id: int, status: str, actor: Any) -> ForeignReport:
     """Record the hotline's progress; the times give the notice-and-takedown time."""
     if status not in ForeignReportStatus.values:
-        raise ExchangeError("unknown_status", _("Unknown status."), "status")
+        raise ExchangeError(ExchangeErrorCode.UNKNOWN_STATUS, field="status")
     if not has_perm(actor, Perm.WORK_CASES):
-        raise ExchangeError("forbidden", _("You may not report cases abroad."), status=403)
+        raise ExchangeError(ExchangeErrorCode.FORBIDDEN, _("You may not report cases abroad."))
     report = access(actor, ForeignReport.objects.all(), pk=report_id)
     now = timezone.now()
     stamp = {

@@ -30,7 +30,7 @@ from copnet.banks.generations import begin_change, end_change
 from copnet.banks.models import BankEntry, HashBank
 
 from .choices import ExchangeKind, RunStatus
-from .errors import ExchangeError
+from .errors import ExchangeError, ExchangeErrorCode
 from .models import Exchange, FetchRun
 from .protocols import Page, adapter_for
 
@@ -67,19 +67,15 @@ def check_endpoint(endpoint: str) -> str:
     parts = urlsplit(endpoint.strip())
     local = parts.hostname in {"127.0.0.1", "localhost", "::1"}
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise ExchangeError(
-            "endpoint_not_https", _("An exchange is reached over HTTPS only."), "endpoint"
-        )
+        raise ExchangeError(ExchangeErrorCode.ENDPOINT_NOT_HTTPS, field="endpoint")
     if not parts.hostname or parts.query or parts.fragment or parts.username:
-        raise ExchangeError(
-            "endpoint_invalid", _("Give the partner's base address, nothing more."), "endpoint"
-        )
+        raise ExchangeError(ExchangeErrorCode.ENDPOINT_INVALID, field="endpoint")
     return endpoint.strip().rstrip("/")
 
 
 def _require_manager(actor: Any) -> None:
     if not has_perm(actor, Perm.MANAGE_EXCHANGES):
-        raise ExchangeError("forbidden", _("You may not configure exchanges."), status=403)
+        raise ExchangeError(ExchangeErrorCode.FORBIDDEN, _("You may not configure exchanges."))
 
 
 def do_save_exchange(
@@ -89,13 +85,12 @@ def do_save_exchange(
     trail records that they changed, never what they are."""
     _require_manager(actor)
     if data.kind not in ExchangeKind.values:
-        raise ExchangeError("unknown_protocol", _("Unknown protocol."), "kind")
+        raise ExchangeError(ExchangeErrorCode.UNKNOWN_PROTOCOL, field="kind")
     endpoint = check_endpoint(data.endpoint)
     if not data.legal_ground.strip() or not data.transfer_assessment_ref.strip():
         raise ExchangeError(
-            "transfer_ground_missing",
-            _("Record the legal ground and the cross-border transfer assessment first."),
-            "legal_ground" if not data.legal_ground.strip() else "transfer_assessment_ref",
+            ExchangeErrorCode.TRANSFER_GROUND_MISSING,
+            field="legal_ground" if not data.legal_ground.strip() else "transfer_assessment_ref",
         )
     credentials = None
     if data.credentials is not None:
@@ -104,21 +99,19 @@ def do_save_exchange(
         missing = [k for k in CREDENTIAL_FIELDS[data.kind] if not credentials.get(k)]
         if missing:
             raise ExchangeError(
-                "credentials_missing",
+                ExchangeErrorCode.CREDENTIALS_MISSING,
                 _("Missing credentials: %(names)s.") % {"names": ", ".join(missing)},
                 "credentials",
             )
     elif exchange is None or exchange.kind != data.kind:
-        raise ExchangeError(
-            "credentials_missing", _("Give the partner's credentials."), "credentials"
-        )
+        raise ExchangeError(ExchangeErrorCode.CREDENTIALS_MISSING, field="credentials")
     with transaction.atomic():
         if exchange is None:
             if (
                 Exchange.objects.filter(name=data.name).exists()
                 or HashBank.objects.filter(name=f"exchange-{data.name}").exists()
             ):
-                raise ExchangeError("duplicate", _("This name is already taken."), "name")
+                raise ExchangeError(ExchangeErrorCode.DUPLICATE, field="name")
             bank = HashBank.objects.create(
                 name=f"exchange-{data.name}",
                 kind=data.bank_kind,

@@ -11,14 +11,15 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.core.errors import add_to_form, show_message
 from copnet.core.tasks import enqueue_on_commit
 
 from . import selectors
-from .errors import ExchangeError
+from .errors import ExchangeError, ReferralInvalid
 from .feedback import do_record_verdict
 from .forms import ExchangeForm, ReferralForm, VerdictForm
 from .models import Exchange
-from .referrals import MAX_BYTES, ReferralInvalid, do_import_referral
+from .referrals import MAX_BYTES, do_import_referral
 from .services import do_save_exchange
 from .tasks import fetch_exchange
 
@@ -63,7 +64,7 @@ def edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
         try:
             saved = do_save_exchange(data=form.to_input(), actor=request.user, exchange=exchange)
         except ExchangeError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The exchange is saved."))
             return redirect("exchanges:detail", name=saved.name)
@@ -88,7 +89,7 @@ def verdict(request: HttpRequest, hit_id: int) -> HttpResponse:
     try:
         do_record_verdict(hit_id=hit_id, verdict=form.cleaned_data["verdict"], actor=request.user)
     except ExchangeError as error:
-        messages.error(request, str(error.message))
+        show_message(request, error)
     else:
         messages.success(request, _("Your verdict is recorded and will be sent to the source."))
     return redirect("banks:hits")
@@ -108,7 +109,7 @@ def referral_import(request: HttpRequest) -> HttpResponse:
         except ReferralInvalid as error:
             faults = error.errors
         except ExchangeError as error:
-            form.add_error("file", str(error.message))
+            add_to_form(form, error)
         else:
             messages.success(request, _("The referral is imported as a new case."))
             return redirect("cases:detail", referral.case.reference)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import defusedxml.ElementTree as SafeET
 from django.utils.translation import gettext as _
 
-from ..errors import ExchangeProtocolError
+from ..errors import ExchangeErrorCode, ExchangeProtocolError
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,15 @@ def parse_xml(body: bytes) -> ET.Element:
     (defusedxml), so no entity expansion or external reference is ever followed."""
     head = body[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in head:
-        raise ExchangeProtocolError(_("The partner's answer declares a document type."))
+        raise ExchangeProtocolError(
+            ExchangeErrorCode.PROTOCOL, _("The partner's answer declares a document type.")
+        )
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
     except (ET.ParseError, ValueError) as error:
         raise ExchangeProtocolError(
-            _("The partner's answer is not well-formed XML (%(error)s).") % {"error": error}
+            ExchangeErrorCode.PROTOCOL,
+            _("The partner's answer is not well-formed XML (%(error)s).") % {"error": error},
         ) from error
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 from .. import http
-from ..errors import ExchangeProtocolError
+from ..errors import ExchangeErrorCode, ExchangeProtocolError
 from .base import Item, Page, hex_value, parse_xml
 
 NAMESPACE = "https://hashsharing.ncmec.org/hashsharing/v2"
@@ -76,7 +76,9 @@ class NcmecAdapter:
             next_path = _text(root.find("paging/next"))
             if next_path and not next_path.startswith("/v2/entries"):
                 # Credentials go only to the configured host: a paging link elsewhere is refused.
-                raise ExchangeProtocolError(_("The partner's paging link leaves its address."))
+                raise ExchangeProtocolError(
+                    ExchangeErrorCode.PROTOCOL, _("The partner's paging link leaves its address.")
+                )
             if next_path:
                 page.checkpoint = {"from": start, "to": end, "next": next_path, "next_at": now}
             else:
@@ -98,7 +100,9 @@ class NcmecAdapter:
                 member = element.find("member")
                 member_id = member.get("id", "") if member is not None else ""
                 if not entry_id or not member_id:
-                    raise ExchangeProtocolError(_("An entry has no id or no member."))
+                    raise ExchangeProtocolError(
+                        ExchangeErrorCode.PROTOCOL, _("An entry has no id or no member.")
+                    )
                 external_id = f"{member_id}-{entry_id}"
                 if kind.startswith("deleted"):
                     items.append(Item(external_id=external_id, removed=True))
@@ -128,7 +132,9 @@ class NcmecAdapter:
         member_id, _sep, entry_id = external_id.partition("-")
         fingerprint = FEEDBACK_NAMES.get(signal_type)
         if not fingerprint or not entry_id:
-            raise ExchangeProtocolError(_("This entry cannot receive a vote."))
+            raise ExchangeProtocolError(
+                ExchangeErrorCode.PROTOCOL, _("This entry cannot receive a vote.")
+            )
         root = ET.Element("feedbackSubmission", {"xmlns": NAMESPACE})
         reason = ""
         if verdict == "confirm":
@@ -151,4 +157,6 @@ class NcmecAdapter:
         for reason in root.iter("reason"):
             if reason.get("guid"):
                 return reason.get("guid", "")
-        raise ExchangeProtocolError(_("The partner offers no reason for a negative vote."))
+        raise ExchangeProtocolError(
+            ExchangeErrorCode.PROTOCOL, _("The partner offers no reason for a negative vote.")
+        )

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 from .. import http
-from ..errors import ExchangeProtocolError, ExchangeUnavailable
+from ..errors import ExchangeErrorCode, ExchangeProtocolError, ExchangeUnavailable
 from .base import Item, Page, hex_value
 
 PAGE_SIZE = 800
@@ -58,9 +58,13 @@ class StopNciiAdapter:
         try:
             data = json.loads(response.body)
         except ValueError as error:
-            raise ExchangeProtocolError(_("The partner's answer is not JSON.")) from error
+            raise ExchangeProtocolError(
+                ExchangeErrorCode.PROTOCOL, _("The partner's answer is not JSON.")
+            ) from error
         if not isinstance(data, dict) or not isinstance(data.get("hashRecords", []), list):
-            raise ExchangeProtocolError(_("The partner's answer has no list of hash records."))
+            raise ExchangeProtocolError(
+                ExchangeErrorCode.PROTOCOL, _("The partner's answer has no list of hash records.")
+            )
         return data
 
     def pages(self, checkpoint: dict[str, Any]) -> Iterator[Page]:
@@ -84,7 +88,9 @@ class StopNciiAdapter:
             else:
                 next_start = data.get("nextSetTimestamp")
                 if not isinstance(next_start, int):
-                    raise ExchangeProtocolError(_("The partner's answer has no next timestamp."))
+                    raise ExchangeProtocolError(
+                        ExchangeErrorCode.PROTOCOL, _("The partner's answer has no next timestamp.")
+                    )
                 page.checkpoint = {"start": max(start, next_start)}
             yield page
             if not more:
@@ -95,7 +101,9 @@ class StopNciiAdapter:
         skipped = 0
         for record in records:
             if not isinstance(record, dict):
-                raise ExchangeProtocolError(_("A hash record is not an object."))
+                raise ExchangeProtocolError(
+                    ExchangeErrorCode.PROTOCOL, _("A hash record is not an object.")
+                )
             kind = str(record.get("signalType", ""))
             raw = str(record.get("hashValue", ""))
             signal_type = SIGNAL_TYPES.get(kind)

@@ -13,9 +13,14 @@ from copnet.accounts.permissions import visible_to
 from copnet.banks.models import DetectionHit
 from copnet.banks.tests.factories import add_hash, make_bank
 from copnet.cases.models import Case
-from copnet.exchanges.errors import ExchangeError
+from copnet.exchanges.errors import (
+    ExchangeError,
+    ExchangeErrorCode,
+    ReferralDuplicate,
+    ReferralInvalid,
+)
 from copnet.exchanges.models import Referral
-from copnet.exchanges.referrals import ReferralDuplicate, ReferralInvalid, do_import_referral
+from copnet.exchanges.referrals import do_import_referral
 from copnet.reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +74,7 @@ def test_same_file_again_is_refused_as_duplicate(officer):
     do_import_referral(body=GOOD, actor=officer, enqueue_triage=False)
     with pytest.raises(ReferralDuplicate) as refused:
         do_import_referral(body=GOOD, actor=officer, enqueue_triage=False)
+    assert refused.value.code == ExchangeErrorCode.REFERRAL_DUPLICATE
     assert refused.value.status == 409
     assert Referral.objects.count() == 1
     assert Report.objects.count() == 1
@@ -101,6 +107,7 @@ def test_bad_file_gives_the_line_and_imports_nothing(officer, change, line, word
     assert first_line == line, refused.value.errors
     assert words in message
     assert f"line {line}:" in str(refused.value.message)
+    assert refused.value.code == ExchangeErrorCode.REFERRAL_INVALID
     assert not Referral.objects.exists()
     assert not Report.objects.exists()
     assert not Case.objects.exists()
@@ -112,14 +119,16 @@ def test_entities_are_refused(officer):
         do_import_referral(body=body, actor=officer)
 
 
-def test_people_are_for_police_roles_only(officer, alice, coordinator):
+def test_people_are_for_police_roles_only(officer, alice, bob, coordinator):
     referral = do_import_referral(body=GOOD, actor=officer, enqueue_triage=False)
     Case.objects.filter(pk=referral.case_id).update(lead_org=officer.organisation)
     assert list(visible_to(officer, Referral.objects.all())) == [referral]
     assert list(visible_to(coordinator, Referral.objects.all())) == [referral]
-    assert not visible_to(alice, Referral.objects.all()).exists()  # an analyst
-    with pytest.raises(ExchangeError):
-        do_import_referral(body=GOOD, actor=alice)
+    assert not visible_to(alice, Referral.objects.all()).exists()  # an officer elsewhere
+    assert not visible_to(bob, Referral.objects.all()).exists()  # an analyst
+    with pytest.raises(ExchangeError) as forbidden:
+        do_import_referral(body=GOOD.replace(b"150000123", b"150000124"), actor=bob)
+    assert (forbidden.value.code, forbidden.value.status) == (ExchangeErrorCode.FORBIDDEN, 403)
 
 
 def test_import_page_lists_faults_by_line(client, officer):

@@ -9,7 +9,7 @@ from django.db import connection
 from copnet.accounts.choices import Role
 from copnet.accounts.permissions import ROLE_PERMS, Perm, needs_second_factor
 from copnet.audit.models import AuditEvent
-from copnet.exchanges.errors import ExchangeError
+from copnet.exchanges.errors import ExchangeError, ExchangeErrorCode
 from copnet.exchanges.models import Exchange
 from copnet.exchanges.services import ExchangeInput, do_save_exchange
 
@@ -24,7 +24,7 @@ def test_only_roles_with_a_second_factor_may_configure(coordinator, alice):
     assert needs_second_factor(coordinator)
     with pytest.raises(ExchangeError) as refused:
         make_exchange(alice, kind="ncmec", url="https://hashsharing.example")
-    assert refused.value.code == "forbidden"
+    assert (refused.value.code, refused.value.status) == (ExchangeErrorCode.FORBIDDEN, 403)
 
 
 def test_credentials_are_encrypted_and_never_audited(coordinator):
@@ -101,3 +101,30 @@ def test_create_through_the_form(client, coordinator):
     exchange = Exchange.objects.get(name="ncmec-le")
     assert exchange.bank.name == "exchange-ncmec-le"
     assert exchange.credentials["username"] == "a05"
+
+
+def test_a_taken_name_is_refused_with_409_and_shown_on_its_field(client, coordinator):
+    make_exchange(coordinator, kind="ncmec", url="https://hashsharing.example", name="ncmec")
+    with pytest.raises(ExchangeError) as refused:
+        make_exchange(coordinator, kind="ncmec", url="https://other.example", name="ncmec")
+    assert (refused.value.code, refused.value.status) == (ExchangeErrorCode.DUPLICATE, 409)
+    assert refused.value.field == "name"
+    client.force_login(coordinator)
+    answer = client.post(
+        "/staff/exchanges/new/",
+        {
+            "name": "ncmec",
+            "kind": "ncmec",
+            "endpoint": "https://other.example",
+            "legal_ground": "MoU",
+            "transfer_assessment_ref": "TIA-1",
+            "fetch_every_minutes": 60,
+            "username": "u",
+            "password": "p",
+        },
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert answer.status_code == 200
+    assert list(answer.context["form"].errors) == ["name"]
+    assert "Tên này đã được dùng." in answer.content.decode()
+    assert Exchange.objects.count() == 1
