@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "copnet.takedowns",
     "copnet.feed",
     "copnet.volunteers",
+    "copnet.exchanges",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -372,6 +373,15 @@ TEXT_MODEL_DIR = env_str("COPNET_TEXT_MODEL_DIR", "")
 TAKEDOWN_MAX_ATTEMPTS = env_int("COPNET_TAKEDOWN_MAX_ATTEMPTS", 6)
 TAKEDOWN_BACKOFF_SECONDS = env_int("COPNET_TAKEDOWN_BACKOFF_SECONDS", 60)
 TAKEDOWN_HTTP_TIMEOUT = env_int("COPNET_TAKEDOWN_HTTP_TIMEOUT", 15)
+# International exchange (exchanges app): each HTTP call to a partner waits at most
+# EXCHANGE_HTTP_TIMEOUT s and is tried EXCHANGE_HTTP_ATTEMPTS times (timeouts, 429, 5xx), waiting
+# the partner's Retry-After up to EXCHANGE_MAX_RETRY_WAIT s; feedback messages are retried with
+# backoff from EXCHANGE_FEEDBACK_BACKOFF s, EXCHANGE_FEEDBACK_MAX_ATTEMPTS times.
+EXCHANGE_HTTP_TIMEOUT = env_int("COPNET_EXCHANGE_HTTP_TIMEOUT", 30)
+EXCHANGE_HTTP_ATTEMPTS = env_int("COPNET_EXCHANGE_HTTP_ATTEMPTS", 4)
+EXCHANGE_MAX_RETRY_WAIT = env_int("COPNET_EXCHANGE_MAX_RETRY_WAIT", 60)
+EXCHANGE_FEEDBACK_BACKOFF = env_int("COPNET_EXCHANGE_FEEDBACK_BACKOFF", 60)
+EXCHANGE_FEEDBACK_MAX_ATTEMPTS = env_int("COPNET_EXCHANGE_FEEDBACK_MAX_ATTEMPTS", 8)
 FETCH_TIMEOUT = env_int("COPNET_FETCH_TIMEOUT", 10)
 FETCH_MAX_BYTES = env_int("COPNET_FETCH_MAX_BYTES", 2 * 1024 * 1024)
 FETCH_MAX_REDIRECTS = env_int("COPNET_FETCH_MAX_REDIRECTS", 5)

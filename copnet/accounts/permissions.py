@@ -75,6 +75,13 @@ class Perm(StrEnum):
     RESET_SECOND_FACTOR = "reset_second_factor"
     # Coordinators see whether background work flows (health of the platform, counts only).
     VIEW_PLATFORM_HEALTH = "view_platform_health"
+    # International exchange (exchanges app): partners' credentials and cross-border transfers.
+    # Coordinators only; a holder always signs in with a second factor (SECOND_FACTOR_PERMS).
+    MANAGE_EXCHANGES = "manage_exchanges"
+    # Referrals from abroad (CyberTipline): import them, and see who uploaded what from which
+    # address (police roles: agency officers; coordinators).
+    IMPORT_REFERRALS = "import_referrals"
+    VIEW_REFERRAL_EVENTS = "view_referral_events"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -117,6 +124,9 @@ ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_COMPLIANCE}
 # the Steering Board's periodic reports (network-wide figures) go to observers and analysts.
 ROLE_PERMS[Role.ANALYST] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
 ROLE_PERMS[Role.OFFICER] |= {Perm.VIEW_STATS}
+# CyberTipline referrals reach the police (A05); their officers import them and read the
+# uploader's account, addresses and devices.
+ROLE_PERMS[Role.OFFICER] |= {Perm.IMPORT_REFERRALS, Perm.VIEW_REFERRAL_EVENTS}
 ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
@@ -171,6 +181,11 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
     # Appeals hold a site owner's contact and explanation; scoped through the review case.
     "feed.appeal": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
+    "exchanges.foreignreport": (Perm.VIEW_CASES, ("case__lead_org", "case__supporting_orgs")),
+    "exchanges.referral": (
+        Perm.VIEW_REFERRAL_EVENTS,
+        ("case__lead_org", "case__supporting_orgs"),
+    ),
     "stats.rollup": (Perm.VIEW_STATS, ("org",)),
     "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
 }
@@ -235,6 +250,8 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "takedowns.removalitem",
         "feed.feedentry",
         "feed.appeal",
+        "exchanges.referral",
+        "exchanges.foreignreport",
     }
 )
 # Whoever holds one of these sees cases, evidence or personal data, and signs in with a second
@@ -244,6 +261,7 @@ SECOND_FACTOR_PERMS: frozenset[Perm] = (
     frozenset(ORG_SCOPES[label][0] for label in PERSONAL_DATA_MODELS)
     | {Perm.MANAGE_VOLUNTEERS, Perm.LEAD_VOLUNTEERS}
     | {Perm.REVEAL_EVIDENCE, Perm.VIEW_REPORTER_CONTACT, Perm.HOTLINE_INTAKE, Perm.VIEW_AUDIT}
+    | {Perm.MANAGE_EXCHANGES}
 )
 
 

@@ -49,6 +49,16 @@ class BankEntry(models.Model):
     # The detection-data generation that added it (or switched its bank back on): no default,
     # so that every write goes through `generations.begin_change`.
     generation = models.BigIntegerField(db_index=True)
+    # Where an exchange's entry came from (exchanges app; the bank names the exchange): the
+    # partner's own id (a retraction or withdrawal names it), the member that contributed it,
+    # its classification as the partner gave it (NCMEC A1-B2, IWF A-C, UCS labels), tags, and
+    # when a fetch first and last saw it. Empty for hand imports and confirmed cases.
+    external_id = models.CharField(_("external id"), max_length=200, blank=True)
+    contributor = models.CharField(_("contributor"), max_length=200, blank=True)
+    classification = models.CharField(_("classification"), max_length=32, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bank entry")
@@ -56,6 +66,13 @@ class BankEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["bank", "signal_type", "value"], name="one_value_per_bank"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["bank", "external_id"],
+                name="bank_entry_external_id",
+                condition=~models.Q(external_id=""),
             )
         ]
 

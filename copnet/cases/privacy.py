@@ -134,11 +134,15 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     """Personal data the case's work left in other apps; returns the audit targets touched."""
     from copnet.banks.choices import HitKind
     from copnet.banks.models import DetectionHit
+    from copnet.exchanges.models import ForeignReport, Referral
     from copnet.feed.models import Appeal, FeedEntry
     from copnet.takedowns.models import RemovalItem, RemovalRequest
     from copnet.volunteers.models import Assignment, Task
 
     DetectionHit.objects.filter(case=case).update(spans=[])
+    # A CyberTipline referral's uploader account, addresses, devices and file names.
+    Referral.objects.filter(case=case).update(people={})
+    ForeignReport.objects.filter(case=case).update(url="", payload={})
     for hit in DetectionHit.objects.filter(case=case, kind=HitKind.URL).select_related(
         "url_entry__url_list"
     ):

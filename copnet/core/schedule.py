@@ -28,6 +28,7 @@ def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.core.tasks import sweep_orphan_files_task
     from copnet.evaluations.tasks import expire_evaluations_task
+    from copnet.exchanges.tasks import fetch_due_exchanges, send_due_feedback
     from copnet.feed.tasks import publish_feed
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
     from copnet.takedowns.tasks import expire_overdue_requests, retry_deliveries
@@ -52,6 +53,9 @@ def schedule() -> list[Periodic]:
         Periodic("reports to the Steering Board", 6 * 3600, generate_due_reports.enqueue),
         # Enqueued after every change that adds entries; this run catches a lost enqueue.
         Periodic("match past evidence against new entries", 15 * 60, match_past_evidence.enqueue),
+        # International exchange: each exchange has its own interval; feedback is retried.
+        Periodic("fetch due exchanges", 5 * 60, fetch_due_exchanges.enqueue),
+        Periodic("send exchange feedback", 60, send_due_feedback.enqueue),
     ]
 
 

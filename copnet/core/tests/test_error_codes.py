@@ -23,7 +23,7 @@ from copnet.core.errors import ApiError, ApiErrorCode, DomainError, RateLimited
 ROOT = Path(__file__).resolve().parents[3]
 COPNET = ROOT / "copnet"
 # Classes built from something other than a code (their code is fixed inside).
-FIXED_CODE = {"RateLimited", "PlatformInvalid"}
+FIXED_CODE = {"RateLimited", "PlatformInvalid", "ReferralInvalid", "ReferralDuplicate"}
 
 
 def domain_errors() -> list[type[DomainError]]:
@@ -52,6 +52,7 @@ def test_every_app_error_class_lives_in_an_errors_module_and_names_its_codes():
     names = {cls.__name__ for cls in classes}
     assert {"IntakeError", "WorkflowError", "FeedError", "DetectionInputError"} <= names
     assert {"AccountError", "TakedownError", "VolunteerError", "EvaluationError"} <= names
+    assert {"ExchangeError", "ExchangeUnavailable", "ReferralInvalid"} <= names
     for cls in classes:
         assert cls.__module__.endswith(".errors"), cls
         assert cls.codes is not None, cls

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Exchange, FeedbackMessage, FetchRun
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """To look at only: exchanges are configured on the staff pages (/staff/exchanges/),
+    whose service checks the endpoint, the transfer ground and the permission, and audits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "is_active", "last_fetch_at", "last_success_at", "last_error"]
+    exclude = ["credentials"]  # never shown back
+
+
+@admin.register(FetchRun)
+class FetchRunAdmin(ReadOnlyAdmin):
+    list_display = ["exchange", "started_at", "status", "pages", "added", "removed", "error"]
+    list_filter = ["status", "exchange"]
+
+
+@admin.register(FeedbackMessage)
+class FeedbackMessageAdmin(ReadOnlyAdmin):
+    list_display = ["exchange", "verdict", "external_id", "status", "attempts", "created_at"]
+    list_filter = ["status", "exchange"]

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from copnet.accounts.scoping import ScopedManager
+from copnet.core.crypto import EncryptedJSONField, EncryptedTextField
+
+from .choices import ExchangeKind, FeedbackStatus, ForeignReportStatus, RunStatus, Verdict
+
+
+class Exchange(models.Model):
+    """A partner's hash list, configured as data: what protocol it speaks, where, with which
+    credentials (encrypted), how often it is fetched, and on what legal ground data crosses
+    the border (PDPL 2025: the transfer impact assessment filed with the authority).
+
+    Its entries live in its own hash bank (`bank`), so a match names its source exchange.
+    `checkpoint` is the protocol's cursor, written in the same transaction as each page of
+    entries: a fetch that dies resumes after the last page it committed."""
+
+    name = models.SlugField(_("name"), max_length=64, unique=True)
+    kind = models.CharField(_("protocol"), max_length=16, choices=ExchangeKind.choices)
+    endpoint = models.URLField(_("endpoint"), max_length=500)
+    # {"username", "password"} (NCMEC) or {"subscription_key", "fetch_key", "feedback_key"}
+    # (StopNCII); never shown back, never in the audit trail.
+    credentials = EncryptedJSONField(_("credentials"), default=dict, blank=True)
+    bank = models.OneToOneField(
+        "banks.HashBank",
+        on_delete=models.PROTECT,
+        related_name="exchange",
+        verbose_name=_("hash bank"),
+    )
+    fetch_every_minutes = models.PositiveIntegerField(_("fetch every (minutes)"), default=60)
+    is_active = models.BooleanField(_("active"), default=True)
+    sends_feedback = models.BooleanField(_("sends feedback"), default=True)
+    legal_ground = models.CharField(_("legal ground"), max_length=300)
+    transfer_assessment_ref = models.CharField(
+        _("cross-border transfer assessment reference"), max_length=100
+    )
+    checkpoint = models.JSONField(_("checkpoint"), default=dict, blank=True)
+    # A fetch claims the exchange by setting this (conditional UPDATE); a claim older than
+    # the lease belongs to a dead process and may be taken over.
+    fetching_since = models.DateTimeField(null=True, blank=True)
+    last_fetch_at = models.DateTimeField(_("last fetch"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FetchRun(models.Model):
+    """One fetch of an exchange: what it received, what it changed, how it ended."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    pages = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    seen_again = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # signal types COPNet does not match
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class FeedbackMessage(models.Model):
+    """An analyst's verdict on a match, to be sent to the exchange the entry came from, in the
+    exchange's own form (NCMEC vote, StopNCII CSP feedback). One per hit and verdict; sent by
+    a task, retried with backoff until it is accepted or `FEEDBACK_MAX_ATTEMPTS` is reached."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="feedback")
+    hit = models.ForeignKey(
+        "banks.DetectionHit", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    # What the partner needs to find its entry, copied so the message survives a retraction.
+    external_id = models.CharField(max_length=200)
+    signal_type = models.CharField(max_length=8)
+    value = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=8, choices=FeedbackStatus.choices, default=FeedbackStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hit", "verdict"], name="one_feedback_per_verdict")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.verdict} {self.external_id}"
+
+
+class Referral(models.Model):
+    """A report received from abroad (a CyberTipline report as A05 receives it), imported
+    into a COPNet report and case. The report number is unique: the same file twice is
+    refused. What identifies people (the reported account, IP addresses with times, devices,
+    file names) is encrypted and readable only by police roles (Perm.VIEW_REFERRAL_EVENTS,
+    scoped to the case's organisations in ORG_SCOPES); the case purge erases it."""
+
+    source = models.CharField(max_length=32, default="cybertipline")
+    external_id = models.CharField(_("external id"), max_length=100, unique=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
+    incident_type = models.CharField(_("incident type"), max_length=200)
+    reporting_service = models.CharField(_("reporting service"), max_length=200, blank=True)
+    classification = models.CharField(_("classification"), max_length=32, blank=True)
+    annotations = models.JSONField(default=list, blank=True)
+    # [{"name", "hashes": {"md5": …}, "classification", "matched": [entry ids]}]
+    files = models.JSONField(default=list, blank=True)
+    # {"account": {...}, "ip_events": [{"ip", "event", "at"}], "devices": [...],
+    #  "file_names": [...]}: personal data, encrypted.
+    people = EncryptedJSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.external_id}"
+
+
+class ForeignReport(models.Model):
+    """A report about an address hosted abroad, for the hotline of the hosting country
+    (ICCAM style: one URL, its classification). Queued, then tracked until the content is
+    removed: `removed_at - created_at` is the notice-and-takedown time. The address and the
+    payload name the reported content: encrypted, erased by the case purge."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    url = EncryptedTextField(_("address"))
+    host = models.CharField(_("host"), max_length=253)
+    ip = models.GenericIPAddressField(_("IP address"))
+    country = models.CharField(_("hosting country"), max_length=2)
+    hotline = models.CharField(_("hotline"), max_length=32)
+    payload = EncryptedJSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ForeignReportStatus.choices, default=ForeignReportStatus.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.hotline} ({self.country})"

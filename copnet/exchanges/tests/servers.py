@@ -1,0 +1,317 @@
+"""Local partners for the tests: real HTTP servers (threads) that speak each protocol as its
+documentation describes, from data the tests put in, with failures on demand.
+
+- `NcmecServer`: NCMEC Hash Sharing v2 (XML, basic auth, `from`/`to` window, `paging/next`,
+  entries not in time order, `deletedImage` tombstones for retractions, votes by PUT).
+- `StopNciiServer`: StopNCII (JSON, subscription + function keys, `nextPageToken`,
+  `nextSetTimestamp`, Withdrawn/Deleted statuses, SubmitFeedback).
+
+Failures: `script` (statuses to answer the next requests with, e.g. [429, 500]),
+`fail_after_pages` (every entries page after that many answers 500, as a partner going down
+mid-way), `delay` (seconds to wait before answering: timeouts), `cut_body` (a page announced
+longer than it is).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+NS = "https://hashsharing.ncmec.org/hashsharing/v2"
+
+
+def iso(ts: int) -> str:
+    return dt.datetime.fromtimestamp(ts, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> int:
+    return int(dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC).timestamp())
+
+
+@dataclass
+class Failures:
+    script: list[int] = field(default_factory=list)
+    fail_after_pages: int | None = None
+    delay: float = 0.0
+    cut_body: bool = False
+    pages_served: int = 0
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Any
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def _answer(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        length = len(body) + (1000 if self.server.partner.failures.cut_body else 0)
+        self.send_header("Content-Length", str(length))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _handle(self, method: str) -> None:
+        partner = self.server.partner
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with partner.lock:
+            partner.requests.append((method, self.path, dict(self.headers), body))
+            failures = partner.failures
+            scripted = failures.script.pop(0) if failures.script else None
+        if failures.delay:
+            time.sleep(failures.delay)
+        if scripted:
+            extra = {"Retry-After": "0"} if scripted == 429 else {}
+            self._answer(scripted, b"try later", "text/plain", **extra)
+            return
+        status, payload, content_type = partner.route(method, self.path, self.headers, body)
+        self._answer(status, payload, content_type)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+
+class _Partner:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        self.failures = Failures()
+        self.feedback: list[tuple[str, bytes]] = []
+        self.url = ""
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        raise NotImplementedError
+
+    def page_allowed(self) -> bool:
+        with self.lock:
+            limit = self.failures.fail_after_pages
+            if limit is not None and self.failures.pages_served >= limit:
+                return False
+            self.failures.pages_served += 1
+            return True
+
+    @contextmanager
+    def running(self) -> Iterator[_Partner]:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.daemon_threads = True
+        server.partner = self  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+@dataclass
+class NcmecEntry:
+    member: int
+    id: str
+    timestamp: int
+    fingerprints: dict[str, str]
+    classification: str = "A1"
+    kind: str = "image"
+    deleted: bool = False
+
+
+class NcmecServer(_Partner):
+    PAGE = 1000
+
+    def __init__(self, username: str = "copnet", password: str = "secret") -> None:  # noqa: S107
+        super().__init__()
+        self.auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+        self.entries: dict[tuple[int, str], NcmecEntry] = {}
+        self.order: list[tuple[int, str]] = []
+        self.reasons = [("9f1c2d3e-0000-4000-8000-000000000001", "Not CSAM")]
+
+    def add(self, entries: list[NcmecEntry]) -> None:
+        with self.lock:
+            for entry in entries:
+                key = (entry.member, entry.id)
+                if key not in self.entries:
+                    self.order.append(key)
+                self.entries[key] = entry
+            # NCMEC does not answer in time order: a fixed shuffle of the keys.
+            random.Random(7).shuffle(self.order)
+
+    def retract(self, ids: list[tuple[int, str]], timestamp: int) -> None:
+        with self.lock:
+            for key in ids:
+                entry = self.entries[key]
+                entry.deleted, entry.timestamp, entry.fingerprints = True, timestamp, {}
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        if headers.get("Authorization") != self.auth:
+            return 401, b"<error>unauthorised</error>", "application/xml"
+        parts = urlsplit(path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if method == "GET" and parts.path == "/v2/entries":
+            if not self.page_allowed():
+                return 500, b"<error>internal</error>", "application/xml"
+            return 200, self._entries(query), "application/xml"
+        if method == "GET" and parts.path.startswith("/v2/feedback/"):
+            reasons = "".join(
+                f'<reason guid="{guid}" name="{escape(name)}"/>' for guid, name in self.reasons
+            )
+            xml = f'<feedbackReasons xmlns="{NS}"><availableFeedbackReasons>{reasons}'
+            return (
+                200,
+                (xml + "</availableFeedbackReasons></feedbackReasons>").encode(),
+                ("application/xml"),
+            )
+        if method == "PUT" and parts.path.endswith("/feedback"):
+            with self.lock:
+                self.feedback.append((parts.path, body))
+            return 200, b"", "application/xml"
+        return 404, b"<error>not found</error>", "application/xml"
+
+    def _entries(self, query: dict[str, str]) -> bytes:
+        start, end = parse_iso(query["from"]), parse_iso(query["to"])
+        offset = int(query.get("start", 0))
+        with self.lock:
+            chosen = [
+                self.entries[k] for k in self.order if start <= self.entries[k].timestamp <= end
+            ]
+        page = chosen[offset : offset + self.PAGE]
+        groups: dict[str, list[str]] = {"image": [], "video": []}
+        for entry in page:
+            tag = ("deleted" + entry.kind.capitalize()) if entry.deleted else entry.kind
+            prints = "".join(f"<{k}>{v}</{k}>" for k, v in entry.fingerprints.items())
+            groups[entry.kind].append(
+                f'<{tag}><id>{entry.id}</id><member id="{entry.member}">Member '
+                f"{entry.member}</member><timestamp>{iso(entry.timestamp)}</timestamp>"
+                + (
+                    ""
+                    if entry.deleted
+                    else f"<classification>{entry.classification}"
+                    f"</classification><fingerprints>{prints}</fingerprints>"
+                )
+                + f"</{tag}>"
+            )
+        body = [f'<queryResult xmlns="{NS}">']
+        for kind, items in groups.items():
+            if items:
+                top = max(e.timestamp for e in page if e.kind == kind)
+                body.append(
+                    f'<{kind}s count="{len(items)}" maxTimestamp="{iso(top)}">'
+                    + "".join(items)
+                    + f"</{kind}s>"
+                )
+        if offset + self.PAGE < len(chosen):
+            nxt = (
+                f"/v2/entries?from={query['from']}&amp;to={query['to']}"
+                f"&amp;start={offset + self.PAGE}&amp;size={self.PAGE}&amp;max={len(chosen)}"
+            )
+            body.append(f"<paging><next>{nxt}</next></paging>")
+        body.append("</queryResult>")
+        return "".join(body).encode()
+
+
+class StopNciiServer(_Partner):
+    def __init__(
+        self,
+        subscription_key: str = "sub",
+        fetch_key: str = "fetch",
+        feedback_key: str = "feedback",
+    ) -> None:
+        super().__init__()
+        self.keys = {"FetchHashes": fetch_key, "SubmitFeedback": feedback_key}
+        self.subscription_key = subscription_key
+        self.records: dict[str, dict[str, Any]] = {}
+        self.token_epoch = 0  # tokens of an older epoch have expired
+
+    def expire_tokens(self) -> None:
+        with self.lock:
+            self.token_epoch += 1
+
+    def put(
+        self,
+        signal_type: str,
+        value: str,
+        timestamp: int,
+        status: str = "Active",
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        with self.lock:
+            self.records[f"{signal_type}:{value}"] = {
+                "lastModtimestamp": timestamp,
+                "signalType": signal_type,
+                "hashValue": value,
+                "hashStatus": status,
+                "caseNumbers": {"CASE-1": status},
+                "CSPFeedbacks": [{"feedbackValue": "Blocked", "tags": list(tags), "source": "x"}],
+            }
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        parts = urlsplit(path)
+        name = parts.path.strip("/")
+        if headers.get("Ocp-Apim-Subscription-Key") != self.subscription_key or headers.get(
+            "x-functions-key"
+        ) != self.keys.get(name):
+            return 401, b'{"error": "unauthorised"}', "application/json"
+        if method == "GET" and name == "FetchHashes":
+            if not self.page_allowed():
+                return 500, b'{"error": "internal"}', "application/json"
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            return self._fetch(query)
+        if method == "POST" and name == "SubmitFeedback":
+            with self.lock:
+                self.feedback.append((name, body))
+            return 200, b'{"status": "ok"}', "application/json"
+        return 404, b'{"error": "not found"}', "application/json"
+
+    def _fetch(self, query: dict[str, str]) -> tuple[int, bytes, str]:
+        start = int(query["startTimestamp"])
+        size = int(query.get("pageSize", 800))
+        offset = 0
+        if "nextPageToken" in query:
+            token = json.loads(base64.urlsafe_b64decode(query["nextPageToken"]))
+            if token.get("epoch") != self.token_epoch:
+                return 400, b'{"error": "expired token"}', "application/json"
+            if token["start"] != start:
+                return 400, b'{"error": "token of another query"}', "application/json"
+            offset = token["offset"]
+        with self.lock:
+            chosen = sorted(
+                (r for r in self.records.values() if r["lastModtimestamp"] >= start),
+                key=lambda r: (r["lastModtimestamp"], r["hashValue"]),
+            )
+        page = chosen[offset : offset + size]
+        more = offset + size < len(chosen)
+        token = base64.urlsafe_b64encode(
+            json.dumps(
+                {"start": start, "offset": offset + size, "epoch": self.token_epoch}
+            ).encode()
+        ).decode()
+        answer = {
+            "count": len(page),
+            "nextPageToken": token if more else None,
+            "nextSetTimestamp": (max(r["lastModtimestamp"] for r in chosen) + 1)
+            if chosen
+            else start,
+            "hasMoreRecords": more,
+            "hashRecords": page,
+        }
+        return 200, json.dumps(answer).encode(), "application/json"
