@@ -33,6 +33,7 @@ from django.test import Client
 from copnet.accounts.choices import Role
 from copnet.accounts.services import do_create_api_key
 from copnet.accounts.tests.factories import make_user
+from copnet.banks.models import DetectionHit
 from copnet.campaigns.models import Activity
 from copnet.campaigns.tests.factories import make_campaign
 from copnet.core.testing import Caller, leaks, live_probes, route_probes, spread_primary_keys
@@ -109,6 +110,9 @@ def world(org_a, org_b, coordinator, settings):
         explanation="Xin xem xét lại",
         case=case,
     )
+    hit = DetectionHit.objects.create(
+        case=case, report=report, kind="hash", label="B's match", key="b-match"
+    )
     vendor_b = make_vendor_user(name="Công ty B", email="owner@vendor-b.example")
     product = make_product(vendor_b, name="Ứng dụng B", slug="ung-dung-b")
     evaluation = submit(vendor_b, product)
@@ -135,6 +139,7 @@ def world(org_a, org_b, coordinator, settings):
         "removal item": removal.items.first().pk,
         "feed entry": entry.pk,
         "appeal": appeal.pk,
+        "detection hit": hit.pk,
         "product": product.pk,
         "evaluation": evaluation.pk,
         "document": document.pk,
@@ -151,14 +156,14 @@ def world(org_a, org_b, coordinator, settings):
     assert all(pk > missing for pk in ints.values())
     numbers = [str(pk) for pk in ints.values()]
     records = {
-        **dict.fromkeys(["pk", "activity_pk", "task_id", "assignment_id"], numbers),
+        **dict.fromkeys(["pk", "activity_pk", "task_id", "assignment_id", "hit_id"], numbers),
         "reference": [case.reference, removal.reference],
         "tracking_code": [report.tracking_code],
         "code": ["ORGB", campaign.code],
         "slug": [product.slug],
     }
     absent = {
-        **dict.fromkeys(["pk", "activity_pk", "task_id", "assignment_id"], str(missing)),
+        **dict.fromkeys(["pk", "activity_pk", "task_id", "assignment_id", "hit_id"], str(missing)),
         "reference": "HS-0000-000000",
         "tracking_code": "ZZZZZZZZ",
         "code": "khong-co",
