@@ -1,0 +1,1 @@
+"""Volunteer views by audience: public, volunteer (own pages), coordination (staff)."""
