@@ -12,8 +12,7 @@ from copnet.core.errors import RateLimited, error_body
 from copnet.core.ratelimit import hit
 
 from . import services
-from .curation import url_error_message
-from .errors import DetectionErrorCode, DetectionInputError
+from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .schemas import (
     HashMatchIn,
     HashMatchOut,

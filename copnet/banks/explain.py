@@ -9,8 +9,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from copnet.detection.base import SignalError
+from copnet.detection.urls import canonicalize
 
 from . import services
+from .errors import url_error_message
 
 DISPLAY_CHARS = 50_000
 
@@ -66,10 +68,6 @@ def check_hashes(signal_type: str, values: list[str]) -> list[ItemResult]:
 
 
 def check_urls(urls: list[str]) -> list[ItemResult]:
-    from copnet.detection.urls import canonicalize
-
-    from .curation import url_error_message
-
     results = []
     for url in urls:
         item = ItemResult(value=url)

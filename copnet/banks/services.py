@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.cleaning import format_controls_message, has_format_controls
 from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
+from copnet.detection.urls import pattern_expression
 
 from .choices import ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
-from .errors import DetectionErrorCode, DetectionInputError
+from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 
@@ -225,12 +227,6 @@ def import_urls(
     *, url_list: UrlList, text: str, actor: Any, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
     """One host or URL per line (CSV: the first column). All or nothing."""
-    from copnet.core.cleaning import format_controls_message, has_format_controls
-    from copnet.detection.base import SignalError
-    from copnet.detection.urls import pattern_expression
-
-    from .curation import url_error_message
-
     patterns, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         raw = line.split(",")[0].strip()

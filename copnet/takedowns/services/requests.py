@@ -196,8 +196,6 @@ def _check_channel(platform: Platform) -> str:
 
 def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
     """Draft → sent: fixes the deadline and the notice, then delivers in the background."""
-    from ..tasks import deliver_removal_request
-
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
         check(REQUEST, locked.status, RequestStatus.SENT)
@@ -221,7 +219,7 @@ def do_send_request(*, request: RemovalRequest, actor: Any) -> RemovalRequest:
             reason="removal request sent",
         )
         if delivery == Delivery.PENDING:
-            enqueue_on_commit(deliver_removal_request, locked.pk)
+            enqueue_on_commit("copnet.takedowns.tasks.deliver_removal_request", locked.pk)
     return locked
 
 
