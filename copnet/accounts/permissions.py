@@ -10,6 +10,7 @@ Two questions, answered here only:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -235,13 +236,31 @@ def needs_second_factor(principal: Any) -> bool:
     return any(has_perm(principal, perm) for perm in SECOND_FACTOR_PERMS)
 
 
+def _no_volunteer_profile(user: Any) -> Any:
+    return None
+
+
+# The facts about a volunteer account (.level, .active, .minor, .province), or None without a
+# volunteer profile. The volunteers app hands its lookup over in VolunteersConfig.ready():
+# accounts sits below volunteers, so it is given the function instead of importing it.
+_volunteer_facts: Callable[[Any], Any] = _no_volunteer_profile
+
+
+def register_volunteer_facts(lookup: Callable[[Any], Any]) -> None:
+    global _volunteer_facts
+    _volunteer_facts = lookup
+
+
+def volunteer_facts(user: Any) -> Any:
+    """The volunteer's facts (see `volunteers.rules.VolunteerFacts`), or None."""
+    return _volunteer_facts(user)
+
+
 def lead_province(principal: Any) -> str | None:
     """The province a team lead leads, or None."""
     if not has_perm(principal, Perm.LEAD_VOLUNTEERS) or principal.role != Role.VOLUNTEER:
         return None
-    from copnet.volunteers.rules import level_and_restrictions
-
-    found = level_and_restrictions(principal)
+    found = volunteer_facts(principal)
     return found.province if found else None
 
 
@@ -260,10 +279,8 @@ def volunteer_perms(user: Any) -> frozenset[Perm]:
     cached = getattr(user, "_volunteer_perms", None)
     if cached is not None:
         return cached
-    from copnet.volunteers.rules import level_and_restrictions
-
     base = ROLE_PERMS[Role.VOLUNTEER]
-    found = level_and_restrictions(user)
+    found = volunteer_facts(user)
     if found is None:
         perms = base
     elif not found.active:

@@ -31,6 +31,7 @@ from .choices import ChangeKind, UrlPatternKind
 from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
+from .selectors import visible_case_ids
 from .services import check_hash, pattern_kind
 
 
@@ -214,7 +215,6 @@ def do_set_url_entry_active(*, entry: UrlListEntry, active: bool, actor: Any) ->
 def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
     """`services.export_hashes` as `user` may see it: the source of an entry confirmed in a
     case the user may not see (it names the case) becomes "confirmed case"."""
-    from .selectors import visible_case_ids
 
     rows = list(
         bank.entries.order_by("pk").values_list("signal_type", "value", "source", "confirmed_case")

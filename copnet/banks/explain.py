@@ -9,7 +9,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from copnet.detection.base import SignalError
+from copnet.detection.text.classifier import THRESHOLD
 from copnet.detection.urls import canonicalize
+from copnet.taxonomy.models import HarmCategory
 
 from . import services
 from .errors import url_error_message
@@ -102,9 +104,6 @@ def _segments(text: str, spans: list[Any]) -> list[Segment]:
 
 
 def check_texts(texts: list[str]) -> list[TextExplanation]:
-    from copnet.detection.text.classifier import THRESHOLD
-    from copnet.taxonomy.models import HarmCategory
-
     explanations = []
     for text, result in zip(texts, services.classify_texts(texts), strict=True):
         shown = text[:DISPLAY_CHARS]

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.cases.workflow import confirms_harm
 from copnet.core.cleaning import format_controls_message, has_format_controls
 from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
 from copnet.detection.urls import pattern_expression
+from copnet.reports.models import Evidence
 
 from .choices import ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
@@ -291,8 +293,6 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Any) -> int:
     """The images of a closed case whose harm was confirmed become known hashes (PDQ of good
     quality, MD5, SHA-256); a case closed or rejected as not harmful or out of scope never
     feeds the bank (`cases.workflow.confirms_harm`)."""
-    from copnet.cases.workflow import confirms_harm
-    from copnet.reports.models import Evidence
 
     if not confirms_harm(case):
         raise DetectionInputError(

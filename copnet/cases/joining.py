@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
+from copnet.reports.models import Evidence, ReportUrl
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import OPEN_STATUSES, EventKind, Priority
@@ -111,7 +112,6 @@ def _new_case(request: CaseRequest, now: dt.datetime) -> Case:
 def open_or_join_cases(requests: Sequence[CaseRequest], *, actor: Any) -> list[tuple[Case, bool]]:
     """(case, joined an existing case?) per request, in order. Must run inside the caller's
     transaction, which saves the reports."""
-    from copnet.reports.models import Evidence, ReportUrl
 
     url_cases = _open_cases_by(ReportUrl, "url_key", {k for r in requests for k in r.url_keys})
     image_cases = _open_cases_by(Evidence, "sha256", {s for r in requests for s in r.sha256s})

@@ -21,7 +21,9 @@ from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
 from copnet.cases.choices import ActionKind
+from copnet.cases.errors import WorkflowError
 from copnet.cases.models import Case
+from copnet.cases.services import do_record_action
 from copnet.core.cleaning import (
     format_controls_message,
     has_format_controls,
@@ -29,6 +31,8 @@ from copnet.core.cleaning import (
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import strip_format_controls
 from copnet.core.workflow import check
+from copnet.detection.base import SignalError
+from copnet.detection.urls import canonicalize
 
 from .. import fetch
 from ..choices import (
@@ -85,8 +89,6 @@ def _clean_line(value: str) -> str:
 
 def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]]:
     """Validated (kind, value) pairs: addresses must be http(s) URLs. Raises TakedownError."""
-    from copnet.detection.base import SignalError
-    from copnet.detection.urls import canonicalize
 
     items: list[tuple[str, str]] = []
     for raw in urls:
@@ -132,8 +134,6 @@ def do_create_request(
     actor: Any,
 ) -> RemovalRequest:
     """A draft request; the case records a "removal requested" action through cases.services."""
-    from copnet.cases.errors import WorkflowError
-    from copnet.cases.services import do_record_action
 
     if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
         raise TakedownError(
