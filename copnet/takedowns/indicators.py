@@ -10,14 +10,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from copnet.stats.selectors import Indicator, live_cases
+
 from .choices import RequestStatus
 from .models import RemovalRequest
 from .selectors import percentile
 
 
 def _figures(principal: Any, filters: Any) -> tuple[int, float | None, float | None]:
-    from copnet.stats.selectors import live_cases
-
     rows = RemovalRequest.objects.filter(
         sent_at__isnull=False, case__in=live_cases(principal, filters).values("pk")
     ).only("status", "sent_at", "deadline", "resolved_at")
@@ -33,8 +33,6 @@ def _figures(principal: Any, filters: Any) -> tuple[int, float | None, float | N
 
 
 def removal_indicators(principal: Any, filters: Any) -> list[Any]:
-    from copnet.stats.selectors import Indicator
-
     now = _figures(principal, filters)
     before = _figures(principal, dataclasses.replace(filters, period=filters.period.previous()))
     return [
