@@ -10,6 +10,7 @@ Two questions, answered here only:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
@@ -275,15 +276,33 @@ def needs_second_factor(principal: Principal | None) -> bool:
     return any(has_perm(principal, perm) for perm in SECOND_FACTOR_PERMS)
 
 
+def _no_volunteer_profile(user: Any) -> Any:
+    return None
+
+
+# The facts about a volunteer account (.level, .active, .minor, .province), or None without a
+# volunteer profile. The volunteers app hands its lookup over in VolunteersConfig.ready():
+# accounts sits below volunteers, so it is given the function instead of importing it.
+_volunteer_facts: Callable[[Any], Any] = _no_volunteer_profile
+
+
+def register_volunteer_facts(lookup: Callable[[Any], Any]) -> None:
+    global _volunteer_facts
+    _volunteer_facts = lookup
+
+
+def volunteer_facts(user: Any) -> Any:
+    """The volunteer's facts (see `volunteers.rules.VolunteerFacts`), or None."""
+    return _volunteer_facts(user)
+
+
 def lead_province(principal: Principal | None) -> str | None:
     """The province a team lead leads, or None."""
     if not has_perm(principal, Perm.LEAD_VOLUNTEERS) or not is_active_person(principal):
         return None
     if principal.role != Role.VOLUNTEER:
         return None
-    from copnet.volunteers.rules import level_and_restrictions
-
-    found = level_and_restrictions(principal)
+    found = volunteer_facts(principal)
     return found.province if found else None
 
 
@@ -322,9 +341,7 @@ def volunteer_province(principal: Any) -> str | None:
     """The province of a volunteer's profile, or None."""
     if getattr(principal, "role", None) != Role.VOLUNTEER:
         return None
-    from copnet.volunteers.rules import level_and_restrictions
-
-    found = level_and_restrictions(principal)
+    found = volunteer_facts(principal)
     return found.province if found else None
 
 
@@ -336,10 +353,8 @@ def volunteer_perms(user: User) -> frozenset[Perm]:
     cached = getattr(user, "_volunteer_perms", None)
     if cached is not None:
         return cached
-    from copnet.volunteers.rules import level_and_restrictions
-
     base = ROLE_PERMS[Role.VOLUNTEER]
-    found = level_and_restrictions(user)
+    found = volunteer_facts(user)
     if found is None:
         perms = base
     elif not found.active:

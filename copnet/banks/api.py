@@ -10,10 +10,10 @@ from ninja import Router
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.errors import RateLimited, error_body
 from copnet.core.ratelimit import hit
+from copnet.detection.base import SignalError
 
 from . import services
-from .curation import url_error_message
-from .errors import DetectionErrorCode, DetectionInputError
+from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .schemas import (
     HashMatchIn,
     HashMatchOut,
@@ -76,8 +76,6 @@ def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
     "`error` (`empty`, `scheme`, `host`, `too_long`, `nul`, `encoding`...) and no matches.",
 )
 def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
-    from copnet.detection.base import SignalError
-
     _throttle(request, len(payload.urls))
     results = []
     for url in payload.urls:

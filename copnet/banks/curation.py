@@ -25,33 +25,17 @@ from copnet.core.cleaning import (
 )
 from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
+from copnet.detection.urls import pattern_expression
 
 from .choices import ChangeKind, UrlPatternKind
-from .errors import DetectionErrorCode, DetectionInputError
+from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
+from .selectors import visible_case_ids
 from .services import check_hash, pattern_kind
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
-
-
-def url_error_message(error: SignalError) -> str:
-    """A translated message for the engine's URL error codes (the engine speaks English)."""
-    messages = {
-        "type": _("An address must be text."),
-        "too_long": _("The address is too long."),
-        "nul": _("The address contains a NUL character."),
-        "empty": _("The address is empty."),
-        "scheme": _("Only http and https addresses can be listed."),
-        "host": _("The address has no valid host."),
-        "encoding": _("The address contains broken characters."),
-        "too_broad": _("This would match a whole top-level domain; give a longer host."),
-        "too_deep": _(
-            "This host or prefix is too deep to be matched; list the exact address instead."
-        ),
-    }
-    return messages.get(getattr(error, "code", ""), _("This address cannot be listed."))
 
 
 def check_pattern(pattern: str, kind: str) -> str:
@@ -61,8 +45,6 @@ def check_pattern(pattern: str, kind: str) -> str:
     must agree with the kind chosen: a host has no path, a prefix ends with "/", an exact
     address has a path or a query.
     """
-    from copnet.detection.urls import pattern_expression
-
     text = pattern.strip()
     if has_format_controls(text):
         raise DetectionInputError(
@@ -239,7 +221,6 @@ def do_set_url_entry_active(
 def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
     """`services.export_hashes` as `user` may see it: the source of an entry confirmed in a
     case the user may not see (it names the case) becomes "confirmed case"."""
-    from .selectors import visible_case_ids
 
     rows = list(
         bank.entries.order_by("pk").values_list("signal_type", "value", "source", "confirmed_case")

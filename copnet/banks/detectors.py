@@ -14,10 +14,13 @@ from django.conf import settings
 
 from copnet.cases.choices import Priority
 from copnet.cases.triage import DetectionSignal
+from copnet.reports.evidence import evidence_store, inspect_image
+from copnet.reports.models import Evidence, Report, ReportUrl
 from copnet.taxonomy.choices import Severity
 
 from .choices import BankKind, HitKind
 from .models import DetectionHit
+from .services import classify_texts, match_hashes, match_urls
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +56,6 @@ class _Found:
 
 
 def _image_queries(evidence: Any) -> list[tuple[str, str]]:
-    from copnet.reports.evidence import evidence_store, inspect_image
-
     queries: list[tuple[str, str]] = [("md5", evidence.md5), ("sha256", evidence.sha256)]
     if (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
         variants = [evidence.pdq]
@@ -71,8 +72,6 @@ def _image_queries(evidence: Any) -> list[tuple[str, str]]:
 
 
 def _image_signals(reports: list[Any], found: _Found) -> None:
-    from .services import match_hashes
-
     owners, queries = [], []
     for report in reports:
         for evidence in report.evidence.all():
@@ -108,8 +107,6 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
 
 
 def _url_signals(reports: list[Any], found: _Found) -> None:
-    from .services import match_urls
-
     owners = [(report, u.normalised) for report in reports for u in report.urls.all()]
     if not owners:
         return
@@ -134,8 +131,6 @@ def _url_signals(reports: list[Any], found: _Found) -> None:
 
 
 def _text_signals(reports: list[Any], found: _Found) -> None:
-    from .services import classify_texts
-
     owners, texts = [], []
     for report in reports:
         report_texts = [report.description] + [
@@ -171,8 +166,6 @@ def _text_signals(reports: list[Any], found: _Found) -> None:
 
 def _reports_of(cases: Sequence[Any]) -> list[Any]:
     from django.db.models import Prefetch
-
-    from copnet.reports.models import Evidence, Report, ReportUrl
 
     # Only what detection reads: every other personal field is encrypted and would be
     # decrypted for nothing (reporter contact, account names, the address as typed).

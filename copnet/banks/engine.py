@@ -17,6 +17,7 @@ from django.conf import settings
 
 from copnet.detection.exact import ExactIndex
 from copnet.detection.pdq import PdqIndex
+from copnet.detection.text.classifier import TextClassifier
 from copnet.detection.urls import UrlListIndex
 
 from . import generations
@@ -82,8 +83,6 @@ def get_engine() -> Engine:
 def get_classifier() -> Any:
     global _classifier
     if _classifier is None:
-        from copnet.detection.text.classifier import TextClassifier
-
         _classifier = TextClassifier.load(settings.TEXT_MODEL_DIR or None)
     return _classifier
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.errors import DomainError
+from copnet.detection.base import SignalError
 
 
 class DetectionErrorCode(models.TextChoices):
@@ -39,3 +41,21 @@ class DetectionInputError(DomainError):
     """A hash, pattern or text the banks refuse; nothing was changed."""
 
     codes = DetectionErrorCode
+
+
+def url_error_message(error: SignalError) -> str:
+    """A translated message for the engine's URL error codes (the engine speaks English)."""
+    messages = {
+        "type": gettext("An address must be text."),
+        "too_long": gettext("The address is too long."),
+        "nul": gettext("The address contains a NUL character."),
+        "empty": gettext("The address is empty."),
+        "scheme": gettext("Only http and https addresses can be listed."),
+        "host": gettext("The address has no valid host."),
+        "encoding": gettext("The address contains broken characters."),
+        "too_broad": gettext("This would match a whole top-level domain; give a longer host."),
+        "too_deep": gettext(
+            "This host or prefix is too deep to be matched; list the exact address instead."
+        ),
+    }
+    return messages.get(getattr(error, "code", ""), gettext("This address cannot be listed."))

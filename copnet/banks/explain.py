@@ -9,8 +9,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from copnet.detection.base import SignalError
+from copnet.detection.text.classifier import THRESHOLD
+from copnet.detection.urls import canonicalize
+from copnet.taxonomy.models import HarmCategory
 
 from . import services
+from .errors import url_error_message
 
 DISPLAY_CHARS = 50_000
 
@@ -66,10 +70,6 @@ def check_hashes(signal_type: str, values: list[str]) -> list[ItemResult]:
 
 
 def check_urls(urls: list[str]) -> list[ItemResult]:
-    from copnet.detection.urls import canonicalize
-
-    from .curation import url_error_message
-
     results = []
     for url in urls:
         item = ItemResult(value=url)
@@ -104,9 +104,6 @@ def _segments(text: str, spans: list[Any]) -> list[Segment]:
 
 
 def check_texts(texts: list[str]) -> list[TextExplanation]:
-    from copnet.detection.text.classifier import THRESHOLD
-    from copnet.taxonomy.models import HarmCategory
-
     explanations = []
     for text, result in zip(texts, services.classify_texts(texts), strict=True):
         shown = text[:DISPLAY_CHARS]

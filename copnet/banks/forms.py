@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import BankKind, SignalKind, UrlPatternKind
+from .models import HashBank, UrlList
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # larger files go through `manage.py bank import`
 MAX_CHECK_ITEMS = 100
@@ -48,8 +49,6 @@ class BankForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
     def clean_name(self) -> str:
-        from .models import HashBank
-
         name = self.cleaned_data["name"]
         if HashBank.objects.filter(name=name).exists():
             raise ValidationError(_("A bank with this name already exists."), code="exists")
@@ -64,8 +63,6 @@ class UrlListForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=200, required=False)
 
     def clean_name(self) -> str:
-        from .models import UrlList
-
         name = self.cleaned_data["name"]
         if UrlList.objects.filter(name=name).exists():
             raise ValidationError(_("A list with this name already exists."), code="exists")

@@ -36,6 +36,8 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from copnet.core.tasks import enqueue_on_commit
+
 from .models import BankEntry, DetectionChange, DetectionGeneration, UrlListEntry
 
 
@@ -71,11 +73,7 @@ def end_change(generation: int, *, kind: str, hashes: int = 0, urls: int = 0) ->
         generation=generation, kind=kind, hashes=hashes, urls=urls
     )
     if hashes or urls:
-        from copnet.core.tasks import enqueue_on_commit
-
-        from .tasks import match_past_evidence
-
-        enqueue_on_commit(match_past_evidence)
+        enqueue_on_commit("copnet.banks.tasks.match_past_evidence")
     return change
 
 

@@ -27,7 +27,9 @@ from django.db import transaction
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.cases.choices import CaseStatus, Outcome
+from copnet.cases.models import Case
 from copnet.core.exports import csv_writer
+from copnet.reports.models import Evidence, Report
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -99,8 +101,6 @@ def labelled_texts(
 ) -> Iterator[LabelledText]:
     """Every usable (text, label, category), oldest decision first; identical texts once, and
     a text that analysts labelled differently in different cases not at all."""
-    from copnet.cases.models import Case
-    from copnet.reports.models import Evidence, Report
 
     summary = summary if summary is not None else ExportSummary()
     cases = Case.objects.filter(

@@ -31,10 +31,17 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.utils import timezone
 
+from copnet.cases.choices import OPEN_STATUSES
+from copnet.cases.models import Case
+from copnet.cases.tasks import triage_cases
+from copnet.core.tasks import enqueue_on_commit
 from copnet.detection.base import SignalError
 from copnet.detection.pdq import PdqIndex
 from copnet.detection.urls import UrlListIndex
+from copnet.reports.choices import EvidenceKind
+from copnet.reports.models import Evidence, ReportUrl
 
+from .detectors import record_bank_hits
 from .generations import mark_matched, unmatched_changes
 from .models import BankEntry, UrlListEntry
 
@@ -65,9 +72,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def _image_cases(generations: Sequence[int]) -> set[int]:
-    from copnet.reports.choices import EvidenceKind
-    from copnet.reports.models import Evidence
-
     entries = (
         BankEntry.objects.filter(generation__in=generations, bank__is_active=True)
         .exclude(expires_at__lt=timezone.now())
@@ -114,8 +118,6 @@ def _pdq_matches(index: PdqIndex[int], value: str) -> bool:
 
 
 def _url_cases(generations: Sequence[int]) -> set[int]:
-    from copnet.reports.models import ReportUrl
-
     patterns = (
         UrlListEntry.objects.filter(generation__in=generations, url_list__is_active=True)
         .exclude(expires_at__lt=timezone.now())
@@ -139,12 +141,6 @@ def _url_cases(generations: Sequence[int]) -> set[int]:
 
 def match_past_evidence_now() -> RetroRun:
     """Match the stored evidence against the entries of every unmatched change (see above)."""
-    from copnet.cases.choices import OPEN_STATUSES
-    from copnet.cases.models import Case
-    from copnet.cases.tasks import triage_cases
-    from copnet.core.tasks import enqueue_on_commit
-
-    from .detectors import record_bank_hits
 
     run = RetroRun()
     changes = unmatched_changes().order_by("generation").values_list("generation", flat=True)

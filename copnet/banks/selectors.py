@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from copnet.accounts.permissions import visible_to
+from copnet.cases.models import Case
 
 from .models import BankEntry, DetectionHit, HashBank, UrlList, UrlListEntry
 
@@ -91,8 +92,6 @@ def access_url_entry(url_list: UrlList, pk: int) -> UrlListEntry:
 
 
 def visible_case_ids(user: Any, case_ids: list[int]) -> set[int]:
-    from copnet.cases.models import Case
-
     if not case_ids:
         return set()
     return set(visible_to(user, Case.objects.filter(pk__in=case_ids)).values_list("pk", flat=True))

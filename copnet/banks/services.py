@@ -15,12 +15,16 @@ from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.cases.workflow import confirms_harm
+from copnet.core.cleaning import format_controls_message, has_format_controls
 from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
+from copnet.detection.urls import pattern_expression
+from copnet.reports.models import Evidence
 
 from .choices import ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
-from .errors import DetectionErrorCode, DetectionInputError
+from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 
@@ -253,12 +257,6 @@ def import_urls(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """One host or URL per line (CSV: the first column). All or nothing."""
-    from copnet.core.cleaning import format_controls_message, has_format_controls
-    from copnet.detection.base import SignalError
-    from copnet.detection.urls import pattern_expression
-
-    from .curation import url_error_message
-
     patterns, errors = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         raw = line.split(",")[0].strip()
@@ -314,8 +312,6 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Principal | None) -> 
     """The images of a closed case whose harm was confirmed become known hashes (PDQ of good
     quality, MD5, SHA-256); a case closed or rejected as not harmful or out of scope never
     feeds the bank (`cases.workflow.confirms_harm`)."""
-    from copnet.cases.workflow import confirms_harm
-    from copnet.reports.models import Evidence
 
     if not confirms_harm(case):
         raise DetectionInputError(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .retro import match_past_evidence_now
+
 
 @task()
 def match_past_evidence() -> int:
     """Stored evidence against the entries added since the last run (`retro.py`); returns
     how many cases had a hit."""
-    from .retro import match_past_evidence_now
-
     run = match_past_evidence_now()
     return len(run.open_cases) + len(run.closed_cases)

@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F
 from django.utils import timezone
 
+from copnet.reports.models import Evidence, ReportUrl
 from copnet.taxonomy.models import HarmCategory
 
 from .choices import OPEN_STATUSES, EventKind, Priority
 from .deadlines import deadlines_for
+from .events import new_event, new_reference, refresh_next_due
 from .models import Case, CaseEvent
 from .triage import SEVERITY_PRIORITY
 
@@ -91,8 +93,6 @@ def _earliest(
 
 
 def _new_case(request: CaseRequest, now: dt.datetime) -> Case:
-    from .services import new_reference, refresh_next_due
-
     category = request.category
     due = deadlines_for(category, now, SEVERITY_PRIORITY[category.severity])
     case = Case(
@@ -117,9 +117,6 @@ def open_or_join_cases(
 ) -> list[tuple[Case, bool]]:
     """(case, joined an existing case?) per request, in order. Must run inside the caller's
     transaction, which saves the reports."""
-    from copnet.reports.models import Evidence, ReportUrl
-
-    from .services import new_event
 
     url_cases = _open_cases_by(ReportUrl, "url_key", {k for r in requests for k in r.url_keys})
     image_cases = _open_cases_by(Evidence, "sha256", {s for r in requests for s in r.sha256s})

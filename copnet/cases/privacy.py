@@ -31,6 +31,8 @@ from .models import Case, CaseAction, CaseEvent
 
 def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -> dict[str, int]:
     """Every retention rule, as of `now`. Returns what each step erased (counts)."""
+    # Local on purpose: the purge reaches up into the apps built on cases (an ignored import
+    # of the app-layers contract); at module level it would make cases load them.
     from copnet.accounts.retention import clear_expired_sessions, purge_login_records
     from copnet.audit.retention import erase_old_origins
     from copnet.core.mail import purge_old_emails
@@ -132,6 +134,7 @@ def _purge_case(case_id: int, days: int) -> bool:
 
 def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     """Personal data the case's work left in other apps; returns the audit targets touched."""
+    # Local on purpose: upward reads, see purge_all.
     from copnet.banks.choices import HitKind
     from copnet.banks.models import DetectionHit
     from copnet.exchanges.models import ForeignReport, Referral

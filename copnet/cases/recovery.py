@@ -18,6 +18,7 @@ from django.utils import timezone
 from . import notifications
 from .choices import CaseStatus
 from .models import Case
+from .tasks import notify_assignments
 from .triage_batch import triage_cases_now
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ def overdue_untriaged(now: dt.datetime | None = None, limit: int = 10_000) -> li
 def triage_overdue_cases(now: dt.datetime | None = None) -> int:
     """Triage every case still untriaged after the grace period, in chunks of one transaction
     each; returns how many were triaged here. Assignment e-mails follow as usual."""
-    from .tasks import notify_assignments
 
     done = 0
     ids = overdue_untriaged(now)

@@ -3,7 +3,6 @@ Text staff type (notes, messages, reasons) loses invisible format characters (co
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -22,70 +21,14 @@ from copnet.taxonomy.models import HarmCategory
 
 from .choices import ActionKind, CaseStatus, EventKind
 from .errors import CaseErrorCode, WorkflowError
+from .events import add_event, refresh_next_due
+from .joining import CaseRequest, open_or_join_cases
 from .models import Case, CaseAction, CaseEvent
+from .triage_batch import triage_case as triage_one
 from .workflow import CASE, CaseMove
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
-
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def new_reference() -> str:
-    year = timezone.localdate().strftime("%y")
-    return f"C{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
-
-
-def _actor_label(actor: Principal | None) -> str:
-    if actor is None:
-        return "system"
-    if getattr(actor, "is_api_key", False):
-        return f"api-key:{actor.prefix}"
-    return getattr(actor, "email", "") or "anonymous"
-
-
-def new_event(case: Case, *, kind: str, actor: Principal | None = None, **fields: Any) -> CaseEvent:
-    """An unsaved timeline event; batch writers collect these for one bulk_create."""
-    user = (
-        actor
-        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_key", False)
-        else None
-    )
-    return CaseEvent(case=case, kind=kind, actor=user, actor_label=_actor_label(actor), **fields)
-
-
-def add_event(
-    case: Case,
-    *,
-    kind: str,
-    actor: Principal | None = None,
-    text: str = "",
-    from_status: str = "",
-    to_status: str = "",
-    data: dict[str, Any] | None = None,
-) -> CaseEvent:
-    event = new_event(
-        case,
-        kind=kind,
-        actor=actor,
-        text=text,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
-    )
-    event.save()
-    return event
-
-
-def refresh_next_due(case: Case) -> None:
-    pending = []
-    if case.is_open:
-        if case.acknowledged_at is None:
-            pending.append(case.ack_due)
-        if case.first_action_at is None:
-            pending.append(case.action_due)
-        pending.append(case.close_due)
-    case.next_due = min(pending) if pending else None
 
 
 def open_or_join_case(
@@ -100,8 +43,6 @@ def open_or_join_case(
     actor: Principal | None,
 ) -> tuple[Case, bool]:
     """One report's case (see `joining.open_or_join_cases`); inside the caller's transaction."""
-    from .joining import CaseRequest, open_or_join_cases
-
     request = CaseRequest(
         category=category,
         platform=platform,
@@ -116,8 +57,6 @@ def open_or_join_case(
 
 def triage_case(case_id: int) -> Case | None:
     """Prioritise, route and assign one case (see triage_batch)."""
-    from .triage_batch import triage_case as triage_one
-
     return triage_one(case_id)
 
 
@@ -220,9 +159,7 @@ def do_reassign(
             reason="case reassigned",
             note=reason,
         )
-        from .tasks import notify_assignments
-
-        enqueue_on_commit(notify_assignments, [locked.pk])
+        enqueue_on_commit("copnet.cases.tasks.notify_assignments", [locked.pk])
     return locked
 
 

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from . import notifications
 from .models import Case
+from .privacy import purge_all
 from .triage_batch import triage_cases_now
 
 
@@ -31,6 +32,5 @@ def notify_assignments(case_ids: list[int]) -> int:
 @task()
 def purge_personal_data_task(older_than_days: int | None = None) -> dict[str, int]:
     """Every retention rule (cases.privacy.purge_all); returns what each step erased."""
-    from .privacy import purge_all
 
     return purge_all(case_days=older_than_days)

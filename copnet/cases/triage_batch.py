@@ -22,6 +22,7 @@ from copnet.taxonomy.models import HarmCategory
 
 from .choices import CaseStatus, EventKind
 from .deadlines import deadlines_for
+from .events import new_event, refresh_next_due
 from .models import Case, CaseEvent
 from .triage import DETECTORS, DetectionSignal, TriageFacts, compute_priority
 
@@ -67,8 +68,6 @@ class _Batch:
 
 def _triage_one(case: Case, signals: list[DetectionSignal], batch: _Batch) -> None:
     # Imported here: services imports this module for triage_case.
-    from .services import new_event, refresh_next_due
-
     priority = compute_priority(
         TriageFacts(
             severity=case.category.severity,

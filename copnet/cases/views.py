@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm
 from copnet.audit.services import record_view
+from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
 from copnet.core.errors import DomainError, show_message
 from copnet.core.http import HtmxHttpRequest
 from copnet.core.workflow import allowed_next
@@ -268,8 +269,6 @@ def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_perm(Perm.MANAGE_BANKS)
 def confirm_hashes(request: HttpRequest, reference: str) -> HttpResponse:
-    from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
-
     case = selectors.access_case(request.user, reference)
     try:
         added = add_case_hashes_to_confirmed_bank(case=case, actor=request.user)

@@ -21,9 +21,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from .models import OutgoingEmail
-from .tasks import enqueue_on_commit, send_email_task
+from .tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +130,9 @@ def purge_old_emails(*, now: dt.datetime | None = None) -> int:
         Q(sent_at__isnull=False) | Q(attempts__gte=MAX_ATTEMPTS)
     )
     return stale.delete()[0]
+
+
+@task(queue_name="notifications")
+def send_email_task(email_id: int) -> bool:
+    """One queued e-mail; a failure is recorded and retried by the recovery sweep."""
+    return send_queued_email(email_id)

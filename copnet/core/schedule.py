@@ -26,7 +26,7 @@ class Periodic:
 def schedule() -> list[Periodic]:
     from copnet.banks.tasks import match_past_evidence
     from copnet.cases.tasks import purge_personal_data_task
-    from copnet.core.tasks import sweep_orphan_files_task
+    from copnet.core.maintenance import sweep_orphan_files_task
     from copnet.evaluations.tasks import expire_evaluations_task
     from copnet.exchanges.tasks import fetch_due_exchanges, send_due_feedback
     from copnet.feed.tasks import publish_feed
@@ -37,7 +37,7 @@ def schedule() -> list[Periodic]:
         send_inactivity_reminders_task,
     )
 
-    from .tasks import recover_work_task
+    from .maintenance import recover_work_task
 
     return [
         Periodic("recover stuck work", settings.RECOVERY_INTERVAL_S, recover_work_task.enqueue),

@@ -24,7 +24,7 @@ import io
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -79,6 +79,11 @@ class VpdqFeature:
     frame_number: int = -1
 
 
+def format_vpdq(features: Iterable[VpdqFeature]) -> str:
+    """The one-line value: "hex,quality,timestamp" per frame, joined by ";"."""
+    return ";".join(f"{f.pdq_hex},{f.quality},{f.timestamp:.3f}" for f in features)
+
+
 @dataclass(frozen=True)
 class VideoHashes:
     """What `VideoHasher` learns from a file."""
@@ -116,7 +121,7 @@ class VideoHasher(Hasher):
     """MD5, SHA-256 and vPDQ of video files, within `limits`.
 
     `hash_file(path)` and `hash_stream(file object)` return `VideoHashes`; `hash_bytes(data)`
-    returns the one vPDQ signal value (see `copnet.detection.vpdq.format_vpdq`).
+    returns the one vPDQ signal value (see `format_vpdq`).
     """
 
     def __init__(self, limits: VideoLimits | None = None, *, seconds_per_hash: float = 1.0):
@@ -126,8 +131,6 @@ class VideoHasher(Hasher):
         self.seconds_per_hash = seconds_per_hash
 
     def hash_bytes(self, data: bytes) -> list[str]:
-        from .vpdq import format_vpdq
-
         return [format_vpdq(self.hash_stream(io.BytesIO(data)).features)]
 
     def hash_file(self, path: str | os.PathLike[str]) -> VideoHashes:

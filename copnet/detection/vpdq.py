@@ -28,7 +28,7 @@ import numpy as np
 
 from .base import Index, K, Match, SignalError, SignalType
 from .pdq import DEFAULT_THRESHOLD, MIN_QUALITY, PdqIndex, PdqSignal
-from .video import VpdqFeature
+from .video import VpdqFeature, format_vpdq
 
 QUERY_PCT = 80.0  # python-threatexchange's default: 80 % of the query's frames found
 TARGET_PCT = 0.0  # and any share of the banked video's
@@ -47,11 +47,6 @@ class VpdqError(SignalError):
 
 # --------------------------------------------------------------------------------------------
 # Values and files
-
-
-def format_vpdq(features: Iterable[VpdqFeature]) -> str:
-    """The one-line value: "hex,quality,timestamp" per frame, joined by ";"."""
-    return ";".join(f"{f.pdq_hex},{f.quality},{f.timestamp:.3f}" for f in features)
 
 
 def parse_vpdq(value: str) -> tuple[VpdqFeature, ...]:

@@ -70,9 +70,7 @@ def do_record_verdict(*, hit_id: int, verdict: str, actor: Any) -> FeedbackMessa
             },
         )
         if created:
-            from .tasks import send_feedback
-
-            enqueue_on_commit(send_feedback, message.pk)
+            enqueue_on_commit("copnet.exchanges.tasks.send_feedback", message.pk)
     return message
 
 

@@ -51,7 +51,7 @@ def _parse(body: bytes) -> tuple[ET.Element, dict[int, int]]:
     lines: dict[int, int] = {}
     parser = expat.ParserCreate()
 
-    def refuse(*_args: Any) -> None:
+    def refuse(*_args: Any) -> Any:  # expat's handlers differ in arity and return type
         raise ReferralInvalid(
             [(parser.CurrentLineNumber, _("Document types and entities are not accepted."))]
         )

@@ -35,11 +35,11 @@ from .models import Exchange, FetchRun
 from .protocols import Page, adapter_for
 
 FETCH_LEASE = dt.timedelta(hours=2)
-CREDENTIAL_FIELDS = {
+CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
     ExchangeKind.NCMEC: ("username", "password"),
     ExchangeKind.STOPNCII: ("subscription_key", "fetch_key"),
 }
-OPTIONAL_CREDENTIALS = {
+OPTIONAL_CREDENTIALS: dict[str, tuple[str, ...]] = {
     ExchangeKind.NCMEC: ("negative_reason_guid",),
     ExchangeKind.STOPNCII: ("feedback_key",),
 }

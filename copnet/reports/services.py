@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
+from copnet.cases.joining import CaseRequest, open_or_join_cases
 from copnet.cases.services import add_event
+from copnet.cases.tasks import triage_cases
 from copnet.core.cleaning import FORMAT_CONTROLS_CODE, clean_field, format_controls_message
 from copnet.core.crypto import lookup_hash
 from copnet.core.filestore import FileStore
@@ -267,8 +269,6 @@ def submit_reports(
     """Save checked reports, each into its case, all in one transaction (joined to the
     caller's, if any) and with a few statements per table. Returns (report, secret) per item,
     in order; secrets are stored only as hashes. Image files are removed again on failure."""
-    from copnet.cases.joining import CaseRequest, open_or_join_cases
-    from copnet.cases.tasks import triage_cases
 
     vault = evidence_store()
     stored: list[list[tuple[ImageFacts, str, str]]] = []
@@ -394,7 +394,6 @@ def proven_report(report_id: object) -> Report | None:
 
 def add_information(report: Report, *, text: str, images: list[bytes]) -> Report:
     """The reporter adds text or pictures later (from the status page)."""
-    from copnet.cases.tasks import triage_cases
 
     data = ReportInput(category=report.category.code, description=text, images=images)
     checked = check_report(data, categories={report.category.code: report.category})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from copnet.accounts.decorators import require_perm
-from copnet.accounts.permissions import Perm
+from copnet.accounts.permissions import Perm, volunteer_facts
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from copnet.core.errors import add_to_form
@@ -154,9 +154,7 @@ def hotline_report(request: HttpRequest) -> HttpResponse:
 def volunteer_report(request: HttpRequest) -> HttpResponse:
     """The full form, for volunteer accounts without a volunteer profile; volunteers of the
     network use their own short form, where they follow their reports' outcomes."""
-    from copnet.volunteers.selectors import volunteer_of  # volunteers builds on reports
-
-    if volunteer_of(request.user) is not None:
+    if request.user.is_authenticated and volunteer_facts(request.user) is not None:
         return redirect("volunteers:report")
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _submit(request, form, channel=Channel.VOLUNTEER):

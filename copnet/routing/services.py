@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.reference import read_versions
 from copnet.network.choices import NetworkRole
 from copnet.network.models import Membership, Organisation
 from copnet.taxonomy.models import HarmCategory
+from copnet.taxonomy.services import REFERENCE_FILE as CATEGORIES_FILE
 
 from .models import RoutingRule
 
@@ -124,3 +129,65 @@ def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Principal | None)
             },
         )
     return rule
+
+
+def load_past_leads(path: Path = CATEGORIES_FILE) -> int:
+    """The leads of the past in the taxonomy's reference file (a category's `history`), each
+    kept as a dated category-wide rule, so past days keep past routing. Needs the Network
+    directory and the categories loaded first (`taxonomy.services.load_categories`).
+    Idempotent; returns how many rules it created."""
+    versions = read_versions(path)
+    reason = f"reference data version {versions.number}"
+    orgs = {org.code: org for org in Organisation.objects.all()}
+    categories = {category.code: category for category in HarmCategory.objects.all()}
+    created = 0
+    with transaction.atomic():
+        for row in versions.current["categories"]:
+            category = categories.get(row["code"])
+            if category is None:
+                continue
+            for past in row.get("history", []):
+                created += _keep_past_lead(category, past, orgs, reason)
+    return created
+
+
+def _keep_past_lead(
+    category: HarmCategory,
+    past: Mapping[str, Any],
+    orgs: Mapping[str, Organisation],
+    reason: str,
+) -> int:
+    """A dated category-wide rule for a lead of the past, unless a rule covers that period."""
+    lead = orgs.get(past["lead"])
+    if lead is None:
+        return 0
+    rule = RoutingRule(
+        category=category,
+        lead=lead,
+        valid_from=_date(past.get("valid_from")),
+        valid_to=_date(past.get("valid_to")),
+        note="Reference data: lead of the time",
+    )
+    try:
+        rule.full_clean()
+    except ValidationError:
+        return 0  # this period already has a rule (this one from an earlier run, or an edit)
+    rule.save()
+    rule.supporting.set([orgs[c] for c in past.get("supporting", []) if c in orgs])
+    record_change(
+        actor=None,
+        action=AuditAction.CREATE,
+        target=rule,
+        changes={
+            "lead": lead.code,
+            "supporting": sorted(past.get("supporting", [])),
+            "valid_from": past.get("valid_from"),
+            "valid_to": past.get("valid_to"),
+        },
+        reason=reason,
+    )
+    return 1
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from . import rollups, transparency
+from .periods import Period
+from .reports import do_generate_report, generate_missing_reports
+
 
 @task()
 def refresh_rollups() -> int:
     """Rebuild the months touched since the last run, then republish the public figures."""
-    from . import rollups, transparency
-
     months = rollups.refresh()
     if months:
         transparency.publish()
@@ -20,9 +22,6 @@ def refresh_rollups() -> int:
 def generate_report(
     kind: str, period: str, language: str = "vi", user_id: int | None = None
 ) -> int:
-    from .periods import Period
-    from .reports import do_generate_report
-
     return do_generate_report(
         period=Period.parse(kind, period), language=language, actor_id=user_id
     ).pk
@@ -31,6 +30,4 @@ def generate_report(
 @task()
 def generate_due_reports() -> int:
     """Reports of the last finished month, quarter and year that do not exist yet."""
-    from .reports import generate_missing_reports
-
     return generate_missing_reports()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from copnet.core.figures import percentile
+from copnet.stats.selectors import Indicator, live_cases
 
 from .choices import RequestStatus
 from .models import RemovalRequest
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 
 def _figures(principal: Principal | None, filters: Any) -> tuple[int, float | None, float | None]:
-    from copnet.stats.selectors import live_cases
-
     rows = RemovalRequest.objects.filter(
         sent_at__isnull=False, case__in=live_cases(principal, filters).values("pk")
     ).only("status", "sent_at", "deadline", "resolved_at")
@@ -37,8 +36,6 @@ def _figures(principal: Principal | None, filters: Any) -> tuple[int, float | No
 
 
 def removal_indicators(principal: Principal | None, filters: Any) -> list[Any]:
-    from copnet.stats.selectors import Indicator
-
     now = _figures(principal, filters)
     before = _figures(principal, dataclasses.replace(filters, period=filters.period.previous()))
     return [

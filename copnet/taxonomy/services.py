@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from copnet.audit.choices import AuditAction
@@ -13,7 +11,6 @@ from copnet.audit.services import record_change, save_with_audit
 from copnet.core.reference import fields_to_update, read_versions
 from copnet.education.models import Course
 from copnet.network.models import Organisation
-from copnet.routing.models import RoutingRule
 
 from .models import HarmCategory
 
@@ -47,8 +44,8 @@ def _values(row: Mapping[str, Any], order: int | None = None) -> dict[str, Any]:
 def load_categories(path: Path = REFERENCE_FILE) -> int:
     """Create the missing categories of the reference taxonomy and apply a new version to the
     existing ones (`copnet.core.reference`: only fields nobody edited since an earlier version
-    move, each change audited). A category's lead until a reorganisation is kept as a dated
-    category-wide routing rule (`history` in the file), so past days keep past routing.
+    move, each change audited). A category's lead until a reorganisation (`history` in the
+    file) becomes a dated routing rule in `routing.services.load_past_leads`, run next.
 
     Needs the Network directory and the courses loaded first. Idempotent."""
     versions = read_versions(path)
@@ -76,8 +73,6 @@ def load_categories(path: Path = REFERENCE_FILE) -> int:
                 created += 1
             else:
                 _apply(category, new, before.get(row["code"], []), orgs, courses, reason)
-            for past in row.get("history", []):
-                _keep_past_lead(category, past, orgs, reason)
     return created
 
 
@@ -111,47 +106,6 @@ def _apply(
     record_change(
         actor=None, action=AuditAction.UPDATE, target=category, changes=changes, reason=reason
     )
-
-
-def _keep_past_lead(
-    category: HarmCategory,
-    past: Mapping[str, Any],
-    orgs: Mapping[str, Organisation],
-    reason: str,
-) -> None:
-    """A dated category-wide rule for a lead of the past, unless a rule covers that period."""
-    lead = orgs.get(past["lead"])
-    if lead is None:
-        return
-    rule = RoutingRule(
-        category=category,
-        lead=lead,
-        valid_from=_date(past.get("valid_from")),
-        valid_to=_date(past.get("valid_to")),
-        note="Reference data: lead of the time",
-    )
-    try:
-        rule.full_clean()
-    except ValidationError:
-        return  # this period already has a rule (this one from an earlier run, or an edit)
-    rule.save()
-    rule.supporting.set([orgs[c] for c in past.get("supporting", []) if c in orgs])
-    record_change(
-        actor=None,
-        action=AuditAction.CREATE,
-        target=rule,
-        changes={
-            "lead": lead.code,
-            "supporting": sorted(past.get("supporting", [])),
-            "valid_from": past.get("valid_from"),
-            "valid_to": past.get("valid_to"),
-        },
-        reason=reason,
-    )
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def do_save_category(

@@ -23,9 +23,9 @@ from copnet.audit.models import AuditEvent
 from copnet.cases.models import Case
 from copnet.cases.privacy import purge_personal_data
 from copnet.cases.services import do_transition
+from copnet.core.maintenance import sweep_orphan_files_task
 from copnet.core.orphans import SweepCounts, do_sweep_orphan_files
 from copnet.core.schedule import schedule
-from copnet.core.tasks import sweep_orphan_files_task
 from copnet.core.testing_storage import stored_keys
 from copnet.evaluations import files as evaluation_files
 from copnet.evaluations.models import Evaluation, VendorDocument

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django_tasks import TaskResultStatus
 
+from copnet.core.maintenance import recover_work_task
 from copnet.core.schedule import FIRST_RUN_S, Periodic, Scheduler, schedule
-from copnet.core.tasks import ping, recover_work_task
+from copnet.core.tasks import ping
 from copnet.core.tests.test_task_backend import run_worker
 
 pytestmark = pytest.mark.skipif(

@@ -154,9 +154,7 @@ def do_submit_for_evaluation(
                     "resubmission_of": previous.pk if previous else None,
                 },
             )
-            from ..tasks import notify_managers_task
-
-            enqueue_on_commit(notify_managers_task, evaluation.pk)
+            enqueue_on_commit("copnet.evaluations.tasks.notify_managers_task", evaluation.pk)
     except BaseException:
         for path in paths:
             files.delete(path)

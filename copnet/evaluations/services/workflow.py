@@ -21,6 +21,7 @@ from .. import scoring
 from ..choices import PUBLISHABLE_VERDICTS, EvaluationStatus, ScoreValue
 from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import Assignment, Evaluation, EvaluationItem
+from ..notifications import VENDOR_STATUSES
 from .vendors import nfc
 
 if TYPE_CHECKING:
@@ -70,11 +71,8 @@ def transition(
         reason="evaluation status changed",
         note=reason,
     )
-    from ..notifications import VENDOR_STATUSES
-    from ..tasks import notify_vendor_task
-
     if target in VENDOR_STATUSES:
-        enqueue_on_commit(notify_vendor_task, evaluation.pk)
+        enqueue_on_commit("copnet.evaluations.tasks.notify_vendor_task", evaluation.pk)
     return evaluation
 
 
@@ -142,9 +140,7 @@ def do_assign(*, evaluation: Evaluation, evaluator: User, actor: User) -> Assign
             target=assignment,
             changes={"evaluation": locked.pk, "evaluator": evaluator.email},
         )
-        from ..tasks import notify_evaluator_task
-
-        enqueue_on_commit(notify_evaluator_task, assignment.pk)
+        enqueue_on_commit("copnet.evaluations.tasks.notify_evaluator_task", assignment.pk)
         if locked.status == S.ACCEPTED and locked.assignments.count() >= MIN_EVALUATORS:
             transition(locked, S.IN_REVIEW, actor=actor, step="review")
     return assignment

@@ -20,7 +20,9 @@ from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
 from copnet.cases.choices import ActionKind
+from copnet.cases.errors import WorkflowError
 from copnet.cases.models import Case
+from copnet.cases.services import do_record_action
 from copnet.core.cleaning import (
     format_controls_message,
     has_format_controls,
@@ -30,6 +32,8 @@ from copnet.core.mail import queue_email
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import clean_text, has_control_characters
 from copnet.core.workflow import check
+from copnet.detection.base import SignalError
+from copnet.detection.urls import canonicalize
 
 from .. import fetch
 from ..choices import (
@@ -90,8 +94,6 @@ def _clean_line(value: str) -> str:
 
 def check_items(*, urls: list[str], accounts: list[str]) -> list[tuple[str, str]]:
     """Validated (kind, value) pairs: addresses must be http(s) URLs. Raises TakedownError."""
-    from copnet.detection.base import SignalError
-    from copnet.detection.urls import canonicalize
 
     items: list[tuple[str, str]] = []
     for raw in urls:
@@ -137,8 +139,6 @@ def do_create_request(
     actor: Principal | None,
 ) -> RemovalRequest:
     """A draft request; the case records a "removal requested" action through cases.services."""
-    from copnet.cases.errors import WorkflowError
-    from copnet.cases.services import do_record_action
 
     if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
         raise TakedownError(
@@ -201,8 +201,6 @@ def _check_channel(platform: Platform) -> str:
 
 def do_send_request(*, request: RemovalRequest, actor: Principal | None) -> RemovalRequest:
     """Draft → sent: fixes the deadline and the notice, then delivers in the background."""
-    from ..tasks import deliver_removal_request
-
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
         check(REQUEST, locked.status, RequestStatus.SENT)
@@ -226,7 +224,7 @@ def do_send_request(*, request: RemovalRequest, actor: Principal | None) -> Remo
             reason="removal request sent",
         )
         if delivery == Delivery.PENDING:
-            enqueue_on_commit(deliver_removal_request, locked.pk)
+            enqueue_on_commit("copnet.takedowns.tasks.deliver_removal_request", locked.pk)
     return locked
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from copnet.audit.models import AuditEvent
 from copnet.routing.models import RoutingRule
-from copnet.routing.services import route
+from copnet.routing.services import load_past_leads, route
 from copnet.taxonomy.models import HarmCategory
 from copnet.taxonomy.services import REFERENCE_FILE, load_categories
 
@@ -52,6 +52,7 @@ def test_a_taxonomy_of_version_1_moves_to_version_2_keeping_edits_and_history():
     assert HarmCategory.objects.get(code="cyberbullying").default_lead.code == "MOET-GDCT"
 
     assert load_categories() == 3  # the three new harms
+    assert load_past_leads() > 0
     bullying = HarmCategory.objects.get(code="cyberbullying")
     assert bullying.default_lead.code == "MOET-HSSV"
     assert route(category=bullying, on=dt.date(2024, 6, 1)).lead.code == "MOET-GDCT"
@@ -63,4 +64,5 @@ def test_a_taxonomy_of_version_1_moves_to_version_2_keeping_edits_and_history():
 
     rules, audit = RoutingRule.objects.count(), AuditEvent.objects.count()
     assert load_categories() == 0
+    assert load_past_leads() == 0
     assert (RoutingRule.objects.count(), AuditEvent.objects.count()) == (rules, audit)

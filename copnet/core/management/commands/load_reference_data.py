@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from copnet.education.services import load_learning_content
 from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
+from copnet.routing.services import load_past_leads
 from copnet.takedowns.services import load_platforms
 from copnet.taxonomy.services import load_categories
 from copnet.volunteers.reference import load_training_items
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         network = load_reference_data()
         courses = load_learning_content()  # before the categories, which link to courses
         categories = load_categories()
+        load_past_leads()  # the leads before a reorganisation, as dated routing rules
         criteria_sets = load_criteria_sets()
         platforms = load_platforms()
         training = load_training_items()
