@@ -1,25 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from copnet.core.readonly_admin import ReadOnlyAdmin
 
 from .models import Exchange, FeedbackMessage, FetchRun
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """To look at only: exchanges are configured on the staff pages (/staff/exchanges/),
-    whose service checks the endpoint, the transfer ground and the permission, and audits."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+# To look at only: exchanges are configured on the staff pages (/staff/exchanges/), whose
+# service checks the endpoint, the transfer ground and the permission, and audits.
 
 
 @admin.register(Exchange)
