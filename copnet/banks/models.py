@@ -71,7 +71,7 @@ class BankEntry(models.Model):
     # Flood quarantine (`safety.py`): an entry that matched too many distinct items in a short
     # time stops matching until a curator releases it.
     quarantined_at = models.DateTimeField(_("quarantined"), null=True, blank=True)
-    quarantine_matches = models.PositiveIntegerField(default=0)  # distinct items when paused
+    quarantine_matches = models.PositiveIntegerField(db_default=0)  # distinct items when paused
     quarantine_released_at = models.DateTimeField(null=True, blank=True)  # count restarts here
 
     class Meta:
