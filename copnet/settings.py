@@ -365,6 +365,10 @@ AUDIT_ORIGIN_RETENTION_DAYS = env_int("COPNET_AUDIT_ORIGIN_DAYS", 180)
 # Detection: PDQ matches at Hamming distance <= threshold; hashes below the quality are unreliable.
 PDQ_THRESHOLD = env_int("COPNET_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("COPNET_PDQ_MIN_QUALITY", 50)
+# Flood quarantine (banks/safety.py): an entry matching more distinct items than this within
+# the window is paused until a curator releases it; 0 switches the check off.
+FLOOD_MATCHES = env_int("COPNET_FLOOD_MATCHES", 50)
+FLOOD_WINDOW_SECONDS = env_int("COPNET_FLOOD_WINDOW_SECONDS", 3600)
 TEXT_FLAG_SCORE = float(env_str("COPNET_TEXT_FLAG_SCORE", "0.6"))
 # A retrained text model (`manage.py retrain_text_model --out DIR`); empty = the shipped one.
 TEXT_MODEL_DIR = env_str("COPNET_TEXT_MODEL_DIR", "")

@@ -14,6 +14,7 @@ from copnet.detection.base import SignalError
 
 from . import services
 from .errors import DetectionErrorCode, DetectionInputError, url_error_message
+from .safety import suppressed_reason
 from .schemas import (
     HashMatchIn,
     HashMatchOut,
@@ -39,7 +40,10 @@ def _throttle(request: HttpRequest, items: int) -> None:
     response=HashMatchOut,
     summary="Match image hashes against the banks",
     description="One result per hash, in order; a hash that cannot be read gets an `error` "
-    "(`unknown_signal_type`, `invalid_hex`, `wrong_length`) and no matches.",
+    "(`unknown_signal_type`, `invalid_hex`, `wrong_length`) and no matches. A PDQ match counts "
+    "within its bank's own threshold. When a hash also matches an allow bank (`bank_kind` "
+    "`allow`, known benign images), its other matches carry `suppressed_by` (that bank) and a "
+    "`reason`, and are not to be acted on.",
 )
 def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
     _throttle(request, len(payload.hashes))
@@ -61,8 +65,10 @@ def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
                     "signal_type": m.entry.signal_type,
                     "distance": m.distance,
                     "bank_kind": m.entry.bank.kind,
+                    "suppressed_by": m.suppressed_by or None,
+                    "reason": suppressed_reason(m.suppressed_by),
                 }
-                for m in matches
+                for m in services.apply_allow_banks(matches)
             ]
         }
     return {"results": results}

@@ -11,6 +11,9 @@ class SignalKind(models.TextChoices):
 class BankKind(models.TextChoices):
     KNOWN_ABUSE = "known_abuse", _("Known child sexual abuse material")
     OTHER_HARM = "other_harm", _("Other harmful images")
+    # Known benign images that collide with banked ones (memes, logos): a match here cancels
+    # the matches of the same item in every other bank.
+    ALLOW = "allow", _("Allow list (known benign images)")
 
 
 class UrlPatternKind(models.TextChoices):
@@ -30,3 +33,5 @@ class ChangeKind(models.TextChoices):
     BANK_ON = "bank_on", _("Bank or list switched on")
     BANK_OFF = "bank_off", _("Bank or list switched off")
     ENTRY = "entry", _("Entry switched on or off")
+    THRESHOLD = "threshold", _("Bank threshold changed")
+    QUARANTINE = "quarantine", _("Entry quarantined or released")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -20,7 +20,11 @@ from copnet.taxonomy.choices import Severity
 
 from .choices import BankKind, HitKind
 from .models import DetectionHit
-from .services import classify_texts, match_hashes, match_urls
+from .safety import check_floods
+from .services import apply_allow_banks, classify_texts, match_hashes, match_urls
+
+if TYPE_CHECKING:
+    from .services import HashMatch
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +52,13 @@ class _Found:
         self.hits: list[DetectionHit] = []
         self.signals: dict[int, list[DetectionSignal]] = {case.pk: [] for case in cases}
 
-    def add(self, report: Any, key: str, signal: DetectionSignal, **fields: Any) -> None:
+    def add(self, report: Any, key: str, signal: DetectionSignal | None, **fields: Any) -> None:
+        """A hit, and its signal to triage (None: kept to explain, raises nothing)."""
         self.hits.append(
             DetectionHit(case_id=report.case_id, report=report, key=key[:200], **fields)
         )
-        self.signals[report.case_id].append(signal)
+        if signal is not None:
+            self.signals[report.case_id].append(signal)
 
 
 def _image_queries(evidence: Any) -> list[tuple[str, str]]:
@@ -81,29 +87,49 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
                     queries.append(query)
     if not queries:
         return
+    per_item: dict[int, list[tuple[Any, str, HashMatch]]] = {}
     for (report, evidence, signal_type), matches in zip(owners, match_hashes(queries), strict=True):
         for match in matches:
             if match.entry.confirmed_case_id == report.case_id:
                 continue  # confirmed from this very case: not news about it
-            bank = match.entry.bank
-            known = bank.kind == BankKind.KNOWN_ABUSE
-            found.add(
-                report,
-                f"hash:{evidence.pk}:{match.entry.pk}",
-                DetectionSignal(
-                    source="hash",
-                    raise_to=Priority.P1 if known else Priority.P2,
-                    suggested_category="csam" if known else None,
-                    keep_blurred=known,
-                    explanation=f"{signal_type} in bank {bank.name}, distance {match.distance}",
-                ),
-                evidence=evidence,
-                kind=HitKind.HASH,
-                bank_entry=match.entry,
-                distance=match.distance,
-                label=f"{bank.name} ({signal_type})",
-                suggested_category="csam" if known else "",
-            )
+            per_item.setdefault(evidence.pk, []).append((report, signal_type, match))
+    evidence_by_pk = {evidence.pk: evidence for _r, evidence, _s in owners}
+    for evidence_pk, found_here in per_item.items():
+        # An allow bank's match of this item cancels its matches in the other banks.
+        judged = apply_allow_banks([match for _r, _s, match in found_here])
+        for (report, signal_type, _m), match in zip(found_here, judged, strict=True):
+            if match.entry.bank.kind == BankKind.ALLOW:
+                continue  # the allow bank's own match is the reason, not a hit
+            _hash_hit(found, report, evidence_by_pk[evidence_pk], signal_type, match)
+
+
+def _hash_hit(
+    found: _Found, report: Any, evidence: Any, signal_type: str, match: HashMatch
+) -> None:
+    bank = match.entry.bank
+    known = bank.kind == BankKind.KNOWN_ABUSE
+    label = f"{bank.name} ({signal_type})"
+    signal = None
+    if not match.suppressed_by:
+        signal = DetectionSignal(
+            source="hash",
+            raise_to=Priority.P1 if known else Priority.P2,
+            suggested_category="csam" if known else None,
+            keep_blurred=known,
+            explanation=f"{signal_type} in bank {bank.name}, distance {match.distance}",
+        )
+    found.add(
+        report,
+        f"hash:{evidence.pk}:{match.entry.pk}",
+        signal,
+        evidence=evidence,
+        kind=HitKind.HASH,
+        bank_entry=match.entry,
+        distance=match.distance,
+        label=label,
+        suggested_category="" if match.suppressed_by or not known else "csam",
+        suppressed_by=match.suppressed_by,
+    )
 
 
 def _url_signals(reports: list[Any], found: _Found) -> None:
@@ -190,8 +216,13 @@ def detect_cases(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
     _image_signals(reports, found)
     _url_signals(reports, found)
     _text_signals(reports, found)
-    DetectionHit.objects.bulk_create(found.hits, ignore_conflicts=True, batch_size=500)
+    _store(found)
     return found.signals
+
+
+def _store(found: _Found) -> None:
+    DetectionHit.objects.bulk_create(found.hits, ignore_conflicts=True, batch_size=500)
+    check_floods(hit.bank_entry_id for hit in found.hits if hit.bank_entry_id)
 
 
 def record_bank_hits(cases: Sequence[Any]) -> None:
@@ -202,4 +233,4 @@ def record_bank_hits(cases: Sequence[Any]) -> None:
     reports = _reports_of(cases)
     _image_signals(reports, found)
     _url_signals(reports, found)
-    DetectionHit.objects.bulk_create(found.hits, ignore_conflicts=True, batch_size=500)
+    _store(found)

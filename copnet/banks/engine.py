@@ -31,6 +31,9 @@ class Engine:
     pdq: Any = None
     exact: dict[str, Any] = field(default_factory=dict)
     urls: Any = None
+    # The widest PDQ threshold of an active bank (or the global one): what the index is asked
+    # for; `services.match_hashes` then keeps each match within its own bank's threshold.
+    pdq_threshold: int = 0
 
 
 _engine = Engine()
@@ -64,7 +67,19 @@ def _load(engine: Engine, upto: int) -> None:
     urls = [(pattern, pk) for pk, pattern in patterns.iterator(chunk_size=10_000)]
     if urls:
         engine.urls.add(urls)
+    engine.pdq_threshold = widest_pdq_threshold()
     engine.generation = upto
+
+
+def widest_pdq_threshold() -> int:
+    """The largest PDQ threshold any active bank uses (at least the global one). A threshold
+    change takes a generation (`curation.do_set_bank_threshold`), so every engine re-reads it."""
+    from django.db.models import Max
+
+    from .models import HashBank
+
+    widest = HashBank.objects.filter(is_active=True).aggregate(Max("pdq_threshold"))
+    return max(settings.PDQ_THRESHOLD, widest["pdq_threshold__max"] or 0)
 
 
 def get_engine() -> Engine:

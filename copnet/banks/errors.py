@@ -35,6 +35,11 @@ class DetectionErrorCode(models.TextChoices):
         _("This host or prefix is too deep to be matched; list the exact address instead."),
     )
     INVALID_PATTERN = "invalid_pattern", _("This address cannot be listed.")
+    BAD_THRESHOLD = (
+        "bad_threshold",
+        _("The PDQ threshold must be a whole number from 0 to 128, or empty for the default."),
+    )
+    NOT_QUARANTINED = "not_quarantined", _("This entry is not quarantined.")
 
 
 class DetectionInputError(DomainError):

@@ -65,7 +65,7 @@ def check_hashes(signal_type: str, values: list[str]) -> list[ItemResult]:
     found = services.match_hashes([(signal_type, value) for _item, value in valid])
     for (item, value), matches in zip(valid, found, strict=True):
         item.canonical = value
-        item.matches = matches
+        item.matches = services.apply_allow_banks(matches)
     return results
 
 

@@ -55,6 +55,16 @@ class BankForm(forms.Form):
         return name
 
 
+class ThresholdForm(forms.Form):
+    pdq_threshold = forms.IntegerField(
+        label=_("PDQ threshold (bits)"),
+        required=False,
+        min_value=0,
+        max_value=128,
+        help_text=_("Empty: the platform's default. Lower is stricter."),
+    )
+
+
 class UrlListForm(forms.Form):
     name = forms.SlugField(label=_("Name"), max_length=64)
     category = forms.ModelChoiceField(

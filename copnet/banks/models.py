@@ -18,6 +18,9 @@ class HashBank(models.Model):
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The PDQ distance (bits) up to which an entry of this bank matches; empty: the global
+    # COPNET_PDQ_THRESHOLD. MD5 and SHA-256 are exact: PDQ is the one signal with a distance.
+    pdq_threshold = models.PositiveSmallIntegerField(_("PDQ threshold"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -27,6 +30,12 @@ class HashBank(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def effective_pdq_threshold(self) -> int:
+        from django.conf import settings
+
+        return settings.PDQ_THRESHOLD if self.pdq_threshold is None else self.pdq_threshold
 
 
 class BankEntry(models.Model):
@@ -59,6 +68,11 @@ class BankEntry(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    # Flood quarantine (`safety.py`): an entry that matched too many distinct items in a short
+    # time stops matching until a curator releases it.
+    quarantined_at = models.DateTimeField(_("quarantined"), null=True, blank=True)
+    quarantine_matches = models.PositiveIntegerField(db_default=0)  # distinct items when paused
+    quarantine_released_at = models.DateTimeField(null=True, blank=True)  # count restarts here
 
     class Meta:
         verbose_name = _("bank entry")
@@ -174,6 +188,8 @@ class DetectionHit(models.Model):
     scores = models.JSONField(default=dict, blank=True)
     spans = models.JSONField(default=list, blank=True)
     suggested_category = models.CharField(max_length=32, blank=True)
+    # The allow bank whose match of the same item cancelled this one (no priority raised).
+    suppressed_by = models.CharField(max_length=64, blank=True)
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -42,6 +42,7 @@ from copnet.reports.choices import EvidenceKind
 from copnet.reports.models import Evidence, ReportUrl
 
 from .detectors import record_bank_hits
+from .engine import widest_pdq_threshold
 from .generations import mark_matched, unmatched_changes
 from .models import BankEntry, UrlListEntry
 
@@ -91,7 +92,8 @@ def _image_cases(generations: Sequence[int]) -> set[int]:
             lookup = images.filter(**{f"{name}__in": part})
             cases.update(lookup.values_list("report__case_id", flat=True))
     if pdq:
-        index: PdqIndex[int] = PdqIndex(pdq, threshold=settings.PDQ_THRESHOLD)
+        # The widest bank threshold: triage then keeps each match within its own bank's.
+        index: PdqIndex[int] = PdqIndex(pdq, threshold=widest_pdq_threshold())
         stored = (
             images.filter(pdq_quality__gte=settings.PDQ_MIN_QUALITY)
             .exclude(pdq="")

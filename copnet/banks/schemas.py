@@ -31,6 +31,8 @@ class HashMatchItem(Schema):
     signal_type: str
     distance: int
     bank_kind: str
+    suppressed_by: str | None = None
+    reason: str | None = None
 
 
 class HashResult(Schema):

@@ -84,6 +84,14 @@ def access_bank_entry(bank: HashBank, pk: int) -> BankEntry:
     return entry
 
 
+def access_quarantined_entry(pk: int) -> BankEntry:
+    """A quarantined entry (banks are network-wide); 404 for any other."""
+    entry = BankEntry.objects.filter(pk=pk, quarantined_at__isnull=False).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
 def access_url_entry(url_list: UrlList, pk: int) -> UrlListEntry:
     entry = UrlListEntry.objects.filter(url_list=url_list, pk=pk).first()
     if entry is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from copnet.detection.base import SignalError
 from copnet.detection.urls import pattern_expression
 from copnet.reports.models import Evidence
 
-from .choices import ChangeKind, SignalKind, UrlPatternKind
+from .choices import BankKind, ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
 from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
@@ -39,6 +39,8 @@ MAX_BATCH = 1000
 class HashMatch:
     entry: BankEntry
     distance: int
+    # The allow bank whose match of the same item cancels this one ("" when none does).
+    suppressed_by: str = ""
 
 
 def check_hash(signal_type: str, value: Any) -> str:
@@ -68,7 +70,7 @@ def check_hash(signal_type: str, value: Any) -> str:
 def _live_entries(ids: Iterable[int]) -> dict[int, BankEntry]:
     now = timezone.now()
     rows = (
-        BankEntry.objects.filter(pk__in=set(ids), bank__is_active=True)
+        BankEntry.objects.filter(pk__in=set(ids), bank__is_active=True, quarantined_at=None)
         .exclude(expires_at__lt=now)
         .select_related("bank")
     )
@@ -76,21 +78,43 @@ def _live_entries(ids: Iterable[int]) -> dict[int, BankEntry]:
 
 
 def match_hashes(items: Sequence[tuple[str, str]]) -> list[list[HashMatch]]:
-    """Validated (signal_type, value) pairs → matches per item, nearest first."""
+    """Validated (signal_type, value) pairs → matches per item, nearest first.
+
+    A PDQ match counts within its own bank's threshold (`HashBank.pdq_threshold`, else the
+    global one). Quarantined entries match nothing. See `apply_allow_banks` for allow banks:
+    callers that group several hashes of one item (triage) apply it per item themselves.
+    """
     engine = get_engine()
     raw: list[list[tuple[int, int]]] = []
     for signal_type, value in items:
         if signal_type == "pdq":
-            raw.append([(m.entry, m.distance) for m in engine.pdq.query(value)])
+            found = engine.pdq.query(value, threshold=engine.pdq_threshold)
+            raw.append([(m.entry, m.distance) for m in found])
         else:
             raw.append([(m.entry, 0) for m in engine.exact[signal_type].query(value)])
     entries = _live_entries(pk for found in raw for pk, _d in found)
     return [
         sorted(
-            (HashMatch(entries[pk], d) for pk, d in found if pk in entries),
+            (
+                HashMatch(entries[pk], d)
+                for pk, d in found
+                if pk in entries and d <= entries[pk].bank.effective_pdq_threshold
+            ),
             key=lambda m: (m.distance, m.entry.pk),
         )
         for found in raw
+    ]
+
+
+def apply_allow_banks(matches: Sequence[HashMatch]) -> list[HashMatch]:
+    """The matches of one item, those outside allow banks marked `suppressed_by` the first
+    allow bank that also matched it (by name); unchanged when no allow bank matched."""
+    allowing = sorted({m.entry.bank.name for m in matches if m.entry.bank.kind == BankKind.ALLOW})
+    if not allowing:
+        return list(matches)
+    return [
+        m if m.entry.bank.kind == BankKind.ALLOW else replace(m, suppressed_by=allowing[0])
+        for m in matches
     ]
 
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("banks/<slug:name>/import/", views.bank_import, name="bank_import"),
     path("banks/<slug:name>/export/", views.bank_export, name="bank_export"),
     path("banks/<slug:name>/active/", views.bank_active, name="bank_active"),
+    path("banks/<slug:name>/threshold/", views.bank_threshold, name="bank_threshold"),
+    path("entries/<int:pk>/release/", views.entry_release, name="entry_release"),
     path(
         "banks/<slug:name>/entries/<int:pk>/active/",
         views.bank_entry_active,

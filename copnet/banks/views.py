@@ -23,7 +23,7 @@ from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.errors import add_to_form
 from copnet.core.http import HtmxHttpRequest
 
-from . import curation, selectors, services
+from . import curation, safety, selectors, services
 from .choices import HitKind
 from .explain import check_hashes, check_texts, check_urls
 from .forms import (
@@ -32,6 +32,7 @@ from .forms import (
     CheckForm,
     EntrySearchForm,
     ImportForm,
+    ThresholdForm,
     UrlEntryForm,
     UrlListForm,
     UrlSearchForm,
@@ -60,6 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "banks": selectors.banks_with_counts(),
             "url_lists": selectors.url_lists_with_counts(),
+            "quarantined": safety.quarantined_entries(),
             "can_manage": has_perm(request.user, Perm.MANAGE_BANKS),
         },
     )
@@ -114,6 +116,8 @@ def bank_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
         "query": query,
         "search": search,
         "add_form": add_form,
+        "threshold_form": ThresholdForm(initial={"pdq_threshold": bank.pdq_threshold}),
+        "default_threshold": settings.PDQ_THRESHOLD,
         "can_manage": has_perm(request.user, Perm.MANAGE_BANKS),
     }
     template = "banks/_entries_table.html" if request.htmx else "banks/bank_detail.html"
@@ -170,6 +174,42 @@ def bank_active(request: HttpRequest, name: str) -> HttpResponse:
         request, _("The bank is active.") if active else _("The bank was deactivated.")
     )
     return redirect("banks:bank", name=bank.name)
+
+
+@require_POST
+@require_perm(Perm.MANAGE_BANKS)
+def bank_threshold(request: HttpRequest, name: str) -> HttpResponse:
+    bank = selectors.access_bank(name)
+    form = ThresholdForm(request.POST)
+    if form.is_valid():
+        try:
+            safety.do_set_bank_threshold(
+                bank=bank, threshold=form.cleaned_data["pdq_threshold"], actor=request.user
+            )
+        except services.DetectionInputError as exc:
+            add_to_form(form, exc, field="pdq_threshold")
+        else:
+            messages.success(request, _("The threshold was saved."))
+            return redirect("banks:bank", name=bank.name)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("PDQ threshold of %(bank)s") % {"bank": bank.name},
+            "back_url": reverse("banks:bank", kwargs={"name": bank.name}),
+        },
+        status=400,
+    )
+
+
+@require_POST
+@require_perm(Perm.MANAGE_BANKS)
+def entry_release(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.access_quarantined_entry(pk)
+    safety.do_release_entry(entry=entry, actor=request.user)
+    messages.success(request, _("The entry was released: it matches again."))
+    return redirect("banks:index")
 
 
 @require_POST

@@ -89,7 +89,14 @@ def test_hash_matching_api_answers_one_result_per_item(client, api_key):
     results = response.json()["results"]
     assert response.status_code == 200
     assert results[0]["matches"] == [
-        {"bank": "partner", "signal_type": "pdq", "distance": 16, "bank_kind": "known_abuse"}
+        {
+            "bank": "partner",
+            "signal_type": "pdq",
+            "distance": 16,
+            "bank_kind": "known_abuse",
+            "suppressed_by": None,
+            "reason": None,
+        }
     ]
     assert results[1]["matches"] == []
     assert results[2]["error"]["code"] == "invalid_hex"
