@@ -34,7 +34,7 @@ def test_weak_passwords_are_refused(password, code):
     "password", ["correct horse battery staple 42", "Trời hôm nay đẹp quá!", "x7#Lq9!mR2&z"]
 )
 def test_strong_passwords_are_accepted(password):
-    validate_password(password, PERSON)
+    assert validate_password(password, PERSON) is None  # raises ValidationError when refused
 
 
 def test_the_refusal_is_translated():

@@ -38,7 +38,9 @@ def refuses_every_other_pair(
     row: Model,
     source: str,
     attempt: Callable[[str], object],
-) -> None:
+) -> list[str]:
+    """The targets refused from `source` (each with the error and nothing changed)."""
+    refused = []
     type(row).objects.filter(pk=row.pk).update(status=source)
     for target in machine.states:
         if (source, target) in manual_pairs(machine):
@@ -59,6 +61,8 @@ def refuses_every_other_pair(
             AuditEvent.objects.count(),
         )
         assert after == before, (source, target)
+        refused.append(target)
+    return refused
 
 
 @pytest.mark.parametrize("source", ApplicationStatus.values)
@@ -90,7 +94,8 @@ def test_volunteers_access(coordinator, volunteer, source):
     def attempt(target: str) -> object:
         return services[target](volunteer=volunteer, actor=coordinator, reason="Lý do")
 
-    refuses_every_other_pair(VOLUNTEER, volunteer, source, attempt)
+    refused = refuses_every_other_pair(VOLUNTEER, volunteer, source, attempt)
+    assert source in refused  # suspending the suspended, reinstating the active: refused
 
 
 @pytest.mark.parametrize("source", TaskStatus.values)
