@@ -407,7 +407,12 @@ MAX_REQUEST_BYTES = env_int(
     "COPNET_MAX_REQUEST_BYTES", EVIDENCE_MAX_IMAGES * EVIDENCE_MAX_BYTES + 1024 * 1024
 )
 MAX_API_REQUEST_BYTES = env_int("COPNET_MAX_API_REQUEST_BYTES", DATA_UPLOAD_MAX_MEMORY_SIZE)
-REQUEST_BODY_LIMITS = {"/": MAX_REQUEST_BYTES, "/api/": MAX_API_REQUEST_BYTES}
+# Fingerprints hashed on the device: hashes and a category only, never a picture.
+REQUEST_BODY_LIMITS = {
+    "/": MAX_REQUEST_BYTES,
+    "/api/": MAX_API_REQUEST_BYTES,
+    "/report/self-hash/": 16 * 1024,
+}
 
 # --- Cache (rate limits); shared between processes -------------------------------------------
 CACHES = {
@@ -441,6 +446,7 @@ RATE_LIMITS = env_rates(
     "COPNET_RATE_LIMITS",
     {
         "report": "20/10m",  # public report form
+        "self-hash": "20/10m",  # fingerprints sent from the device (/report/self-hash/)
         "add-info": "10/10m",  # adding to one's report on the status page
         "add-info-report": "20/1h",  # ... per report
         "status": "10/10m",  # status look-ups

@@ -14,3 +14,9 @@ class BanksConfig(AppConfig):
 
         if detect_cases not in DETECTORS:
             DETECTORS.append(detect_cases)
+
+        from copnet.reports import self_hash
+
+        from .self_reported import SelfReportedBank
+
+        self_hash.BANK = SelfReportedBank()

@@ -26,3 +26,11 @@ class ChildGender(models.TextChoices):
 class EvidenceKind(models.TextChoices):
     IMAGE = "image", _("Image")
     TEXT = "text", _("Text excerpt")
+
+
+class SelfHashCategory(models.TextChoices):
+    """What a young person's own picture shows (the categories of NCMEC's Take It Down)."""
+
+    NUDE = "nude", _("I am naked in it")
+    PARTLY_NUDE = "partly_nude", _("I am partly naked or in underwear in it")
+    SEXUAL = "sexual", _("It shows me in a sexual act or pose")

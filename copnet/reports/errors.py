@@ -56,3 +56,31 @@ class IntakeError(DomainError):
 
     codes = IntakeErrorCode
     statuses = {IntakeErrorCode.IDEMPOTENCY_KEY_REUSED: 422}
+
+
+class SelfHashErrorCode(models.TextChoices):
+    """Refusals of fingerprints sent from the device (`reports.self_hash`)."""
+
+    BAD_REQUEST = "bad_request", _("We could not read what your browser sent. Please try again.")
+    MISSING_CATEGORY = "missing_category", _("Choose what the picture shows.")
+    UNKNOWN_CATEGORY = "unknown_category", _("Choose what the picture shows from the list.")
+    NO_IMAGES = "no_images", _("Choose at least one picture.")
+    TOO_MANY_IMAGES = "too_many_images", _("Too many pictures at once: at most 10.")
+    INVALID_HEX = (
+        "invalid_hex",
+        _("A fingerprint must be hexadecimal (0-9, a-f). Please choose the picture again."),
+    )
+    WRONG_LENGTH = (
+        "wrong_length",
+        _("A fingerprint has the wrong length. Please choose the picture again."),
+    )
+    NOT_FOUND = (
+        "not_found",
+        _("We could not find fingerprints with this code and secret. Check both and try again."),
+    )
+    ALREADY_WITHDRAWN = "already_withdrawn", _("These fingerprints were already withdrawn.")
+
+
+class SelfHashError(DomainError):
+    codes = SelfHashErrorCode
+    statuses = {SelfHashErrorCode.ALREADY_WITHDRAWN: 409, SelfHashErrorCode.NOT_FOUND: 404}

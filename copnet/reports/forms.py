@@ -163,3 +163,10 @@ class AddInformationForm(forms.Form):
         label=_("Anything to add?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     images = MultipleImageField(label=_("More pictures"), required=False)
+
+
+class SelfHashStatusForm(forms.Form):
+    """The code and secret of fingerprints sent from the device (`views_self_hash`)."""
+
+    tracking_code = forms.CharField(label=_("Tracking code"), max_length=20)
+    secret = forms.CharField(label=_("Secret"), max_length=64, widget=forms.PasswordInput)

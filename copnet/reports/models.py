@@ -176,3 +176,44 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.api_key_id}:{self.key}"
+
+
+class SelfHashSubmission(models.Model):
+    """Fingerprints of a young person's own intimate pictures, computed on their device
+    (`reports/static/reports/devicehash.js`); the pictures are never sent. The values go to the
+    "self-reported" hash bank (banks app, through `self_hash.BANK`). The tracking code and the
+    secret (stored as its hash) let the young person check the status or withdraw them."""
+
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    category = models.CharField(_("what the picture shows"), max_length=16)
+    images = models.PositiveSmallIntegerField(_("pictures"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-reported fingerprints")
+        verbose_name_plural = _("self-reported fingerprints")
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class SelfHashValue(models.Model):
+    """One hash of a submission (PDQ, MD5 or SHA-256 of one picture)."""
+
+    submission = models.ForeignKey(
+        SelfHashSubmission, on_delete=models.CASCADE, related_name="values"
+    )
+    signal_type = models.CharField(max_length=8)
+    value = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "signal_type", "value"], name="one_value_per_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal_type}:{self.value[:16]}…"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_self_hash
 
 app_name = "reports"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("status/report/", views.status_detail, name="status_detail"),
     path("hotline/", views.hotline_report, name="hotline"),
     path("volunteer/", views.volunteer_report, name="volunteer"),
+    path("self-hash/", views_self_hash.self_hash_page, name="self_hash"),
+    path("self-hash/status/", views_self_hash.self_hash_status, name="self_hash_status"),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from copnet.banks.self_reported import load_reference_bank
 from copnet.education.services import load_learning_content
 from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         criteria_sets = load_criteria_sets()
         platforms = load_platforms()
         training = load_training_items()
+        load_reference_bank()  # the self-reported bank (reports' self-hash page)
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory (version {network.version}): {network.created} rows "

@@ -1,0 +1,174 @@
+"""Fingerprints of a young person's own pictures, computed on their device (issue 18 item 4).
+
+The page `/report/self-hash/` hashes the chosen pictures in the browser
+(`static/reports/devicehash.js`: PDQ, MD5, SHA-256) and posts only the hashes and a category
+as JSON. `check_payload` reads that body; `do_submit` stores the values under a new tracking
+code and secret and hands them to the "self-reported" hash bank; `do_withdraw` takes them out
+again (an entry another live submission also holds stays). The bank lives in the banks app,
+above this one: it plugs its writer into `BANK` at start-up (`banks.apps`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import transaction
+from django.utils import timezone
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record_change
+
+from .choices import SelfHashCategory
+from .errors import SelfHashError, SelfHashErrorCode
+from .models import SelfHashSubmission, SelfHashValue
+from .services import hash_secret, new_tracking_code
+
+HEX_LENGTH = {"pdq": 64, "md5": 32, "sha256": 64}
+MAX_IMAGES = 10
+_HEX = frozenset("0123456789abcdef")
+
+Value = tuple[str, str]  # (signal type, lower-case hex)
+
+
+class SelfReportedBank(Protocol):
+    """What the banks app does with the values (`banks.self_reported`)."""
+
+    def add(self, values: list[Value], *, source: str, classification: str) -> None: ...
+
+    def remove(self, values: list[Value]) -> None: ...
+
+
+# Set by banks.apps.BanksConfig.ready(); None only if the banks app is not installed.
+BANK: SelfReportedBank | None = None
+
+
+@dataclass(frozen=True)
+class CheckedHashes:
+    category: str
+    images: list[dict[str, str]]  # per picture: {"pdq": …, "md5": …, "sha256": …}
+
+    @property
+    def values(self) -> list[Value]:
+        found = {(kind, image[kind]) for image in self.images for kind in HEX_LENGTH}
+        return sorted(found)
+
+
+def _check_hex(kind: str, raw: Any, index: int) -> str:
+    field = f"images.{index}.{kind}"
+    if not isinstance(raw, str):
+        raise SelfHashError(SelfHashErrorCode.INVALID_HEX, field=field)
+    text = raw.strip().lower()
+    if not text or any(ch not in _HEX for ch in text):
+        raise SelfHashError(SelfHashErrorCode.INVALID_HEX, field=field)
+    if len(text) != HEX_LENGTH[kind]:
+        raise SelfHashError(SelfHashErrorCode.WRONG_LENGTH, field=field)
+    return text
+
+
+def check_payload(body: bytes) -> CheckedHashes:
+    """The JSON body `{"category": …, "images": [{"pdq", "md5", "sha256"}, …]}`, checked;
+    SelfHashError for anything else. Unknown keys are refused: no picture data can ride along."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SelfHashError(SelfHashErrorCode.BAD_REQUEST) from exc
+    if not isinstance(data, dict) or set(data) - {"category", "images"}:
+        raise SelfHashError(SelfHashErrorCode.BAD_REQUEST)
+    category = data.get("category")
+    if category in (None, ""):
+        raise SelfHashError(SelfHashErrorCode.MISSING_CATEGORY, field="category")
+    if not isinstance(category, str) or category not in SelfHashCategory.values:
+        raise SelfHashError(SelfHashErrorCode.UNKNOWN_CATEGORY, field="category")
+    images = data.get("images")
+    if not isinstance(images, list) or not images:
+        raise SelfHashError(SelfHashErrorCode.NO_IMAGES, field="images")
+    if len(images) > MAX_IMAGES:
+        raise SelfHashError(SelfHashErrorCode.TOO_MANY_IMAGES, field="images")
+    checked = []
+    for index, image in enumerate(images):
+        if not isinstance(image, dict) or set(image) != set(HEX_LENGTH):
+            raise SelfHashError(SelfHashErrorCode.BAD_REQUEST, field=f"images.{index}")
+        checked.append({kind: _check_hex(kind, image[kind], index) for kind in HEX_LENGTH})
+    return CheckedHashes(category=category, images=checked)
+
+
+def _new_code() -> str:
+    code = new_tracking_code()
+    while SelfHashSubmission.objects.filter(tracking_code=code).exists():
+        code = new_tracking_code()
+    return code
+
+
+def do_submit(checked: CheckedHashes) -> tuple[SelfHashSubmission, str]:
+    """Store the values and add them to the self-reported bank, in one transaction. Returns
+    the submission and its secret (kept only as a hash)."""
+    if BANK is None:  # pragma: no cover - the banks app is always installed
+        raise RuntimeError("the self-reported bank is not connected (banks app)")
+    secret = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        submission = SelfHashSubmission.objects.create(
+            tracking_code=_new_code(),
+            secret_hash=hash_secret(secret),
+            category=checked.category,
+            images=len(checked.images),
+        )
+        values = checked.values
+        SelfHashValue.objects.bulk_create(
+            SelfHashValue(submission=submission, signal_type=kind, value=value)
+            for kind, value in values
+        )
+        BANK.add(
+            values,
+            source=f"self-reported {submission.tracking_code}",
+            classification=checked.category,
+        )
+        record_change(
+            actor=None,
+            action=AuditAction.CREATE,
+            target=submission,
+            changes={"category": checked.category, "images": len(checked.images)},
+        )
+    return submission, secret
+
+
+def find_submission(tracking_code: str, secret: str) -> SelfHashSubmission | None:
+    """The submission with this code whose secret matches; None otherwise (same for both)."""
+    code = tracking_code.strip().upper()
+    found = SelfHashSubmission.objects.filter(tracking_code=code).first()
+    expected = found.secret_hash if found else hash_secret("x" * 16)
+    matches = hmac.compare_digest(expected, hash_secret(secret.strip()))
+    return found if found is not None and matches else None
+
+
+def do_withdraw(tracking_code: str, secret: str) -> SelfHashSubmission:
+    """Withdraw the fingerprints: their bank entries stop matching (unless another live
+    submission holds the same value). A second withdrawal is refused (ALREADY_WITHDRAWN)."""
+    if BANK is None:  # pragma: no cover
+        raise RuntimeError("the self-reported bank is not connected (banks app)")
+    found = find_submission(tracking_code, secret)
+    if found is None:
+        raise SelfHashError(SelfHashErrorCode.NOT_FOUND)
+    with transaction.atomic():
+        submission = SelfHashSubmission.objects.select_for_update().get(pk=found.pk)
+        if submission.withdrawn_at is not None:
+            raise SelfHashError(SelfHashErrorCode.ALREADY_WITHDRAWN)
+        submission.withdrawn_at = timezone.now()
+        submission.save(update_fields=["withdrawn_at"])
+        mine = list(submission.values.values_list("signal_type", "value"))
+        still_held = set(
+            SelfHashValue.objects.filter(
+                submission__withdrawn_at=None, value__in=[v for _k, v in mine]
+            ).values_list("signal_type", "value")
+        )
+        BANK.remove([v for v in mine if v not in still_held])
+        record_change(
+            actor=None,
+            action=AuditAction.UPDATE,
+            target=submission,
+            changes={"withdrawn_at": [None, submission.withdrawn_at.isoformat()]},
+        )
+    return submission
