@@ -102,6 +102,7 @@ def test_pictures_are_hashed_in_the_browser_and_only_hashes_are_sent(
         lambda r: sent.append(r.post_data_buffer or b"") if r.method == "POST" else None,
     )
     page.goto(live_server.url + "/report/self-hash/")
+    assert "Ngăn ảnh" in page.locator("h1").inner_text()  # in Vietnamese
     page.locator("#self-hash-files").set_input_files([str(p) for p in files])
     page.wait_for_selector("#self-hash-form[data-hashed='10']", timeout=60000)
     page.locator("input[name=category][value=nude]").check()
