@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,10 +51,18 @@ BANK: SelfReportedBank | None = None
 class CheckedHashes:
     category: str
     images: list[dict[str, str]]  # per picture: {"pdq": …, "md5": …, "sha256": …}
+    qualities: list[int | None]  # per picture: PDQ quality 0-100 as the device computed it
 
     @property
     def values(self) -> list[Value]:
-        found = {(kind, image[kind]) for image in self.images for kind in HEX_LENGTH}
+        """The values to bank: a PDQ below `settings.PDQ_MIN_QUALITY` (a flat or tiny picture,
+        whose PDQ would match unrelated pictures) is left out; MD5 and SHA-256 stay."""
+        found = set()
+        for image, quality in zip(self.images, self.qualities, strict=True):
+            for kind in HEX_LENGTH:
+                if kind == "pdq" and quality is not None and quality < settings.PDQ_MIN_QUALITY:
+                    continue
+                found.add((kind, image[kind]))
         return sorted(found)
 
 
@@ -70,8 +79,9 @@ def _check_hex(kind: str, raw: Any, index: int) -> str:
 
 
 def check_payload(body: bytes) -> CheckedHashes:
-    """The JSON body `{"category": …, "images": [{"pdq", "md5", "sha256"}, …]}`, checked;
-    SelfHashError for anything else. Unknown keys are refused: no picture data can ride along."""
+    """The JSON body `{"category": …, "images": [{"pdq", "md5", "sha256", "quality"?}, …]}`,
+    checked; SelfHashError for anything else. Unknown keys are refused: no picture data can
+    ride along."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -88,12 +98,18 @@ def check_payload(body: bytes) -> CheckedHashes:
         raise SelfHashError(SelfHashErrorCode.NO_IMAGES, field="images")
     if len(images) > MAX_IMAGES:
         raise SelfHashError(SelfHashErrorCode.TOO_MANY_IMAGES, field="images")
-    checked = []
+    checked, qualities = [], []
     for index, image in enumerate(images):
-        if not isinstance(image, dict) or set(image) != set(HEX_LENGTH):
+        if not isinstance(image, dict) or set(image) - {"quality"} != set(HEX_LENGTH):
             raise SelfHashError(SelfHashErrorCode.BAD_REQUEST, field=f"images.{index}")
+        quality = image.get("quality")
+        if quality is not None and (
+            isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 100
+        ):
+            raise SelfHashError(SelfHashErrorCode.BAD_REQUEST, field=f"images.{index}.quality")
         checked.append({kind: _check_hex(kind, image[kind], index) for kind in HEX_LENGTH})
-    return CheckedHashes(category=category, images=checked)
+        qualities.append(quality)
+    return CheckedHashes(category=category, images=checked, qualities=qualities)
 
 
 def _new_code() -> str:

@@ -130,11 +130,13 @@ def test_pictures_are_hashed_in_the_browser_and_only_hashes_are_sent(
     hasher = PdqHasher()
     for path, got in zip(files, payload["images"], strict=True):
         data = path.read_bytes()
-        assert set(got) == {"pdq", "md5", "sha256"}
+        assert set(got) == {"pdq", "md5", "sha256", "quality"}
         assert got["md5"] == hashlib.md5(data).hexdigest(), path.name  # noqa: S324
         assert got["sha256"] == hashlib.sha256(data).hexdigest(), path.name
-        reference = hasher.hash_bytes(data)[0]  # pdqhash on Pillow's decoding
-        assert hamming(got["pdq"], reference) <= 8, (path.name, got["pdq"], reference)
+        reference = hasher.hash_image(data)  # pdqhash on Pillow's decoding
+        assert hamming(got["pdq"], reference.hashes[0]) <= 8, (path.name, got, reference)
+        assert abs(got["quality"] - reference.quality) <= 5, path.name
+        assert got["quality"] >= 50, path.name  # all of them banked by PDQ too
 
     submission = SelfHashSubmission.objects.get(tracking_code=code)
     assert submission.images == len(files)

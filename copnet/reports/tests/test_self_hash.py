@@ -117,6 +117,9 @@ def test_hashes_go_to_the_bank_and_match_through_the_api(client, api_key):
         ("not json", "bad_request", 400),
         (b"\xff\xfe", "bad_request", 400),
         ("[1, 2]", "bad_request", 400),
+        ({"category": "nude", "images": [{**IMAGE, "quality": "high"}]}, "bad_request", 400),
+        ({"category": "nude", "images": [{**IMAGE, "quality": 101}]}, "bad_request", 400),
+        ({"category": "nude", "images": [{**IMAGE, "quality": True}]}, "bad_request", 400),
     ],
 )
 def test_bad_input_is_refused_in_vietnamese_and_nothing_is_stored(
@@ -137,6 +140,15 @@ def test_a_refusal_message_is_translated(client, reference_data):
     vi = send(client, {"images": [IMAGE]}, HTTP_ACCEPT_LANGUAGE="vi").json()["message"]
     assert en == "Choose what the picture shows."
     assert vi != en
+
+
+def test_a_flat_pictures_pdq_is_not_banked(client, reference_data, settings):
+    settings.PDQ_MIN_QUALITY = 50
+    flat = {"pdq": "0" * 64, "md5": MD5, "sha256": SHA, "quality": 0}
+    good = {"pdq": PDQ, "md5": "3" * 32, "sha256": "4" * 64, "quality": 80}
+    assert send(client, {"category": "nude", "images": [flat, good]}).status_code == 201
+    banked = set(BankEntry.objects.filter(bank__name=BANK_NAME).values_list("value", flat=True))
+    assert banked == {MD5, SHA, PDQ, "3" * 32, "4" * 64}
 
 
 def test_a_huge_body_is_refused_unread(client, reference_data):
@@ -228,3 +240,12 @@ def test_status_lookups_are_rate_limited(client, reference_data, settings):
     form = {"tracking_code": "AAAAA-BBBBB", "secret": "x", "action": "withdraw"}
     client.post(STATUS_URL, form)
     assert client.post(STATUS_URL, form).status_code == 429
+
+
+def test_the_public_report_form_steers_sexual_pictures_to_the_device_hash_page(
+    client, reference_data
+):
+    html = client.get("/report/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'id="self-hash-steer"' in html
+    assert 'href="/report/self-hash/"' in html
+    assert "Đừng gửi ảnh khỏa thân" in html

@@ -38,7 +38,7 @@
       try {
         for (var i = 0; i < files.length; i++) {
           var h = await window.DeviceHash.hashFile(files[i]);
-          hashes.push({ pdq: h.pdq, md5: h.md5, sha256: h.sha256 });
+          hashes.push({ pdq: h.pdq, md5: h.md5, sha256: h.sha256, quality: h.quality });
         }
       } catch (err) {
         hashes = [];
