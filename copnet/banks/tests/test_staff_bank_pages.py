@@ -226,7 +226,8 @@ def test_deactivating_a_bank_rebuilds_the_index_without_it(client, reference_dat
     assert services.match_hashes([("pdq", PDQ_A)])[0]
     generation = engine.get_engine().generation
     client.post(BANK + "active/", {"active": "0"})
-    assert not HashBank.objects.get().is_active
+    bank.refresh_from_db()
+    assert not bank.is_active
     assert services.match_hashes([("pdq", PDQ_A)]) == [[]]
     assert engine.get_engine().generation > generation
     assert len(engine.get_engine().pdq) == 0
@@ -261,7 +262,7 @@ def test_a_bank_name_must_be_a_new_slug(analyst, bank):
             "/staff/detection/banks/new/", {"name": name, "kind": "known_abuse"}
         )
         assert response.status_code == 400
-    assert HashBank.objects.count() == 1
+    assert not HashBank.objects.exclude(name="self-reported").exclude(pk=bank.pk).exists()
 
 
 @pytest.mark.django_db
