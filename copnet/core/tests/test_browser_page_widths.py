@@ -12,10 +12,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from copnet.accounts.choices import Role
+from copnet.accounts.tests.factories import PASSWORD, make_user
 from copnet.banks.models import DetectionHit
 from copnet.campaigns.models import Activity
 from copnet.campaigns.tests.factories import make_campaign
 from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, every_url, sign_in
+from copnet.education.models import Course
+from copnet.education.services import do_create_class
 from copnet.evaluations.tests.factories import criteria, make_product, make_vendor_user, submit
 from copnet.reports.tests.factories import make_image
 from copnet.takedowns import services as takedowns
@@ -104,12 +108,12 @@ def world(coordinator) -> dict[str, list[str]]:
     }
 
 
-def pages_that_open(user, values: dict[str, list[str]]) -> list[str]:
+def pages_that_open(user, values: dict[str, list[str]], prefix: str = "/") -> list[str]:
     client = Client()
     client.force_login(user)
     opened = []
     for url in every_url(values, SKIP):
-        if url.startswith(("/admin/", "/api/")):
+        if url.startswith(("/admin/", "/api/")) or not url.startswith(prefix):
             continue
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
@@ -117,20 +121,43 @@ def pages_that_open(user, values: dict[str, list[str]]) -> list[str]:
     return opened
 
 
-def test_no_page_scrolls_sideways_at_390_or_1366_px(browser_page, live_server, coordinator):
-    pages = pages_that_open(coordinator, world(coordinator))
-    assert len(pages) > 60, pages  # the walker really reached the staff pages
-    page = browser_page
-    sign_in(page, live_server.url, coordinator)
+def measure(page, base_url: str, pages: list[str]) -> list[tuple[str, int, int]]:
     too_wide = []
     for url in pages:
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-        page.goto(live_server.url + url)
+        page.goto(base_url + url)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             size = page.evaluate(OVERFLOW)
             if size["scroll"] > size["client"]:
                 too_wide.append((url, width, size["scroll"]))
+    return too_wide
+
+
+def test_no_page_scrolls_sideways_at_390_or_1366_px(browser_page, live_server, coordinator):
+    values = world(coordinator)
+    pages = pages_that_open(coordinator, values)
+    assert len(pages) > 60, pages  # the walker really reached the staff pages
+    page = browser_page
+    sign_in(page, live_server.url, coordinator)
+    too_wide = measure(page, live_server.url, pages)
+    # The pages only a volunteer or a teacher opens (the coordinator is refused them).
+    volunteer = make_volunteer(coordinator, level="team_lead", email="lead@example.vn").user
+    volunteer.set_password(PASSWORD)
+    volunteer.save()
+    teacher = make_user(
+        email="teacher@example.vn", organisation=coordinator.organisation, role=Role.TEACHER
+    )
+    classroom = do_create_class(
+        teacher=teacher, name="Lớp 7A", courses=Course.objects.filter(is_published=True)[:1]
+    )
+    values = {**values, "pk": [*values["pk"], str(classroom.pk)]}
+    for person, prefix in ((volunteer, "/volunteers/"), (teacher, "/learn/teach/")):
+        own = [u for u in pages_that_open(person, values, prefix) if u not in pages]
+        assert own, prefix
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, person)
+        too_wide += measure(page, live_server.url, own)
     if too_wide:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         url, width, _ = too_wide[0]
