@@ -123,7 +123,7 @@ TEMPLATES = [
                 "copnet.core.context_processors.platform",
             ],
             # `show_controls`: makes stored bidi overrides visible wherever staff read text.
-            "builtins": ["copnet.core.templatetags.safetext"],
+            "builtins": ["copnet.core.templatetags.safetext", "copnet.core.templatetags.labels"],
         },
     },
 ]

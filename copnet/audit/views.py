@@ -8,6 +8,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 from copnet.core.http import HtmxHttpRequest
 
+from .describe import describe
 from .forms import AuditFilterForm
 from .selectors import audit_events_visible_to
 
@@ -20,5 +21,7 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [(event, describe(event)) for event in page]
     template = "audit/_events.html" if request.htmx else "audit/list.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    return render(request, template, context)

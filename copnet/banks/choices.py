@@ -35,3 +35,15 @@ class ChangeKind(models.TextChoices):
     ENTRY = "entry", _("Entry switched on or off")
     THRESHOLD = "threshold", _("Bank threshold changed")
     QUARANTINE = "quarantine", _("Entry quarantined or released")
+
+
+# The text classifier's score names, as people read them (detection hits, the check page).
+SCORE_LABELS = {
+    "offensive": _("Offensive language"),
+    "hate": _("Hate speech"),
+    "sexual": _("Sexual content"),
+    "grooming": _("Grooming signs"),
+    "self_harm": _("Self-harm"),
+    "bullying": _("Bullying"),
+    "scam_gambling": _("Scams and gambling"),
+}

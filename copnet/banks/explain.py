@@ -6,27 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
 from copnet.detection.base import SignalError
 from copnet.detection.text.classifier import THRESHOLD
 from copnet.detection.urls import canonicalize
 from copnet.taxonomy.models import HarmCategory
 
 from . import services
+from .choices import SCORE_LABELS
 from .errors import url_error_message
 
 DISPLAY_CHARS = 50_000
-
-SCORE_LABELS = {
-    "offensive": _("Offensive language"),
-    "hate": _("Hate speech"),
-    "sexual": _("Sexual content"),
-    "grooming": _("Grooming signs"),
-    "self_harm": _("Self-harm"),
-    "bullying": _("Bullying"),
-    "scam_gambling": _("Scams and gambling"),
-}
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copnet.accounts.scoping import ScopedManager
 
-from .choices import BankKind, ChangeKind, HitKind, SignalKind, UrlPatternKind
+from .choices import SCORE_LABELS, BankKind, ChangeKind, HitKind, SignalKind, UrlPatternKind
 
 
 class HashBank(models.Model):
@@ -201,3 +201,13 @@ class DetectionHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.label}"
+
+    @property
+    def label_display(self) -> str:
+        """A text hit's label is a classifier score name ("grooming"): shown translated."""
+        if self.kind == HitKind.TEXT and self.label in SCORE_LABELS:
+            return str(SCORE_LABELS[self.label])
+        return self.label
+
+    def scores_display(self) -> list[tuple[str, float]]:
+        return [(str(SCORE_LABELS.get(name, name)), score) for name, score in self.scores.items()]

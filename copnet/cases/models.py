@@ -143,6 +143,18 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
 
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+
+def _status_label(code: str) -> str:
+    return str(CaseStatus(code).label) if code in CaseStatus.values else code
+
 
 class CaseAction(models.Model):
     """Something done about a case (counts for statistics and the first-action deadline).
