@@ -72,6 +72,15 @@ class Urgency(models.TextChoices):
 URGENCY_CAP_HOURS: dict[str, int | None] = {Urgency.NORMAL: None, Urgency.URGENT: 12}
 
 
+# A request made from a case starts with the urgency of the case's priority (cases.Priority:
+# 1 = P1 critical); the officer may change it.
+URGENCY_BY_PRIORITY: dict[int, str] = {1: Urgency.URGENT}
+
+
+def default_urgency(priority: int | None) -> str:
+    return URGENCY_BY_PRIORITY.get(priority or 0, Urgency.NORMAL)
+
+
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent")

@@ -92,6 +92,10 @@ def follow_up(request_id: int, now: dt.datetime | None = None) -> str:
                     actor=None,
                     reason="every address is gone at the follow-up check: recorded as removed",
                 )
+                # Found gone, not answered: the platform's first response stays unknown.
+                RemovalRequest.objects.filter(pk=locked.pk).update(
+                    acknowledged_at=locked.acknowledged_at
+                )
             _stop(locked, "content gone at the follow-up check")
             return "removed"
         if locked.status == RequestStatus.REMOVED and not online:
@@ -197,7 +201,7 @@ def _renotice(row: RemovalRequest, now: dt.datetime, *, online: int) -> None:
 
 def do_close_followup(*, request: RemovalRequest, actor: Principal | None, reason: str) -> None:
     """A person ends the follow-up (no more re-notices, checks or escalations), with a reason."""
-    text = clean_text(reason or "").strip()
+    text = clean_text(reason).strip() if isinstance(reason, str) else ""
     if not text:
         raise TakedownError(
             TakedownErrorCode.CLOSE_REASON_REQUIRED, _("Say why the follow-up is closed.")

@@ -47,6 +47,7 @@ from ..choices import (
     RequestStatus,
     SendChannel,
     Urgency,
+    default_urgency,
 )
 from ..errors import TakedownError, TakedownErrorCode
 from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
@@ -138,8 +139,11 @@ def do_create_request(
     urgency: str,
     actor: Principal | None,
 ) -> RemovalRequest:
-    """A draft request; the case records a "removal requested" action through cases.services."""
+    """A draft request; the case records a "removal requested" action through cases.services.
+    An empty `urgency` takes the case's (`choices.default_urgency`: P1 → urgent)."""
 
+    if urgency == "":
+        urgency = default_urgency(case.priority)
     if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
         raise TakedownError(
             TakedownErrorCode.INVALID, _("Choose a legal basis and an urgency from the lists.")
