@@ -377,6 +377,10 @@ TEXT_MODEL_DIR = env_str("COPNET_TEXT_MODEL_DIR", "")
 TAKEDOWN_MAX_ATTEMPTS = env_int("COPNET_TAKEDOWN_MAX_ATTEMPTS", 6)
 TAKEDOWN_BACKOFF_SECONDS = env_int("COPNET_TAKEDOWN_BACKOFF_SECONDS", 60)
 TAKEDOWN_HTTP_TIMEOUT = env_int("COPNET_TAKEDOWN_HTTP_TIMEOUT", 15)
+# Follow-up of unanswered removal requests (takedowns.services.followup); the re-notice period
+# itself is per platform (Platform.renotice_hours, 24 h by default).
+TAKEDOWN_ESCALATE_LEAD_AFTER_HOURS = env_int("COPNET_TAKEDOWN_ESCALATE_LEAD_AFTER_HOURS", 48)
+TAKEDOWN_FOLLOWUP_LEASE_SECONDS = env_int("COPNET_TAKEDOWN_FOLLOWUP_LEASE_SECONDS", 900)
 # International exchange (exchanges app): each HTTP call to a partner waits at most
 # EXCHANGE_HTTP_TIMEOUT s and is tried EXCHANGE_HTTP_ATTEMPTS times (timeouts, 429, 5xx), waiting
 # the partner's Retry-After up to EXCHANGE_MAX_RETRY_WAIT s; feedback messages are retried with

@@ -178,6 +178,10 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_CASES,
         ("request__case__lead_org", "request__case__supporting_orgs"),
     ),
+    "takedowns.followup": (
+        Perm.VIEW_CASES,
+        ("request__case__lead_org", "request__case__supporting_orgs"),
+    ),
     # Feed entries name the case they came from: coordinators (network-wide) see them all.
     "feed.feedentry": (Perm.MANAGE_FEED, ("case__lead_org", "case__supporting_orgs")),
     # Appeals hold a site owner's contact and explanation; scoped through the review case.

@@ -31,7 +31,11 @@ def schedule() -> list[Periodic]:
     from copnet.exchanges.tasks import fetch_due_exchanges, send_due_feedback
     from copnet.feed.tasks import publish_feed
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
-    from copnet.takedowns.tasks import expire_overdue_requests, retry_deliveries
+    from copnet.takedowns.tasks import (
+        expire_overdue_requests,
+        follow_up_removal_requests,
+        retry_deliveries,
+    )
     from copnet.volunteers.tasks import (
         refresh_report_outcomes_task,
         send_inactivity_reminders_task,
@@ -46,6 +50,10 @@ def schedule() -> list[Periodic]:
         Periodic("expire evaluation results", 3600, expire_evaluations_task.enqueue),
         Periodic("expire overdue removal requests", 300, expire_overdue_requests.enqueue),
         Periodic("retry removal request deliveries", 60, retry_deliveries.enqueue),
+        # Each request is due on its platform's own period (24 h by default); idempotent.
+        Periodic(
+            "re-notify and re-check removal requests", 10 * 60, follow_up_removal_requests.enqueue
+        ),
         Periodic("publish the protection feed", 3600, publish_feed.enqueue),
         Periodic("volunteer reminders", 24 * 3600, send_inactivity_reminders_task.enqueue),
         Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),

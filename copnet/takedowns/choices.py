@@ -72,6 +72,15 @@ class Urgency(models.TextChoices):
 URGENCY_CAP_HOURS: dict[str, int | None] = {Urgency.NORMAL: None, Urgency.URGENT: 12}
 
 
+# A request made from a case starts with the urgency of the case's priority (cases.Priority:
+# 1 = P1 critical); the officer may change it.
+URGENCY_BY_PRIORITY: dict[int, str] = {1: Urgency.URGENT}
+
+
+def default_urgency(priority: int | None) -> str:
+    return URGENCY_BY_PRIORITY.get(priority or 0, Urgency.NORMAL)
+
+
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent")
@@ -113,3 +122,29 @@ class CheckResult(models.TextChoices):
     GONE = "gone", _("Gone (404/410/451)")
     REFUSED = "refused", _("Not checked: private or local address")
     ERROR = "error", _("Could not be checked")
+
+
+# Follow-up of sent requests (`services.followup`): the platform's period is bounded.
+MIN_RENOTICE_HOURS, MAX_RENOTICE_HOURS = 1, 720
+
+
+class FollowUpKind(models.TextChoices):
+    RENOTICE = "renotice", _("Notice sent again")
+    RECHECK = "recheck", _("Addresses checked again")
+    ESCALATION = "escalation", _("Escalated")
+    CLOSED = "closed", _("Follow-up closed")
+
+
+class EscalationLevel(models.IntegerChoices):
+    """The ladder: first the Network's coordinators (the deadline passed), then the case's lead
+    organisation, the authority in whose name the request is made."""
+
+    NONE = 0, _("Not escalated")
+    COORDINATOR = 1, _("Escalated to the coordinators")
+    LEAD_AUTHORITY = 2, _("Escalated to the lead authority")
+
+
+# Statuses in which the platform has not (credibly) done what it was asked: follow-up goes on.
+FOLLOWUP_STATUSES = frozenset(
+    {RequestStatus.SENT, RequestStatus.ACKNOWLEDGED, RequestStatus.EXPIRED, RequestStatus.REMOVED}
+)

@@ -30,6 +30,8 @@ class TakedownErrorCode(models.TextChoices):
     REPLAYED = "replayed", _("This callback was already received.")
     NOT_A_URL = "not_a_url", _("Only addresses can be checked.")
     INVALID_PLATFORM = "invalid_platform", _("The platform's details are not valid.")
+    CLOSE_REASON_REQUIRED = "close_reason_required", _("Say why the follow-up is closed.")
+    NOT_FOLLOWED_UP = "not_followed_up", _("This request has no follow-up to close.")
     # Delivery through a platform's API (`takedowns.fetch`).
     REFUSED_BY_API = "refused_by_api", _("The platform's API refused the request.")
     BAD_URL = "bad_url", _("The platform's API address is not valid.")
@@ -51,6 +53,7 @@ class TakedownError(DomainError):
         TakedownErrorCode.NOT_FOUND: 404,
         TakedownErrorCode.REPLAYED: 409,
         TakedownErrorCode.INVALID_TRANSITION: 409,
+        TakedownErrorCode.NOT_FOLLOWED_UP: 409,
     }
 
 

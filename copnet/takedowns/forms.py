@@ -11,6 +11,8 @@ from copnet.network.models import Organisation
 
 from .choices import (
     ANSWER_STATUSES,
+    MAX_RENOTICE_HOURS,
+    MIN_RENOTICE_HOURS,
     LegalBasis,
     PlatformKind,
     RefusalReason,
@@ -68,6 +70,15 @@ class AnswerForm(forms.Form):
             cast("forms.ChoiceField", self.fields["status"]).choices = [
                 (t.target, t.label) for t in answers
             ]
+
+
+class CloseFollowUpForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the follow-up closed?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000}),
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -153,6 +164,16 @@ class PlatformForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    renotice_hours = forms.IntegerField(
+        label=_("Re-notify every (hours)"),
+        initial=24,
+        min_value=MIN_RENOTICE_HOURS,
+        max_value=MAX_RENOTICE_HOURS,
+        help_text=_(
+            "While a request is unanswered or its content still online, the platform is sent "
+            "the notice again and the addresses are checked again this often."
+        ),
+    )
 
     def __init__(self, *args: Any, platform: Platform | None = None, **kwargs: Any) -> None:
         if platform is not None:
@@ -188,6 +209,7 @@ class PlatformForm(forms.Form):
             notes=data["notes"],
             organisation=data["organisation"],
             is_active=data["is_active"],
+            renotice_hours=data["renotice_hours"],
         )
 
 
@@ -206,4 +228,5 @@ def initial_for(platform: Platform) -> dict[str, Any]:
         "organisation": platform.organisation_id,
         "notes": platform.notes,
         "is_active": platform.is_active,
+        "renotice_hours": platform.renotice_hours,
     }

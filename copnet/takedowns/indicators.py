@@ -20,19 +20,30 @@ if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
 
 
-def _figures(principal: Principal | None, filters: Any) -> tuple[int, float | None, float | None]:
+def _median(values: list[float]) -> float | None:
+    median = percentile(values, 0.5)
+    return None if median is None else round(median, 1)
+
+
+def _figures(principal: Principal | None, filters: Any) -> tuple[Any, ...]:
+    """(sent, % removed in time, median hours to removal, median hours to the platform's first
+    response, re-notices sent by the follow-up)."""
     rows = RemovalRequest.objects.filter(
         sent_at__isnull=False, case__in=live_cases(principal, filters).values("pk")
-    ).only("status", "sent_at", "deadline", "resolved_at")
-    sent, in_time, hours = 0, 0, []
+    ).only("status", "sent_at", "deadline", "acknowledged_at", "resolved_at", "renotice_count")
+    sent, in_time, renotices = 0, 0, 0
+    hours: list[float] = []
+    first: list[float] = []
     for row in rows:
         sent += 1
+        renotices += row.renotice_count
+        if row.acknowledged_at is not None:
+            first.append((row.acknowledged_at - row.sent_at).total_seconds() / 3600)
         if row.status == RequestStatus.REMOVED:
             in_time += int(row.removed_in_time)
             hours.append((row.resolved_at - row.sent_at).total_seconds() / 3600)
     share = round(100 * in_time / sent, 1) if sent else None
-    median = percentile(hours, 0.5)
-    return sent, share, None if median is None else round(median, 1)
+    return sent, share, _median(hours), _median(first), renotices
 
 
 def removal_indicators(principal: Principal | None, filters: Any) -> list[Any]:
@@ -51,5 +62,17 @@ def removal_indicators(principal: Principal | None, filters: Any) -> list[Any]:
             _("Median hours to removal"),
             now[2],
             before[2],
+        ),
+        Indicator(
+            "median_hours_to_first_response",
+            _("Median hours to the platform's first response"),
+            now[3],
+            before[3],
+        ),
+        Indicator(
+            "removal_renotices",
+            _("Re-notices sent to platforms (content not yet removed)"),
+            now[4],
+            before[4],
         ),
     ]

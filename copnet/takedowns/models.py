@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +11,12 @@ from copnet.core.crypto import EncryptedTextField
 
 from .choices import (
     CHANNEL_NEEDS,
+    MAX_RENOTICE_HOURS,
+    MIN_RENOTICE_HOURS,
     CheckResult,
     Delivery,
+    EscalationLevel,
+    FollowUpKind,
     ItemKind,
     LegalBasis,
     PlatformKind,
@@ -56,6 +61,15 @@ class Platform(models.Model):
         verbose_name=_("organisation in the Network"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    renotice_hours = models.PositiveSmallIntegerField(
+        _("re-notify every (hours)"),
+        default=24,
+        validators=[MinValueValidator(MIN_RENOTICE_HOURS), MaxValueValidator(MAX_RENOTICE_HOURS)],
+        help_text=_(
+            "While a request is unanswered or its content still online, the platform is sent "
+            "the notice again and the addresses are checked again this often."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -128,6 +142,19 @@ class RemovalRequest(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(_("last delivery error"), max_length=300, blank=True)
     notice = EncryptedTextField(_("notice"), blank=True)
+    # Follow-up (`services.followup`): while `next_followup_at` is set, the platform is sent the
+    # notice again and the addresses are checked again when it is due.
+    renotice_count = models.PositiveSmallIntegerField(_("re-notices sent"), default=0)
+    next_followup_at = models.DateTimeField(
+        _("next re-notice and check"), null=True, blank=True, db_index=True
+    )
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    followup_closed_at = models.DateTimeField(_("follow-up closed"), null=True, blank=True)
+    followup_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScopedManager()
 
@@ -182,6 +209,33 @@ class RemovalItem(models.Model):
 
     def audit_repr(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class FollowUp(models.Model):
+    """One re-notice, re-check or escalation step of a removal request. `number` counts the
+    steps of one kind (the re-notice number, the ladder level): the same step is written once,
+    however often the sweep runs."""
+
+    request = models.ForeignKey(RemovalRequest, on_delete=models.CASCADE, related_name="followups")
+    kind = models.CharField(_("kind"), max_length=12, choices=FollowUpKind.choices)
+    number = models.PositiveIntegerField(_("number"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    result = models.CharField(_("result"), max_length=40, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("follow-up step")
+        verbose_name_plural = _("follow-up steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "number"], name="one_followup_step_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
 
 
 class CallbackReceipt(models.Model):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -49,9 +52,42 @@ def _one_language(request: RemovalRequest, deadline: dt.datetime | None, languag
                 "Please answer through the COPNet callback API or by replying to this message "
                 "with the reference above, saying whether the content was removed or why not."
             ),
-            _("Answers: %(url)s") % {"url": absolute_reverse("api:openapi-view")},
         ]
+        if site_is_public():
+            lines.append(_("Answers: %(url)s") % {"url": absolute_reverse("api:openapi-view")})
     return "\n".join(lines)
+
+
+def site_is_public() -> bool:
+    """Is `SITE_URL` an address a platform can reach? A notice never carries a link to a
+    loopback, private or local host (the laptop default http://127.0.0.1:8000): it then
+    leaves the link out, and the request's page tells staff to set SITE_URL."""
+    host = (urlsplit(settings.SITE_URL).hostname or "").lower().rstrip(".")
+    if not host or host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host
+    return address.is_global
+
+
+def reminder_line(request: RemovalRequest) -> str:
+    """The first lines of a re-notice (empty for the first notice), Vietnamese then English."""
+    if not request.renotice_count or request.sent_at is None:
+        return ""
+    first = timezone.localtime(request.sent_at).strftime("%d/%m/%Y %H:%M")
+    lines = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            lines.append(
+                _(
+                    "REMINDER %(number)s: this request was first sent on %(first)s and the "
+                    "content is still not removed."
+                )
+                % {"number": request.renotice_count, "first": first}
+            )
+    return "\n".join(lines) + "\n\n"
 
 
 def notice_text(request: RemovalRequest, deadline: dt.datetime | None = None) -> str:

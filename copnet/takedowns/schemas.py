@@ -35,6 +35,8 @@ class PlatformComplianceOut(Schema):
     share_removed_within_deadline: float | None
     median_hours_to_removal: float | None
     p90_hours_to_removal: float | None
+    median_hours_to_first_response: float | None
+    renotices: int
     refused: int
     refusals_by_reason: dict[str, int]
     expired: int

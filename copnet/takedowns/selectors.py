@@ -15,8 +15,8 @@ from django.utils import timezone
 from copnet.accounts.permissions import Perm, access, has_perm, visible_to
 from copnet.core.figures import percentile
 
-from .choices import OPEN_STATUSES, PENDING_STATUSES, RequestStatus
-from .models import Platform, RemovalItem, RemovalRequest
+from .choices import OPEN_STATUSES, PENDING_STATUSES, FollowUpKind, RequestStatus
+from .models import FollowUp, Platform, RemovalItem, RemovalRequest
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -38,6 +38,20 @@ def access_request(principal: Principal | None, reference: str) -> RemovalReques
 
 def access_item(principal: Principal | None, pk: int) -> RemovalItem:
     return access(principal, RemovalItem.objects.select_related("request"), pk=pk)
+
+
+def may_close_followup(removal: RemovalRequest) -> bool:
+    """Has the request a follow-up a person may still close (sent, not closed, scheduled)?"""
+    return (
+        removal.sent_at is not None
+        and removal.followup_closed_at is None
+        and removal.next_followup_at is not None
+    )
+
+
+def followup_steps(removal: RemovalRequest) -> QuerySet[FollowUp]:
+    """The request's re-notices, re-checks and escalations (the caller may see the request)."""
+    return FollowUp.objects.filter(request_id=removal.pk).order_by("at", "id")
 
 
 def request_queue(principal: Principal | None, status: str = "") -> QuerySet[RemovalRequest]:
@@ -68,7 +82,14 @@ class PlatformFigures:
     expired: int = 0
     pending: int = 0
     hours_to_removal: list[float] = field(default_factory=list)
+    hours_to_first_response: list[float] = field(default_factory=list)
+    renotices: int = 0
     refusals: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def median_first_response_hours(self) -> float | None:
+        value = percentile(self.hours_to_first_response, 0.5)
+        return None if value is None else round(value, 2)
 
     @property
     def share_in_time(self) -> float | None:
@@ -98,6 +119,8 @@ class PlatformFigures:
             "share_removed_within_deadline": self.share_in_time,
             "median_hours_to_removal": self.median_hours,
             "p90_hours_to_removal": self.p90_hours,
+            "median_hours_to_first_response": self.median_first_response_hours,
+            "renotices": self.renotices,
             "refused": self.refused,
             "refusals_by_reason": dict(sorted(self.refusals.items())),
             "expired": self.expired,
@@ -117,10 +140,21 @@ def compliance(
         rows = rows.filter(sent_at__lt=until)
     figures: dict[int, PlatformFigures] = {}
     for row in rows.only(
-        "platform", "status", "sent_at", "deadline", "resolved_at", "refusal_reason"
+        "platform",
+        "status",
+        "sent_at",
+        "deadline",
+        "acknowledged_at",
+        "resolved_at",
+        "refusal_reason",
+        "renotice_count",
     ):
         item = figures.setdefault(row.platform_id, PlatformFigures(row.platform))
         item.sent += 1
+        item.renotices += row.renotice_count
+        if row.acknowledged_at is not None:
+            hours = (row.acknowledged_at - row.sent_at).total_seconds() / 3600
+            item.hours_to_first_response.append(hours)
         if row.status == RequestStatus.REMOVED:
             item.removed += 1
             item.removed_in_time += int(row.removed_in_time)
@@ -165,9 +199,10 @@ def access_platform(principal: Principal | None, pk: int) -> Platform:
 
 
 def renotices(*, since: dt.datetime, until: dt.datetime) -> dict[int, int]:
-    """Per platform id: requests sent in [since, until) for content the platform had already
-    been sent a request about (same case and platform, sent earlier): the re-notices needed
-    because the first request did not get the content removed. Counts only, no case content."""
+    """Per platform id, the re-notices needed in [since, until) because an earlier notice did
+    not get the content removed: notices sent again by the follow-up (`FollowUp` re-notices),
+    and requests sent for content the platform had already been sent a request about (same
+    case and platform, sent earlier). Counts only, no case content."""
     sent = RemovalRequest.objects.filter(sent_at__isnull=False)
     earlier = sent.filter(
         case_id=OuterRef("case_id"),
@@ -180,4 +215,13 @@ def renotices(*, since: dt.datetime, until: dt.datetime) -> dict[int, int]:
         .values("platform_id")
         .annotate(n=Count("id"))
     )
-    return {row["platform_id"]: row["n"] for row in rows}
+    counts = {row["platform_id"]: row["n"] for row in rows}
+    again = (
+        FollowUp.objects.filter(kind=FollowUpKind.RENOTICE, at__gte=since, at__lt=until)
+        .values("request__platform_id")
+        .annotate(n=Count("id"))
+    )
+    for row in again:
+        key = row["request__platform_id"]
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<str:reference>/send/", views.send, name="send"),
     path("<str:reference>/delivered/", views.delivered, name="delivered"),
     path("<str:reference>/answer/", views.answer, name="answer"),
+    path("<str:reference>/close-followup/", views.close_followup, name="close_followup"),
 ]

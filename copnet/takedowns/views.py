@@ -17,9 +17,9 @@ from copnet.core.workflow import allowed_next, by_name
 
 from . import selectors, services
 from .errors import PlatformInvalid, TakedownError, TakedownErrorCode
-from .forms import AnswerForm, PlatformForm, QueueFilterForm, RequestForm
+from .forms import AnswerForm, CloseFollowUpForm, PlatformForm, QueueFilterForm, RequestForm
 from .models import Platform
-from .notices import notice_pdf, notice_text
+from .notices import notice_pdf, notice_text, site_is_public
 from .workflow import REQUEST
 
 
@@ -85,6 +85,9 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_act": can_act,
             "actions": by_name(allowed),
             "answer_form": AnswerForm(answers=answers) if answers else None,
+            "close_form": CloseFollowUpForm() if selectors.may_close_followup(removal) else None,
+            "followups": selectors.followup_steps(removal),
+            "site_is_public": site_is_public(),
             "now": timezone.now(),
         },
     )
@@ -156,6 +159,19 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
     except TakedownError as exc:
         return _done(request, reference, exc, "")
     return _done(request, reference, None, _("The platform's answer was recorded."))
+
+
+@require_POST
+@require_perm(Perm.REQUEST_REMOVALS)
+def close_followup(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    form = CloseFollowUpForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.do_close_followup(request=removal, actor=request.user, reason=reason)
+    except TakedownError as exc:
+        return _done(request, reference, exc, "")
+    return _done(request, reference, None, _("The follow-up was closed."))
 
 
 @require_POST

@@ -1,7 +1,9 @@
 """Writes of the takedowns app, split by concept: `requests` (removal requests: creating,
-sending, delivering, answers, expiry, verification) and `platforms` (the registry of platforms).
+sending, delivering, answers, expiry, verification), `followup` (re-notices, re-checks, closing),
+`escalation` (the ladder) and `platforms` (the registry of platforms).
 Each write runs in one transaction and writes its audit row itself."""
 
+from .followup import do_close_followup, due_followups, follow_up
 from .platforms import PlatformInput, check_platform, do_save_platform, load_platforms
 from .requests import (
     check_items,
@@ -27,12 +29,15 @@ __all__ = [
     "deliver",
     "do_apply_callback",
     "do_check_item",
+    "do_close_followup",
     "do_create_request",
     "do_mark_delivered_manually",
     "do_record_answer",
     "do_save_platform",
     "do_send_request",
     "due_deliveries",
+    "due_followups",
     "expire_overdue",
+    "follow_up",
     "load_platforms",
 ]

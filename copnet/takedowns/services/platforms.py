@@ -28,7 +28,13 @@ from copnet.core.text import clean_text, has_control_characters
 from copnet.detection.hosts import HostError, host_to_ascii
 from copnet.network.models import Organisation
 
-from ..choices import CHANNEL_NEEDS, PlatformKind, SendChannel
+from ..choices import (
+    CHANNEL_NEEDS,
+    MAX_RENOTICE_HOURS,
+    MIN_RENOTICE_HOURS,
+    PlatformKind,
+    SendChannel,
+)
 from ..errors import PlatformInvalid
 from ..models import Platform
 
@@ -66,6 +72,7 @@ AUDITED_FIELDS = [
     "notes",
     "organisation_id",
     "is_active",
+    "renotice_hours",
 ]
 # Serialises writers of the registry on PostgreSQL, so that two saves cannot claim the same
 # host at once. SQLite transactions are IMMEDIATE (settings.py), which serialises them already.
@@ -92,6 +99,7 @@ class PlatformInput:
     notes: str = ""
     organisation: Organisation | None = None
     is_active: bool = True
+    renotice_hours: int = 24
 
 
 class _Errors:
@@ -330,6 +338,18 @@ def check_platform(
     if not isinstance(data.is_active, bool):
         errors.add("is_active", _("Choose yes or no."))
     clean["is_active"] = data.is_active
+    hours = data.renotice_hours
+    if (
+        not isinstance(hours, int)
+        or isinstance(hours, bool)
+        or not MIN_RENOTICE_HOURS <= hours <= MAX_RENOTICE_HOURS
+    ):
+        errors.add(
+            "renotice_hours",
+            _("Re-notify every %(min)s to %(max)s hours.")
+            % {"min": MIN_RENOTICE_HOURS, "max": MAX_RENOTICE_HOURS},
+        )
+    clean["renotice_hours"] = hours
     for field in CHANNEL_NEEDS.get(data.channel, ()):
         if not clean[field] and field not in errors:
             errors.add(field, _(CHANNEL_MESSAGES[field]))
@@ -397,6 +417,7 @@ def load_platforms() -> int:
                     "name": row["name"],
                     "kind": row["kind"],
                     "domains": "\n".join(row["domains"]),
+                    "renotice_hours": row.get("renotice_hours", 24),
                 },
             )
             created += int(was_created)

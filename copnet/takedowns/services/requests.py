@@ -11,11 +11,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from copnet.accounts.choices import Role
 from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
@@ -28,7 +27,6 @@ from copnet.core.cleaning import (
     has_format_controls,
 )
 from copnet.core.links import absolute_reverse
-from copnet.core.mail import queue_email
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import clean_text, has_control_characters
 from copnet.core.workflow import check
@@ -42,17 +40,20 @@ from ..choices import (
     URGENCY_CAP_HOURS,
     CheckResult,
     Delivery,
+    EscalationLevel,
     ItemKind,
     LegalBasis,
     RefusalReason,
     RequestStatus,
     SendChannel,
     Urgency,
+    default_urgency,
 )
 from ..errors import TakedownError, TakedownErrorCode
 from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
-from ..notices import notice_pdf, notice_text
+from ..notices import notice_pdf, notice_text, reminder_line
 from ..workflow import REQUEST
+from .escalation import escalate, notify_coordinators
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -138,8 +139,11 @@ def do_create_request(
     urgency: str,
     actor: Principal | None,
 ) -> RemovalRequest:
-    """A draft request; the case records a "removal requested" action through cases.services."""
+    """A draft request; the case records a "removal requested" action through cases.services.
+    An empty `urgency` takes the case's (`choices.default_urgency`: P1 → urgent)."""
 
+    if urgency == "":
+        urgency = default_urgency(case.priority)
     if legal_basis not in LegalBasis.values or urgency not in Urgency.values:
         raise TakedownError(
             TakedownErrorCode.INVALID, _("Choose a legal basis and an urgency from the lists.")
@@ -211,6 +215,7 @@ def do_send_request(*, request: RemovalRequest, actor: Principal | None) -> Remo
         )
         locked.status, locked.sent_at, locked.delivery = RequestStatus.SENT, now, delivery
         locked.notice = notice_text(locked, locked.deadline)
+        locked.next_followup_at = now + dt.timedelta(hours=locked.platform.renotice_hours)
         locked.save()
         record_change(
             actor=actor,
@@ -220,6 +225,7 @@ def do_send_request(*, request: RemovalRequest, actor: Principal | None) -> Remo
                 "status": [RequestStatus.DRAFT, RequestStatus.SENT],
                 "channel": locked.platform.channel,
                 "deadline": locked.deadline,
+                "next_followup_at": locked.next_followup_at,
             },
             reason="removal request sent",
         )
@@ -298,7 +304,7 @@ def _after_failure(row: RemovalRequest, attempt: int, error: str, *, retry: bool
             reason="removal request delivery failed",
         )
         if not retry:
-            _notify_coordinators(
+            notify_coordinators(
                 f"undeliverable-{attempt}",
                 gettext_noop("[COPNet] Removal request %(reference)s could not be delivered"),
                 gettext_noop(
@@ -314,9 +320,10 @@ def _after_failure(row: RemovalRequest, attempt: int, error: str, *, retry: bool
 
 def _send(row: RemovalRequest) -> str:
     if row.platform.channel == SendChannel.EMAIL:
+        again = f" ({row.renotice_count})" if row.renotice_count else ""
         message = EmailMessage(
-            subject=f"[VN-COP] Yêu cầu gỡ bỏ / Removal request {row.reference}",
-            body=row.notice,
+            subject=f"[VN-COP] Yêu cầu gỡ bỏ / Removal request {row.reference}{again}",
+            body=reminder_line(row) + row.notice,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[row.platform.email],
             headers={"X-COPNet-Reference": row.reference},
@@ -339,12 +346,14 @@ def _send_api(row: RemovalRequest) -> str:
         "deadline": row.deadline.isoformat() if row.deadline else None,
         "category": row.case.category.code,
         "items": [{"kind": i.kind, "value": i.value} for i in row.items.all()],
-        "notice": row.notice,
+        "notice": reminder_line(row) + row.notice,
+        "renotice": row.renotice_count,
         "callback_url": absolute_reverse("api:callback"),
     }
+    key = f"{row.reference}-R{row.renotice_count}" if row.renotice_count else row.reference
     headers = {
         "Content-Type": "application/json",
-        "Idempotency-Key": row.reference,
+        "Idempotency-Key": key,
         "Accept": "application/json",
     }
     if row.platform.api_token:
@@ -451,6 +460,8 @@ def do_record_answer(
             locked.answer_note = clean_text(note)
         if platform_ref:
             locked.platform_ref = platform_ref
+        if locked.followup_closed_at is None and locked.next_followup_at is not None:
+            _reschedule_after_answer(locked, status, now)
         locked.save()
         record_change(
             actor=actor,
@@ -460,6 +471,16 @@ def do_record_answer(
             reason=reason,
         )
     return locked
+
+
+def _reschedule_after_answer(row: RemovalRequest, status: str, now: dt.datetime) -> None:
+    """A refusal ends the follow-up (a person decides what next); "removed" is checked at the
+    next sweep when there are addresses to check (accounts alone cannot be checked)."""
+    if status == RequestStatus.REFUSED:
+        row.next_followup_at = None
+    elif status == RequestStatus.REMOVED:
+        has_urls = row.items.filter(kind=ItemKind.URL).exists()
+        row.next_followup_at = now if has_urls else None
 
 
 ANSWERS = frozenset({RequestStatus.ACKNOWLEDGED, RequestStatus.REMOVED, RequestStatus.REFUSED})
@@ -513,39 +534,10 @@ def do_apply_callback(
     return answered
 
 
-def _notify_coordinators(
-    key: str, subject: str, body: str, row: RemovalRequest, **extra: Any
-) -> int:
-    """Queue one e-mail to the coordinators about `row` (once per `key` and request)."""
-    recipients = sorted(
-        set(
-            User.objects.filter(role=Role.COORDINATOR, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
-    if not recipients:
-        return 0
-    values = {
-        "reference": row.reference,
-        "platform": row.platform.name,
-        "case": row.case.reference,
-        "url": absolute_reverse("takedowns:detail", row.reference),
-        **extra,
-    }
-    with translation.override("vi"):
-        queued = queue_email(
-            key=f"takedowns.{key}:{row.reference}",
-            to=recipients,
-            subject=_(subject) % values,
-            body=(_(body) % values) + "\n\n" + values["url"],
-        )
-    return int(queued is not None)
-
-
 def expire_overdue(now: dt.datetime | None = None) -> list[str]:
     """Sent or acknowledged requests past their deadline become expired and are escalated to
-    the coordinators, once each (the conditional UPDATE claims each row once)."""
+    the coordinators (ladder step 1, `escalation.escalate`), once each (the conditional UPDATEs
+    claim each row once). Follow-up goes on: an expired request is still re-notified."""
     now = now or timezone.now()
     expired: list[str] = []
     candidates = RemovalRequest.objects.filter(
@@ -553,9 +545,9 @@ def expire_overdue(now: dt.datetime | None = None) -> list[str]:
     ).select_related("platform", "case")
     for row in candidates:
         with transaction.atomic():
-            claimed = RemovalRequest.objects.filter(
-                pk=row.pk, status=row.status, escalated_at__isnull=True
-            ).update(status=RequestStatus.EXPIRED, expired_at=now, escalated_at=now)
+            claimed = RemovalRequest.objects.filter(pk=row.pk, status=row.status).update(
+                status=RequestStatus.EXPIRED, expired_at=now
+            )
             if claimed != 1:
                 continue
             record(
@@ -563,18 +555,10 @@ def expire_overdue(now: dt.datetime | None = None) -> list[str]:
                 action=AuditAction.UPDATE,
                 target=row,
                 changes={"status": [row.status, RequestStatus.EXPIRED]},
-                reason="deadline passed without removal; escalated to the coordinators",
+                reason="deadline passed without removal",
             )
-            _notify_coordinators(
-                "overdue",
-                gettext_noop("[COPNet] Removal request %(reference)s is overdue"),
-                gettext_noop(
-                    "%(platform)s did not remove the content of request %(reference)s (case "
-                    "%(case)s) before its deadline. The request is now expired and needs a "
-                    "coordinator's follow-up."
-                ),
-                row,
-            )
+            if row.escalation_level == EscalationLevel.NONE:
+                escalate(row, EscalationLevel.COORDINATOR, now)
         expired.append(row.reference)
     return expired
 

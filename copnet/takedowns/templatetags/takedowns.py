@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -9,6 +10,7 @@ from django import template
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.text import strip_format_controls
 
+from ..choices import default_urgency
 from ..forms import RequestForm
 from ..models import Platform
 
@@ -36,7 +38,7 @@ def _suggested_platform(case: Any, urls: list[str]) -> Platform | None:
 
 @register.inclusion_tag("takedowns/_case_requests.html", takes_context=True)
 def case_removal_requests(context: dict[str, Any], case: Any) -> dict[str, Any]:
-    from copnet.reports.models import ReportUrl
+    from copnet.reports.models import Report, ReportUrl
 
     user = context["request"].user
     can_request = has_perm(user, Perm.REQUEST_REMOVALS) and case.is_open
@@ -52,8 +54,22 @@ def case_removal_requests(context: dict[str, Any], case: Any) -> dict[str, Any]:
                 if url
             )
         )
+        handles = Report.objects.visible_to(user).filter(case=case).order_by("pk")
+        accounts = list(
+            dict.fromkeys(
+                strip_format_controls(handle).strip()
+                for text in handles.values_list("account_handles", flat=True)
+                for handle in re.split(r"[\n,;]+", text or "")
+                if handle.strip()
+            )
+        )
         form = RequestForm(
-            initial={"urls": "\n".join(urls), "platform": _suggested_platform(case, urls)}
+            initial={
+                "urls": "\n".join(urls),
+                "accounts": "\n".join(accounts),
+                "platform": _suggested_platform(case, urls),
+                "urgency": default_urgency(case.priority),
+            }
         )
     return {
         "case": case,

@@ -108,6 +108,7 @@ def platform_form(**overrides: Any) -> dict[str, Any]:
         "organisation": "",
         "notes": "",
         "is_active": "on",
+        "renotice_hours": "24",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
