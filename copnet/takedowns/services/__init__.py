@@ -2,6 +2,13 @@
 sending, delivering, answers, expiry, verification) and `platforms` (the registry of platforms).
 Each write runs in one transaction and writes its audit row itself."""
 
+from ..legal import legal_grounds
+from .authorities import (
+    default_authority,
+    do_approve_request,
+    do_choose_authority,
+    load_authorities,
+)
 from .platforms import PlatformInput, check_platform, do_save_platform, load_platforms
 from .requests import (
     check_items,
@@ -19,6 +26,11 @@ from .requests import (
 )
 
 __all__ = [
+    "default_authority",
+    "do_approve_request",
+    "do_choose_authority",
+    "legal_grounds",
+    "load_authorities",
     "PlatformInput",
     "check_items",
     "check_platform",
