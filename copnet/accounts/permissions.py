@@ -60,6 +60,7 @@ class Perm(StrEnum):
     VIEW_BANKS = "view_banks"
     MANAGE_BANKS = "manage_banks"
     REQUEST_REMOVALS = "request_removals"
+    APPROVE_REMOVALS = "approve_removals"
     MANAGE_PLATFORMS = "manage_platforms"
     VIEW_COMPLIANCE = "view_compliance"
     MANAGE_FEED = "manage_feed"
@@ -120,6 +121,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 # (NOT_FOR_PLATFORM_STAFF below).
 ROLE_PERMS[Role.ANALYST] |= {Perm.REQUEST_REMOVALS, Perm.VIEW_COMPLIANCE, Perm.MANAGE_PLATFORMS}
 ROLE_PERMS[Role.OFFICER] |= {Perm.REQUEST_REMOVALS}
+# A notice is issued in the name of a competent authority (Decree 147/2024): its officers and
+# coordinators approve it (and only for their own authority: takedowns.services.authorities).
+ROLE_PERMS[Role.OFFICER] |= {Perm.APPROVE_REMOVALS}
 ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_COMPLIANCE}
 # Statistics: every staff role with case insight sees its own organisation's dashboard;
 # the Steering Board's periodic reports (network-wide figures) go to observers and analysts.
@@ -173,10 +177,18 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     "evaluations.selfassessment": (Perm.SUBMIT_PRODUCTS, ("product__vendor__organisation",)),
     "campaigns.campaign": (Perm.MANAGE_CAMPAIGNS, ("organisation", "partners")),
     "banks.detectionhit": (Perm.VIEW_BANKS, ("case__lead_org", "case__supporting_orgs")),
-    "takedowns.removalrequest": (Perm.VIEW_CASES, ("case__lead_org", "case__supporting_orgs")),
+    # The issuing authority sees the requests issued in its name (it approves them).
+    "takedowns.removalrequest": (
+        Perm.VIEW_CASES,
+        ("case__lead_org", "case__supporting_orgs", "issuing_authority__organisation"),
+    ),
     "takedowns.removalitem": (
         Perm.VIEW_CASES,
-        ("request__case__lead_org", "request__case__supporting_orgs"),
+        (
+            "request__case__lead_org",
+            "request__case__supporting_orgs",
+            "request__issuing_authority__organisation",
+        ),
     ),
     "takedowns.followup": (
         Perm.VIEW_CASES,

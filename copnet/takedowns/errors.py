@@ -38,6 +38,28 @@ class TakedownErrorCode(models.TextChoices):
     DNS = "dns", _("The platform's API host does not resolve.")
     PRIVATE_ADDRESS = "private_address", _("The platform's API resolves to a private address.")
     TOO_MANY_REDIRECTS = "too_many_redirects", _("The platform's API redirects too often.")
+    # Notices issued in the name of a competent authority (`services.authorities`).
+    NO_AUTHORITY = (
+        "no_authority",
+        _("Choose the competent authority in whose name this request is issued."),
+    )
+    NOT_APPROVED = (
+        "not_approved",
+        _("The issuing authority must approve this request before it is sent."),
+    )
+    NOT_THE_AUTHORITY = (
+        "not_the_authority",
+        _("Only a person of the issuing authority may approve its requests."),
+    )
+    ALREADY_APPROVED = "already_approved", _("This request was already approved.")
+    DOCUMENT_NUMBER_TAKEN = (
+        "document_number_taken",
+        _("This document number is already used by another request of this authority."),
+    )
+    INVALID_DOCUMENT_NUMBER = (
+        "invalid_document_number",
+        _("A document number is one line of at most 40 characters."),
+    )
     # Refusals of the case the request belongs to (`cases.errors.CaseErrorCode`).
     CASE_CLOSED = "case_closed", _("A closed case cannot be changed.")
     INVALID_ACTION = "invalid_action", _("Choose an action from the list.")
@@ -54,6 +76,10 @@ class TakedownError(DomainError):
         TakedownErrorCode.REPLAYED: 409,
         TakedownErrorCode.INVALID_TRANSITION: 409,
         TakedownErrorCode.NOT_FOLLOWED_UP: 409,
+        TakedownErrorCode.NOT_THE_AUTHORITY: 403,
+        TakedownErrorCode.NOT_APPROVED: 409,
+        TakedownErrorCode.ALREADY_APPROVED: 409,
+        TakedownErrorCode.DOCUMENT_NUMBER_TAKEN: 409,
     }
 
 

@@ -93,6 +93,32 @@ class Platform(models.Model):
         ]
 
 
+class IssuingAuthority(models.Model):
+    """A competent authority under Decree 147/2024 in whose name removal requests are issued
+    (A05, the culture ministry's authority, a provincial authority): the Network transmits and
+    tracks its notices. Each has its own document number series."""
+
+    organisation = models.OneToOneField(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        related_name="issuing_authority",
+        verbose_name=_("organisation"),
+    )
+    series = models.CharField(_("document number series"), max_length=20, unique=True)
+    signatory_title_vi = models.CharField(_("signatory's title (Vietnamese)"), max_length=100)
+    signatory_title_en = models.CharField(_("signatory's title (English)"), max_length=100)
+    next_number = models.PositiveIntegerField(_("next document number"), default=1)
+    is_active = models.BooleanField(_("issues notices"), default=True)
+
+    class Meta:
+        ordering = ["series"]
+        verbose_name = _("issuing authority")
+        verbose_name_plural = _("issuing authorities")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
 class RemovalRequest(models.Model):
     """A request to one platform to remove content or accounts named in one case.
 
@@ -155,6 +181,26 @@ class RemovalRequest(models.Model):
     followup_closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Issued in the name of a competent authority, approved by one of its people (Decree 147).
+    issuing_authority = models.ForeignKey(
+        IssuingAuthority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("issuing authority"),
+    )
+    document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    signatory = models.CharField(_("signatory"), max_length=300, blank=True)
 
     objects = ScopedManager()
 
@@ -162,6 +208,13 @@ class RemovalRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("removal request")
         verbose_name_plural = _("removal requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_authority", "document_number"],
+                condition=~models.Q(document_number=""),
+                name="one_document_number_per_authority",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

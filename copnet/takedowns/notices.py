@@ -13,30 +13,67 @@ from django.utils.translation import gettext as _
 from copnet.core.links import absolute_reverse
 from copnet.core.pdf import ReportPdf
 
-from .choices import DEADLINE_HOURS, ItemKind, LegalBasis, Urgency
+from .choices import DEADLINE_HOURS, URGENCY_CAP_HOURS, ItemKind, LegalBasis, Urgency
+from .legal import legal_grounds
 from .models import RemovalRequest
 
 
+def deadline_is_law(request: RemovalRequest) -> bool:
+    """Decree 147/2024 sets 24 h (a competent authority's request) and 48 h (a user's
+    complaint); the 72 h for platform terms and the 12 h for urgent cases are Network policy."""
+    hours = DEADLINE_HOURS[request.legal_basis]
+    cap = URGENCY_CAP_HOURS.get(request.urgency)
+    return request.legal_basis != LegalBasis.PLATFORM_TERMS and (cap is None or cap >= hours)
+
+
+def _deadline_source(request: RemovalRequest) -> str:
+    if deadline_is_law(request):
+        return _("set by law: Decree 147/2024/NĐ-CP")
+    return _("Network policy, not a legal deadline")
+
+
 def _deadline_text(request: RemovalRequest, deadline: dt.datetime | None) -> str:
+    source = _deadline_source(request)
     if deadline is None:
-        return _("%(hours)s hours after this notice is received") % {
-            "hours": DEADLINE_HOURS[request.legal_basis]
-        }
+        hours = DEADLINE_HOURS[request.legal_basis]
+        cap = URGENCY_CAP_HOURS.get(request.urgency)
+        return (
+            _("%(hours)s hours after this notice is received")
+            % {"hours": min(hours, cap) if cap else hours}
+            + f" ({source})"
+        )
     local = timezone.localtime(deadline)
-    return local.strftime("%d/%m/%Y %H:%M") + " (" + str(local.tzinfo) + ")"
+    return local.strftime("%d/%m/%Y %H:%M") + " (" + str(local.tzinfo) + "; " + source + ")"
 
 
 def _one_language(request: RemovalRequest, deadline: dt.datetime | None, language: str) -> str:
     with translation.override(language):
         category = request.case.category
         category_name = category.name_vi if language == "vi" else category.name_en
+        authority = request.issuing_authority
+        organisation = authority.organisation if authority else None
+        issuer = (
+            (organisation.name_vi if language == "vi" else organisation.name_en)
+            if organisation
+            else _("(no issuing authority chosen)")
+        )
+        approved = request.approved_at
+        on = timezone.localtime(approved).date() if approved else timezone.localdate()
         lines = [
             _("REQUEST TO REMOVE CONTENT HARMFUL TO CHILDREN"),
             "",
+            _("Issued by: %(authority)s") % {"authority": issuer},
+            _("Document number: %(number)s")
+            % {"number": request.document_number or _("(not yet approved)")},
+            _("Date: %(date)s") % {"date": on.strftime("%d/%m/%Y")},
             _("Reference: %(reference)s") % {"reference": request.reference},
             _("To: %(platform)s") % {"platform": request.platform.name},
-            _("From: Vietnam Child Online Protection Network (VN-COP)"),
+            _(
+                "Transmitted by: Vietnam Child Online Protection Network (VN-COP), on behalf "
+                "of the issuing authority"
+            ),
             _("Legal basis: %(basis)s") % {"basis": LegalBasis(request.legal_basis).label},
+            *(f"  - {ground.text(language)}" for ground in legal_grounds(category.code, on)),
             _("Urgency: %(urgency)s") % {"urgency": Urgency(request.urgency).label},
             _("Remove by: %(deadline)s") % {"deadline": _deadline_text(request, deadline)},
             _("Harm: %(category)s") % {"category": category_name},
@@ -55,6 +92,11 @@ def _one_language(request: RemovalRequest, deadline: dt.datetime | None, languag
         ]
         if site_is_public():
             lines.append(_("Answers: %(url)s") % {"url": absolute_reverse("api:openapi-view")})
+        lines += [
+            "",
+            _("Signatory: %(signatory)s")
+            % {"signatory": request.signatory or _("(not yet approved)")},
+        ]
     return "\n".join(lines)
 
 
@@ -102,7 +144,10 @@ def notice_text(request: RemovalRequest, deadline: dt.datetime | None = None) ->
 
 def notice_pdf(request: RemovalRequest) -> bytes:
     text = request.notice or notice_text(request)
-    pdf = ReportPdf(f"VN-COP · {request.reference}", footer=request.reference)
+    authority = request.issuing_authority
+    title = authority.organisation.abbreviation if authority else "VN-COP"
+    number = request.document_number or request.reference
+    pdf = ReportPdf(f"{title} · {number}", footer=f"{number} · {request.reference}")
     for block in text.split("\n\n----------------------------------------\n\n"):
         pdf.paragraph(block)
         pdf.ln(4)

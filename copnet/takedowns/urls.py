@@ -14,6 +14,7 @@ urlpatterns = [
     path("from-case/<str:reference>/", views.create, name="create"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/notice.pdf", views.notice_download, name="notice_pdf"),
+    path("<str:reference>/approve/", views.approve, name="approve"),
     path("<str:reference>/send/", views.send, name="send"),
     path("<str:reference>/delivered/", views.delivered, name="delivered"),
     path("<str:reference>/answer/", views.answer, name="answer"),

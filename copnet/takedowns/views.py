@@ -16,6 +16,7 @@ from copnet.core.errors import show_message
 from copnet.core.workflow import allowed_next, by_name
 
 from . import selectors, services
+from .choices import RequestStatus
 from .errors import PlatformInvalid, TakedownError, TakedownErrorCode
 from .forms import AnswerForm, CloseFollowUpForm, PlatformForm, QueueFilterForm, RequestForm
 from .models import Platform
@@ -75,6 +76,14 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = request.user
     allowed = allowed_next(REQUEST, removal.status, may=lambda perm: has_perm(user, Perm(perm)))
     answers = [t for t in allowed if t.name == "answer"]
+    authority = removal.issuing_authority
+    can_approve = (
+        removal.approved_at is None
+        and removal.status == RequestStatus.DRAFT
+        and authority is not None
+        and has_perm(user, Perm.APPROVE_REMOVALS)
+        and getattr(user, "organisation_id", None) == authority.organisation_id
+    )
     return render(
         request,
         "takedowns/detail.html",
@@ -88,6 +97,7 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
             "close_form": CloseFollowUpForm() if selectors.may_close_followup(removal) else None,
             "followups": selectors.followup_steps(removal),
             "site_is_public": site_is_public(),
+            "can_approve": can_approve,
             "now": timezone.now(),
         },
     )
@@ -121,6 +131,21 @@ def send(request: HttpRequest, reference: str) -> HttpResponse:
     except TakedownError as exc:
         return _done(request, reference, exc, "")
     return _done(request, reference, None, _("The request was sent."))
+
+
+@require_POST
+@require_perm(Perm.APPROVE_REMOVALS)
+def approve(request: HttpRequest, reference: str) -> HttpResponse:
+    removal = selectors.access_request(request.user, reference)
+    try:
+        services.do_approve_request(
+            request=removal,
+            actor=request.user,
+            document_number=request.POST.get("document_number", ""),
+        )
+    except TakedownError as exc:
+        return _done(request, reference, exc, "")
+    return _done(request, reference, None, _("The request was approved and numbered."))
 
 
 @require_POST

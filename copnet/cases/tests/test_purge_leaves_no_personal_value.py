@@ -52,7 +52,7 @@ from copnet.takedowns.services.requests import (
     do_record_answer,
     do_send_request,
 )
-from copnet.takedowns.tests.factories import make_platform
+from copnet.takedowns.tests.factories import approve, make_platform
 from copnet.volunteers.services import work
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
@@ -279,6 +279,7 @@ def seed_case_through_every_channel(client: Any, coordinator: Any, volunteer: An
         urgency="normal",
         actor=coordinator,
     )
+    approve(removal)
     removal = do_send_request(request=removal, actor=coordinator)
     do_check_item(item=removal.items.get(kind="url"), actor=coordinator)
     do_record_answer(

@@ -3,6 +3,13 @@ sending, delivering, answers, expiry, verification), `followup` (re-notices, re-
 `escalation` (the ladder) and `platforms` (the registry of platforms).
 Each write runs in one transaction and writes its audit row itself."""
 
+from ..legal import legal_grounds
+from .authorities import (
+    default_authority,
+    do_approve_request,
+    do_choose_authority,
+    load_authorities,
+)
 from .followup import do_close_followup, due_followups, follow_up
 from .platforms import PlatformInput, check_platform, do_save_platform, load_platforms
 from .requests import (
@@ -21,6 +28,11 @@ from .requests import (
 )
 
 __all__ = [
+    "default_authority",
+    "do_approve_request",
+    "do_choose_authority",
+    "legal_grounds",
+    "load_authorities",
     "PlatformInput",
     "check_items",
     "check_platform",

@@ -53,6 +53,7 @@ from ..errors import TakedownError, TakedownErrorCode
 from ..models import CallbackReceipt, Platform, RemovalItem, RemovalRequest
 from ..notices import notice_pdf, notice_text, reminder_line
 from ..workflow import REQUEST
+from .authorities import default_authority
 from .escalation import escalate, notify_coordinators
 
 if TYPE_CHECKING:
@@ -162,6 +163,7 @@ def do_create_request(
             legal_basis=legal_basis,
             urgency=urgency,
             created_by=actor if isinstance(actor, User) else None,
+            issuing_authority=default_authority(case, actor),
         )
         RemovalItem.objects.bulk_create(
             [RemovalItem(request=request, kind=kind, value=value) for kind, value in items]
@@ -208,6 +210,8 @@ def do_send_request(*, request: RemovalRequest, actor: Principal | None) -> Remo
     with transaction.atomic():
         locked = RemovalRequest.objects.select_for_update().get(pk=request.pk)
         check(REQUEST, locked.status, RequestStatus.SENT)
+        if locked.approved_at is None:
+            raise TakedownError(TakedownErrorCode.NOT_APPROVED)
         delivery = _check_channel(locked.platform)
         now = timezone.now()
         locked.deadline = compute_deadline(

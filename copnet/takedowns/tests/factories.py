@@ -53,7 +53,46 @@ def make_request(
         urgency=urgency,
         actor=actor,
     )
-    return services.do_send_request(request=removal, actor=actor) if send else removal
+    if not send:
+        return removal
+    approve(removal)
+    return services.do_send_request(request=removal, actor=actor)
+
+
+def approver_of(removal: RemovalRequest) -> Any:
+    """An officer of the request's issuing authority (made an authority if it has none)."""
+    from copnet.accounts.choices import Role
+    from copnet.accounts.models import User
+    from copnet.accounts.tests.factories import make_user
+    from copnet.takedowns.models import IssuingAuthority
+
+    authority = removal.issuing_authority
+    if authority is None:
+        organisation = removal.case.lead_org or removal.requested_by_org
+        authority, _new = IssuingAuthority.objects.get_or_create(
+            organisation=organisation,
+            defaults={
+                "series": f"T-{organisation.code}"[:20],
+                "signatory_title_vi": "Thủ trưởng",
+                "signatory_title_en": "Head",
+            },
+        )
+        RemovalRequest.objects.filter(pk=removal.pk).update(issuing_authority=authority)
+        removal.issuing_authority = authority
+    email = f"approver-{authority.organisation.code.lower()}@authority.example"
+    existing = User.objects.filter(email=email).first()
+    return existing or make_user(
+        email=email, organisation=authority.organisation, role=Role.OFFICER
+    )
+
+
+def approve(removal: RemovalRequest) -> RemovalRequest:
+    """The issuing authority's approval, as its officer gives it (`services.do_approve_request`)."""
+    from copnet.takedowns import services
+
+    approved = services.do_approve_request(request=removal, actor=approver_of(removal))
+    removal.refresh_from_db()
+    return approved
 
 
 def make_platform(*, code: str = "facebook-test", **extra: Any) -> Platform:

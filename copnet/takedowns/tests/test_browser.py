@@ -9,7 +9,7 @@ import pytest
 
 from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
 from copnet.takedowns.models import RemovalRequest
-from copnet.takedowns.tests.factories import make_case, make_platform
+from copnet.takedowns.tests.factories import approver_of, make_case, make_platform
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,6 +41,20 @@ def test_an_officer_sends_a_removal_request_from_the_case_page(
     page.locator("#removal-requests button[type=submit]").click()
     page.wait_for_url("**/staff/takedowns/R*/")
     assert "YÊU CẦU GỠ BỎ NỘI DUNG GÂY HẠI CHO TRẺ EM" in page.locator("pre.notice").inner_text()
+    draft_url = page.url
+    # Not sendable until the issuing authority approves it (Decree 147/2024).
+    assert page.get_by_role("button", name="Gửi yêu cầu").count() == 0
+    draft = RemovalRequest.objects.get()
+    approver = approver_of(draft)
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, approver)
+    page.goto(draft_url)
+    page.get_by_role("button", name="Phê duyệt nhân danh cơ quan ban hành").click()
+    page.wait_for_selector("[data-document-number]")
+    assert "/YCGB-" in page.locator("[data-document-number]").inner_text()
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, alice)
+    page.goto(draft_url)
     page.get_by_role("button", name="Gửi yêu cầu").click()
     page.wait_for_selector("[data-status=sent]")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

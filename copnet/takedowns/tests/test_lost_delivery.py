@@ -10,7 +10,13 @@ from django.utils import timezone
 from copnet.takedowns import services
 from copnet.takedowns.models import RemovalRequest
 from copnet.takedowns.tasks import retry_deliveries
-from copnet.takedowns.tests.factories import local_server, make_case, make_platform, make_request
+from copnet.takedowns.tests.factories import (
+    approve,
+    local_server,
+    make_case,
+    make_platform,
+    make_request,
+)
 
 
 @pytest.mark.django_db
@@ -28,6 +34,7 @@ def test_a_request_never_attempted_is_delivered_once_after_the_grace_period(
         )
         # Sent, but the process died before the delivery task ran (in this test: the commit
         # hook that enqueues it never runs).
+        approve(removal)
         services.do_send_request(request=removal, actor=alice)
         removal.refresh_from_db()
         assert (removal.delivery, removal.attempts, removal.next_attempt_at) == ("pending", 0, None)

@@ -14,7 +14,7 @@ from copnet.core.testing import vi
 from copnet.takedowns import services
 from copnet.takedowns.models import Platform, RemovalRequest
 from copnet.takedowns.selectors import platforms_overview
-from copnet.takedowns.tests.factories import make_case, make_platform, make_request
+from copnet.takedowns.tests.factories import approve, make_case, make_platform, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 def _request(case, platform, actor, *, send=True, overdue=False, answer=""):
     removal = make_request(case=case, platform=platform, actor=actor)
     if send:
+        approve(removal)
         removal = services.do_send_request(request=removal, actor=actor)
     if overdue:
         RemovalRequest.objects.filter(pk=removal.pk).update(

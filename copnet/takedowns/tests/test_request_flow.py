@@ -14,6 +14,7 @@ from copnet.cases.models import CaseAction
 from copnet.takedowns import services
 from copnet.takedowns.models import RemovalRequest
 from copnet.takedowns.tests.factories import (
+    approve,
     local_server,
     make_case,
     make_platform,
@@ -110,6 +111,7 @@ def test_api_channel_posts_to_the_platform_retries_with_backoff_and_never_sends_
             legal_basis="user_complaint",
             urgency="urgent",
         )
+        approve(removal)
         removal = services.do_send_request(request=removal, actor=alice)
         assert removal.deadline - removal.sent_at == dt.timedelta(hours=12)  # urgent caps 48 h
         removal.refresh_from_db()

@@ -9,7 +9,7 @@ from copnet.core.workflow import INVALID_TRANSITION, TransitionError, allowed_ne
 from copnet.takedowns import services
 from copnet.takedowns.choices import RequestStatus
 from copnet.takedowns.models import RemovalRequest
-from copnet.takedowns.tests.factories import make_case, make_platform
+from copnet.takedowns.tests.factories import approve, make_case, make_platform
 from copnet.takedowns.workflow import REQUEST
 
 MANUAL_PAIRS = {(t.source, t.target) for t in REQUEST.transitions if not t.automatic}
@@ -45,6 +45,8 @@ def _snapshot(removal: RemovalRequest) -> tuple[object, ...]:
 
 def _attempt(removal: RemovalRequest, source: str, target: str, actor: object) -> None:
     if target == RequestStatus.SENT:
+        if removal.approved_at is None and removal.status == RequestStatus.DRAFT:
+            approve(removal)
         services.do_send_request(request=removal, actor=actor)
     elif target in ANSWERS:
         services.do_record_answer(

@@ -9,7 +9,7 @@ from copnet.education.services import load_learning_content
 from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
 from copnet.routing.services import load_past_leads
-from copnet.takedowns.services import load_platforms
+from copnet.takedowns.services import load_authorities, load_platforms
 from copnet.taxonomy.services import load_categories
 from copnet.volunteers.reference import load_training_items
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         load_past_leads()  # the leads before a reorganisation, as dated routing rules
         criteria_sets = load_criteria_sets()
         platforms = load_platforms()
+        load_authorities()  # after the network directory: authorities are its organisations
         training = load_training_items()
         load_reference_bank()  # the self-reported bank (reports' self-hash page)
         if options["verbosity"] > 0:
