@@ -3,7 +3,7 @@ finding the advice (and its lesson) for a category."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ TEXT_FIELDS = (
 )
 
 
-def _values(row: dict[str, Any]) -> dict[str, Any]:
+def _values(row: Mapping[str, Any]) -> dict[str, Any]:
     values = {k: row[k] for k in TEXT_FIELDS}
     values["course"] = row.get("course") or None
     values["lesson_order"] = row.get("lesson")
