@@ -126,7 +126,7 @@ def do_sweep_orphan_files(
             target_type="core.storedfile",
             changes={
                 "grace_hours": hours,
-                "expired_pending_uploads": expired,
+                **({"expired_pending_uploads": expired} if expired else {}),
                 **{name: asdict(c) for name, c in result.items()},
             },
             reason="orphan file sweep",
