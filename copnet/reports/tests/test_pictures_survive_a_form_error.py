@@ -125,3 +125,33 @@ def test_unused_pictures_are_deleted_after_the_time_limit(client, evidence_dir, 
     later = timezone.now() + dt.timedelta(minutes=settings.PENDING_UPLOAD_MINUTES + 1)
     assert purge_all(now=later)["pending_uploads"] == 1
     assert not files_in(evidence_dir)
+
+
+@pytest.mark.django_db
+def test_hostile_and_broken_text_gets_a_translated_error_and_keeps_the_picture(
+    client, evidence_dir
+):
+    response = client.post(
+        "/report/",
+        {"category": "sextortion", "description": "Bị dọa\x00", "images": [picture(9)]},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    html = response.content.decode()
+    assert vi("Null characters are not allowed.") in html
+    assert vi("Already attached (you don't need to choose these again):") in html
+    assert PendingUpload.objects.count() == 1
+    hostile = client.post(
+        "/report/",
+        {
+            "category": "<script>alert(1)</script>",
+            "description": "<img src=x onerror=alert(1)>",
+            "upload_token": TOKEN.search(html).group(1),
+            "keep_upload": [str(PendingUpload.objects.get().pk)],  # ticked, as the form shows it
+        },
+        HTTP_ACCEPT_LANGUAGE="vi",
+    ).content.decode()
+    assert vi("Choose what happened from the list.") in hostile
+    assert "<img src=x" not in hostile
+    assert "<script>alert(1)</script>" not in hostile
+    assert vi("Already attached (you don't need to choose these again):") in hostile
+    assert not Report.objects.exists()
