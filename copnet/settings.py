@@ -354,6 +354,11 @@ ORPHAN_FILE_GRACE_HOURS = env_int("COPNET_ORPHAN_FILE_GRACE_HOURS", 6)
 EVIDENCE_MAX_IMAGES = env_int("COPNET_EVIDENCE_MAX_IMAGES", 10)
 EVIDENCE_MAX_BYTES = env_int("COPNET_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("COPNET_EVIDENCE_MAX_PIXELS", 40_000_000)
+# Pictures accepted with a report form that came back with an error are kept (encrypted) this
+# long for the next try (`reports.pending`), then deleted by the hourly sweep.
+PENDING_UPLOAD_MINUTES = env_int("COPNET_PENDING_UPLOAD_MINUTES", 60)
+# Where the quick-exit button of public pages sends the visitor (a neutral site).
+QUICK_EXIT_URL = env_str("COPNET_QUICK_EXIT_URL", "https://www.google.com/")
 # Retention (docs/personal-data.md): personal data of cases closed this long ago is erased;
 # volunteer applications refused, or of volunteers who left, this long after the decision;
 # idempotency records (partners' replayed answers) after hours; the IP address and browser of

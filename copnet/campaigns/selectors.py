@@ -22,6 +22,11 @@ def access_campaign(user: Any, pk: Any) -> Campaign:
     return access(user, Campaign.objects.select_related("organisation"), pk=pk)
 
 
+def public_campaigns() -> list[Campaign]:
+    """Campaigns whose public page is online, newest first (the public index)."""
+    return list(Campaign.objects.filter(is_public=True).select_related("organisation"))
+
+
 def public_campaign(code: str) -> Campaign:
     campaign = Campaign.objects.filter(code=code, is_public=True).first()
     if campaign is None:

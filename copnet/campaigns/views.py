@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from copnet.core.middleware import markdown_pictures
+from copnet.core.page_cache import public_page
 from copnet.education.progress import CAMPAIGN_KEY
 
 from . import services
@@ -16,9 +18,23 @@ from .choices import LinkTarget, SurveyPhase
 from .errors import CampaignError
 from .forms import SurveyForm
 from .models import TrackedLink
-from .selectors import public_campaign
+from .selectors import public_campaign, public_campaigns
 
 SURVEY_SESSION = "campaign_surveys"
+
+
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    campaigns = public_campaigns()
+    return render(
+        request,
+        "campaigns/index.html",
+        {
+            "current": [c for c in campaigns if c.ends_on >= today],
+            "past": [c for c in campaigns if c.ends_on < today],
+        },
+    )
 
 
 @markdown_pictures

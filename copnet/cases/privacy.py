@@ -36,6 +36,7 @@ def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -
     from copnet.accounts.retention import clear_expired_sessions, purge_login_records
     from copnet.audit.retention import erase_old_origins
     from copnet.core.mail import purge_old_emails
+    from copnet.reports.pending import purge_pending_uploads
     from copnet.reports.retention import purge_idempotency_records
     from copnet.volunteers.retention import pseudonymise_departed_volunteers, purge_applications
 
@@ -45,6 +46,7 @@ def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -
         "applications": purge_applications(now=now),
         "volunteers": pseudonymise_departed_volunteers(now=now),
         "idempotency_records": purge_idempotency_records(now=now),
+        "pending_uploads": purge_pending_uploads(now=now),
         "sessions": clear_expired_sessions(now=now),
         "audit_origins": erase_old_origins(now=now),
         "login_records": purge_login_records(now=now),

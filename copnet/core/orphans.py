@@ -51,7 +51,7 @@ def file_areas() -> list[FileArea]:
 
 
 def _evidence_paths(keys: list[str]) -> set[str]:
-    from copnet.reports.models import Evidence
+    from copnet.reports.models import Evidence, PendingUpload
 
     # The `<> ''` terms let PostgreSQL use the partial indexes on both columns (a BitmapOr of
     # two index scans); no ORDER BY, which would make it walk the primary key instead.
@@ -63,7 +63,12 @@ def _evidence_paths(keys: list[str]) -> set[str]:
         .order_by()
         .values_list("blob_path", "preview_path")
     )
-    return {path for row in rows for path in row}
+    named = {path for row in rows for path in row}
+    # Pictures kept after a form error are named by their row until the purge deletes both.
+    named.update(
+        PendingUpload.objects.filter(blob_path__in=keys).values_list("blob_path", flat=True)
+    )
+    return named
 
 
 def _evaluation_paths(keys: list[str]) -> set[str]:
@@ -83,8 +88,13 @@ def do_sweep_orphan_files(
     grace period; returns the counts per store and writes one audit row with them (counts only:
     no keys, nothing about any person). Idempotent; several hosts may run it at once. With
     `dry_run`, only counts (`removed` then says how many would go) and writes nothing."""
+    from copnet.reports.pending import purge_pending_uploads
+
     hours = settings.ORPHAN_FILE_GRACE_HOURS if grace_hours is None else grace_hours
     cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    # Pictures kept after a form error live PENDING_UPLOAD_MINUTES, less than the grace period:
+    # the hourly sweep deletes the expired ones (rows and files) first.
+    expired = 0 if dry_run else purge_pending_uploads(now=now or timezone.now())
     result: dict[str, SweepCounts] = {}
     for area in file_areas():
         result[area.name] = counts = SweepCounts()
@@ -114,7 +124,11 @@ def do_sweep_orphan_files(
             actor=None,
             action=AuditAction.DELETE,
             target_type="core.storedfile",
-            changes={"grace_hours": hours, **{name: asdict(c) for name, c in result.items()}},
+            changes={
+                "grace_hours": hours,
+                **({"expired_pending_uploads": expired} if expired else {}),
+                **{name: asdict(c) for name, c in result.items()},
+            },
             reason="orphan file sweep",
         )
     return result

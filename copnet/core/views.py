@@ -45,3 +45,17 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "core/error.html", {"status": 500}, status=500)
+
+
+@public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice (for children too): what is kept, for how long, children's rights."""
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "purge_days": settings.PURGE_AFTER_DAYS,
+            "application_days": settings.APPLICATION_RETENTION_DAYS,
+            "pending_minutes": settings.PENDING_UPLOAD_MINUTES,
+        },
+    )

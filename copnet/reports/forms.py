@@ -155,7 +155,17 @@ class HotlineReportForm(ReportForm):
 
 class StatusLookupForm(forms.Form):
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=20)
-    secret = forms.CharField(label=_("Secret"), max_length=64, widget=forms.PasswordInput)
+    secret = forms.CharField(
+        label=_("Secret"),
+        max_length=64,
+        help_text=_(
+            "4 groups of 4 letters and numbers, like 7KQM-X3RD-9PTA-HZ4E. Capital or small "
+            "letters, with or without dashes: both work."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
 
 
 class AddInformationForm(forms.Form):

@@ -217,3 +217,26 @@ class SelfHashValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.signal_type}:{self.value[:16]}…"
+
+
+class PendingUpload(models.Model):
+    """A picture accepted with a report form that came back with an error: kept encrypted in
+    the evidence store under a short-lived token (only its keyed hash is stored), shown as
+    "already attached" and added when the form is sent. Deleted when used, or by the purge
+    after settings.PENDING_UPLOAD_MINUTES (`reports.pending`)."""
+
+    token_hash = models.CharField(max_length=64, db_index=True)
+    blob_path = models.CharField(max_length=100, db_index=True)
+    mime = models.CharField(max_length=32)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("picture waiting for its report")
+        verbose_name_plural = _("pictures waiting for their report")
+
+    def __str__(self) -> str:
+        return f"pending #{self.pk}"

@@ -55,6 +55,12 @@ MAX_EXTERNAL_ID = 100  # the width of Report.external_id
 MAX_URLS = 20
 MAX_TEXTS = 10
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# The reporter's secret: Crockford's base32 without 0, 1, I, L, O and U (nothing a child can
+# misread), 16 characters shown as 4 groups of 4 (about 78 bits). Typed input is read
+# case-insensitively, with spaces and dashes ignored.
+SECRET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # noqa: S105 (an alphabet, not a secret)
+SECRET_GROUPS = 4
+SECRET_GROUP_SIZE = 4
 
 
 @dataclass
@@ -194,6 +200,30 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def new_secret() -> str:
+    """A secret a child can copy by hand: `7KQM-X3RD-9PTA-HZ4E`."""
+    raw = "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_GROUPS * SECRET_GROUP_SIZE))
+    return "-".join(raw[i : i + SECRET_GROUP_SIZE] for i in range(0, len(raw), SECRET_GROUP_SIZE))
+
+
+def canonical_secret(typed: str) -> str:
+    """What a typed secret of the current format stands for: capitals, without spaces, dashes
+    or underscores (full-width characters folded by NFKC). Legacy secrets are compared as
+    typed."""
+    kept = "".join(ch for ch in unicodedata.normalize("NFKC", typed) if ch not in " -_\t")
+    return kept.upper()
+
+
+def secret_hashes(typed: str) -> tuple[str, str]:
+    """The hashes a typed secret may be stored under: the grouped format's (canonical,
+    grouped) and the legacy `token_urlsafe` secret's (as typed, trimmed)."""
+    canon = canonical_secret(typed)
+    grouped = "-".join(
+        canon[i : i + SECRET_GROUP_SIZE] for i in range(0, len(canon), SECRET_GROUP_SIZE)
+    )
+    return hash_secret(grouped), hash_secret(typed.strip())
+
+
 def _store_images(
     vault: FileStore, images: list[tuple[bytes, ImageFacts]]
 ) -> list[tuple[ImageFacts, str, str]]:
@@ -292,7 +322,7 @@ def submit_reports(
                 actor=actor,
             )
             is_api = getattr(actor, "is_api_key", False)
-            secrets_ = [secrets.token_urlsafe(12) for _ in checked]
+            secrets_ = [new_secret() for _ in checked]
             reports = Report.objects.bulk_create(
                 [
                     _report_row(item.data, item.category, case, secret, channel, actor, is_api)
@@ -380,7 +410,9 @@ def find_report(tracking_code: str, secret: str) -> Report | None:
     code = tracking_code.strip().upper()
     report = Report.objects.select_related("case").filter(tracking_code=code).first()
     expected = report.secret_hash if report else hash_secret("x" * 16)
-    matches = hmac.compare_digest(expected, hash_secret(secret.strip()))
+    grouped, legacy = secret_hashes(secret)
+    # Both comparisons always run, so the time taken says nothing about which format matched.
+    matches = hmac.compare_digest(expected, grouped) | hmac.compare_digest(expected, legacy)
     return report if report is not None and matches else None
 
 

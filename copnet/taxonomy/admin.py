@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from copnet.audit.admin_mixins import AuditedModelAdmin
 
-from .models import HarmCategory
+from .models import HarmCategory, HarmGuidance
 
 
 @admin.register(HarmCategory)
@@ -19,3 +19,12 @@ class HarmCategoryAdmin(AuditedModelAdmin):
     ]
     list_filter = ["severity", "is_active"]
     filter_horizontal = ["default_supporting"]
+
+
+@admin.register(HarmGuidance)
+class HarmGuidanceAdmin(AuditedModelAdmin):
+    """Content editors keep the advice for reporters here; every save is audited."""
+
+    list_display = ["category", "course", "lesson_order", "updated_at"]
+    list_select_related = ["category", "course"]
+    search_fields = ["category__code", "category__name_vi", "category__name_en"]

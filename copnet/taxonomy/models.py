@@ -58,3 +58,61 @@ class HarmCategory(models.Model):
 
     name = Bilingual()
     help = Bilingual()
+
+
+class HarmGuidance(models.Model):
+    """What a reporter (often a child) should do, and not do, for one kind of harm, and what
+    happens next: shown on the report form, the thanks page and the status page. Reference
+    data (`reference/guidance.json`), edited by content editors in the admin site (audited).
+    The "other" category's guidance stands in for categories without their own."""
+
+    category = models.OneToOneField(
+        HarmCategory,
+        on_delete=models.CASCADE,
+        related_name="guidance",
+        verbose_name=_("harm category"),
+    )
+    do_now_vi = models.TextField(_("what to do now (Vietnamese, one item a line)"))
+    do_now_en = models.TextField(_("what to do now (English, one item a line)"), blank=True)
+    dont_vi = models.TextField(_("what not to do (Vietnamese, one item a line)"))
+    dont_en = models.TextField(_("what not to do (English, one item a line)"), blank=True)
+    next_vi = models.TextField(_("what happens next (Vietnamese)"))
+    next_en = models.TextField(_("what happens next (English)"), blank=True)
+    who_sees_vi = models.TextField(_("who sees the report (Vietnamese)"))
+    who_sees_en = models.TextField(_("who sees the report (English)"), blank=True)
+    call_when_vi = models.TextField(_("when to call 111 or 113 (Vietnamese)"))
+    call_when_en = models.TextField(_("when to call 111 or 113 (English)"), blank=True)
+    course = models.ForeignKey(
+        "education.Course",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("course to learn more"),
+    )
+    lesson_order = models.PositiveSmallIntegerField(
+        _("lesson (its place in the course, from 0)"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("last edited"), auto_now=True)
+
+    class Meta:
+        ordering = ["category__order"]
+        verbose_name = _("advice for reporters")
+        verbose_name_plural = _("advice for reporters")
+
+    def __str__(self) -> str:
+        return str(self.category)
+
+    do_now = Bilingual()
+    dont = Bilingual()
+    next = Bilingual()
+    who_sees = Bilingual()
+    call_when = Bilingual()
+
+    @property
+    def do_now_items(self) -> list[str]:
+        return [line.strip() for line in self.do_now.splitlines() if line.strip()]
+
+    @property
+    def dont_items(self) -> list[str]:
+        return [line.strip() for line in self.dont.splitlines() if line.strip()]

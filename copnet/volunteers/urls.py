@@ -6,6 +6,7 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("apply/", public.apply, name="apply"),
+    path("conduct/", public.conduct, name="conduct"),
     path("apply/thanks/", public.apply_thanks, name="apply_thanks"),
     path("apply/reply/<str:token>/", public.apply_reply, name="apply_reply"),
     path("guardian/<str:token>/", public.guardian_consent, name="guardian"),

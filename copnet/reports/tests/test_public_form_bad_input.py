@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from copnet.cases.models import Case
 from copnet.core.testing import vi
-from copnet.reports.models import Evidence, Report
+from copnet.reports.models import Evidence, PendingUpload, Report
 from copnet.reports.tests.factories import make_image
 
 
@@ -38,10 +38,15 @@ def post(client, **fields):
 
 
 def assert_nothing_saved(evidence_dir) -> None:
+    """No report, case or evidence; the only files stored are the acceptable pictures kept
+    for the next try (`reports.pending`), each named by its row."""
     assert Report.objects.count() == 0
     assert Case.objects.count() == 0
     assert Evidence.objects.count() == 0
-    assert not evidence_dir.exists() or not any(p.is_file() for p in evidence_dir.rglob("*"))
+    kept = set(PendingUpload.objects.values_list("blob_path", flat=True))
+    files = [p for p in evidence_dir.rglob("*") if p.is_file()] if evidence_dir.exists() else []
+    assert len(files) == len(kept)
+    assert PendingUpload.objects.count() <= 10
 
 
 pytestmark = pytest.mark.usefixtures("reference_data")

@@ -13,6 +13,7 @@ from copnet.accounts.services import do_create_api_key
 from copnet.banks import engine
 from copnet.banks.models import BankEntry, HashBank
 from copnet.banks.self_reported import BANK_NAME
+from copnet.core.testing import vi
 from copnet.network.models import Organisation
 from copnet.reports.models import SelfHashSubmission, SelfHashValue
 
@@ -246,6 +247,6 @@ def test_the_public_report_form_steers_sexual_pictures_to_the_device_hash_page(
     client, reference_data
 ):
     html = client.get("/report/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
-    assert 'id="self-hash-steer"' in html
+    assert 'id="no-sexual-images"' in html
     assert 'href="/report/self-hash/"' in html
-    assert "Đừng gửi ảnh khỏa thân" in html
+    assert vi("Never send sexual pictures or videos of a child, not even of yourself.") in html

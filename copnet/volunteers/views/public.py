@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from copnet.core.errors import DomainError
+from copnet.core.page_cache import public_page
 from copnet.core.provinces import province_name
 from copnet.core.ratelimit import check_rate, refused_page, wait_message
 
@@ -150,3 +151,9 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Your password is set. Sign in to start."))
         return super().form_valid(form)
+
+
+@public_page
+def conduct(request: HttpRequest) -> HttpResponse:
+    """The code of conduct an applicant accepts (linked from the application form)."""
+    return render(request, "volunteers/conduct.html")

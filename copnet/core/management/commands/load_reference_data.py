@@ -10,6 +10,7 @@ from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
 from copnet.routing.services import load_past_leads
 from copnet.takedowns.services import load_authorities, load_platforms
+from copnet.taxonomy.guidance import load_guidance
 from copnet.taxonomy.services import load_categories
 from copnet.volunteers.reference import load_training_items
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         network = load_reference_data()
         courses = load_learning_content()  # before the categories, which link to courses
         categories = load_categories()
+        guidance = load_guidance()  # after the categories and courses it names
         load_past_leads()  # the leads before a reorganisation, as dated routing rules
         criteria_sets = load_criteria_sets()
         platforms = load_platforms()
@@ -36,4 +38,5 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")
             self.stdout.write(f"Starter courses: {courses} created.")
+            self.stdout.write(f"Advice for reporters: {guidance} created.")
             self.stdout.write(f"Volunteer training items: {training} created.")
