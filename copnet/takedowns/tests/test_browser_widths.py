@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from copnet.core.testing import SCREENSHOTS, SKIP_BROWSER, sign_in
-from copnet.takedowns.tests.factories import make_case, make_platform, make_request
+from copnet.takedowns.tests.factories import approve, make_case, make_platform, make_request
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,6 +43,7 @@ def test_removal_pages_fit_a_desktop_and_a_phone(
     draft = make_request(
         case=case, platform=platform, actor=alice, urls=[LONG_URL], accounts=["@" + "k" * 80]
     )
+    approve(draft)  # the send button shows once the issuing authority approved
     answered = make_request(case=case, platform=platform, actor=alice, urls=[LONG_URL], send=True)
     page = browser_page
     sign_in(page, live_server.url, alice)

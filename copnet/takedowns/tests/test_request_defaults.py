@@ -11,6 +11,7 @@ from copnet.takedowns import services
 from copnet.takedowns.errors import PlatformInvalid, TakedownError
 from copnet.takedowns.models import Platform
 from copnet.takedowns.tests.factories import (
+    approve,
     make_case,
     make_platform,
     make_request,
@@ -60,6 +61,7 @@ def test_the_notice_links_to_site_url_and_never_to_a_local_address(
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "copnet-internal"]
     client.force_login(alice)
     removal = make_request(case=case, platform=platform, actor=alice)
+    approve(removal)
     client.post(f"/staff/takedowns/{removal.reference}/send/", HTTP_HOST="copnet-internal")
     removal.refresh_from_db()
     assert removal.status == "sent"

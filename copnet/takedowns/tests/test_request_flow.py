@@ -54,6 +54,7 @@ def test_request_from_a_case_is_emailed_answered_and_removed_in_time(
     assert CaseAction.objects.filter(case=case, kind="removal_requested").count() == 1
     assert mail.outbox == []
 
+    approve(removal)
     client.post(f"/staff/takedowns/{removal.reference}/send/")
     removal.refresh_from_db()
     assert removal.status == "sent"
@@ -180,6 +181,7 @@ def test_web_form_platforms_are_sent_by_an_officer(client, alice, evidence_dir):
     platform = make_platform(channel="web_form", web_form_url="https://p.example/report")
     removal = make_request(case=case, platform=platform, actor=alice)
     client.force_login(alice)
+    approve(removal)
     client.post(f"/staff/takedowns/{removal.reference}/send/")
     removal.refresh_from_db()
     assert (removal.status, removal.delivery) == ("sent", "manual")

@@ -45,7 +45,10 @@ def _snapshot(removal: RemovalRequest) -> tuple[object, ...]:
 
 def _attempt(removal: RemovalRequest, source: str, target: str, actor: object) -> None:
     if target == RequestStatus.SENT:
-        if removal.approved_at is None and removal.status == RequestStatus.DRAFT:
+        waiting = RemovalRequest.objects.filter(
+            pk=removal.pk, status=RequestStatus.DRAFT, approved_at__isnull=True
+        )
+        if waiting.exists():
             approve(removal)
         services.do_send_request(request=removal, actor=actor)
     elif target in ANSWERS:
