@@ -131,7 +131,8 @@ def status_detail(request: HttpRequest) -> HttpResponse:
         "report": report,
         "form": form,
         "public_status": PUBLIC_STATUS[case.status],
-        "status_message": case.status_message,
+        # This report's own messages: never those written to another reporter of the case.
+        "messages_to_reporter": services.messages_for(report),
     }
     if wait:
         return refused_page(request, "reports/status_detail.html", context, wait)
