@@ -508,6 +508,25 @@ def visible_to(principal: Principal | None, queryset: QuerySet[M]) -> QuerySet[M
     return queryset.filter(condition).distinct() if len(paths) > 1 else queryset.filter(condition)
 
 
+def sees_case_evidence(principal: Principal | None, case: Any) -> bool:
+    """May the principal see a case's evidence and the detection hits on it (NEED_TO_KNOW):
+    network-wide principals and the lead's people, a supporting body's only when the case's
+    category says "evidence"."""
+    if not has_perm(principal, Perm.VIEW_EVIDENCE):
+        return False
+    if has_network_wide_scope(principal):
+        return True
+    org_id = getattr(principal, "organisation_id", None)
+    if org_id is None:
+        return False
+    if case.lead_org_id == org_id:
+        return True
+    return (
+        case.category.supporting_sees in SEES_EVIDENCE
+        and case.supporting_orgs.filter(pk=org_id).exists()
+    )
+
+
 def access(principal: Principal | None, queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row the principal may see, or raise Http404 (missing and forbidden alike)."""
     try:

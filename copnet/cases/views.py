@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
-from copnet.accounts.permissions import Perm, access, has_perm
+from copnet.accounts.permissions import Perm, access, has_perm, sees_case_evidence
 from copnet.audit.services import record_view
 from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
 from copnet.core.errors import DomainError, show_message
@@ -71,6 +71,7 @@ def _case_reports(request: HttpRequest, case: Case) -> list[Report]:
 
 def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> dict[str, object]:
     user = request.user
+    sees_evidence = sees_case_evidence(user, case)
     return {
         "case": case,
         "reports": reports,
@@ -84,7 +85,7 @@ def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> di
         ),
         "can_work": has_perm(user, Perm.WORK_CASES) and case.is_open,
         "can_triage": has_perm(user, Perm.TRIAGE_CASES),
-        "can_see_evidence": has_perm(user, Perm.VIEW_EVIDENCE),
+        "can_see_evidence": sees_evidence,
         "can_reveal": has_perm(user, Perm.REVEAL_EVIDENCE) and not case.keep_blurred,
         "can_see_contact": has_perm(user, Perm.VIEW_REPORTER_CONTACT),
         "transition_form": TransitionForm(),
@@ -93,7 +94,7 @@ def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> di
         "message_form": ReportMessageForm(),
         "reassign_form": ReassignForm(),
         "revealed": request.session.get(REVEAL_SESSION, {}),
-        "hits": case.hits.select_related("evidence") if has_perm(user, Perm.VIEW_EVIDENCE) else [],
+        "hits": case.hits.select_related("evidence") if sees_evidence else [],
         "can_confirm_hashes": has_perm(user, Perm.MANAGE_BANKS) and confirms_harm(case),
     }
 

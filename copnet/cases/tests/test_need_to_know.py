@@ -7,10 +7,15 @@ from __future__ import annotations
 import pytest
 
 from copnet.accounts.choices import Role
-from copnet.accounts.permissions import NEED_TO_KNOW, SEES_EVIDENCE, SEES_REPORTS
+from copnet.accounts.permissions import (
+    NEED_TO_KNOW,
+    SEES_EVIDENCE,
+    SEES_REPORTS,
+    sees_case_evidence,
+)
 from copnet.accounts.tests.factories import make_user
 from copnet.audit.models import AuditEvent
-from copnet.cases.models import ReportMessage
+from copnet.cases.models import Case, ReportMessage
 from copnet.cases.services import do_send_report_message
 from copnet.reports.models import Evidence, Report, ReportUrl
 from copnet.reports.tests.factories import file_report, make_image
@@ -64,6 +69,10 @@ def test_a_supporting_body_sees_what_the_category_allows_and_the_lead_sees_all(
 ):
     set_level(level)
     assert seen(charlie, shared_case) == expected  # charlie: officer of the supporting body
+    # ...and the detection hits on the evidence, shown on the case page, follow the evidence.
+    case = Case.objects.select_related("category").get(pk=shared_case.case_id)
+    assert sees_case_evidence(charlie, case) == expected[3]
+    assert sees_case_evidence(alice, case)
     assert seen(alice, shared_case) == (True, True, True, True)  # alice: of the lead
     assert seen(coordinator, shared_case) == (True, True, True, True)  # network-wide
 
