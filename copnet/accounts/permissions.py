@@ -226,6 +226,27 @@ NEED_TO_KNOW: dict[str, tuple[str, str, frozenset[str]]] = {
         "case__category__supporting_sees",
         SEES_EVIDENCE,
     ),
+    # Removal requests and referrals quote the reports (addresses, accounts, uploaders).
+    "takedowns.removalrequest": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "takedowns.removalitem": (
+        "request__case__supporting_orgs",
+        "request__case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "exchanges.referral": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "exchanges.foreignreport": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
 }
 
 # What an organisation's API key sees of a model: label -> (permission, path from a row to the

@@ -119,6 +119,25 @@ def test_the_case_page_of_a_supporting_body_hides_what_it_may_not_see_and_is_aud
     assert client.get(f"/staff/cases/evidence/{evidence.pk}/preview/").status_code == 200
 
 
+def test_removal_requests_quote_the_reports_and_follow_them(shared_case, alice, charlie):
+    from copnet.takedowns.models import RemovalItem, RemovalRequest
+    from copnet.takedowns.tests.factories import make_platform, make_request
+
+    removal = make_request(
+        case=shared_case.case,
+        platform=make_platform(),
+        actor=alice,
+        urls=["https://www.facebook.com/post/ntk"],
+    )
+    set_level(SupportingSees.SUMMARY)
+    assert not RemovalRequest.objects.visible_to(charlie).filter(pk=removal.pk).exists()
+    assert not RemovalItem.objects.visible_to(charlie).filter(request=removal).exists()
+    assert RemovalRequest.objects.visible_to(alice).filter(pk=removal.pk).exists()
+    set_level(SupportingSees.REPORTS)
+    assert RemovalRequest.objects.visible_to(charlie).filter(pk=removal.pk).exists()
+    assert RemovalItem.objects.visible_to(charlie).filter(request=removal).exists()
+
+
 def test_an_organisation_that_is_both_lead_and_supporting_elsewhere_keeps_its_lead_view(
     shared_case, org_a, org_b
 ):
