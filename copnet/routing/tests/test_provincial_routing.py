@@ -128,3 +128,13 @@ def test_rules_of_one_category_and_unit_may_not_overlap_in_time():
         category=sextortion, service="police_cyber", valid_to=dt.date(2025, 6, 30)
     )
     earlier.full_clean()  # before the shipped rule: fine
+
+
+def test_the_routing_page_lists_the_provincial_rules_in_vietnamese(client, coordinator):
+    from copnet.core.testing import vi
+
+    client.force_login(coordinator)
+    html = client.get("/staff/routing/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'id="provincial-rules"' in html
+    assert vi("Provincial police cyber security and high-tech crime unit") in html
+    assert vi("supports the case") in html
