@@ -158,6 +158,11 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_CASES,
         ("report__case__lead_org", "report__case__supporting_orgs"),
     ),
+    # A message from the Network to one report's reporter (never to the case's other reporters).
+    "cases.reportmessage": (
+        Perm.VIEW_CASES,
+        ("report__case__lead_org", "report__case__supporting_orgs"),
+    ),
     "evaluations.product": (Perm.VIEW_EVALUATIONS, ("vendor__organisation",)),
     "evaluations.evaluation": (
         Perm.VIEW_EVALUATIONS,
@@ -205,6 +210,59 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     ),
     "stats.rollup": (Perm.VIEW_STATS, ("org",)),
     "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
+}
+
+# Need to know: a case's lead sees all of it; a *supporting* organisation sees its reports (with
+# their addresses and the messages to their reporters) only when the case's category says
+# "reports" or "evidence", and their evidence (and detection hits on it) only at "evidence"
+# (`taxonomy.HarmCategory.supporting_sees`, reference data). model label -> (the path of
+# ORG_SCOPES that reaches supporting bodies, the path to the case category's setting, the
+# settings that open the row). Network-wide principals are not narrowed.
+SEES_REPORTS: frozenset[str] = frozenset({"reports", "evidence"})
+SEES_EVIDENCE: frozenset[str] = frozenset({"evidence"})
+NEED_TO_KNOW: dict[str, tuple[str, str, frozenset[str]]] = {
+    "reports.report": ("case__supporting_orgs", "case__category__supporting_sees", SEES_REPORTS),
+    "reports.reporturl": (
+        "report__case__supporting_orgs",
+        "report__case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "cases.reportmessage": (
+        "report__case__supporting_orgs",
+        "report__case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "reports.evidence": (
+        "report__case__supporting_orgs",
+        "report__case__category__supporting_sees",
+        SEES_EVIDENCE,
+    ),
+    "banks.detectionhit": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_EVIDENCE,
+    ),
+    # Removal requests and referrals quote the reports (addresses, accounts, uploaders).
+    "takedowns.removalrequest": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "takedowns.removalitem": (
+        "request__case__supporting_orgs",
+        "request__case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "exchanges.referral": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
+    "exchanges.foreignreport": (
+        "case__supporting_orgs",
+        "case__category__supporting_sees",
+        SEES_REPORTS,
+    ),
 }
 
 # What an organisation's API key sees of a model: label -> (permission, path from a row to the
@@ -262,6 +320,7 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "reports.report",
         "reports.evidence",
         "reports.reporturl",
+        "cases.reportmessage",
         "banks.detectionhit",
         "takedowns.removalrequest",
         "takedowns.removalitem",
@@ -476,10 +535,33 @@ def visible_to(principal: Principal | None, queryset: QuerySet[M]) -> QuerySet[M
     org_id = getattr(principal, "organisation_id", None)  # a person's or an API key's
     if org_id is None:
         return queryset.none()
+    narrowed = NEED_TO_KNOW.get(label)
     condition = Q()
     for path in paths:
-        condition |= Q(**{path: org_id})
+        reach = Q(**{path: org_id})
+        if narrowed is not None and path == narrowed[0]:
+            reach &= Q(**{f"{narrowed[1]}__in": sorted(narrowed[2])})
+        condition |= reach
     return queryset.filter(condition).distinct() if len(paths) > 1 else queryset.filter(condition)
+
+
+def sees_case_evidence(principal: Principal | None, case: Any) -> bool:
+    """May the principal see a case's evidence and the detection hits on it (NEED_TO_KNOW):
+    network-wide principals and the lead's people, a supporting body's only when the case's
+    category says "evidence"."""
+    if not has_perm(principal, Perm.VIEW_EVIDENCE):
+        return False
+    if has_network_wide_scope(principal):
+        return True
+    org_id = getattr(principal, "organisation_id", None)
+    if org_id is None:
+        return False
+    if case.lead_org_id == org_id:
+        return True
+    return (
+        case.category.supporting_sees in SEES_EVIDENCE
+        and case.supporting_orgs.filter(pk=org_id).exists()
+    )
 
 
 def access(principal: Principal | None, queryset: QuerySet[M], **lookup: Any) -> M:

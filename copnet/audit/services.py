@@ -221,9 +221,11 @@ def erase_personal_values(
     return AuditEvent.objects.filter(pk__in=events.values("pk"))._erase(**values)
 
 
-def record_view(*, actor: Principal | None, target: models.Model) -> AuditEvent:
-    """Someone looked at a sensitive record."""
-    return record(actor=actor, action=AuditAction.VIEW, target=target)
+def record_view(
+    *, actor: Principal | None, target: models.Model, changes: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Someone looked at a sensitive record (`changes`: what of it they were shown)."""
+    return record(actor=actor, action=AuditAction.VIEW, target=target, changes=changes)
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

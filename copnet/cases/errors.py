@@ -21,6 +21,15 @@ class CaseErrorCode(models.TextChoices):
         _("Say why the case is rejected: not harmful or out of scope."),
     )
     MERGE_TARGET_REQUIRED = "merge_target_required", _("Choose another open case to merge into.")
+    # Messages to a reporter (one report's reporter; core.cleaning names the first two).
+    REQUIRED = "required", _("Write the message.")
+    TOO_LONG = "too_long", _("The message is too long.")
+    REPORT_NOT_IN_CASE = "report_not_in_case", _("This report is not part of this case.")
+    MARKUP_NOT_ALLOWED = (
+        "markup_not_allowed",
+        _("Write the message as plain text, without HTML tags or scripts."),
+    )
+    PURGED = "purged", _("The personal data of this case was purged.")
 
 
 class WorkflowError(DomainError):

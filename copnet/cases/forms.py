@@ -76,11 +76,14 @@ class NoteForm(forms.Form):
     )
 
 
-class StatusMessageForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message the reporter will see"),
-        required=False,
-        max_length=1000,
+class ReportMessageForm(forms.Form):
+    """Shapes only: which report (its tracking code) and the text; the service refuses an empty
+    text, markup, and a report that is not part of the case, with translated messages."""
+
+    report = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    text = forms.CharField(
+        label=_("Message this reporter will see"),
+        required=False,  # the service refuses empty and too long texts with their messages
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

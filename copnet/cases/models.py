@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from copnet.accounts.scoping import ScopedQuerySet
+from copnet.accounts.scoping import ScopedManager, ScopedQuerySet
 from copnet.core.crypto import EncryptedTextField
 from copnet.network.models import Organisation
 from copnet.taxonomy.choices import AgeBand
@@ -95,7 +95,6 @@ class Case(models.Model):
     next_due = models.DateTimeField(_("next deadline"), null=True, blank=True, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
     outcome_note = EncryptedTextField(_("outcome note"), blank=True)
-    status_message = EncryptedTextField(_("message to the reporter"), blank=True)
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -176,3 +175,50 @@ class CaseAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class ReportMessage(models.Model):
+    """A message from the Network to the person who made one report, in their language.
+
+    It belongs to the report, not the case: another reporter of the same (joined) case never
+    sees it, and a supporting body sees it only where it may see the report
+    (`accounts.permissions.NEED_TO_KNOW`). The text is encrypted and emptied by the purge."""
+
+    report = models.ForeignKey(
+        "reports.Report",
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("report"),
+    )
+    text = EncryptedTextField(_("message"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message to a reporter")
+        verbose_name_plural = _("messages to reporters")
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"
+
+    def audit_repr(self) -> str:
+        return f"message #{self.pk}"

@@ -6,7 +6,7 @@ own, so an interrupted run loses nothing and the next run finishes the work.
 
 A case's step erases, for cases closed more than PURGE_AFTER_DAYS ago: reporters' names and
 contacts, descriptions, account names, texts, reported addresses (the keyed hash that joined
-reports stays), notes, action notes, the status message and outcome note, removal requests'
+reports stays), notes, action notes, messages to reporters, the outcome note, removal requests'
 items, notices and answers, appeals, the case's volunteer tasks, detection spans, evidence
 files, and the notes people typed into the case's audit rows. Category, dates, province, age
 band, gender, platform, counts, statuses and hashes stay for statistics.
@@ -26,7 +26,7 @@ from copnet.audit.models import AuditEvent
 from copnet.audit.services import erase_personal_values, record, record_change
 
 from .choices import OPEN_STATUSES, EventKind
-from .models import Case, CaseAction, CaseEvent
+from .models import Case, CaseAction, CaseEvent, ReportMessage
 
 
 def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -> dict[str, int]:
@@ -109,16 +109,18 @@ def _purge_case(case_id: int, days: int) -> bool:
         )
         CaseEvent.objects.filter(case=case).update(text="")
         CaseAction.objects.filter(case=case).update(note="")
+        messages = ReportMessage.objects.filter(report__case=case)
+        messages.update(text="")
         targets = _erase_linked_records(case)
         case.outcome_note = ""
-        case.status_message = ""
         case.purged_at = now
-        case.save(update_fields=["outcome_note", "status_message", "purged_at"])
+        case.save(update_fields=["outcome_note", "purged_at"])
         targets["cases.case"] = [case.pk]
         targets["reports.report"] = list(reports.values_list("pk", flat=True))
         targets["reports.evidence"] = list(evidence.values_list("pk", flat=True))
         targets["cases.caseevent"] = list(case.events.values_list("pk", flat=True))
         targets["cases.caseaction"] = list(case.actions.values_list("pk", flat=True))
+        targets["cases.reportmessage"] = list(messages.values_list("pk", flat=True))
         erased = erase_personal_values(_audit_rows(targets))
         CaseEvent.objects.create(case=case, kind=EventKind.PURGED, actor_label="system")
         record_change(

@@ -3,16 +3,20 @@ Text staff type (notes, messages, reasons) loses invisible format characters (co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copnet.accounts.permissions import is_active_person
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
+from copnet.core.cleaning import clean_field
 from copnet.core.tasks import enqueue_on_commit
 from copnet.core.text import strip_format_controls
 from copnet.core.workflow import allows, check
@@ -23,12 +27,13 @@ from .choices import ActionKind, CaseStatus, EventKind
 from .errors import CaseErrorCode, WorkflowError
 from .events import add_event, refresh_next_due
 from .joining import CaseRequest, open_or_join_cases
-from .models import Case, CaseAction, CaseEvent
+from .models import Case, CaseAction, CaseEvent, ReportMessage
 from .triage_batch import triage_case as triage_one
 from .workflow import CASE, CaseMove
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.reports.models import Report
 
 
 def open_or_join_case(
@@ -208,20 +213,56 @@ def do_add_note(*, case: Case, text: str, actor: Principal | None) -> CaseEvent:
     return event
 
 
-def do_set_status_message(*, case: Case, message: str, actor: Principal | None) -> Case:
-    message = strip_format_controls(message)
+MESSAGE_LIMIT = 2000
+# Markup has no place in a message shown to a reporter (pages escape it anyway): a tag, a
+# comment, or a script address is refused rather than stored.
+_MARKUP = re.compile(r"<\s*/?\s*[a-z!?][^>]*>|<!--|javascript\s*:", re.IGNORECASE)
+
+
+def do_send_report_message(
+    *, case: Case, report: Report | None, text: str, actor: Principal | None
+) -> ReportMessage:
+    """A message to the reporter of one report of `case`, in that reporter's language; only
+    that report's status page shows it. `report` is what the caller may see (None: nothing
+    found); one of another case is refused like a missing one."""
+    text = clean_field(text, limit=MESSAGE_LIMIT, field="text", error=WorkflowError).strip()
+    if not text:
+        raise WorkflowError(CaseErrorCode.REQUIRED, field="text")
+    if _MARKUP.search(text):
+        raise WorkflowError(CaseErrorCode.MARKUP_NOT_ALLOWED, field="text")
+    if report is None or report.case_id != case.pk:
+        raise WorkflowError(CaseErrorCode.REPORT_NOT_IN_CASE, field="report")
     with transaction.atomic():
-        before = case.status_message
-        case.status_message = message
-        case.save(update_fields=["status_message"])
-        add_event(case, kind=EventKind.STATUS_MESSAGE, actor=actor, text=message)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.purged_at is not None or report.purged_at is not None:
+            raise WorkflowError(CaseErrorCode.PURGED)
+        message = ReportMessage.objects.create(
+            report=report,
+            text=text,
+            language=report.language or settings.LANGUAGE_CODE,
+            author=actor if is_active_person(actor) else None,
+            organisation_id=getattr(actor, "organisation_id", None),
+        )
+        # The timeline says that a message went to whom, not what it said: the text stays
+        # with the report, for those who may see it (need to know).
+        add_event(
+            locked,
+            kind=EventKind.STATUS_MESSAGE,
+            actor=actor,
+            data={"report": report.tracking_code, "language": message.language},
+        )
         record_change(
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=case,
-            changes={"status_message": [before, message]},
+            action=AuditAction.CREATE,
+            target=message,
+            changes={
+                "case": locked.reference,
+                "report": report.tracking_code,
+                "language": message.language,
+            },
+            reason="message to a reporter",
         )
-    return case
+    return message
 
 
 def do_record_reveal(*, evidence: Any, actor: Principal | None) -> None:

@@ -13,7 +13,7 @@ urlpatterns = [
     path("<str:reference>/transition/", views.transition, name="transition"),
     path("<str:reference>/actions/", views.record_action, name="action"),
     path("<str:reference>/notes/", views.add_note, name="note"),
-    path("<str:reference>/message/", views.status_message, name="message"),
+    path("<str:reference>/message/", views.report_message, name="message"),
     path("<str:reference>/reassign/", views.reassign, name="reassign"),
     path("<str:reference>/confirm-hashes/", views.confirm_hashes, name="confirm_hashes"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
-from copnet.accounts.permissions import Perm, access, has_perm
+from copnet.accounts.permissions import Perm, access, has_perm, sees_case_evidence
 from copnet.audit.services import record_view
 from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
 from copnet.core.errors import DomainError, show_message
 from copnet.core.http import HtmxHttpRequest
 from copnet.core.workflow import allowed_next
 from copnet.reports.evidence import evidence_store
-from copnet.reports.models import Evidence
+from copnet.reports.models import Evidence, Report, ReportUrl
 
 from . import selectors, services
 from .errors import CaseErrorCode, WorkflowError
@@ -26,10 +27,10 @@ from .forms import (
     NoteForm,
     QueueFilterForm,
     ReassignForm,
-    StatusMessageForm,
+    ReportMessageForm,
     TransitionForm,
 )
-from .models import Case
+from .models import Case, ReportMessage
 from .workflow import CASE, confirms_harm
 
 REVEAL_SESSION = "revealed_evidence"
@@ -51,12 +52,30 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
+def _case_reports(request: HttpRequest, case: Case) -> list[Report]:
+    """The case's reports the user may see (need to know: a supporting body may see none, or
+    no evidence), each with its addresses, evidence and messages read through the same path."""
     user = request.user
-    reports = list(case.reports.prefetch_related("urls", "evidence"))
+    return list(
+        Report.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("urls", queryset=ReportUrl.objects.visible_to(user)),
+            Prefetch("evidence", queryset=Evidence.objects.visible_to(user)),
+            Prefetch("messages", queryset=ReportMessage.objects.visible_to(user)),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> dict[str, object]:
+    user = request.user
+    sees_evidence = sees_case_evidence(user, case)
     return {
         "case": case,
         "reports": reports,
+        "hidden_reports": max(case.report_count - len(reports), 0),
         "events": case.events.all(),
         "actions": case.actions.all(),
         "supporting": case.supporting_orgs.all(),
@@ -66,16 +85,16 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
         ),
         "can_work": has_perm(user, Perm.WORK_CASES) and case.is_open,
         "can_triage": has_perm(user, Perm.TRIAGE_CASES),
-        "can_see_evidence": has_perm(user, Perm.VIEW_EVIDENCE),
+        "can_see_evidence": sees_evidence,
         "can_reveal": has_perm(user, Perm.REVEAL_EVIDENCE) and not case.keep_blurred,
         "can_see_contact": has_perm(user, Perm.VIEW_REPORTER_CONTACT),
         "transition_form": TransitionForm(),
         "action_form": ActionForm(),
         "note_form": NoteForm(),
-        "message_form": StatusMessageForm(initial={"message": case.status_message}),
+        "message_form": ReportMessageForm(),
         "reassign_form": ReassignForm(),
         "revealed": request.session.get(REVEAL_SESSION, {}),
-        "hits": case.hits.select_related("evidence") if has_perm(user, Perm.VIEW_EVIDENCE) else [],
+        "hits": case.hits.select_related("evidence") if sees_evidence else [],
         "can_confirm_hashes": has_perm(user, Perm.MANAGE_BANKS) and confirms_harm(case),
     }
 
@@ -83,18 +102,35 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, object]:
 @require_perm(Perm.VIEW_CASES)
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
-    record_view(actor=request.user, target=case)
-    return render(request, "cases/case_detail.html", _case_context(request, case))
+    reports = _case_reports(request, case)
+    # Which reports (and how much of them) this person was shown: need to know, audited.
+    record_view(
+        actor=request.user,
+        target=case,
+        changes={
+            "reports": [report.tracking_code for report in reports],
+            "evidence": sum(len(report.evidence.all()) for report in reports),
+        },
+    )
+    return render(request, "cases/case_detail.html", _case_context(request, case, reports))
 
 
 def _after_post(
-    request: HttpRequest, case: Case, error: DomainError | None, ok_message: str
+    request: HttpRequest,
+    case: Case,
+    error: DomainError | None,
+    ok_message: str,
+    *,
+    anchor: str = "",
 ) -> HttpResponse:
     if error is not None:
         show_message(request, error)
     else:
         messages.success(request, ok_message)
-    return redirect("cases:detail", reference=case.reference)
+    url = reverse("cases:detail", args=[case.reference])
+    if anchor.replace("-", "").isalnum():  # a tracking code, never raw input in a URL
+        url += f"#report-{anchor}"
+    return redirect(url)
 
 
 @require_POST
@@ -167,17 +203,31 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def status_message(request: HttpRequest, reference: str) -> HttpResponse:
+def report_message(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
-    form = StatusMessageForm(request.POST)
+    form = ReportMessageForm(request.POST)
     if not form.is_valid():
-        return _after_post(
-            request, case, WorkflowError(CaseErrorCode.INVALID, _("The message is too long.")), ""
-        )
-    services.do_set_status_message(
-        case=case, message=form.cleaned_data["message"], actor=request.user
+        return _after_post(request, case, WorkflowError(CaseErrorCode.REPORT_NOT_IN_CASE), "")
+    report = (
+        Report.objects.visible_to(request.user)
+        .filter(tracking_code=form.cleaned_data["report"].strip().upper())
+        .first()
     )
-    return _after_post(request, case, None, _("The reporter will see this message."))
+    try:
+        services.do_send_report_message(
+            case=case, report=report, text=form.cleaned_data["text"], actor=request.user
+        )
+    except WorkflowError as exc:
+        return _after_post(request, case, exc, "", anchor=form.cleaned_data["report"])
+    return _after_post(
+        request,
+        case,
+        None,
+        _("Only the reporter of %(code)s will see this message.") % {"code": report.tracking_code}
+        if report
+        else "",
+        anchor=report.tracking_code if report else "",
+    )
 
 
 @require_POST

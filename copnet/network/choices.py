@@ -13,6 +13,7 @@ class OrganisationKind(models.TextChoices):
     ASSOCIATION = "association", _("Association")
     ENTERPRISE = "enterprise", _("Enterprise or platform")
     SCHOOL = "school", _("School")
+    PROVINCIAL = "provincial", _("Provincial body")
     OTHER = "other", _("Other")
 
 
@@ -27,3 +28,12 @@ class NetworkRole(models.TextChoices):
 
 
 NETWORK_ROLE_ORDER = [role.value for role in NetworkRole]
+
+
+class ProvincialService(models.TextChoices):
+    """The kinds of provincial body a routing rule can send a case to: "the unit of this kind in
+    the case's province" (`Organisation.province` + `provincial_service`)."""
+
+    POLICE_CYBER = "police_cyber", _("Provincial police cyber security and high-tech crime unit")
+    EDUCATION = "education", _("Provincial department of education and training")
+    HEALTH = "health", _("Provincial department of health")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from copnet.accounts.scoping import ScopedManager
 from copnet.core.i18n import Bilingual
 
-from .choices import NetworkRole, OrganisationKind
+from .choices import NetworkRole, OrganisationKind, ProvincialService
 
 
 class ValidityQuerySet(models.QuerySet):
@@ -60,6 +60,22 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
+    # A provincial body (the police cyber unit, the department of education, …) serves one
+    # province; routing rules reach it as "the unit of this kind in the case's province".
+    province = models.CharField(_("province served"), max_length=8, blank=True, db_index=True)
+    provincial_service = models.CharField(
+        _("provincial service"),
+        max_length=32,
+        blank=True,
+        choices=ProvincialService.choices,
+        help_text=_("For a provincial body: which kind of unit it is in its province."),
+    )
+    to_verify = models.BooleanField(
+        _("still to verify"),
+        default=False,
+        help_text=_("Its name or existence is not confirmed by an official source yet."),
+    )
+    verify_note = models.TextField(_("what to verify (staff only)"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -254,3 +254,68 @@ def do_save_membership(*, membership: Membership, actor: Principal | None) -> Me
 
 def do_save_duty(*, duty: Duty, actor: Principal | None) -> Duty:
     return save_with_audit(instance=duty, actor=actor)
+
+
+PROVINCIAL_UNITS_FILE = Path(__file__).parent / "reference" / "provincial-units.json"
+UNIT_FIELDS = ("abbreviation", "name_vi", "name_en", "kind", "to_verify", "verify_note")
+
+
+def _unit_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: row.get(k, "") for k in UNIT_FIELDS if k != "to_verify"},
+        "to_verify": bool(row.get("to_verify", False)),
+        "active_from": _date(row.get("active_from")),
+        "active_to": _date(row.get("active_to")),
+    }
+
+
+def load_provincial_units(path: Path = PROVINCIAL_UNITS_FILE) -> LoadResult:
+    """The provincial bodies routing rules reach ("the unit of this kind in the case's
+    province"): one per province and service, each `to_verify` until checked. Missing ones are
+    created in one statement; an existing one moves to a new version of the file only in the
+    fields nobody edited (`copnet.core.reference`). Needs the Network directory (parents).
+    Idempotent."""
+    versions = read_versions(path)
+    loader = _Loader(versions)
+    result = loader.result
+    rows = versions.current["units"]
+    before = versions.previous_rows("units", lambda r: r["code"], _unit_values)
+    with transaction.atomic():
+        existing = {
+            org.code: org for org in Organisation.objects.filter(code__in=[r["code"] for r in rows])
+        }
+        parents = {
+            org.code: org
+            for org in Organisation.objects.filter(code__in={r.get("parent") for r in rows})
+        }
+        missing = [
+            Organisation(
+                code=row["code"],
+                province=row["province"],
+                provincial_service=row["service"],
+                parent=parents.get(row.get("parent") or ""),
+                **_unit_values(row),
+            )
+            for row in rows
+            if row["code"] not in existing
+        ]
+        Organisation.objects.bulk_create(missing)
+        result.created = len(missing)
+        for row in rows:
+            org = existing.get(row["code"])
+            if org is not None:
+                new = _unit_values(row)
+                loader.apply(org, {k: getattr(org, k) for k in new}, new, before.get(org.code, []))
+        if missing:
+            record_change(
+                actor=None,
+                action=AuditAction.CREATE,
+                target=Organisation.objects.get(code=missing[0].code),
+                changes={
+                    "reference_data": path.name,
+                    "version": versions.number,
+                    "rows": len(missing),
+                },
+                reason="reference data loaded",
+            )
+    return result

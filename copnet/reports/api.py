@@ -183,11 +183,12 @@ def report_status(request: HttpRequest, tracking_code: PathText) -> dict[str, An
     )
     if report is None:
         raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
+    messages = services.messages_for(report)
     return {
         "tracking_code": report.tracking_code,
         "external_id": report.external_id,
         "status": report.case.status,
         "status_text": str(PUBLIC_STATUS[report.case.status]),
-        "message": report.case.status_message,
+        "message": messages[-1].text if messages else "",  # the latest, to this reporter
         "received_at": report.created_at,
     }

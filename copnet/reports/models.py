@@ -73,6 +73,9 @@ class Report(models.Model):
         verbose_name=_("partner organisation"),
     )
     external_id = EncryptedTextField(_("partner's reference"), blank=True)
+    # The language the report was made in (the page's language, or the API request's): the
+    # Network writes to this reporter in it. Empty for reports older than the field.
+    language = models.CharField(_("language"), max_length=8, blank=True)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="reports", verbose_name=_("case")
     )

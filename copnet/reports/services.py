@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
@@ -81,6 +82,18 @@ class ReportInput:
     images: list[bytes] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     external_id: str = ""
+    language: str = ""  # empty: the active language of the request (report_language)
+
+
+def report_language(code: str = "") -> str:
+    """`code`, or the active language (the page's or the API request's), as one of
+    settings.LANGUAGES; empty when neither is one."""
+    known = {language for language, _name in settings.LANGUAGES}
+    for candidate in (code, translation.get_language() or ""):
+        base = candidate.split("-")[0].lower()
+        if base in known:
+            return base
+    return ""
 
 
 @dataclass
@@ -401,8 +414,15 @@ def _report_row(
         api_key=actor if is_api else None,
         partner=actor.organisation if is_api else None,
         external_id=data.external_id,
+        language=report_language(data.language),
         case=case,
     )
+
+
+def messages_for(report: Report) -> list[Any]:
+    """The messages the Network wrote to this report's reporter, oldest first (only theirs:
+    another reporter of the same case never sees them)."""
+    return list(report.messages.order_by("created_at", "id"))
 
 
 def find_report(tracking_code: str, secret: str) -> Report | None:

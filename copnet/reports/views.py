@@ -183,7 +183,8 @@ def status_detail(request: HttpRequest) -> HttpResponse:
         "report": report,
         "form": form,
         "public_status": PUBLIC_STATUS[case.status],
-        "status_message": case.status_message,
+        # This report's own messages: never those written to another reporter of the case.
+        "messages_to_reporter": services.messages_for(report),
         "advice": advice_for(report.category),
     }
     if wait:

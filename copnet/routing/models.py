@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from copnet.network.choices import ProvincialService
 from copnet.network.models import Organisation
 from copnet.taxonomy.models import HarmCategory
 
@@ -88,5 +89,76 @@ class RoutingRule(models.Model):
                     _(
                         "A rule for this category, platform and province already applies in "
                         "this period."
+                    )
+                )
+
+
+class ProvincialRole(models.TextChoices):
+    SUPPORTING = "supporting", _("supports the case")
+    LEAD = "lead", _("leads the case")
+
+
+class ProvincialRule(models.Model):
+    """Sends cases of a category also to "the unit of this kind in the case's province" (the
+    province the report gives: where the child lives or where it happened), e.g. the provincial
+    police cyber unit. Applied on top of the lead and supporting bodies a `RoutingRule` or the
+    category gives; as lead, the unit takes the lead and the national lead supports. No unit
+    of that kind in the province (or no province): nothing changes. Dated like routing rules,
+    so a past day keeps the routing of its time."""
+
+    category = models.ForeignKey(
+        HarmCategory,
+        on_delete=models.CASCADE,
+        related_name="provincial_rules",
+        verbose_name=_("harm category"),
+    )
+    service = models.CharField(
+        _("provincial unit"), max_length=32, choices=ProvincialService.choices
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=ProvincialRole.choices, default=ProvincialRole.SUPPORTING
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Leave empty: since always.")
+    )
+    valid_to = models.DateField(
+        _("valid to"), null=True, blank=True, help_text=_("Leave empty: until further notice.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["category__order", "service", "valid_from"]
+        verbose_name = _("provincial routing rule")
+        verbose_name_plural = _("provincial routing rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="provincial_rule_period_ordered",
+                violation_error_message=_("The end of the period is before its start."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.code} → {self.service} ({self.role})"
+
+    def clean(self) -> None:
+        """One rule per category and kind of unit at any date: periods must not overlap."""
+        if self.category_id is None:
+            return
+        start, end = self.valid_from or dt.date.min, self.valid_to or dt.date.max
+        others = ProvincialRule.objects.filter(
+            category_id=self.category_id, service=self.service
+        ).exclude(pk=self.pk)
+        for other in others:
+            if (other.valid_from or dt.date.min) <= end and start <= (
+                other.valid_to or dt.date.max
+            ):
+                raise ValidationError(
+                    _(
+                        "A rule for this category and provincial unit already applies in this "
+                        "period."
                     )
                 )

@@ -21,7 +21,7 @@ from copnet.network.models import Membership, Organisation
 from copnet.taxonomy.models import HarmCategory
 from copnet.taxonomy.services import REFERENCE_FILE as CATEGORIES_FILE
 
-from .models import RoutingRule
+from .models import ProvincialRole, ProvincialRule, RoutingRule
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -32,6 +32,8 @@ class Route:
     lead: Organisation
     supporting: list[Organisation] = field(default_factory=list)
     rule: RoutingRule | None = None
+    # The provincial units the case's province added (ProvincialRule), lead or supporting.
+    provincial: list[Organisation] = field(default_factory=list)
 
 
 def standing_agency(day: dt.date | None = None) -> Organisation | None:
@@ -71,6 +73,26 @@ class Router:
             self._rules.setdefault(rule.category_id, []).append(rule)
         self._defaults: dict[int, tuple[Organisation, list[Organisation]]] = {}
         self._fallback: Organisation | None | bool = False
+        self._provincial: dict[int, list[ProvincialRule]] = {}
+        for provincial in ProvincialRule.objects.filter(is_active=True).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=self.day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.day),
+        ):
+            self._provincial.setdefault(provincial.category_id, []).append(provincial)
+        self._units: dict[tuple[str, str], Organisation] | None = None
+
+    def provincial_unit(self, service: str, province: str) -> Organisation | None:
+        """The body of this kind serving `province` on the day (the first by code), or None."""
+        if self._units is None:
+            self._units = {}
+            for org in (
+                Organisation.objects.exclude(provincial_service="")
+                .exclude(province="")
+                .order_by("-code")
+            ):
+                if org.is_active_on(self.day):
+                    self._units[(org.provincial_service, org.province)] = org
+        return self._units.get((service, province))
 
     def _active(self, organisations: Any) -> list[Organisation]:
         """Supporting bodies that exist on the day: one that ended is not asked to help."""
@@ -79,6 +101,27 @@ class Router:
     def route(
         self, *, category: HarmCategory, platform: str = "", province: str = ""
     ) -> Route | None:
+        found = self._national(category=category, platform=platform, province=province)
+        rules = self._provincial.get(category.pk, []) if province else []
+        if found is None or not rules:
+            return found
+        lead, supporting, units = found.lead, list(found.supporting), []
+        led = False
+        for rule in sorted(rules, key=lambda r: (r.role != ProvincialRole.LEAD, r.service)):
+            unit = self.provincial_unit(rule.service, province)
+            if unit is None or unit in units:
+                continue
+            units.append(unit)
+            if rule.role == ProvincialRole.LEAD and not led:
+                # The unit leads; the national lead supports it.
+                supporting = [lead, *(org for org in supporting if org != unit)]
+                lead, led = unit, True
+            elif unit != lead and unit not in supporting:
+                supporting.append(unit)
+        return Route(lead=lead, supporting=supporting, rule=found.rule, provincial=units)
+
+    def _national(self, *, category: HarmCategory, platform: str, province: str) -> Route | None:
+        """The lead and supporting bodies of the most specific rule, or of the category."""
         platform = _normalise_platform(platform)
         rules = [
             rule
@@ -191,3 +234,49 @@ def _keep_past_lead(
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+PROVINCIAL_RULES_FILE = Path(__file__).parent / "reference" / "provincial-rules.json"
+
+
+def load_provincial_rules(path: Path = PROVINCIAL_RULES_FILE) -> int:
+    """The reference data's provincial routing (`ProvincialRule`): each missing rule is
+    created, unless a rule of the same category and unit covers its period already (an earlier
+    run, or a coordinator's). Needs the categories loaded first. Idempotent; returns how many
+    rules it created."""
+    versions = read_versions(path)
+    reason = f"reference data version {versions.number}"
+    categories = {category.code: category for category in HarmCategory.objects.all()}
+    created = 0
+    with transaction.atomic():
+        for row in versions.current["rules"]:
+            category = categories.get(row["category"])
+            if category is None:
+                continue
+            rule = ProvincialRule(
+                category=category,
+                service=row["service"],
+                role=row.get("role", ProvincialRole.SUPPORTING),
+                valid_from=_date(row.get("valid_from")),
+                valid_to=_date(row.get("valid_to")),
+                note=row.get("note", "")[:300],
+            )
+            try:
+                rule.full_clean()
+            except ValidationError:
+                continue
+            rule.save()
+            created += 1
+            record_change(
+                actor=None,
+                action=AuditAction.CREATE,
+                target=rule,
+                changes={
+                    "category": category.code,
+                    "service": rule.service,
+                    "role": rule.role,
+                    "valid_from": row.get("valid_from"),
+                },
+                reason=reason,
+            )
+    return created

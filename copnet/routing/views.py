@@ -11,7 +11,7 @@ from copnet.accounts.permissions import Perm
 
 from .errors import RerouteError
 from .forms import RoutingRuleForm
-from .models import RoutingRule
+from .models import ProvincialRule, RoutingRule
 from .reroute import cases_to_reroute, do_reroute_cases
 from .services import do_save_rule
 
@@ -19,7 +19,10 @@ from .services import do_save_rule
 @require_perm(Perm.MANAGE_TAXONOMY)
 def rule_list(request: HttpRequest) -> HttpResponse:
     rules = RoutingRule.objects.select_related("category", "lead").prefetch_related("supporting")
-    return render(request, "routing/rule_list.html", {"rules": rules})
+    provincial = ProvincialRule.objects.select_related("category")
+    return render(
+        request, "routing/rule_list.html", {"rules": rules, "provincial_rules": provincial}
+    )
 
 
 @require_perm(Perm.MANAGE_TAXONOMY)

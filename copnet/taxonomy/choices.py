@@ -17,3 +17,12 @@ class AgeBand(models.TextChoices):
     AGE_9_11 = "9-11", _("9–11 years")
     AGE_12_15 = "12-15", _("12–15 years")
     AGE_16_17 = "16-17", _("16–17 years")
+
+
+class SupportingSees(models.TextChoices):
+    """What a supporting organisation of a case may see (need to know; the lead sees all).
+    Enforced in accounts.permissions (NEED_TO_KNOW), which names these values."""
+
+    SUMMARY = "summary", _("The case summary only")
+    REPORTS = "reports", _("The case and its reports (no evidence)")
+    EVIDENCE = "evidence", _("The case, its reports and their evidence")

@@ -17,6 +17,7 @@ class HarmCategoryForm(forms.ModelForm):
             "severity",
             "default_lead",
             "default_supporting",
+            "supporting_sees",
             "ack_hours",
             "action_hours",
             "close_days",

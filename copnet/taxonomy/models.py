@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from copnet.core.i18n import Bilingual
 from copnet.network.models import Organisation
 
-from .choices import Severity
+from .choices import Severity, SupportingSees
 
 
 class HarmCategory(models.Model):
@@ -31,6 +31,13 @@ class HarmCategory(models.Model):
         verbose_name=_("default supporting organisations"),
         blank=True,
         related_name="+",
+    )
+    supporting_sees = models.CharField(
+        _("supporting organisations see"),
+        max_length=16,
+        choices=SupportingSees.choices,
+        default=SupportingSees.SUMMARY,
+        help_text=_("Need to know: what a supporting body of such a case may open."),
     )
     ack_hours = models.PositiveIntegerField(_("acknowledge within (hours)"), default=24)
     action_hours = models.PositiveIntegerField(_("act within (hours)"), default=48)

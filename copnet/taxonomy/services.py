@@ -28,11 +28,13 @@ TEXT_FIELDS = (
     "action_hours",
     "close_days",
     "legal_basis",
+    "supporting_sees",
 )
 
 
 def _values(row: Mapping[str, Any], order: int | None = None) -> dict[str, Any]:
-    values = {k: row[k] for k in TEXT_FIELDS}
+    # supporting_sees came after version 2: a row without it had the field's default.
+    values = {k: row.get(k, "summary") if k == "supporting_sees" else row[k] for k in TEXT_FIELDS}
     values["lead"] = row.get("lead") or None
     values["supporting"] = sorted(row.get("supporting", []))
     values["courses"] = sorted(row.get("courses", []))

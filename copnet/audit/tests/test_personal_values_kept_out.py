@@ -14,7 +14,7 @@ from django.db import connection
 from copnet.accounts.services import do_create_api_key
 from copnet.audit.models import AppendOnlyError, AuditEvent
 from copnet.audit.services import erase_personal_values, record_change
-from copnet.cases.services import do_set_status_message, do_transition
+from copnet.cases.services import do_send_report_message, do_transition
 from copnet.network.models import Organisation
 from copnet.reports.tests.factories import file_report
 
@@ -66,12 +66,14 @@ def test_a_partner_key_and_a_staff_member_keep_their_origin(client, coordinator)
 
 def test_typed_reasons_and_messages_are_never_in_clear(coordinator):
     report, _secret = file_report()
-    case = do_set_status_message(case=report.case, message="Mẹ em Phạm Thị D đã gọi", actor=None)
+    case = report.case
+    do_send_report_message(
+        case=case, report=report, text="Mẹ em Phạm Thị D đã gọi", actor=coordinator
+    )
     do_transition(case=case, target="triaged", actor=coordinator, reason="số 0912345678")
 
-    message = AuditEvent.objects.get(target_type="cases.case", action="update")
-    assert message.changes["status_message"][0] == ""
-    assert message.changes["status_message"][1].startswith("hmac:")
+    message = AuditEvent.objects.get(target_type="cases.reportmessage", action="create")
+    assert message.changes["report"] == report.tracking_code
     transition = AuditEvent.objects.get(action="transition")
     assert (transition.reason, transition.note) == ("status changed", "số 0912345678")
     for event in (message, transition):

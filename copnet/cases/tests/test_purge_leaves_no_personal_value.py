@@ -36,7 +36,7 @@ from copnet.cases.services import (
     do_reassign,
     do_record_action,
     do_record_reveal,
-    do_set_status_message,
+    do_send_report_message,
     do_transition,
     triage_case,
 )
@@ -264,7 +264,10 @@ def seed_case_through_every_channel(client: Any, coordinator: Any, volunteer: An
     )
     do_record_action(case=case, kind="child_support", note="Gọi zqactionnote", actor=coordinator)
     do_add_note(case=case, text="Ghi chú zqinternalnote", actor=coordinator)
-    do_set_status_message(case=case, message="Chúng tôi zqstatusmessage", actor=coordinator)
+    for report in case.reports.all():
+        do_send_report_message(
+            case=case, report=report, text="Chúng tôi zqstatusmessage", actor=coordinator
+        )
     do_record_reveal(evidence=Evidence.objects.filter(kind="image").first(), actor=coordinator)
     do_transition(
         case=case, target="in_progress", actor=coordinator, reason="Đang xử lý zqprogressreason"

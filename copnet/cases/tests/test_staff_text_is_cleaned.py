@@ -8,7 +8,7 @@ import pytest
 from copnet.cases.services import (
     do_add_note,
     do_record_action,
-    do_set_status_message,
+    do_send_report_message,
     do_transition,
 )
 from copnet.reports.tests.factories import file_report
@@ -18,13 +18,17 @@ RLO = "\u202e"
 
 
 def test_notes_messages_actions_and_reasons_are_stored_without_format_controls(coordinator):
-    case = file_report()[0].case
+    report = file_report()[0]
+    case = report.case
     note = do_add_note(case=case, text=f"ghi{RLO} chú", actor=coordinator)
-    case = do_set_status_message(case=case, message=f"Đã{RLO} nhận", actor=coordinator)
+    message = do_send_report_message(
+        case=case, report=report, text=f"Đã{RLO} nhận", actor=coordinator
+    )
     case = do_transition(case=case, target="triaged", actor=coordinator, reason=f"lý{RLO} do")
     action = do_record_action(
         case=case, kind="advice_given", note=f"tư{RLO} vấn", actor=coordinator
     )
     case.refresh_from_db()
-    assert (note.text, case.status_message, action.note) == ("ghi chú", "Đã nhận", "tư vấn")
+    message.refresh_from_db()
+    assert (note.text, message.text, action.note) == ("ghi chú", "Đã nhận", "tư vấn")
     assert case.events.get(kind="transition").text == "lý do"

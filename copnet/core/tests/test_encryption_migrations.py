@@ -170,7 +170,7 @@ def test_upgrading_encrypts_every_clear_value_an_older_version_stored(reference_
         executor.migrate(latest)
 
     from copnet.audit.models import AuditEvent
-    from copnet.cases.models import Case, CaseAction
+    from copnet.cases.models import Case, CaseAction, ReportMessage
     from copnet.feed.models import Appeal
     from copnet.reports.models import IdempotencyRecord, Report, ReportUrl
     from copnet.takedowns.models import RemovalItem, RemovalRequest
@@ -178,7 +178,6 @@ def test_upgrading_encrypts_every_clear_value_an_older_version_stored(reference_
 
     expected = [
         (Case, "case", "outcome_note", "đã gọi mẹ em"),
-        (Case, "case", "status_message", "Chúng tôi đã liên hệ"),
         (CaseAction, "action", "note", "0912 111 222"),
         (Report, "report", "external_id", "partner-ref-Hoa"),
         (ReportUrl, "address", "url", URL),
@@ -206,6 +205,12 @@ def test_upgrading_encrypts_every_clear_value_an_older_version_stored(reference_
         assert getattr(row, field) == value, (model, field)
         stored = raw(model._meta.db_table, field, ids[name])
         assert stored.startswith("gAAAAA"), (model, field, stored)
+
+    # The case's one message went to its report's reporter (cases 0006), still encrypted.
+    moved = ReportMessage.objects.get(report_id=ids["report"])
+    assert moved.text == "Chúng tôi đã liên hệ"
+    assert raw("cases_reportmessage", "text", moved.pk).startswith("gAAAAA")
+    assert "status_message" not in {f.name for f in Case._meta.get_fields()}
 
     address = ReportUrl.objects.get(pk=ids["address"])
     assert address.url_key == lookup_hash(URL.split("://")[1], purpose="report-url")

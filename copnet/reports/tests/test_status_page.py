@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from copnet.cases.services import do_set_status_message
+from copnet.cases.services import do_send_report_message
 from copnet.core.testing import vi
 from copnet.reports.models import Evidence
 from copnet.reports.tests.factories import file_report, make_image
@@ -14,7 +14,9 @@ pytestmark = pytest.mark.usefixtures("reference_data", "evidence_dir")
 @pytest.mark.django_db
 def test_the_reporter_sees_the_status_and_the_networks_message(client):
     report, secret = file_report()
-    do_set_status_message(case=report.case, message="Chúng tôi đã liên hệ nhà trường.", actor=None)
+    do_send_report_message(
+        case=report.case, report=report, text="Chúng tôi đã liên hệ nhà trường.", actor=None
+    )
     response = client.post(
         "/report/status/", {"tracking_code": report.tracking_code.lower(), "secret": secret}
     )

@@ -15,7 +15,7 @@ import pytest
 
 from copnet.audit.models import AuditEvent
 from copnet.cases.models import CaseEvent
-from copnet.cases.services import do_add_note, do_set_status_message, triage_case
+from copnet.cases.services import do_add_note, do_send_report_message, triage_case
 from copnet.core.testing import api_operations, every_url, response_text
 from copnet.reports.tests.factories import file_report, make_image
 from copnet.volunteers.services import membership, work
@@ -59,7 +59,7 @@ def world(coordinator, settings):
     )
     case = triage_case(report.case_id)
     do_add_note(case=case, text="SECRET-NOTE-7731", actor=coordinator)
-    do_set_status_message(case=case, message="SECRET-MESSAGE-7731", actor=coordinator)
+    do_send_report_message(case=case, report=report, text="SECRET-MESSAGE-7731", actor=coordinator)
     trained = make_volunteer(coordinator, trained=True, email="v1@example.vn")
     lead = make_volunteer(coordinator, level="team_lead", email="lead@example.vn")
     minor = make_volunteer(
