@@ -17,3 +17,16 @@ class AgeBand(models.TextChoices):
     AGE_9_11 = "9-11", _("9–11 years")
     AGE_12_15 = "12-15", _("12–15 years")
     AGE_16_17 = "16-17", _("16–17 years")
+
+
+class CategoryFamily(models.TextChoices):
+    """Kinds of harm that may share a case: a report joins an open case at intake only within
+    its category's family (cases.joining); across families only an explicit merge joins."""
+
+    SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse and exploitation of children")
+    EXPLOITATION = "exploitation", _("Trafficking, kidnapping and exploitation")
+    HARASSMENT = "harassment", _("Bullying, harassment and privacy")
+    WELLBEING = "wellbeing", _("Self-harm and wellbeing")
+    HARMFUL_CONTENT = "harmful_content", _("Harmful content")
+    FRAUD = "fraud", _("Scams and gambling")
+    OTHER = "other", _("Other")

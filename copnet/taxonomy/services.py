@@ -28,11 +28,12 @@ TEXT_FIELDS = (
     "action_hours",
     "close_days",
     "legal_basis",
+    "family",
 )
 
 
 def _values(row: Mapping[str, Any], order: int | None = None) -> dict[str, Any]:
-    values = {k: row[k] for k in TEXT_FIELDS}
+    values = {k: row.get(k, "") if k == "family" else row[k] for k in TEXT_FIELDS}
     values["lead"] = row.get("lead") or None
     values["supporting"] = sorted(row.get("supporting", []))
     values["courses"] = sorted(row.get("courses", []))
