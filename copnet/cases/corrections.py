@@ -136,14 +136,20 @@ def do_correct_triage(
             current_supporting
         ):
             new_supporting = None
-        if new_lead is None and category_changed:
-            found = Router().route(
+        found = (
+            Router().route(
                 category=new_category, platform=locked.platform, province=locked.province
             )
-            if found is not None and found.lead.pk != locked.lead_org_id:
+            if category_changed
+            else None
+        )
+        if found is not None:
+            if new_lead is None and found.lead.pk != locked.lead_org_id:
                 new_lead = found.lead
-            if found is not None and new_supporting is None:
+            if new_supporting is None:
                 new_supporting = found.supporting
+        if new_lead is not None and new_supporting is None:
+            new_supporting = list(locked.supporting_orgs.all())
         if new_lead is not None:
             before = locked.lead_org.code if locked.lead_org else None
             changes["lead_org"] = [before, new_lead.code]

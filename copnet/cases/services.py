@@ -74,6 +74,8 @@ def do_transition(
     reason = strip_format_controls(reason)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        if merge_into is not None:  # its status now, not as the caller last read it
+            merge_into = Case.objects.get(pk=merge_into.pk)
         check(
             CASE,
             locked.status,
