@@ -147,7 +147,7 @@ class DecisionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.IntegerField(label=_("Person"), required=False, min_value=1)
+    assignee = forms.IntegerField(label=_("Assign to"), required=False, min_value=1)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 
 

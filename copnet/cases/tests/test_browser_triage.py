@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from copnet.accounts.choices import Role
 from copnet.accounts.tests.factories import make_user
@@ -61,18 +62,17 @@ def test_a_coordinator_corrects_the_category_splits_a_report_and_assigns_the_cas
     assert (case.category.code, case.lead_org, case.priority) == ("grooming", a05, 1)
     assert case.action_due < due_before
     expect(page.locator("#case-action-due")).to_contain_text(
-        case.action_due.strftime("%d/%m/%Y %H:%M")
+        timezone.localtime(case.action_due).strftime("%d/%m/%Y %H:%M")
     )
 
     # 2. The second report is about a child's private data: its own case.
     page.locator(f"#split-{second.tracking_code} summary").click()
     page.locator(f"#split-{second.tracking_code} textarea[name=reason]").fill("Vụ việc khác")
     page.locator(f"#split-{second.tracking_code} button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("C")
+    expect(page.locator(f"#report-{second.tracking_code}")).to_have_count(0)
     second.refresh_from_db()
     assert second.case_id != case.pk
     assert second.case.category.code == "privacy"
-    expect(page.locator(f"#report-{second.tracking_code}")).to_have_count(0)
     expect(page.locator(".messages")).to_contain_text(second.case.reference)
 
     # 3. An officer of the new lead works on it, and is told by e-mail.
@@ -81,8 +81,7 @@ def test_a_coordinator_corrects_the_category_splits_a_report_and_assigns_the_cas
     expect(page.locator("#case-assignee")).to_contain_text("Trần Văn Minh")
     case.refresh_from_db()
     assert case.assignee == officer
-    assert OutgoingEmail.objects.filter(recipients=["minh@a05.example"]).exists() or (
-        OutgoingEmail.objects.filter(key__startswith="cases.assignee:").exists()
-    )
+    email = OutgoingEmail.objects.get(key__startswith="cases.assignee:")
+    assert case.reference in email.subject
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "case_triage_corrected.png"), full_page=True)

@@ -389,7 +389,8 @@ def test_two_cases_are_merged_with_a_reason(coordinator):
     older.refresh_from_db()
     assert (newer.status, newer.merged_into) == ("merged", older)
     assert older.report_count == 2
-    assert older.in_danger and older.priority == 1
+    assert older.in_danger
+    assert older.priority == 1
     assert older.reports.count() == 2
     assert AuditEvent.objects.filter(target_type="cases.case", reason="status changed").exists()
 
