@@ -65,7 +65,7 @@ def check_assignee(case: Case, person: Any) -> None:
 
 
 def _lock_open(case: Case) -> Case:
-    locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
     if not locked.is_open:
         raise WorkflowError(CaseErrorCode.CASE_CLOSED, _("A closed case cannot be changed."))
     if locked.lead_org_id is None:

@@ -56,7 +56,7 @@ def _reason(reason: str) -> str:
 
 def _lock_open(case: Case) -> Case:
     locked = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("category", "lead_org", "assignee")
         .get(pk=case.pk)
     )
