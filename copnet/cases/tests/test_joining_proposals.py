@@ -111,3 +111,17 @@ def test_a_proposal_with_a_closed_case_cannot_be_accepted(coordinator):
     proposal.refresh_from_db()
     assert proposal.status == "pending"
     assert Case.objects.get(pk=second.case_id).status != "merged"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_intake_proposes_by_itself_after_triage(immediate_tasks):
+    image = make_image(11)
+    first, _ = file_report(category="sextortion", images=[image])
+    second, _ = file_report(category="cyberbullying", images=[image])
+    assert second.case_id != first.case_id
+    proposal = JoinProposal.objects.get()
+    assert (proposal.case_id, proposal.other_id, proposal.basis) == (
+        second.case_id,
+        first.case_id,
+        "same_image",
+    )
