@@ -6,7 +6,9 @@ A case that was decided gives its texts (report descriptions and text evidence) 
   of the case's final category (`CATEGORY_LABELS`); categories the classifier has no score for
   (privacy, violence, drugs, other) give no label;
 - closed or rejected as "not harmful" → ``clean``;
-- rejected as out of scope, merged, still open → no label.
+- rejected as out of scope, merged → no label;
+- still open, but a person accepted or rejected the category the classifier suggested
+  (`cases.CategoryDecision`) → the score key of the category they chose.
 
 Only texts leave: no reporter name or contact, no account names, no dates or references; e-mail
 addresses, phone numbers and the report's own personal fields are masked inside the texts, and
@@ -26,8 +28,8 @@ from django.db import transaction
 
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
-from copnet.cases.choices import CaseStatus, Outcome
-from copnet.cases.models import Case
+from copnet.cases.choices import OPEN_STATUSES, CaseStatus, Outcome
+from copnet.cases.models import Case, CategoryDecision
 from copnet.core.exports import csv_writer
 from copnet.reports.models import Evidence, Report
 
@@ -96,6 +98,41 @@ def _personal_values(report: Any) -> list[str]:
     return [v for v in values if v]
 
 
+def _add_case_texts(
+    case: Case,
+    label: str,
+    category: str,
+    seen: dict[str, LabelledText | None],
+    summary: ExportSummary,
+) -> None:
+    """Each usable text of the case under `label`; a text seen with another label is dropped."""
+    if case.purged_at is not None:
+        summary.skipped_purged += 1
+        return
+    evidence_texts: dict[int, list[str]] = {}
+    for report_id, text in Evidence.objects.filter(
+        report__case=case, kind="text", purged_at__isnull=True
+    ).values_list("report_id", "text"):
+        evidence_texts.setdefault(report_id, []).append(text)
+    for report in Report.objects.filter(case=case).order_by("pk"):
+        if report.purged_at is not None:
+            summary.skipped_purged += 1
+            continue
+        known = _personal_values(report)
+        for raw in [report.description, *evidence_texts.get(report.pk, [])]:
+            text = mask_personal((raw or "").strip(), known)
+            if len(text) < MIN_CHARS:
+                continue
+            item = LabelledText(text, label, category)
+            previous = seen.get(text, item)
+            if previous is None or previous.label != label:
+                if previous is not None:
+                    summary.skipped_conflicting += 1
+                seen[text] = None
+                continue
+            seen[text] = item
+
+
 def labelled_texts(
     *, since: dt.date | None = None, summary: ExportSummary | None = None
 ) -> Iterator[LabelledText]:
@@ -111,34 +148,19 @@ def labelled_texts(
     seen: dict[str, LabelledText | None] = {}
     for case in cases.order_by("closed_at", "pk").iterator(chunk_size=500):
         label = label_for(case.status, case.outcome, case.category.code)
-        if label is None:
-            continue
-        if case.purged_at is not None:
-            summary.skipped_purged += 1
-            continue
-        reports = Report.objects.filter(case=case).order_by("pk")
-        evidence_texts: dict[int, list[str]] = {}
-        for report_id, text in Evidence.objects.filter(
-            report__case=case, kind="text", purged_at__isnull=True
-        ).values_list("report_id", "text"):
-            evidence_texts.setdefault(report_id, []).append(text)
-        for report in reports:
-            if report.purged_at is not None:
-                summary.skipped_purged += 1
-                continue
-            known = _personal_values(report)
-            for raw in [report.description, *evidence_texts.get(report.pk, [])]:
-                text = mask_personal((raw or "").strip(), known)
-                if len(text) < MIN_CHARS:
-                    continue
-                item = LabelledText(text, label, case.category.code)
-                previous = seen.get(text, item)
-                if previous is None or previous.label != label:
-                    if previous is not None:
-                        summary.skipped_conflicting += 1
-                    seen[text] = None
-                    continue
-                seen[text] = item
+        if label is not None:
+            _add_case_texts(case, label, case.category.code, seen, summary)
+    # Open cases whose suggested category a person accepted or rejected: the category they
+    # chose labels the texts (a decided case is labelled by its outcome above instead).
+    decisions = CategoryDecision.objects.filter(case__status__in=OPEN_STATUSES).select_related(
+        "case", "chosen"
+    )
+    if since is not None:
+        decisions = decisions.filter(decided_at__date__gte=since)
+    for decision in decisions.order_by("decided_at", "pk").iterator(chunk_size=500):
+        label = CATEGORY_LABELS.get(decision.chosen.code)
+        if label is not None:
+            _add_case_texts(decision.case, label, decision.chosen.code, seen, summary)
     for item in seen.values():
         if item is not None:
             summary.rows += 1

@@ -66,3 +66,20 @@ class EventKind(models.TextChoices):
     EVIDENCE_REVEALED = "evidence_revealed", _("Original evidence viewed")
     NOTIFIED = "notified", _("Organisation notified")
     PURGED = "purged", _("Personal data purged")
+    CORRECTED = "corrected", _("Triage corrected")
+    SUGGESTION = "suggestion", _("Suggested category decided")
+    PERSON_ASSIGNED = "person_assigned", _("Assigned to a person")
+    SPLIT = "split", _("Report split into its own case")
+    PROPOSAL = "proposal", _("Joining proposal decided")
+
+
+class JoinBasis(models.TextChoices):
+    NEAR_DUPLICATE = "near_duplicate", _("A nearly identical picture")
+    SAME_IMAGE = "same_image", _("The same picture, another kind of harm")
+    SAME_URL = "same_url", _("The same address, another kind of harm")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted: merged")
+    REJECTED = "rejected", _("Rejected: kept apart")

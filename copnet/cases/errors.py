@@ -30,9 +30,41 @@ class CaseErrorCode(models.TextChoices):
         _("Write the message as plain text, without HTML tags or scripts."),
     )
     PURGED = "purged", _("The personal data of this case was purged.")
+    MERGE_SAME_CASE = "merge_same_case", _("A case cannot be merged into itself.")
+    MERGE_TARGET_CLOSED = "merge_target_closed", _("A case can only be merged into an open case.")
+    CORRECTION_REASON_REQUIRED = (
+        "correction_reason_required",
+        _("Give a reason for the correction."),
+    )
+    NOTHING_CHANGED = "nothing_changed", _("Nothing was changed: the values are the same.")
+    NO_SUGGESTION = "no_suggestion", _("This case has no suggested category to decide on.")
+    NO_LEAD_ORG = "no_lead_org", _("The case has no lead organisation yet.")
+    ASSIGNEE_OUTSIDE_LEAD = (
+        "assignee_outside_lead",
+        _("Choose a person of the case's lead organisation."),
+    )
+    ASSIGNEE_INACTIVE = "assignee_inactive", _("This person's account is not active.")
+    ASSIGNEE_CANNOT_WORK = "assignee_cannot_work", _("This person may not work on cases.")
+    ASSIGN_FORBIDDEN = (
+        "assign_forbidden",
+        _("Only a coordinator or a person of the lead organisation may assign this case."),
+    )
+    ALREADY_ASSIGNED = "already_assigned", _("Someone already works on this case.")
+    NOT_ASSIGNEE = "not_assignee", _("Only the person assigned can give the case back.")
+    LAST_REPORT = (
+        "last_report",
+        _("The last report of a case cannot be split out: change the category instead."),
+    )
+    PROPOSAL_DECIDED = "proposal_decided", _("This proposal has already been decided.")
 
 
 class WorkflowError(DomainError):
     """A case step that cannot be taken; nothing was changed."""
 
     codes = CaseErrorCode
+    statuses = {
+        CaseErrorCode.ASSIGN_FORBIDDEN: 403,
+        CaseErrorCode.NOT_ASSIGNEE: 403,
+        CaseErrorCode.ALREADY_ASSIGNED: 409,
+        CaseErrorCode.PROPOSAL_DECIDED: 409,
+    }

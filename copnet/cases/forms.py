@@ -107,3 +107,62 @@ class ReassignForm(forms.Form):
         cast(
             "forms.ModelChoiceField[Any]", self.fields["supporting"]
         ).queryset = active_organisations()
+
+
+class CorrectionForm(forms.Form):
+    """Correct triage; a value left as it is counts as not changed (cases.corrections)."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=HarmCategory.objects.all(), to_field_name="code"
+    )
+    priority = forms.TypedChoiceField(label=_("Priority"), coerce=int, choices=Priority.choices)
+    lead = forms.ModelChoiceField(
+        label=_("Lead organisation"),
+        required=False,
+        queryset=active_organisations(),
+        to_field_name="code",
+        help_text=_("Leave it as it is to follow the new category's routing."),
+    )
+    supporting = forms.ModelMultipleChoiceField(
+        label=_("Supporting organisations"),
+        required=False,
+        queryset=active_organisations(),
+        to_field_name="code",
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("lead", "supporting"):
+            cast("forms.ModelChoiceField[Any]", self.fields[name]).queryset = active_organisations()
+
+
+class DecisionForm(forms.Form):
+    """Accept or reject: the classifier's suggestion, a proposal to join two cases."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("reject", _("Reject"))])
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.IntegerField(label=_("Assign to"), required=False, min_value=1)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
+class SplitForm(forms.Form):
+    report = forms.CharField(label=_("Report (tracking code)"), max_length=16)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into case (reference)"), max_length=20)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,9 +1,11 @@
 """Which case each incoming report belongs to: an open case with the same address or image,
 or a new one. Works on a whole batch of reports with a handful of queries.
 
-Rule: a report joins the earliest-opened open case that has one of its normalised URLs; failing
-that, one that has one of its image SHA-256s; otherwise it opens a case. Reports earlier in the
-same batch count, so two reports of one address in one bulk call share a case.
+Rule: a report joins the earliest-opened open case of the same category family
+(`HarmCategory.family`) that has one of its normalised URLs; failing that, one that has one of
+its image SHA-256s; otherwise it opens a case. Reports earlier in the same batch count, so two
+reports of one address in one bulk call share a case. Matches across families, and nearly
+identical pictures, are only proposed for a person to decide (cases.proposals, after triage).
 """
 
 from __future__ import annotations
@@ -48,17 +50,28 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
         yield values[start : start + CHUNK]
 
 
+def _family_key(family: str, code: str) -> str:
+    return family or f"code:{code}"  # as HarmCategory.family_key
+
+
 def _open_cases_by(
-    model: Any, column: str, values: set[str]
+    model: Any, column: str, values: set[str], families: dict[int, str]
 ) -> dict[str, set[tuple[dt.datetime, int]]]:
-    """value -> {(opened, id)} of the open cases holding it."""
+    """value -> {(opened, id)} of the open cases holding it; fills `families` (id -> family)."""
     found: dict[str, set[tuple[dt.datetime, int]]] = {}
     for chunk in _chunks(sorted(values)):
         rows = model.objects.filter(
             **{f"{column}__in": chunk}, report__case__status__in=OPEN_STATUSES
-        ).values_list(column, "report__case__created_at", "report__case_id")
-        for value, opened, case_id in rows:
+        ).values_list(
+            column,
+            "report__case__created_at",
+            "report__case_id",
+            "report__case__category__family",
+            "report__case__category__code",
+        )
+        for value, opened, case_id, family, code in rows:
             found.setdefault(value, set()).add((opened, case_id))
+            families[case_id] = _family_key(family, code)
     return found
 
 
@@ -80,19 +93,26 @@ def _lock(found: list[dict[str, set[tuple[dt.datetime, int]]]]) -> dict[int, boo
 
 
 def _earliest(
-    found: dict[str, set[tuple[dt.datetime, int]]], locked: dict[int, bool]
-) -> dict[str, tuple[dt.datetime, int]]:
-    """value -> the earliest-opened case holding it that is locked by us and still open. A case
-    committed by someone else after the lookup is not joined (the report opens its own)."""
-    earliest = {}
+    found: dict[str, set[tuple[dt.datetime, int]]],
+    locked: dict[int, bool],
+    families: dict[int, str],
+) -> dict[tuple[str, str], tuple[dt.datetime, int]]:
+    """(value, family) -> the earliest-opened case of that family holding the value that is
+    locked by us and still open. A case committed by someone else after the lookup is not
+    joined (the report opens its own)."""
+    earliest: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
     for value, cases in found.items():
-        usable = [case for case in cases if locked.get(case[1])]
-        if usable:
-            earliest[value] = min(usable)
+        for case in cases:
+            if not locked.get(case[1]):
+                continue
+            key = (value, families[case[1]])
+            if key not in earliest or case < earliest[key]:
+                earliest[key] = case
     return earliest
 
 
-def _new_case(request: CaseRequest, now: dt.datetime) -> Case:
+def build_case(request: CaseRequest, now: dt.datetime) -> Case:
+    """An unsaved case for one request, opened `now`, with its category's deadlines."""
     category = request.category
     due = deadlines_for(category, now, SEVERITY_PRIORITY[category.severity])
     case = Case(
@@ -118,36 +138,48 @@ def open_or_join_cases(
     """(case, joined an existing case?) per request, in order. Must run inside the caller's
     transaction, which saves the reports."""
 
-    url_cases = _open_cases_by(ReportUrl, "url_key", {k for r in requests for k in r.url_keys})
-    image_cases = _open_cases_by(Evidence, "sha256", {s for r in requests for s in r.sha256s})
+    families: dict[int, str] = {}
+    url_cases = _open_cases_by(
+        ReportUrl, "url_key", {k for r in requests for k in r.url_keys}, families
+    )
+    image_cases = _open_cases_by(
+        Evidence, "sha256", {s for r in requests for s in r.sha256s}, families
+    )
     locked = _lock([url_cases, image_cases])
-    by_url, by_image = _earliest(url_cases, locked), _earliest(image_cases, locked)
+    by_url = _earliest(url_cases, locked, families)
+    by_image = _earliest(image_cases, locked, families)
     # Cases opened by this batch rank after every existing case, in batch order.
     now = timezone.now()
     new_cases: list[Case] = []
-    batch_url: dict[str, int] = {}  # key -> index in new_cases
-    batch_image: dict[str, int] = {}
+    batch_url: dict[tuple[str, str], int] = {}  # (key, family) -> index in new_cases
+    batch_image: dict[tuple[str, str], int] = {}
 
-    def pick(keys: list[str], existing: dict[str, Any], batch: dict[str, int]) -> Any:
-        old = [existing[k] for k in keys if k in existing]
+    def pick(
+        keys: list[str],
+        family: str,
+        existing: dict[tuple[str, str], Any],
+        batch: dict[tuple[str, str], int],
+    ) -> Any:
+        old = [existing[(k, family)] for k in keys if (k, family) in existing]
         if old:
             return min(old)[1]  # an existing case id
-        fresh = [batch[k] for k in keys if k in batch]
+        fresh = [batch[(k, family)] for k in keys if (k, family) in batch]
         return new_cases[min(fresh)] if fresh else None
 
     picked: list[Any] = []  # an existing case id, or a new Case
     for request in requests:
-        target = pick(request.url_keys, by_url, batch_url)
+        family = request.category.family_key
+        target = pick(request.url_keys, family, by_url, batch_url)
         if target is None:
-            target = pick(request.sha256s, by_image, batch_image)
+            target = pick(request.sha256s, family, by_image, batch_image)
         if target is None:
-            target = _new_case(request, now)
+            target = build_case(request, now)
             new_cases.append(target)
             index = len(new_cases) - 1
             for key in request.url_keys:
-                batch_url.setdefault(key, index)
+                batch_url.setdefault((key, family), index)
             for sha in request.sha256s:
-                batch_image.setdefault(sha, index)
+                batch_image.setdefault((sha, family), index)
         elif isinstance(target, Case):
             target.report_count += 1
             target.in_danger = target.in_danger or request.in_danger

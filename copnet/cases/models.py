@@ -11,7 +11,16 @@ from copnet.network.models import Organisation
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
 
-from .choices import OPEN_STATUSES, ActionKind, CaseStatus, EventKind, Outcome, Priority
+from .choices import (
+    OPEN_STATUSES,
+    ActionKind,
+    CaseStatus,
+    EventKind,
+    JoinBasis,
+    Outcome,
+    Priority,
+    ProposalStatus,
+)
 
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
@@ -75,6 +84,15 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    # The person of the lead organisation who works the case (services.do_assign_person).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
     # The lead organisation that got the assignment e-mail: sent once per lead, and retried by
     # the recovery sweep while it differs from `lead_org` (cases.recovery).
     notified_lead = models.ForeignKey(
@@ -222,3 +240,62 @@ class ReportMessage(models.Model):
 
     def audit_repr(self) -> str:
         return f"message #{self.pk}"
+
+
+class JoinProposal(models.Model):
+    """Two open cases that may be about the same thing (a near-duplicate picture, or the same
+    picture or address in another category family): a person accepts (the newer case is merged
+    into the older) or rejects it; nothing is joined silently (cases.proposals)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="join_proposals")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(_("why"), max_length=24, choices=JoinBasis.choices)
+    distance = models.PositiveSmallIntegerField(_("distance"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PENDING,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("join proposal")
+        verbose_name_plural = _("join proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other"], name="join_proposal_once"),
+            models.CheckConstraint(
+                condition=~models.Q(case=models.F("other")), name="join_proposal_two_cases"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ~ {self.other_id}"
+
+
+class CategoryDecision(models.Model):
+    """A person accepted or rejected the category the classifier suggested for a case: a label
+    for retraining (banks.labels reads it). One per case; a later decision replaces it."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="category_decision")
+    suggested = models.ForeignKey(HarmCategory, on_delete=models.PROTECT, related_name="+")
+    chosen = models.ForeignKey(HarmCategory, on_delete=models.PROTECT, related_name="+")
+    accepted = models.BooleanField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        verbose_name = _("category decision")
+        verbose_name_plural = _("category decisions")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {'accepted' if self.accepted else 'rejected'}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from copnet.accounts.choices import Role
 from copnet.accounts.permissions import access, visible_to
+from copnet.network.models import Organisation
 
 from .choices import OPEN_STATUSES
 from .models import Case
@@ -23,7 +26,7 @@ def cases_visible_to(principal: Principal | None) -> QuerySet[Case]:
 def access_case(principal: Principal | None, reference: str) -> Case:
     return access(
         principal,
-        Case.objects.select_related("category", "lead_org", "suggested_category"),
+        Case.objects.select_related("category", "lead_org", "suggested_category", "assignee"),
         reference=reference,
     )
 
@@ -46,3 +49,50 @@ def triage_queue(principal: Principal | None, filters: dict[str, Any]) -> QueryS
     if filters.get("overdue"):
         cases = cases.filter(next_due__lt=timezone.now())
     return cases.order_by("priority", "next_due", "created_at")
+
+
+@dataclass(frozen=True)
+class Workload:
+    organisation: Organisation
+    people: list[Any]  # users annotated with open_cases, overdue_cases
+    unassigned: int
+    unassigned_overdue: int
+
+
+WORKING_ROLES = (Role.COORDINATOR, Role.ANALYST, Role.OFFICER)
+
+
+def assignable_people(case: Case) -> QuerySet[Any]:
+    """The active people of the case's lead organisation who may work it."""
+    from copnet.accounts.models import User
+
+    if case.lead_org_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        organisation_id=case.lead_org_id, is_active=True, role__in=WORKING_ROLES
+    ).order_by("full_name", "email")
+
+
+def workload(organisation: Organisation) -> Workload:
+    """Open and overdue cases per person of an organisation, and its unassigned ones."""
+    from copnet.accounts.models import User
+
+    now = timezone.now()
+    is_open = Q(assigned_cases__status__in=OPEN_STATUSES)
+    people = (
+        User.objects.filter(organisation=organisation, is_active=True, role__in=WORKING_ROLES)
+        .annotate(
+            open_cases=Count("assigned_cases", filter=is_open),
+            overdue_cases=Count(
+                "assigned_cases", filter=is_open & Q(assigned_cases__next_due__lt=now)
+            ),
+        )
+        .order_by("-overdue_cases", "-open_cases", "email")
+    )
+    waiting = Case.objects.open().filter(lead_org=organisation, assignee__isnull=True)
+    return Workload(
+        organisation=organisation,
+        people=list(people),
+        unassigned=waiting.count(),
+        unassigned_overdue=waiting.filter(next_due__lt=now).count(),
+    )

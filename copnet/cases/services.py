@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,11 +23,12 @@ from copnet.core.workflow import allows, check
 from copnet.network.models import Organisation
 from copnet.taxonomy.models import HarmCategory
 
-from .choices import ActionKind, CaseStatus, EventKind
+from .assignment import clear_assignee_outside
+from .choices import ActionKind, CaseStatus, EventKind, ProposalStatus
 from .errors import CaseErrorCode, WorkflowError
 from .events import add_event, refresh_next_due
 from .joining import CaseRequest, open_or_join_cases
-from .models import Case, CaseAction, CaseEvent, ReportMessage
+from .models import Case, CaseAction, CaseEvent, JoinProposal, ReportMessage
 from .triage_batch import triage_case as triage_one
 from .workflow import CASE, CaseMove
 
@@ -77,6 +78,8 @@ def do_transition(
     reason = strip_format_controls(reason)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        if merge_into is not None:  # its status now, not as the caller last read it
+            merge_into = Case.objects.get(pk=merge_into.pk)
         check(
             CASE,
             locked.status,
@@ -94,9 +97,7 @@ def do_transition(
             locked.outcome_note = reason
         if target == CaseStatus.MERGED:
             locked.merged_into = merge_into
-            Case.objects.filter(pk=merge_into.pk).update(
-                report_count=F("report_count") + locked.report_count
-            )
+            _merge_into(locked, merge_into, actor=actor, now=now)
             locked.reports.update(case=merge_into)
             add_event(
                 merge_into,
@@ -126,6 +127,31 @@ def do_transition(
     return locked
 
 
+def _merge_into(source: Case, target: Any, *, actor: Principal | None, now: Any) -> None:
+    """What a merged case brings to the case it joins: its reports' count, danger, the higher
+    priority and earlier deadlines, supporting bodies, detection hits; proposals to join the
+    two are settled."""
+    into = Case.objects.select_for_update().get(pk=target.pk)
+    into.report_count += source.report_count
+    into.in_danger = into.in_danger or source.in_danger
+    into.priority = min(into.priority, source.priority)
+    into.ack_due = min(into.ack_due, source.ack_due)
+    into.action_due = min(into.action_due, source.action_due)
+    refresh_next_due(into)
+    into.save(
+        update_fields=["report_count", "in_danger", "priority", "ack_due", "action_due", "next_due"]
+    )
+    into.supporting_orgs.add(*source.supporting_orgs.exclude(pk=into.lead_org_id))
+    source.hits.update(case=into)
+    JoinProposal.objects.filter(
+        Q(case=source, other=into) | Q(case=into, other=source), status=ProposalStatus.PENDING
+    ).update(
+        status=ProposalStatus.ACCEPTED,
+        decided_at=now,
+        decided_by=actor if is_active_person(actor) else None,
+    )
+
+
 def do_reassign(
     *,
     case: Case,
@@ -145,6 +171,7 @@ def do_reassign(
         before = locked.lead_org.code if locked.lead_org else None
         locked.lead_org = lead
         locked.assigned_at = timezone.now()
+        clear_assignee_outside(locked, actor=actor)
         if allows(CASE, locked.status, CaseStatus.ASSIGNED, name="assign"):
             locked.status = CaseStatus.ASSIGNED
         locked.save()

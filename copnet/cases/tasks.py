@@ -7,6 +7,7 @@ from django_tasks import task
 from . import notifications
 from .models import Case
 from .privacy import purge_all
+from .proposals import propose_joins_now
 from .triage_batch import triage_cases_now
 
 
@@ -19,6 +20,7 @@ def triage_cases(case_ids: list[int]) -> int:
     assigned = [case.pk for case in run.assigned]
     if assigned:
         notify_assignments.enqueue(assigned)
+    propose_joins.enqueue(sorted(set(case_ids) - set(run.busy)))
     return len(case_ids)
 
 
@@ -34,3 +36,9 @@ def purge_personal_data_task(older_than_days: int | None = None) -> dict[str, in
     """Every retention rule (cases.privacy.purge_all); returns what each step erased."""
 
     return purge_all(case_days=older_than_days)
+
+
+@task()
+def propose_joins(case_ids: list[int]) -> int:
+    """Proposals to join these cases with others (cases.proposals); safe to run twice."""
+    return propose_joins_now(case_ids)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -21,16 +23,21 @@ from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence, Report, ReportUrl
 
 from . import selectors, services
+from .assignment import may_assign
 from .errors import CaseErrorCode, WorkflowError
 from .forms import (
     ActionForm,
+    CorrectionForm,
+    MergeForm,
     NoteForm,
     QueueFilterForm,
     ReassignForm,
     ReportMessageForm,
+    SplitForm,
     TransitionForm,
 )
-from .models import Case, ReportMessage
+from .models import Case, CategoryDecision, ReportMessage
+from .proposals import pending_for
 from .workflow import CASE, confirms_harm
 
 REVEAL_SESSION = "revealed_evidence"
@@ -96,6 +103,48 @@ def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> di
         "revealed": request.session.get(REVEAL_SESSION, {}),
         "hits": case.hits.select_related("evidence") if sees_evidence else [],
         "can_confirm_hashes": has_perm(user, Perm.MANAGE_BANKS) and confirms_harm(case),
+        **_triage_context(user, case),
+    }
+
+
+def _triage_context(user: Any, case: Case) -> dict[str, object]:
+    """What the triage and ownership forms of the case page need (cases.triage_views)."""
+    can_correct = has_perm(user, Perm.TRIAGE_CASES) and case.is_open
+    can_assign = case.is_open and case.lead_org_id is not None and may_assign(user, case)
+    mine = case.assignee_id is not None and case.assignee_id == user.pk
+    in_lead = case.lead_org_id is not None and user.organisation_id == case.lead_org_id
+    visible = selectors.cases_visible_to(user)
+    pending = [
+        (p, p.other if p.case_id == case.pk else p.case)
+        for p in pending_for(case)
+        if visible.filter(pk=p.other_id if p.case_id == case.pk else p.case_id).exists()
+    ]
+    return {
+        "can_correct": can_correct,
+        "correction_form": CorrectionForm(
+            initial={
+                "category": case.category.code,
+                "priority": case.priority,
+                "lead": case.lead_org.code if case.lead_org else None,
+                "supporting": [o.code for o in case.supporting_orgs.all()],
+            }
+        )
+        if can_correct
+        else None,
+        "suggestion_open": can_correct
+        and case.suggested_category_id is not None
+        and case.suggested_category_id != case.category_id
+        and not CategoryDecision.objects.filter(case=case).exists(),
+        "can_assign": can_assign,
+        "assignable": selectors.assignable_people(case) if can_assign else [],
+        "can_take": case.is_open
+        and case.assignee_id is None
+        and in_lead
+        and has_perm(user, Perm.WORK_CASES),
+        "can_return": case.is_open and mine,
+        "proposals": pending if can_correct else [],
+        "split_form": SplitForm() if can_correct else None,
+        "merge_form": MergeForm() if can_correct else None,
     }
 
 

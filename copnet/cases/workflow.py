@@ -44,11 +44,17 @@ def _rejection_reason_given(move: CaseMove) -> Refusal | None:
 
 def _open_merge_target(move: CaseMove) -> Refusal | None:
     target = move.merge_into
-    if target is not None and target.pk != move.case.pk and target.is_open:
-        return None
-    return Refusal(
-        CaseErrorCode.MERGE_TARGET_REQUIRED, _("Choose another open case to merge into.")
-    )
+    if target is None:
+        return Refusal(
+            CaseErrorCode.MERGE_TARGET_REQUIRED, _("Choose another open case to merge into.")
+        )
+    if target.pk == move.case.pk:
+        return Refusal(CaseErrorCode.MERGE_SAME_CASE, _("A case cannot be merged into itself."))
+    if not target.is_open:
+        return Refusal(
+            CaseErrorCode.MERGE_TARGET_CLOSED, _("A case can only be merged into an open case.")
+        )
+    return None
 
 
 def _move(source: str, target: str, name: str, **extra: Any) -> Transition[CaseMove]:

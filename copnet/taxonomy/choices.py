@@ -26,3 +26,16 @@ class SupportingSees(models.TextChoices):
     SUMMARY = "summary", _("The case summary only")
     REPORTS = "reports", _("The case and its reports (no evidence)")
     EVIDENCE = "evidence", _("The case, its reports and their evidence")
+
+
+class CategoryFamily(models.TextChoices):
+    """Kinds of harm that may share a case: a report joins an open case at intake only within
+    its category's family (cases.joining); across families only an explicit merge joins."""
+
+    SEXUAL_ABUSE = "sexual_abuse", _("Sexual abuse and exploitation of children")
+    EXPLOITATION = "exploitation", _("Trafficking, kidnapping and exploitation")
+    HARASSMENT = "harassment", _("Bullying, harassment and privacy")
+    WELLBEING = "wellbeing", _("Self-harm and wellbeing")
+    HARMFUL_CONTENT = "harmful_content", _("Harmful content")
+    FRAUD = "fraud", _("Scams and gambling")
+    OTHER = "other", _("Other")

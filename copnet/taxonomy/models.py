@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from copnet.core.i18n import Bilingual
 from copnet.network.models import Organisation
 
-from .choices import Severity, SupportingSees
+from .choices import CategoryFamily, Severity, SupportingSees
 
 
 class HarmCategory(models.Model):
@@ -18,6 +18,11 @@ class HarmCategory(models.Model):
     help_vi = models.TextField(_("child-friendly description (Vietnamese)"))
     help_en = models.TextField(_("child-friendly description (English)"))
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    # Reports join an open case at intake only within one family (cases.joining); empty: the
+    # category is a family of its own.
+    family = models.CharField(
+        _("family"), max_length=32, choices=CategoryFamily.choices, blank=True
+    )
     default_lead = models.ForeignKey(
         Organisation,
         verbose_name=_("default lead organisation"),
@@ -62,6 +67,11 @@ class HarmCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def family_key(self) -> str:
+        """What joining compares: the family, or the code for a category without one."""
+        return self.family or f"code:{self.code}"
 
     name = Bilingual()
     help = Bilingual()

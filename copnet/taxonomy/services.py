@@ -29,12 +29,14 @@ TEXT_FIELDS = (
     "close_days",
     "legal_basis",
     "supporting_sees",
+    "family",
 )
 
 
 def _values(row: Mapping[str, Any], order: int | None = None) -> dict[str, Any]:
-    # supporting_sees came after version 2: a row without it had the field's default.
-    values = {k: row.get(k, "summary") if k == "supporting_sees" else row[k] for k in TEXT_FIELDS}
+    # supporting_sees and family came after version 2: a row without them had the defaults.
+    defaults = {"supporting_sees": "summary", "family": ""}
+    values = {k: row.get(k, defaults[k]) if k in defaults else row[k] for k in TEXT_FIELDS}
     values["lead"] = row.get("lead") or None
     values["supporting"] = sorted(row.get("supporting", []))
     values["courses"] = sorted(row.get("courses", []))

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("reference_data", "evidence_dir")
 @pytest.mark.django_db
 def test_a_duplicate_url_joins_the_open_case(db):
     first, _ = file_report(urls=["https://Example.com/p/1#top"])
-    second, _ = file_report(category="violence", urls=["http://example.com:80/p/1"])
+    second, _ = file_report(category="privacy", urls=["http://example.com:80/p/1"])
     assert second.case_id == first.case_id
     first.case.refresh_from_db()
     assert first.case.report_count == 2

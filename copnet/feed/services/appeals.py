@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,11 +35,25 @@ def matching_entries(address: str) -> list[FeedEntry]:
     )
 
 
+def _open_case_holding(url_keys: list[str]) -> Any:
+    """The earliest-opened open case with a report of one of these addresses, or None."""
+    from copnet.cases.choices import OPEN_STATUSES
+    from copnet.reports.models import ReportUrl
+
+    found = (
+        ReportUrl.objects.filter(url_key__in=url_keys, report__case__status__in=OPEN_STATUSES)
+        .select_related("report__case__category")
+        .order_by("report__case__created_at", "report__case_id")
+        .first()
+    )
+    return found.report.case if found else None
+
+
 def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
     """A site owner asks for review: a report opens (or joins) a case, and the appeal records
     which entries block the address. Raises FeedError or reports' IntakeError."""
     from copnet.reports.choices import Channel
-    from copnet.reports.services import ReportInput, check_report, submit_report
+    from copnet.reports.services import ReportInput, check_report, submit_report, url_lookup_key
 
     refuse_format_controls(address)
     address = clean_text(address, multiline=False)
@@ -58,6 +72,11 @@ def do_submit_appeal(*, address: str, contact: str, explanation: str) -> Appeal:
             reporter_contact=contact,
         )
     )
+    # A review request is about an address, not a kind of harm: it joins the open case that
+    # holds the address whatever that case's category family (cases.joining joins within one).
+    holder = _open_case_holding([url_lookup_key(n) for _raw, n in checked.urls])
+    if holder is not None:
+        checked.category = holder.category
     with transaction.atomic():
         report, _secret = submit_report(checked, channel=Channel.WEB)
         appeal = Appeal.objects.create(

@@ -42,7 +42,7 @@ def test_the_report_form_offers_the_new_harms_with_links_to_courses(client, refe
 
 
 @pytest.mark.django_db
-def test_a_taxonomy_of_version_1_moves_to_version_2_keeping_edits_and_history():
+def test_a_taxonomy_of_version_1_moves_to_version_3_keeping_edits_and_history():
     call_command("load_reference_data", verbosity=0)
     # Back to what a version 1 installation holds: v1 categories, no dated rules.
     RoutingRule.objects.all().delete()
@@ -59,10 +59,26 @@ def test_a_taxonomy_of_version_1_moves_to_version_2_keeping_edits_and_history():
     assert HarmCategory.objects.get(code="violence").help_en == "Edited by a coordinator"
     assert HarmCategory.objects.get(code="violence").default_lead.code == "MOCST-PTTH"
     assert AuditEvent.objects.filter(
-        target_type="taxonomy.harmcategory", reason="reference data version 2"
+        target_type="taxonomy.harmcategory", reason="reference data version 3"
     ).exists()
+    # Version 3 gives every category a family (joining at intake stays within one).
+    assert HarmCategory.objects.get(code="csam").family == "sexual_abuse"
+    assert HarmCategory.objects.get(code="violence").family == "harmful_content"
 
     rules, audit = RoutingRule.objects.count(), AuditEvent.objects.count()
     assert load_categories() == 0
     assert load_past_leads() == 0
     assert (RoutingRule.objects.count(), AuditEvent.objects.count()) == (rules, audit)
+
+
+@pytest.mark.django_db
+def test_a_taxonomy_of_version_2_gets_families_but_keeps_an_edited_one():
+    call_command("load_reference_data", verbosity=0)
+    HarmCategory.objects.update(family="")
+    load_categories(REFERENCE_FILE.parent / "history" / "categories-v2.json")
+    HarmCategory.objects.filter(code="privacy").update(family="sexual_abuse")
+    load_categories()
+    assert HarmCategory.objects.get(code="grooming").family == "sexual_abuse"
+    assert HarmCategory.objects.get(code="cyberbullying").family == "harassment"
+    assert HarmCategory.objects.get(code="privacy").family == "sexual_abuse"  # edited: kept
+    assert set(HarmCategory.objects.values_list("family", flat=True)) >= {"fraud", "wellbeing"}

@@ -1,0 +1,242 @@
+"""The case page's triage and ownership forms (htmx-boosted posts that come back to the case
+page) and the workload page. Thin: each reads its form, calls one service, shows the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from copnet.accounts.decorators import require_perm
+from copnet.accounts.permissions import Perm, has_perm, visible_to
+from copnet.core.errors import DomainError
+from copnet.network.selectors import active_organisations
+from copnet.reports.models import Report
+
+from . import assignment, corrections, proposals, selectors
+from .errors import CaseErrorCode, WorkflowError
+from .forms import AssignForm, CorrectionForm, DecisionForm, MergeForm, SplitForm
+from .models import Case, JoinProposal
+from .views import _after_post
+
+
+def _invalid() -> WorkflowError:
+    return WorkflowError(CaseErrorCode.INVALID, _("Check the form."))
+
+
+def _run(request: HttpRequest, case: Case, call: Callable[[], Any], ok: str) -> HttpResponse:
+    try:
+        call()
+    except DomainError as exc:
+        return _after_post(request, case, exc, "")
+    return _after_post(request, case, None, ok)
+
+
+@require_POST
+@require_perm(Perm.TRIAGE_CASES)
+def correct(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, _invalid(), "")
+    data = form.cleaned_data
+    return _run(
+        request,
+        case,
+        lambda: corrections.do_correct_triage(
+            case=case,
+            category=data["category"],
+            priority=data["priority"],
+            lead=data["lead"],
+            supporting=data["supporting"] if "supporting" in request.POST else None,
+            reason=data["reason"],
+            actor=request.user,
+        ),
+        _("Triage was corrected."),
+    )
+
+
+@require_POST
+@require_perm(Perm.TRIAGE_CASES)
+def suggestion(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, _invalid(), "")
+    accept = form.cleaned_data["decision"] == "accept"
+    return _run(
+        request,
+        case,
+        lambda: corrections.do_decide_suggestion(
+            case=case, accept=accept, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The suggested category was accepted.")
+        if accept
+        else _("The suggested category was rejected."),
+    )
+
+
+@require_POST
+@require_perm(Perm.WORK_CASES)
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, _invalid(), "")
+    action = request.POST.get("action", "assign")
+    if action == "take":
+        return _run(
+            request,
+            case,
+            lambda: assignment.do_take_case(case=case, actor=request.user),
+            _("You now work on this case."),
+        )
+    if action == "return":
+        return _run(
+            request,
+            case,
+            lambda: assignment.do_return_case(
+                case=case, actor=request.user, note=form.cleaned_data["note"]
+            ),
+            _("You gave the case back."),
+        )
+    person = None
+    if form.cleaned_data["assignee"]:
+        # Only people the actor may see; anyone else is "outside the lead organisation".
+        from copnet.accounts.models import User
+
+        person = (
+            visible_to(request.user, User.objects.all())
+            .filter(pk=form.cleaned_data["assignee"])
+            .first()
+        )
+        if person is None:
+            return _after_post(
+                request,
+                case,
+                WorkflowError(
+                    CaseErrorCode.ASSIGNEE_OUTSIDE_LEAD,
+                    _("Choose a person of the case's lead organisation."),
+                ),
+                "",
+            )
+    return _run(
+        request,
+        case,
+        lambda: assignment.do_assign_person(
+            case=case, assignee=person, actor=request.user, note=form.cleaned_data["note"]
+        ),
+        _("The case was assigned."),
+    )
+
+
+@require_POST
+@require_perm(Perm.TRIAGE_CASES)
+def split(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = SplitForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, _invalid(), "")
+    report = Report.objects.filter(
+        tracking_code=form.cleaned_data["report"].strip().upper()
+    ).first()
+    if report is None or report.case_id != case.pk:
+        return _after_post(
+            request,
+            case,
+            WorkflowError(
+                CaseErrorCode.REPORT_NOT_IN_CASE, _("This report does not belong to the case.")
+            ),
+            "",
+        )
+    made: list[Case] = []
+    response = _run(
+        request,
+        case,
+        lambda: made.append(
+            corrections.do_split_report(
+                case=case, report=report, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        ),
+        "",
+    )
+    if made:
+        from django.contrib import messages
+
+        messages.success(
+            request,
+            _("The report was split into case %(reference)s.") % {"reference": made[0].reference},
+        )
+    return response
+
+
+@require_POST
+@require_perm(Perm.TRIAGE_CASES)
+def merge(request: HttpRequest, reference: str) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, _invalid(), "")
+    into = (
+        selectors.cases_visible_to(request.user)
+        .filter(reference=form.cleaned_data["into"].strip().upper())
+        .first()
+    )
+    return _run(
+        request,
+        case,
+        lambda: corrections.do_merge_cases(
+            case=case, into=into, reason=form.cleaned_data["reason"], actor=request.user
+        ),
+        _("The case was merged."),
+    )
+
+
+@require_POST
+@require_perm(Perm.TRIAGE_CASES)
+def decide_proposal(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    case = selectors.access_case(request.user, reference)
+    proposal = JoinProposal.objects.filter(pk=pk).first()
+    if proposal is None or case.pk not in (proposal.case_id, proposal.other_id):
+        raise Http404
+    other_id = proposal.other_id if proposal.case_id == case.pk else proposal.case_id
+    if not selectors.cases_visible_to(request.user).filter(pk=other_id).exists():
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _after_post(request, case, _invalid(), "")
+    accept = form.cleaned_data["decision"] == "accept"
+    return _run(
+        request,
+        case,
+        lambda: proposals.do_decide_proposal(
+            proposal=proposal, accept=accept, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The cases were merged.") if accept else _("The cases stay apart."),
+    )
+
+
+@require_perm(Perm.VIEW_CASES)
+def workload(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not has_perm(user, Perm.VIEW_PEOPLE):
+        raise PermissionDenied
+    organisations = active_organisations()
+    chosen = user.organisation
+    if has_perm(user, Perm.TRIAGE_CASES) and request.GET.get("org"):
+        chosen = organisations.filter(code=request.GET["org"]).first() or chosen
+    if chosen is None:
+        raise Http404
+    return render(
+        request,
+        "cases/workload.html",
+        {
+            "workload": selectors.workload(chosen),
+            "organisations": organisations if has_perm(user, Perm.TRIAGE_CASES) else None,
+        },
+    )
