@@ -21,6 +21,9 @@ class CaseErrorCode(models.TextChoices):
         _("Say why the case is rejected: not harmful or out of scope."),
     )
     MERGE_TARGET_REQUIRED = "merge_target_required", _("Choose another open case to merge into.")
+    FILTER_NAME_REQUIRED = "filter_name_required", _("Give the filter a name.")
+    FILTER_NAME_TAKEN = "filter_name_taken", _("You already have a filter with this name.")
+    FILTER_EMPTY = "filter_empty", _("Choose at least one filter before saving it.")
 
 
 class WorkflowError(DomainError):

@@ -105,6 +105,14 @@ class Case(models.Model):
         verbose_name=_("merged into"),
     )
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -112,7 +120,14 @@ class Case(models.Model):
         ordering = ["priority", "next_due"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["status", "priority", "next_due"])]
+        indexes = [
+            models.Index(fields=["status", "priority", "next_due"]),
+            # The queue in urgency order (selectors.URGENCY), per lead organisation and overall.
+            models.Index(
+                fields=["lead_org", "status", "next_due", "priority"], name="case_queue_lead"
+            ),
+            models.Index(fields=["status", "next_due", "priority"], name="case_queue_all"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -164,3 +179,23 @@ class CaseAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class SavedFilter(models.Model):
+    """A queue filter a person named and kept; only its owner sees it (`selectors`)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_case_filters"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filter"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

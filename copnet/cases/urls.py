@@ -6,6 +6,8 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("filters/", views.save_filter, name="save_filter"),
+    path("filters/<int:pk>/delete/", views.delete_filter, name="delete_filter"),
     path("evidence/<int:pk>/preview/", views.evidence_preview, name="evidence_preview"),
     path("evidence/<int:pk>/reveal/", views.evidence_reveal, name="evidence_reveal"),
     path("evidence/<int:pk>/original/", views.evidence_original, name="evidence_original"),
