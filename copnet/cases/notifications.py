@@ -125,6 +125,9 @@ def notify_assignments_now(cases: Iterable[Case]) -> int:
         Case.objects.filter(pk__in=ids, lead_org_id=lead_id).exclude(
             notified_lead_id=lead_id
         ).update(notified_lead_id=lead_id, notified_at=now)
+    urgent = [case for case in pending if case.priority == Priority.P1]
+    for listener in P1_LISTENERS if urgent else []:
+        listener(urgent)
     return sent
 
 

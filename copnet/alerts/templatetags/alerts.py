@@ -17,5 +17,11 @@ register = template.Library()
 def p1_alerts(context: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    shown = bool(user is not None and user.is_authenticated and has_perm(user, Perm.VIEW_CASES))
+    # Not before the second sign-in step is passed (every page would send them there).
+    shown = bool(
+        user is not None
+        and user.is_authenticated
+        and getattr(user, "is_verified", lambda: False)()
+        and has_perm(user, Perm.VIEW_CASES)
+    )
     return {"shown": shown, "every": POLL_SECONDS}

@@ -17,6 +17,12 @@ register = template.Library()
 def search_box(context: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    shown = bool(user is not None and user.is_authenticated and has_perm(user, Perm.VIEW_CASES))
+    # Not before the second sign-in step is passed (every page would send them there).
+    shown = bool(
+        user is not None
+        and user.is_authenticated
+        and getattr(user, "is_verified", lambda: False)()
+        and has_perm(user, Perm.VIEW_CASES)
+    )
     query = request.GET.get("q", "") if shown and request is not None else ""
     return {"shown": shown, "query": query[:MAX_QUERY], "max_query": MAX_QUERY}
