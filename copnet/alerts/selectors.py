@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from copnet.cases.choices import Priority
+from copnet.cases.choices import OPEN_STATUSES, Priority
 from copnet.cases.models import Case, CaseEvent
 from copnet.cases.selectors import cases_visible_to
 from copnet.network.models import Organisation
@@ -47,7 +47,7 @@ def _open_annotated(cases: QuerySet[Case], now: dt.datetime) -> QuerySet[Case]:
     cutoff = now - dt.timedelta(days=STUCK_AFTER_DAYS)
     recent = CaseEvent.objects.filter(case=OuterRef("pk"), at__gte=cutoff)
     active = ExpressionWrapper(Exists(recent) | Q(created_at__gte=cutoff), BooleanField())
-    return cases.open().annotate(quiet=active)
+    return cases.filter(status__in=OPEN_STATUSES).annotate(quiet=active)
 
 
 def home_counts(user: User) -> tuple[Counts, list[tuple[Organisation, Counts]]]:
@@ -76,7 +76,6 @@ def new_p1_cases(user: User, limit: int = 10) -> list[Case]:
     """Open P1 cases visible to `user` triaged since they last acknowledged the alert."""
     return list(
         cases_visible_to(user)
-        .open()
-        .filter(priority=Priority.P1, triaged_at__gt=alert_since(user))
+        .filter(status__in=OPEN_STATUSES, priority=Priority.P1, triaged_at__gt=alert_since(user))
         .order_by("-triaged_at")[:limit]
     )

@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AlertSeen
+from copnet.audit.services import save_with_audit
+
+from .models import AlertSeen, Webhook
 
 if TYPE_CHECKING:
     from copnet.accounts.models import User
+    from copnet.accounts.principal import Principal
 
 
 def do_acknowledge_alerts(*, user: User, at: dt.datetime | None = None) -> AlertSeen:
@@ -20,3 +23,8 @@ def do_acknowledge_alerts(*, user: User, at: dt.datetime | None = None) -> Alert
             user=user, defaults={"acknowledged_at": at or timezone.now()}
         )
     return seen
+
+
+def do_save_webhook(*, webhook: Webhook, actor: Principal | None) -> Webhook:
+    """An organisation's webhook, validated and audited (the secret only as a fingerprint)."""
+    return save_with_audit(instance=webhook, actor=actor)
