@@ -258,7 +258,7 @@ def main() -> int:
                 page.append(time.perf_counter() - started)
                 assert response.status_code in (200, 302), response.status_code
             # The baseline: the same lookups without any index (sequential scans).
-            for query in mix[: max(10, min(40, len(mix) // 5))]:
+            for query in mix[: max(10, min(20, len(mix) // 10))]:
                 with transaction.atomic(), connection.cursor() as cursor:
                     for setting in ("indexscan", "bitmapscan", "indexonlyscan"):
                         cursor.execute(f"SET LOCAL enable_{setting} = off")

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from copnet.core.admin_defaults import URL_FIELDS_HTTPS
 from copnet.core.readonly_admin import ReadOnlyAdmin
 
 from .models import Webhook, WebhookDelivery
@@ -15,7 +16,7 @@ from .services import do_save_webhook
 class WebhookAdmin(admin.ModelAdmin):
     list_display = ("organisation", "url", "active", "created_at")
     list_filter = ("active",)
-    autocomplete_fields = ()
+    formfield_overrides = URL_FIELDS_HTTPS
 
     def save_model(self, request: HttpRequest, obj: Webhook, form: Any, change: bool) -> None:
         do_save_webhook(webhook=obj, actor=request.user)
