@@ -161,3 +161,18 @@ def test_the_box_is_in_the_header_of_staff_pages_only_for_case_readers(client, a
     assert 'class="header-search"' in client.get("/staff/").content.decode()
     client.logout()
     assert 'class="header-search"' not in client.get("/").content.decode()
+
+
+def test_a_removal_request_reference_opens_the_request_for_its_organisation_only(
+    client, alice, charlie, org_a
+):
+    from copnet.takedowns.tests.factories import make_case, make_platform, make_request
+
+    case = make_case(lead=org_a)
+    removal = make_request(case=case, platform=make_platform(), actor=alice)
+    client.force_login(alice)
+    response = client.get(SEARCH, {"q": removal.reference.lower()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("takedowns:detail", args=[removal.reference])
+    client.force_login(charlie)
+    assert "NOTHING" in _found(client, removal.reference)
