@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "csp",
     "copnet.stats",
+    "copnet.search",
+    "copnet.alerts",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/audit/", include("copnet.audit.urls")),
     path("report/", include("copnet.reports.urls")),
     path("staff/cases/", include("copnet.cases.urls")),
+    path("staff/search/", include("copnet.search.urls")),
+    path("staff/alerts/", include("copnet.alerts.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
     path("staff/evaluations/", include("copnet.evaluations.urls")),

@@ -56,6 +56,9 @@ class CaseErrorCode(models.TextChoices):
         _("The last report of a case cannot be split out: change the category instead."),
     )
     PROPOSAL_DECIDED = "proposal_decided", _("This proposal has already been decided.")
+    FILTER_NAME_REQUIRED = "filter_name_required", _("Give the filter a name.")
+    FILTER_NAME_TAKEN = "filter_name_taken", _("You already have a filter with this name.")
+    FILTER_EMPTY = "filter_empty", _("Choose at least one filter before saving it.")
 
 
 class WorkflowError(DomainError):

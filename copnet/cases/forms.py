@@ -37,6 +37,11 @@ class QueueFilterForm(forms.Form):
         choices=[("", _("Any"))] + list(Priority.choices),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mine = forms.BooleanField(label=_("My cases"), required=False)
+    my_org = forms.BooleanField(label=_("My organisation"), required=False)
+    unassigned = forms.BooleanField(label=_("Unassigned"), required=False)
+
+    CHECKBOXES = ("overdue", "mine", "my_org", "unassigned")
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -45,6 +50,11 @@ class QueueFilterForm(forms.Form):
         if data.get("category"):
             data["category"] = data["category"].code
         return data
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name of this filter"), max_length=80)
+    query = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
 class TransitionForm(forms.Form):

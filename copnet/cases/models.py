@@ -129,7 +129,14 @@ class Case(models.Model):
         ordering = ["priority", "next_due"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["status", "priority", "next_due"])]
+        indexes = [
+            models.Index(fields=["status", "priority", "next_due"]),
+            # The queue in urgency order (selectors.URGENCY), per lead organisation and overall.
+            models.Index(
+                fields=["lead_org", "status", "next_due", "priority"], name="case_queue_lead"
+            ),
+            models.Index(fields=["status", "next_due", "priority"], name="case_queue_all"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -299,3 +306,23 @@ class CategoryDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {'accepted' if self.accepted else 'rejected'}"
+
+
+class SavedFilter(models.Model):
+    """A queue filter a person named and kept; only its owner sees it (`selectors`)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_case_filters"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filter"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="saved_filter_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

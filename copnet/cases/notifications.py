@@ -9,7 +9,7 @@ is nobody to retry for.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,6 +24,10 @@ from copnet.network.models import ContactPoint
 
 from .choices import EventKind, Priority
 from .models import Case, CaseEvent
+
+# Called with the P1 cases whose lead was just notified (filled in AppConfig.ready(): the alerts
+# app's organisation webhooks), beside the e-mail.
+P1_LISTENERS: list[Callable[[Sequence[Case]], object]] = []
 
 
 class NotificationError(RuntimeError):
@@ -121,6 +125,9 @@ def notify_assignments_now(cases: Iterable[Case]) -> int:
         Case.objects.filter(pk__in=ids, lead_org_id=lead_id).exclude(
             notified_lead_id=lead_id
         ).update(notified_lead_id=lead_id, notified_at=now)
+    urgent = [case for case in pending if case.priority == Priority.P1]
+    for listener in P1_LISTENERS if urgent else []:
+        listener(urgent)
     return sent
 
 

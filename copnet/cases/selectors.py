@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from copnet.accounts.choices import Role
@@ -13,7 +13,7 @@ from copnet.accounts.permissions import access, visible_to
 from copnet.network.models import Organisation
 
 from .choices import OPEN_STATUSES
-from .models import Case
+from .models import Case, SavedFilter
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -31,8 +31,15 @@ def access_case(principal: Principal | None, reference: str) -> Case:
     )
 
 
+# Most urgent first: overdue (the longest overdue first), then the nearest deadline, then the
+# priority; cases without a deadline after every case with one.
+URGENCY = (F("next_due").asc(nulls_last=True), "priority", "created_at", "pk")
+
+
 def triage_queue(principal: Principal | None, filters: dict[str, Any]) -> QuerySet[Case]:
-    """Priority first, then the nearest deadline; overdue cases are those past `next_due`."""
+    """The queue in URGENCY order; overdue cases are those past `next_due`. Quick filters:
+    `mine` (assigned to the principal), `my_org` (led or supported by their organisation),
+    `unassigned` (no person assigned)."""
     cases = cases_visible_to(principal)
     status = filters.get("status")
     if status == "open" or not status:
@@ -48,7 +55,19 @@ def triage_queue(principal: Principal | None, filters: dict[str, Any]) -> QueryS
         cases = cases.filter(priority=filters["priority"])
     if filters.get("overdue"):
         cases = cases.filter(next_due__lt=timezone.now())
-    return cases.order_by("priority", "next_due", "created_at")
+    if filters.get("mine"):
+        cases = cases.filter(assignee_id=getattr(principal, "pk", None) or 0)
+    if filters.get("my_org"):
+        own = getattr(principal, "organisation_id", None) or 0
+        cases = cases.filter(Q(lead_org_id=own) | Q(supporting_orgs=own)).distinct()
+    if filters.get("unassigned"):
+        cases = cases.filter(assignee__isnull=True)
+    return cases.order_by(*URGENCY)
+
+
+def saved_filters(principal: Principal | None) -> QuerySet[SavedFilter]:
+    """A person's own saved queue filters (nobody else's, whatever their role)."""
+    return SavedFilter.objects.filter(owner_id=getattr(principal, "pk", None) or 0)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm, sees_case_evidence
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.audit.services import record_view
 from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
 from copnet.core.errors import DomainError, show_message
@@ -22,7 +23,7 @@ from copnet.core.workflow import allowed_next
 from copnet.reports.evidence import evidence_store
 from copnet.reports.models import Evidence, Report, ReportUrl
 
-from . import selectors, services
+from . import saved_filters, selectors, services
 from .assignment import may_assign
 from .errors import CaseErrorCode, WorkflowError
 from .forms import (
@@ -33,6 +34,7 @@ from .forms import (
     QueueFilterForm,
     ReassignForm,
     ReportMessageForm,
+    SavedFilterForm,
     SplitForm,
     TransitionForm,
 )
@@ -55,8 +57,44 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "now": timezone.now(), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "now": timezone.now(),
+            "query": query.urlencode(),
+            "saved_filters": selectors.saved_filters(request.user),
+            "save_form": SavedFilterForm(initial={"query": query.urlencode()}),
+        },
     )
+
+
+@require_POST
+@require_perm(Perm.VIEW_CASES)
+def save_filter(request: AuthedHttpRequest) -> HttpResponse:
+    form = SavedFilterForm(request.POST)
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["query"]
+        try:
+            saved_filters.do_save_filter(
+                owner=request.user, name=form.cleaned_data["name"], query=query
+            )
+        except DomainError as exc:
+            show_message(request, exc)
+        else:
+            messages.success(request, _("The filter was saved."))
+    else:
+        show_message(request, WorkflowError(CaseErrorCode.FILTER_NAME_REQUIRED))
+    return redirect(reverse("cases:queue") + (f"?{query}" if query else ""))
+
+
+@require_POST
+@require_perm(Perm.VIEW_CASES)
+def delete_filter(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    if not saved_filters.do_delete_filter(owner=request.user, pk=pk):
+        raise Http404
+    messages.success(request, _("The filter was deleted."))
+    return redirect("cases:queue")
 
 
 def _case_reports(request: HttpRequest, case: Case) -> list[Report]:

@@ -24,6 +24,7 @@ class Periodic:
 
 
 def schedule() -> list[Periodic]:
+    from copnet.alerts.tasks import retry_webhooks
     from copnet.banks.tasks import match_past_evidence
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.core.maintenance import sweep_orphan_files_task
@@ -54,6 +55,7 @@ def schedule() -> list[Periodic]:
         Periodic(
             "re-notify and re-check removal requests", 10 * 60, follow_up_removal_requests.enqueue
         ),
+        Periodic("retry organisation webhooks", 60, retry_webhooks.enqueue),
         Periodic("publish the protection feed", 3600, publish_feed.enqueue),
         Periodic("volunteer reminders", 24 * 3600, send_inactivity_reminders_task.enqueue),
         Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),

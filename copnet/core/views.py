@@ -6,6 +6,8 @@ from django.shortcuts import render
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_network_wide_scope, has_perm
+from copnet.accounts.principal import AuthedHttpRequest
+from copnet.alerts.selectors import STUCK_AFTER_DAYS, home_counts
 from copnet.core.health import check_health
 from copnet.core.page_cache import public_page
 
@@ -16,9 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_STAFF_AREA)
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     health = check_health() if has_perm(user, Perm.VIEW_PLATFORM_HEALTH) else None
+    mine, per_org = home_counts(user) if has_perm(user, Perm.VIEW_CASES) else (None, [])
     return render(
         request,
         "core/staff_home.html",
@@ -27,6 +30,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "can": {perm.value: has_perm(user, perm) for perm in Perm},
             "health": health,
             "grace_minutes": max(1, round(settings.RECOVERY_GRACE_S / 60)),
+            "my_counts": mine,
+            "org_counts": per_org,
+            "stuck_days": STUCK_AFTER_DAYS,
         },
     )
 

@@ -104,6 +104,8 @@ class ReportUrl(models.Model):
     url = EncryptedTextField(_("address as reported"))
     normalised = EncryptedTextField(_("normalised address"))
     url_key = models.CharField(max_length=64, db_index=True)
+    # Keyed hash of the normalised host (`lookups.host_lookup_key`): staff search by domain.
+    host_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = ScopedManager()
 
@@ -145,6 +147,8 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         # The orphan-file sweep looks stored files up by path (text evidence has none).
         indexes = [
+            # Staff search finds evidence by its PDQ hash (MD5 and SHA-256 are indexed above).
+            models.Index(fields=["pdq"], name="evidence_pdq", condition=~Q(pdq="")),
             models.Index(
                 fields=["blob_path"], name="evidence_blob_path", condition=~Q(blob_path="")
             ),
@@ -157,6 +161,22 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ReportHandle(models.Model):
+    """A keyed hash of one platform account name of a report (`lookups.handle_keys`), so that
+    staff search finds reports by account name although `Report.account_handles` is
+    encrypted. Read only through the case it belongs to (scoped there); the purge keeps it,
+    as it keeps `ReportUrl.url_key`: nobody can turn it back into a name."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="handles")
+    key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="report_handle_once")]
+
+    def __str__(self) -> str:
+        return f"handle of report #{self.report_id}"
 
 
 class IdempotencyRecord(models.Model):

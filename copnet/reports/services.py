@@ -41,7 +41,8 @@ from copnet.taxonomy.models import HarmCategory
 from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
 from .errors import IntakeError, IntakeErrorCode
 from .evidence import EvidenceError, ImageFacts, evidence_store, inspect_image, make_preview
-from .models import Evidence, Report, ReportUrl
+from .lookups import handle_keys, host_lookup_key
+from .models import Evidence, Report, ReportHandle, ReportUrl
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -345,9 +346,23 @@ def submit_reports(
             )
             ReportUrl.objects.bulk_create(
                 [
-                    ReportUrl(report=report, url=raw, normalised=n.url, url_key=url_lookup_key(n))
+                    ReportUrl(
+                        report=report,
+                        url=raw,
+                        normalised=n.url,
+                        url_key=url_lookup_key(n),
+                        host_key=host_lookup_key(n.host),
+                    )
                     for report, item in zip(reports, checked, strict=True)
                     for raw, n in item.urls
+                ],
+                batch_size=1000,
+            )
+            ReportHandle.objects.bulk_create(
+                [
+                    ReportHandle(report=report, key=key)
+                    for report, item in zip(reports, checked, strict=True)
+                    for key in handle_keys(item.data.account_handles)
                 ],
                 batch_size=1000,
             )
