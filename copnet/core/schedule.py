@@ -31,6 +31,7 @@ def schedule() -> list[Periodic]:
     from copnet.exchanges.tasks import fetch_due_exchanges, send_due_feedback
     from copnet.feed.tasks import publish_feed
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
+    from copnet.support.tasks import escalate_overdue_referrals, retry_webhooks
     from copnet.takedowns.tasks import expire_overdue_requests, retry_deliveries
     from copnet.volunteers.tasks import (
         refresh_report_outcomes_task,
@@ -56,6 +57,9 @@ def schedule() -> list[Periodic]:
         # International exchange: each exchange has its own interval; feedback is retried.
         Periodic("fetch due exchanges", 5 * 60, fetch_due_exchanges.enqueue),
         Periodic("send exchange feedback", 60, send_due_feedback.enqueue),
+        # Referrals for support: missed deadlines escalate; hotline webhooks are retried.
+        Periodic("escalate overdue referrals", 300, escalate_overdue_referrals.enqueue),
+        Periodic("retry hotline webhooks", 60, retry_webhooks.enqueue),
     ]
 
 
