@@ -25,13 +25,15 @@ class SupportErrorCode(models.TextChoices):
     CHILD_CONSENT_REQUIRED = (
         "child_consent_required",
         _(
-            "A child from 7 years old must agree to the referral, unless it protects the child's life."
+            "A child from 7 years old must agree to the referral, unless it protects "
+            "the child's life."
         ),
     )
     REPRESENTATIVE_CONSENT_REQUIRED = (
         "representative_consent_required",
         _(
-            "The legal representative must agree to the referral, unless it protects the child's life."
+            "The legal representative must agree to the referral, unless it protects "
+            "the child's life."
         ),
     )
     GROUND_REQUIRED = (

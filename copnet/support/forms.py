@@ -62,9 +62,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, own_org: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["receiving_org"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = network_members(own_org)
+        self.fields["receiving_org"].queryset = network_members(own_org)  # type: ignore[attr-defined]
 
 
 class MoveForm(forms.Form):

@@ -20,21 +20,27 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
+from copnet.core.links import absolute_reverse
 from copnet.core.mail import queue_email
 from copnet.core.tasks import enqueue_on_commit
 from copnet.takedowns import fetch
 
 from .choices import DeliveryState, WebhookEvent
 from .models import HotlineEndpoint, Referral, WebhookDelivery
-from .signing import EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
-from .signing import signature_header
+from .signing import (
+    EVENT_HEADER,
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    signature_header,
+)
 
 TASK = "copnet.support.tasks.deliver_webhook"
 
@@ -124,7 +130,11 @@ class _Fail(Exception):
 def deliver(delivery_id: int) -> str:
     """One attempt, if one is due; returns the state afterwards. Safe to run twice."""
     now = timezone.now()
-    row = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    row = (
+        WebhookDelivery.objects.select_related("endpoint__organisation")
+        .filter(pk=delivery_id)
+        .first()
+    )
     if row is None or row.state != DeliveryState.PENDING:
         return row.state if row else DeliveryState.FAILED
     if row.next_attempt_at is not None and row.next_attempt_at > now:
@@ -221,12 +231,27 @@ def _after_failure(
             recipients = User.objects.filter(role=Role.COORDINATOR, is_active=True).exclude(
                 email=""
             )
-            queue_email(
-                key=f"support.webhook-failed:{row.event_id}",
-                to=recipients.values_list("email", flat=True),
-                subject=gettext_noop("[COPNet] A webhook to a hotline could not be delivered"),
-                body=f"{row.event} {row.event_id} → {row.endpoint.organisation_id}: {error[:300]}",
-            )
+            values = {
+                "event": row.event,
+                "event_id": row.event_id,
+                "organisation": row.endpoint.organisation.code,
+                "attempts": attempt,
+                "error": error[:300],
+            }
+            with translation.override("vi"):
+                queue_email(
+                    key=f"support.webhook-failed:{row.event_id}",
+                    to=recipients.values_list("email", flat=True),
+                    subject=_("[COPNet] A webhook to %(organisation)s could not be delivered")
+                    % values,
+                    body=_(
+                        "The event %(event)s (%(event_id)s) to %(organisation)s was not "
+                        "delivered after %(attempts)s attempts: %(error)s"
+                    )
+                    % values
+                    + "\n\n"
+                    + absolute_reverse("support:deliveries"),
+                )
     return state
 
 

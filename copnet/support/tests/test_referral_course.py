@@ -72,14 +72,16 @@ def test_a_referral_runs_its_whole_course(alice, org_a, coordinator):
     assert escalate_overdue(now=vn(2026, 9, 10, 8, 0)) == [f"{referral.reference}:plan"]
     assert escalate_overdue(now=vn(2026, 9, 11, 8, 0)) == []
     mail = OutgoingEmail.objects.get(key=f"support.overdue.plan:{referral.reference}")
-    assert coordinator.email in mail.recipients and alice.email in mail.recipients
+    assert coordinator.email in mail.recipients
+    assert alice.email in mail.recipients
     assert operator.email in mail.recipients
 
     planned = do_move(referral=assessed, target="planned", actor=operator, note="Kế hoạch hỗ trợ")
     closed = do_move(
         referral=planned, target="closed", actor=operator, outcome="counselling", note="Xong"
     )
-    assert closed.status == "closed" and closed.outcome == "counselling"
+    assert closed.status == "closed"
+    assert closed.outcome == "counselling"
     assert closed.next_due is None
 
     steps = AuditEvent.objects.filter(
