@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.core.api_auth import api_key_auth, principal
@@ -66,7 +66,7 @@ def postback(request: HttpRequest, reference: str, payload: PostbackIn) -> dict[
     "nor a case reference your organisation knows names a case; `replayed` (409) for an event "
     "id already received.",
 )
-def call_note(request: HttpRequest, payload: CallNoteIn) -> tuple[int, dict[str, Any]]:
+def call_note(request: HttpRequest, payload: CallNoteIn) -> Status:
     key = _key(request)
     services.verify_signed(
         api_key=key, body=request.body, header=request.headers.get(SIGNATURE_HEADER, "")
@@ -80,4 +80,4 @@ def call_note(request: HttpRequest, payload: CallNoteIn) -> tuple[int, dict[str,
         case_reference=payload.case_reference,
         operator_ref=payload.operator_ref,
     )
-    return 201, {"linked": True, "note_id": note.pk}
+    return Status(201, {"linked": True, "note_id": note.pk})
