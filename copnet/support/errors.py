@@ -63,6 +63,7 @@ class SupportErrorCode(models.TextChoices):
     NO_ENDPOINT = "no_endpoint", _("Your organisation has no hotline link configured.")
     NO_SUCH_CASE = "no_such_case", _("No case with this tracking code or case reference.")
     BAD_URL = "bad_url", _("The webhook address is not a valid http(s) address.")
+    SECRET_TOO_SHORT = "secret_too_short", _("The signing secret needs at least 16 characters.")
 
 
 class SupportError(DomainError):

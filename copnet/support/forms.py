@@ -21,7 +21,10 @@ from .choices import (
 def network_members(exclude: int | None) -> Any:
     today = timezone.localdate()
     members = Membership.objects.valid_on(today).values("organisation_id")
-    return Organisation.objects.filter(pk__in=members).exclude(pk=exclude).order_by("code")
+    rows = Organisation.objects.filter(pk__in=members)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.order_by("code")
 
 
 class ReferralForm(forms.Form):

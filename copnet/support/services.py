@@ -81,8 +81,17 @@ class ReferralInput:
     ground_note: str = ""
 
 
-def _text(value: Any, name: str, *, required: bool = False, limit: int = TEXT_LIMIT) -> str:
-    return clean_field(value, limit=limit, field=name, required=required, error=SupportError)
+def _text(
+    value: Any,
+    name: str,
+    *,
+    required: bool = False,
+    limit: int = TEXT_LIMIT,
+    multiline: bool = True,
+) -> str:
+    return clean_field(
+        value, limit=limit, field=name, required=required, multiline=multiline, error=SupportError
+    )
 
 
 def _choice(value: Any, choices: Any, name: str) -> str:
@@ -566,3 +575,56 @@ def do_case_status_webhooks(*, case: Case, previous: str, current: str) -> int:
         )
         sent += queued is not None
     return sent
+
+
+# --- Hotline links (configured by coordinators on the admin site) ----------------------------
+
+
+def check_endpoint(*, url: Any, secret: Any, exists: bool) -> tuple[str, str]:
+    """The cleaned (url, secret) of a hotline link, or SupportError."""
+    from urllib.parse import urlsplit
+
+    url = _text(url, "url", required=True, limit=500, multiline=False)
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in {"http", "https"} and bool(parts.hostname)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise SupportError(SupportErrorCode.BAD_URL, field="url")
+    secret = secret.strip() if isinstance(secret, str) else ""
+    if (not exists or secret) and len(secret) < 16:
+        raise SupportError(SupportErrorCode.SECRET_TOO_SHORT, field="new_secret")
+    return url, secret
+
+
+def do_save_endpoint(
+    *,
+    organisation: Organisation,
+    url: str,
+    secret: str,
+    is_active: bool,
+    actor: Any,
+) -> HotlineEndpoint:
+    """Create or change an organisation's hotline link. The secret is write-only: an empty one
+    keeps the stored secret (a new link needs one of at least 16 characters)."""
+    exists = HotlineEndpoint.objects.filter(organisation=organisation).exists()
+    url, secret = check_endpoint(url=url, secret=secret, exists=exists)
+    with transaction.atomic():
+        endpoint = (
+            HotlineEndpoint.objects.select_for_update().filter(organisation=organisation).first()
+        )
+        created = endpoint is None
+        endpoint = endpoint or HotlineEndpoint(organisation=organisation)
+        endpoint.url, endpoint.is_active = url, is_active
+        if secret:
+            endpoint.secret = secret
+        endpoint.save()
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            target=endpoint,
+            changes={"url": url, "is_active": is_active, "secret_changed": bool(secret)},
+            reason="hotline link configured",
+        )
+    return endpoint

@@ -61,9 +61,7 @@ def queue_event(
     endpoint = endpoint_for(organisation_id)
     if endpoint is None:
         return None
-    delivery = WebhookDelivery(
-        endpoint=endpoint, event=event, referral=referral, case=case, payload={}
-    )
+    delivery = WebhookDelivery(endpoint=endpoint, event=event, referral=referral, case=case)
     delivery.payload = {
         "event_id": str(delivery.event_id),
         "event": event,
