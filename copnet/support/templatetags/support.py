@@ -9,7 +9,7 @@ from django import template
 from copnet.accounts.permissions import Perm, has_perm
 
 from ..forms import ReferralForm
-from ..models import Referral
+from ..models import CallNote, Referral
 
 register = template.Library()
 
@@ -23,6 +23,9 @@ def case_referrals(context: dict[str, Any], case: Any) -> dict[str, Any]:
         "referrals": Referral.objects.visible_to(user)
         .filter(case=case)
         .select_related("receiving_org"),
+        "call_notes": CallNote.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("organisation"),
         "can_refer": can_refer,
         "form": ReferralForm(own_org=user.organisation_id) if can_refer else None,
         "csrf_token": context.get("csrf_token"),

@@ -154,7 +154,7 @@ def test_a_key_without_a_hotline_link_is_refused(client, org_b, referral):
     assert answer.json()["code"] == "no_endpoint"
 
 
-def test_a_call_note_joins_the_case_of_the_online_report(client, key, org_a, hotline):
+def test_a_call_note_joins_the_case_of_the_online_report(client, key, alice, org_a, hotline):
     case = make_case(lead=org_a, category="sextortion")
     code = case.reports.get().tracking_code
     payload = {
@@ -170,6 +170,10 @@ def test_a_call_note_joins_the_case_of_the_online_report(client, key, org_a, hot
     assert note.case == case
     assert note.text.startswith("Trẻ gọi 111")
     assert case.events.filter(data__call_note=note.pk).exists()
+    # One case: the case page shows the call note beside the online report.
+    client.force_login(alice)
+    page = client.get(f"/staff/cases/{case.reference}/").content.decode()
+    assert "Trẻ gọi 111, kể lại việc bị đe doạ" in page
     # The same call again: refused, still one note.
     assert post(client, "/api/v1/support/call-notes", key, payload).status_code == 409
     assert CallNote.objects.count() == 1
