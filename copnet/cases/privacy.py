@@ -8,9 +8,10 @@ A case's step erases, for cases closed more than PURGE_AFTER_DAYS ago: reporters
 contacts, descriptions, account names, texts, reported addresses (the keyed hash that joined
 reports stays), notes, action notes, the status message and outcome note, removal requests'
 items, notices and answers, referrals for support (the child's name, contact, views and
-notes), hotline call notes and webhook payloads, appeals, the case's volunteer tasks, detection spans, evidence
-files, and the notes people typed into the case's audit rows. Category, dates, province, age
-band, gender, platform, counts, statuses and hashes stay for statistics.
+notes), hotline call notes and webhook payloads, appeals, the case's volunteer tasks,
+detection spans, evidence files, and the notes people typed into the case's audit rows.
+Category, dates, province, age band, gender, platform, counts, statuses and hashes stay for
+statistics.
 """
 
 from __future__ import annotations
