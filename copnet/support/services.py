@@ -139,7 +139,7 @@ def do_refer(
     """Refer the child of `case` to a support service of the Network. Nothing is written when
     any check fails."""
     now = now or timezone.now()
-    if not has_perm(actor, Perm.REFER_FOR_SUPPORT):
+    if not has_perm(actor, Perm.REFER_FOR_SUPPORT) or actor.organisation_id is None:
         raise SupportError(SupportErrorCode.NOT_REFERRING_ORG)
     org = data.receiving_org
     if not isinstance(org, Organisation):
