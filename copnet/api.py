@@ -13,6 +13,7 @@ from copnet.feed.api import router as feed_router
 from copnet.network.api import router as network_router
 from copnet.reports.api import router as reports_router
 from copnet.stats.api import router as stats_router
+from copnet.support.api import router as support_router
 from copnet.takedowns.api import router as takedowns_router
 from copnet.volunteers.api import router as volunteers_router
 
@@ -48,3 +49,4 @@ api.add_router("", takedowns_router)
 api.add_router("", feed_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/stats", stats_router)
+api.add_router("", support_router)

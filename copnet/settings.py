@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "copnet.feed",
     "copnet.volunteers",
     "copnet.exchanges",
+    "copnet.support",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -388,6 +389,10 @@ TAKEDOWN_HTTP_TIMEOUT = env_int("COPNET_TAKEDOWN_HTTP_TIMEOUT", 15)
 # itself is per platform (Platform.renotice_hours, 24 h by default).
 TAKEDOWN_ESCALATE_LEAD_AFTER_HOURS = env_int("COPNET_TAKEDOWN_ESCALATE_LEAD_AFTER_HOURS", 48)
 TAKEDOWN_FOLLOWUP_LEASE_SECONDS = env_int("COPNET_TAKEDOWN_FOLLOWUP_LEASE_SECONDS", 900)
+# Signed webhooks to a hotline's system (support app): attempts in all, first wait, timeout.
+SUPPORT_WEBHOOK_MAX_ATTEMPTS = env_int("COPNET_SUPPORT_WEBHOOK_MAX_ATTEMPTS", 6)
+SUPPORT_WEBHOOK_BACKOFF_SECONDS = env_int("COPNET_SUPPORT_WEBHOOK_BACKOFF_SECONDS", 30)
+SUPPORT_WEBHOOK_TIMEOUT = env_int("COPNET_SUPPORT_WEBHOOK_TIMEOUT", 10)
 # International exchange (exchanges app): each HTTP call to a partner waits at most
 # EXCHANGE_HTTP_TIMEOUT s and is tried EXCHANGE_HTTP_ATTEMPTS times (timeouts, 429, 5xx), waiting
 # the partner's Retry-After up to EXCHANGE_MAX_RETRY_WAIT s; feedback messages are retried with

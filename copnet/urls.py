@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/detection/", include("copnet.banks.urls")),
     path("staff/takedowns/", include("copnet.takedowns.urls")),
     path("staff/exchanges/", include("copnet.exchanges.urls")),
+    path("staff/support/", include("copnet.support.urls")),
     path("staff/feed/", include("copnet.feed.urls")),
     path("feed/", include("copnet.feed.public_urls")),
     path("volunteers/", include("copnet.volunteers.urls")),

@@ -84,6 +84,10 @@ class Perm(StrEnum):
     # address (police roles: agency officers; coordinators).
     IMPORT_REFERRALS = "import_referrals"
     VIEW_REFERRAL_EVENTS = "view_referral_events"
+    # Referral of a child for support (support app): make one from a case; a hotline's system
+    # answers its referrals and joins its call notes through an API key.
+    REFER_FOR_SUPPORT = "refer_for_support"
+    SUPPORT_CALLBACK = "support_callback"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -133,10 +137,15 @@ ROLE_PERMS[Role.OFFICER] |= {Perm.VIEW_STATS}
 # uploader's account, addresses and devices.
 ROLE_PERMS[Role.OFFICER] |= {Perm.IMPORT_REFERRALS, Perm.VIEW_REFERRAL_EVENTS}
 ROLE_PERMS[Role.OBSERVER] |= {Perm.VIEW_STATS, Perm.VIEW_BOARD_REPORTS}
+# Case workers refer a child for support; the receiving body's officers answer (WORK_CASES).
+ROLE_PERMS[Role.ANALYST] |= {Perm.REFER_FOR_SUPPORT}
+ROLE_PERMS[Role.OFFICER] |= {Perm.REFER_FOR_SUPPORT}
 # What an API key may do for its organisation.
 API_KEY_PERMS: frozenset[Perm] = frozenset({Perm.VIEW_CONTACTS, Perm.SUBMIT_REPORTS})
 # A platform answers its own removal requests; ecosystem apps read the protection feed.
 API_KEY_PERMS |= {Perm.PLATFORM_CALLBACK, Perm.READ_FEED}
+# A hotline's system answers the referrals made to it and joins its call notes to cases.
+API_KEY_PERMS |= {Perm.SUPPORT_CALLBACK}
 
 # People of a platform (trust-and-safety staff) never get these, whatever their role: the
 # registry says how every platform, their own included, is sent removal requests and holds
@@ -207,6 +216,15 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
     "exchanges.referral": (
         Perm.VIEW_REFERRAL_EVENTS,
         ("case__lead_org", "case__supporting_orgs"),
+    ),
+    # Referrals for support: the referring and the receiving organisation see them.
+    "support.referral": (Perm.VIEW_CASES, ("referring_org", "receiving_org")),
+    # A hotline link and its delivery log: the hotline's organisation (and coordinators).
+    "support.hotlineendpoint": (Perm.VIEW_CASES, ("organisation",)),
+    "support.webhookdelivery": (Perm.VIEW_CASES, ("endpoint__organisation",)),
+    "support.callnote": (
+        Perm.VIEW_CASES,
+        ("case__lead_org", "case__supporting_orgs", "organisation"),
     ),
     "stats.rollup": (Perm.VIEW_STATS, ("org",)),
     "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
@@ -328,6 +346,9 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "feed.appeal",
         "exchanges.referral",
         "exchanges.foreignreport",
+        "support.referral",
+        "support.webhookdelivery",
+        "support.callnote",
     }
 )
 # Whoever holds one of these sees cases, evidence or personal data, and signs in with a second

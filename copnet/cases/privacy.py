@@ -7,9 +7,11 @@ own, so an interrupted run loses nothing and the next run finishes the work.
 A case's step erases, for cases closed more than PURGE_AFTER_DAYS ago: reporters' names and
 contacts, descriptions, account names, texts, reported addresses (the keyed hash that joined
 reports stays), notes, action notes, messages to reporters, the outcome note, removal requests'
-items, notices and answers, appeals, the case's volunteer tasks, detection spans, evidence
-files, and the notes people typed into the case's audit rows. Category, dates, province, age
-band, gender, platform, counts, statuses and hashes stay for statistics.
+items, notices and answers, referrals for support (the child's name, contact, views and
+notes), hotline call notes and webhook payloads, appeals, the case's volunteer tasks,
+detection spans, evidence files, and the notes people typed into the case's audit rows.
+Category, dates, province, age band, gender, platform, counts, statuses and hashes stay for
+statistics.
 """
 
 from __future__ import annotations
@@ -143,6 +145,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     from copnet.banks.models import DetectionHit
     from copnet.exchanges.models import ForeignReport, Referral
     from copnet.feed.models import Appeal, FeedEntry
+    from copnet.support.retention import erase_for_case
     from copnet.takedowns.models import RemovalItem, RemovalRequest
     from copnet.volunteers.models import Assignment, Task
 
@@ -166,7 +169,9 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     tasks.update(title="", question="", urls=[])
     assignments = Assignment.objects.filter(task__case=case)
     assignments.update(outcome="", url_results={})
+    support = erase_for_case(case)  # referrals for support, hotline call notes and webhooks
     return {
+        **support,
         "takedowns.removalrequest": list(requests.values_list("pk", flat=True)),
         "feed.appeal": list(appeals.values_list("pk", flat=True)),
         "volunteers.task": list(tasks.values_list("pk", flat=True)),

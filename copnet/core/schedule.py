@@ -24,7 +24,7 @@ class Periodic:
 
 
 def schedule() -> list[Periodic]:
-    from copnet.alerts.tasks import retry_webhooks
+    from copnet.alerts.tasks import retry_webhooks as retry_org_webhooks
     from copnet.banks.tasks import match_past_evidence
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.core.maintenance import sweep_orphan_files_task
@@ -32,6 +32,8 @@ def schedule() -> list[Periodic]:
     from copnet.exchanges.tasks import fetch_due_exchanges, send_due_feedback
     from copnet.feed.tasks import publish_feed
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
+    from copnet.support.tasks import escalate_overdue_referrals
+    from copnet.support.tasks import retry_webhooks as retry_hotline_webhooks
     from copnet.takedowns.tasks import (
         expire_overdue_requests,
         follow_up_removal_requests,
@@ -55,7 +57,7 @@ def schedule() -> list[Periodic]:
         Periodic(
             "re-notify and re-check removal requests", 10 * 60, follow_up_removal_requests.enqueue
         ),
-        Periodic("retry organisation webhooks", 60, retry_webhooks.enqueue),
+        Periodic("retry organisation webhooks", 60, retry_org_webhooks.enqueue),
         Periodic("publish the protection feed", 3600, publish_feed.enqueue),
         Periodic("volunteer reminders", 24 * 3600, send_inactivity_reminders_task.enqueue),
         Periodic("volunteer report feedback", 15 * 60, refresh_report_outcomes_task.enqueue),
@@ -66,6 +68,9 @@ def schedule() -> list[Periodic]:
         # International exchange: each exchange has its own interval; feedback is retried.
         Periodic("fetch due exchanges", 5 * 60, fetch_due_exchanges.enqueue),
         Periodic("send exchange feedback", 60, send_due_feedback.enqueue),
+        # Referrals for support: missed deadlines escalate; hotline webhooks are retried.
+        Periodic("escalate overdue referrals", 300, escalate_overdue_referrals.enqueue),
+        Periodic("retry hotline webhooks", 60, retry_hotline_webhooks.enqueue),
     ]
 
 

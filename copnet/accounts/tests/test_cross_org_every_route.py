@@ -132,6 +132,15 @@ def world(org_a, org_b, coordinator, settings):
     vkey_b, raw_vkey_b = membership.do_create_key(
         volunteer=volunteer_b, name="B", actor=volunteer_b.user
     )
+    # A referral for support from B to another Network member, with a webhook to B's hotline
+    # link (B's system) in the delivery log.
+    from copnet.support.models import HotlineEndpoint
+    from copnet.support.tests.factories import make_hotline, make_referral
+
+    HotlineEndpoint.objects.create(organisation=org_b, url="https://b.example/hooks", secret="s")
+    referral = make_referral(
+        case=case, actor=officer_b, to=make_hotline(code="HOTLINEB", with_user=False)
+    )
     ints = {
         "person": officer_b.pk,
         "api key": key_b.pk,
@@ -157,7 +166,7 @@ def world(org_a, org_b, coordinator, settings):
     numbers = [str(pk) for pk in ints.values()]
     records = {
         **dict.fromkeys(["pk", "activity_pk", "task_id", "assignment_id", "hit_id"], numbers),
-        "reference": [case.reference, removal.reference],
+        "reference": [case.reference, removal.reference, referral.reference],
         "tracking_code": [report.tracking_code],
         "code": ["ORGB", campaign.code],
         "slug": [product.slug],
