@@ -11,6 +11,7 @@ REASONS = frozenset(
     {
         gettext_noop("API key revoked"),
         gettext_noop("accepting a task for someone else"),
+        gettext_noop("account suspension recorded"),
         gettext_noop("acting on a task assignment of another volunteer"),
         gettext_noop("address list added to the protection feed"),
         gettext_noop("admin site"),
