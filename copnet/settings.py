@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "copnet.education",
     "copnet.campaigns",
     "copnet.takedowns",
+    "copnet.violators",
     "copnet.feed",
     "copnet.volunteers",
     "copnet.exchanges",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("c/", include("copnet.campaigns.urls_links")),
     path("staff/detection/", include("copnet.banks.urls")),
     path("staff/takedowns/", include("copnet.takedowns.urls")),
+    path("staff/accounts-reported/", include("copnet.violators.urls")),
     path("staff/exchanges/", include("copnet.exchanges.urls")),
     path("staff/support/", include("copnet.support.urls")),
     path("staff/feed/", include("copnet.feed.urls")),

@@ -196,6 +196,19 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_CASES,
         ("case__lead_org", "case__supporting_orgs", "issuing_authority__organisation"),
     ),
+    # Accounts named in reports: seen by whoever sees one of the cases that names them.
+    "violators.platformaccount": (
+        Perm.VIEW_CASES,
+        ("sightings__case__lead_org", "sightings__case__supporting_orgs"),
+    ),
+    "violators.accountsighting": (
+        Perm.VIEW_CASES,
+        ("case__lead_org", "case__supporting_orgs"),
+    ),
+    "violators.accountsuspension": (
+        Perm.VIEW_CASES,
+        ("account__sightings__case__lead_org", "account__sightings__case__supporting_orgs"),
+    ),
     "takedowns.removalitem": (
         Perm.VIEW_CASES,
         (
@@ -342,6 +355,9 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "banks.detectionhit",
         "takedowns.removalrequest",
         "takedowns.removalitem",
+        "violators.platformaccount",
+        "violators.accountsighting",
+        "violators.accountsuspension",
         "feed.feedentry",
         "feed.appeal",
         "exchanges.referral",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +17,10 @@ from copnet.core.pdf import ReportPdf
 from .choices import DEADLINE_HOURS, URGENCY_CAP_HOURS, ItemKind, LegalBasis, Urgency
 from .legal import legal_grounds
 from .models import RemovalRequest
+
+# Apps above takedowns add lines to a notice (the repeat-violator rule, `violators`):
+# each takes the request and the notice's language and returns lines (may be empty).
+NOTICE_ADDENDA: list[Callable[[RemovalRequest, str], list[str]]] = []
 
 
 def deadline_is_law(request: RemovalRequest) -> bool:
@@ -83,6 +88,10 @@ def _one_language(request: RemovalRequest, deadline: dt.datetime | None, languag
         for number, item in enumerate(request.items.all(), start=1):
             label = _("Address") if item.kind == ItemKind.URL else _("Account")
             lines.append(f"  {number}. {label}: {item.value}")
+        for addendum in NOTICE_ADDENDA:
+            extra = addendum(request, language)
+            if extra:
+                lines += ["", *extra]
         lines += [
             "",
             _(
