@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "copnet.feed",
     "copnet.volunteers",
     "copnet.exchanges",
+    "copnet.dataprotection",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from copnet.dataprotection.register import load_register
 from copnet.education.services import load_learning_content
 from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_reference_data
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         criteria_sets = load_criteria_sets()
         platforms = load_platforms()
         training = load_training_items()
+        register = load_register()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory (version {network.version}): {network.created} rows "
@@ -34,3 +36,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Evaluation criteria sets: {criteria_sets} versions created.")
             self.stdout.write(f"Starter courses: {courses} created.")
             self.stdout.write(f"Volunteer training items: {training} created.")
+            self.stdout.write(f"Records of processing and retention periods: {register} created.")
