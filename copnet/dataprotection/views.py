@@ -15,13 +15,11 @@ from copnet.core.errors import add_to_form
 from copnet.core.ratelimit import check_rates, refused_page, wait_message
 from copnet.reports.services import find_report, proven_report
 
-from . import services
-from .choices import RequestKind, RequestStatus
+from . import selectors, services
 from .errors import DataProtectionError
 from .errors import DataProtectionErrorCode as E
 from .export import export_zip
 from .forms import SEE_ONLY, SubjectRequestForm
-from .models import SubjectRequest
 
 SESSION_REPORT = "privacy_report_id"
 
@@ -65,7 +63,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     report = proven_report(request.session.get(SESSION_REPORT))
     if report is None:
         return redirect("privacy:request")
-    rows = SubjectRequest.objects.filter(report=report).order_by("-received_at")
+    rows = selectors.requests_of(report)
     return render(
         request,
         "dataprotection/my_requests.html",
@@ -79,9 +77,7 @@ def my_export(request: HttpRequest, pk: int) -> HttpResponse:
     report = proven_report(request.session.get(SESSION_REPORT))
     if report is None:
         return redirect("privacy:request")
-    answered = SubjectRequest.objects.filter(
-        pk=pk, report=report, kind=RequestKind.ACCESS, status=RequestStatus.ANSWERED
-    ).first()
+    answered = selectors.answered_access(report, pk)
     if answered is None:
         raise Http404
     record(

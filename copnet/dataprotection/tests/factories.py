@@ -17,14 +17,14 @@ def make_dpo(email: str = "dpo@vncert.example") -> User:
     )
 
 
-def anonymous_report(**fields: Any) -> tuple[Any, str]:
+def anonymous_report(seed: int = 3, **fields: Any) -> tuple[Any, str]:
     """A web report with a description, an address, a copied message, a picture and the
-    reporter's contact; returns (report, secret)."""
+    reporter's contact; returns (report, secret). Another `seed` opens another case."""
     values: dict[str, Any] = {
         "description": "Con tôi bị nhắn tin đe dọa bởi tài khoản ke_xau_99",
-        "urls": ["https://www.facebook.com/ke.xau.99"],
+        "urls": [f"https://www.facebook.com/ke.xau.{seed}"],
         "texts": ["Mày mà nói với ai thì biết tay"],
-        "images": [make_image(3)],
+        "images": [make_image(seed)],
         "reporter_name": "Nguyễn Thị Lan",
         "reporter_contact": "0912 345 678",
         "child_age_band": "12-15",

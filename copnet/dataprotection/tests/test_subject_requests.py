@@ -72,7 +72,7 @@ def test_an_access_request_is_answered_within_the_clock_with_an_export(dpo):
         messages = json.loads(archive.read("messages.json"))
     assert data["report"]["description"] == "Con tôi bị nhắn tin đe dọa bởi tài khoản ke_xau_99"
     assert data["report"]["reporter_contact"] == "0912 345 678"
-    assert data["addresses"] == ["https://www.facebook.com/ke.xau.99"]
+    assert data["addresses"] == ["https://www.facebook.com/ke.xau.3"]
     assert {"from": "reporter", "text": "Mày mà nói với ai thì biết tay"}.items() <= messages[
         0
     ].items()
