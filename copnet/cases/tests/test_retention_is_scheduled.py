@@ -21,6 +21,7 @@ STEPS = {
     "audit_origins",
     "login_records",
     "emails",
+    "reporter_identity",
 }
 
 
