@@ -79,6 +79,18 @@ class SubjectRequest(models.Model):
     def number(self) -> str:
         return f"DP-{self.pk:06d}"
 
+    def _titles(self, codes: list[str]) -> str:
+        rules = {r.code: r.title for r in RetentionRule.objects.filter(code__in=codes)}
+        return ", ".join(rules.get(code, code) for code in codes)
+
+    @property
+    def erased_titles(self) -> str:
+        return self._titles(self.erased)
+
+    @property
+    def kept_titles(self) -> str:
+        return self._titles(self.kept)
+
 
 class LegalGround(models.Model):
     """Why a case's data is processed without consent, or must be kept (a police

@@ -87,7 +87,8 @@ def test_hostile_kinds_are_refused(reference_data, kind):
 
 def test_the_officer_answers_from_the_queue(reference_data):
     report, secret = anonymous_report()
-    _post(Client(), report.tracking_code, secret, kind="deletion")
+    reporter = Client()
+    _post(reporter, report.tracking_code, secret, kind="deletion")
     request = SubjectRequest.objects.get()
     client = Client()
     client.force_login(make_dpo())
@@ -100,6 +101,8 @@ def test_the_officer_answers_from_the_queue(reference_data):
     report.refresh_from_db()
     assert report.reporter_name == ""
     assert report.description == ""
+    answer = reporter.get("/privacy/requests/mine/").content.decode()
+    assert "Tên và liên hệ của người báo cáo" in answer
 
 
 def test_other_roles_cannot_open_the_officer_pages(reference_data, org_a):
