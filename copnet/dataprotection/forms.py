@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copnet.network.models import Organisation
 
-from .choices import Ground, RequestKind
+from .choices import ConsentGiver, ConsentPurpose, Ground, RequestKind
 
 SEE_ONLY = ""
 
@@ -86,3 +86,8 @@ class BreachMoveForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)

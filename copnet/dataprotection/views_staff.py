@@ -23,11 +23,19 @@ from copnet.network.models import Organisation
 
 from . import breaches as breach_services
 from . import services
-from .choices import RequestStatus
+from .choices import ConsentGiver, ConsentPurpose, RequestStatus
+from .consent import missing_consents
 from .export import export_zip, report_data
-from .forms import AnswerForm, BreachForm, BreachMoveForm, GroundForm, RefuseForm
+from .forms import AnswerForm, BreachForm, BreachMoveForm, ConsentForm, GroundForm, RefuseForm
 from .legal import grounds_for
-from .models import Breach, LegalGround, ProcessingActivity, RetentionRule, SubjectRequest
+from .models import (
+    Breach,
+    ConsentRecord,
+    LegalGround,
+    ProcessingActivity,
+    RetentionRule,
+    SubjectRequest,
+)
 from .workflow import BREACH, REQUEST
 
 P = Perm.MANAGE_DATA_PROTECTION
@@ -70,6 +78,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answer_form": AnswerForm(),
             "refuse_form": RefuseForm(),
             "ground_form": GroundForm(),
+            "consents": ConsentRecord.objects.visible_to(request.user).filter(case=case),
+            "consent_form": ConsentForm(),
+            "missing_for_disclosure": [
+                ConsentGiver(g).label
+                for g in sorted(missing_consents(case, ConsentPurpose.DISCLOSE_CHILD))
+            ],
         },
     )
 
@@ -103,6 +117,16 @@ def _act(request: HttpRequest, row: SubjectRequest) -> HttpResponse:
                 messages.success(request, _("The legal ground is recorded."))
             else:
                 messages.error(request, _("Choose a legal ground and give its basis."))
+        elif action == "consent":
+            consent = ConsentForm(request.POST)
+            if consent.is_valid():
+                services.do_record_consent(
+                    case=row.report.case,
+                    report=row.report,
+                    actor=request.user,
+                    **consent.cleaned_data,
+                )
+                messages.success(request, _("The consent is recorded."))
     except DomainError as exc:
         show_message(request, exc)
     return redirect("privacy_staff:request", pk=row.pk)

@@ -95,6 +95,13 @@ def test_the_officer_answers_from_the_queue(reference_data):
     assert request.number in client.get("/staff/privacy/").content.decode()
     page = client.get(f"/staff/privacy/requests/{request.pk}/").content.decode()
     assert "Nguyễn Thị Lan" in page
+    assert "Trẻ em (từ đủ 7 tuổi)" in page.split('id="consent-missing"')[1].split("</p>")[0]
+    client.post(
+        f"/staff/privacy/requests/{request.pk}/",
+        {"action": "consent", "purpose": "disclose_child", "given_by": "child"},
+    )
+    page = client.get(f"/staff/privacy/requests/{request.pk}/").content.decode()
+    assert "Trẻ em (từ đủ 7 tuổi)" not in page.split('id="consent-missing"')[1].split("</p>")[0]
     client.post(f"/staff/privacy/requests/{request.pk}/", {"action": "answer", "answer": ""})
     request.refresh_from_db()
     assert request.status == RequestStatus.ANSWERED
