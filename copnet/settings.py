@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "copnet.volunteers",
     "copnet.exchanges",
     "copnet.support",
+    "copnet.dataprotection",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -38,6 +38,8 @@ urlpatterns = [
     path("feed/", include("copnet.feed.public_urls")),
     path("volunteers/", include("copnet.volunteers.urls")),
     path("staff/stats/", include("copnet.stats.urls")),
+    path("privacy/", include("copnet.dataprotection.urls")),
+    path("staff/privacy/", include("copnet.dataprotection.urls_staff")),
     path("transparency/", transparency_page, name="transparency"),
     path("transparency/feed.atom", PublishedQuartersFeed(), name="transparency_feed"),
     path("transparency/<str:quarter>.<str:fmt>", transparency_data, name="transparency_data"),

@@ -12,3 +12,4 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Read-only observer")
     VENDOR = "vendor", _("Product vendor")
     TEACHER = "teacher", _("Teacher")
+    DATA_PROTECTION_OFFICER = "dpo", _("Data-protection officer")

@@ -88,6 +88,10 @@ class Perm(StrEnum):
     # answers its referrals and joins its call notes through an API key.
     REFER_FOR_SUPPORT = "refer_for_support"
     SUPPORT_CALLBACK = "support_callback"
+    # Personal-data duties (dataprotection app): data-subject requests, legal grounds and
+    # consents, the breach register, records of processing. Data-protection officers and
+    # coordinators.
+    MANAGE_DATA_PROTECTION = "manage_data_protection"
 
 
 _STAFF = {Perm.VIEW_STAFF_AREA}
@@ -118,6 +122,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.VENDOR: frozenset({Perm.SUBMIT_PRODUCTS, Perm.VIEW_EVALUATIONS}),
     # Teachers run their own classes (pseudonymous learners); they see no case or report.
     Role.TEACHER: frozenset(_STAFF | {Perm.TEACH_CLASSES}),
+    # The controller's data-protection officer answers data subjects, keeps the breach register
+    # and the records of processing; network-wide (has_network_wide_scope), but no casework.
+    Role.DATA_PROTECTION_OFFICER: frozenset(_STAFF | {Perm.MANAGE_DATA_PROTECTION}),
 }
 # Removal requests to platforms (takedowns app) and the protection feed (feed app). The
 # registry of platforms (contacts, channels, API tokens) is kept by the analysts who manage
@@ -239,6 +246,19 @@ ORG_SCOPES: dict[str, tuple[Perm, tuple[str, ...]]] = {
         Perm.VIEW_CASES,
         ("case__lead_org", "case__supporting_orgs", "organisation"),
     ),
+    "dataprotection.subjectrequest": (
+        Perm.MANAGE_DATA_PROTECTION,
+        ("report__case__lead_org", "report__case__supporting_orgs"),
+    ),
+    "dataprotection.legalground": (
+        Perm.MANAGE_DATA_PROTECTION,
+        ("case__lead_org", "case__supporting_orgs"),
+    ),
+    "dataprotection.consentrecord": (
+        Perm.MANAGE_DATA_PROTECTION,
+        ("case__lead_org", "case__supporting_orgs"),
+    ),
+    "dataprotection.breach": (Perm.MANAGE_DATA_PROTECTION, ("organisation",)),
     "stats.rollup": (Perm.VIEW_STATS, ("org",)),
     "stats.durationsummary": (Perm.VIEW_STATS, ("org",)),
 }
@@ -365,6 +385,10 @@ PERSONAL_DATA_MODELS: frozenset[str] = frozenset(
         "support.referral",
         "support.webhookdelivery",
         "support.callnote",
+        "dataprotection.subjectrequest",
+        "dataprotection.legalground",
+        "dataprotection.consentrecord",
+        "dataprotection.breach",
     }
 )
 # Whoever holds one of these sees cases, evidence or personal data, and signs in with a second
@@ -532,7 +556,10 @@ def has_network_wide_scope(principal: Principal | None) -> bool:
     """Coordinators, and analysts of the body that is the standing agency today, see everything."""
     if not is_active_person(principal):
         return False
-    if principal.is_superuser or principal.role == Role.COORDINATOR:
+    if principal.is_superuser or principal.role in (
+        Role.COORDINATOR,
+        Role.DATA_PROTECTION_OFFICER,
+    ):
         return True
     if principal.role != Role.ANALYST or principal.organisation_id is None:
         return False

@@ -38,13 +38,21 @@ def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -
     from copnet.accounts.retention import clear_expired_sessions, purge_login_records
     from copnet.audit.retention import erase_old_origins
     from copnet.core.mail import purge_old_emails
+    from copnet.dataprotection.register import retention_days
+    from copnet.dataprotection.retention import erase_reporter_identity
     from copnet.reports.pending import purge_pending_uploads
     from copnet.reports.retention import purge_idempotency_records
     from copnet.volunteers.retention import pseudonymise_departed_volunteers, purge_applications
 
     now = now or timezone.now()
     summary = {
-        "cases": purge_personal_data(older_than_days=case_days, now=now),
+        "cases": purge_personal_data(
+            older_than_days=case_days
+            if case_days is not None
+            else retention_days("report_content"),
+            now=now,
+        ),
+        "reporter_identity": erase_reporter_identity(now=now),
         "applications": purge_applications(now=now),
         "volunteers": pseudonymise_departed_volunteers(now=now),
         "idempotency_records": purge_idempotency_records(now=now),
@@ -71,7 +79,10 @@ def purge_personal_data(
     *, older_than_days: int | None = None, now: dt.datetime | None = None
 ) -> int:
     """Erase the personal data of cases closed more than `older_than_days` (default
-    PURGE_AFTER_DAYS) before `now`. Idempotent. Returns the number of cases purged."""
+    PURGE_AFTER_DAYS) before `now`, except cases a recorded legal hold or police investigation
+    keeps (`dataprotection.legal`). Idempotent. Returns the number of cases purged."""
+    from copnet.dataprotection.legal import held_case_ids
+
     days = older_than_days if older_than_days is not None else settings.PURGE_AFTER_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     purged = 0
@@ -80,8 +91,10 @@ def purge_personal_data(
         .filter(closed_at__lt=cutoff, purged_at__isnull=True)
         .values_list("pk", flat=True)
     )
-    for case_id in list(candidates):
-        if _purge_case(case_id, days):
+    ids = list(candidates)
+    held = held_case_ids(ids)
+    for case_id in ids:
+        if case_id not in held and _purge_case(case_id, days):
             purged += 1
     return purged
 
@@ -143,6 +156,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     # Local on purpose: upward reads, see purge_all.
     from copnet.banks.choices import HitKind
     from copnet.banks.models import DetectionHit
+    from copnet.dataprotection.models import SubjectRequest
     from copnet.exchanges.models import ForeignReport, Referral
     from copnet.feed.models import Appeal, FeedEntry
     from copnet.support.retention import erase_for_case
@@ -165,6 +179,8 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     appeals = Appeal.objects.filter(case=case)
     FeedEntry.objects.filter(appeals__in=appeals).update(withdrawn_reason="")
     appeals.update(address="", contact="", explanation="")
+    subject_requests = SubjectRequest.objects.filter(report__case=case)
+    subject_requests.update(details="", answer="")
     tasks = Task.objects.filter(case=case)
     tasks.update(title="", question="", urls=[])
     assignments = Assignment.objects.filter(task__case=case)
@@ -175,6 +191,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
         "takedowns.removalrequest": list(requests.values_list("pk", flat=True)),
         "feed.appeal": list(appeals.values_list("pk", flat=True)),
         "volunteers.task": list(tasks.values_list("pk", flat=True)),
+        "dataprotection.subjectrequest": list(subject_requests.values_list("pk", flat=True)),
         "volunteers.assignment": list(assignments.values_list("pk", flat=True)),
     }
 

@@ -37,6 +37,7 @@ from copnet.banks.models import DetectionHit
 from copnet.campaigns.models import Activity
 from copnet.campaigns.tests.factories import make_campaign
 from copnet.core.testing import Caller, leaks, live_probes, route_probes, spread_primary_keys
+from copnet.dataprotection.models import Breach, SubjectRequest
 from copnet.education.models import Course
 from copnet.education.services import do_create_class
 from copnet.evaluations.tests.factories import (
@@ -141,7 +142,19 @@ def world(org_a, org_b, coordinator, settings):
     referral = make_referral(
         case=case, actor=officer_b, to=make_hotline(code="HOTLINEB", with_user=False)
     )
+    subject_request = SubjectRequest.objects.create(
+        report=report, kind="access", due_at=report.created_at
+    )
+    breach = Breach.objects.create(
+        organisation=org_b,
+        summary="B's breach",
+        data_categories="reports",
+        discovered_at=report.created_at,
+        notify_due=report.created_at,
+    )
     ints = {
+        "data-subject request": subject_request.pk,
+        "breach": breach.pk,
         "person": officer_b.pk,
         "api key": key_b.pk,
         "evidence": report.evidence.get().pk,

@@ -22,6 +22,7 @@ STEPS = {
     "login_records",
     "emails",
     "pending_uploads",
+    "reporter_identity",
 }
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from copnet.banks.self_reported import load_reference_bank
+from copnet.dataprotection.register import load_register
 from copnet.education.services import load_learning_content
 from copnet.evaluations.services.criteria import load_criteria_sets
 from copnet.network.services import load_provincial_units, load_reference_data
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         load_authorities()  # after the network directory: authorities are its organisations
         training = load_training_items()
         load_reference_bank()  # the self-reported bank (reports' self-hash page)
+        register = load_register()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Network directory (version {network.version}): {network.created} rows "
@@ -46,3 +48,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Starter courses: {courses} created.")
             self.stdout.write(f"Advice for reporters: {guidance} created.")
             self.stdout.write(f"Volunteer training items: {training} created.")
+            self.stdout.write(f"Records of processing and retention periods: {register} created.")

@@ -1,0 +1,43 @@
+"""The purge's steps for the retention table (called from `cases.privacy.purge_all`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record
+from copnet.cases.choices import OPEN_STATUSES
+from copnet.reports.models import Report
+
+from .legal import held_case_ids
+from .register import retention_days
+
+
+def erase_reporter_identity(*, now: dt.datetime) -> int:
+    """The reporter's name and contact, `reporter_identity` days after the case closed (a
+    shorter period than the case's content when the table says so), unless a legal hold keeps
+    the case. Returns the reports changed."""
+    cutoff = now - dt.timedelta(days=retention_days("reporter_identity"))
+    candidates = (
+        Report.objects.exclude(case__status__in=OPEN_STATUSES)
+        .filter(case__closed_at__lt=cutoff, purged_at__isnull=True)
+        .only("pk", "case_id", "reporter_name", "reporter_contact")
+    )
+    # Encrypted columns cannot be compared in SQL: which still hold a name is read here.
+    rows = [(r.pk, r.case_id) for r in candidates if r.reporter_name or r.reporter_contact]
+    held = held_case_ids({case_id for _pk, case_id in rows})
+    ids = [pk for pk, case_id in rows if case_id not in held]
+    if not ids:
+        return 0
+    with transaction.atomic():
+        changed = Report.objects.filter(pk__in=ids).update(reporter_name="", reporter_contact="")
+        record(
+            actor=None,
+            action=AuditAction.DELETE,
+            target_type="reports.report",
+            changes={"reporter_identity": changed},
+            reason="retention: reporter identity",
+        )
+    return changed
