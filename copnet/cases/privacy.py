@@ -161,6 +161,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     from copnet.feed.models import Appeal, FeedEntry
     from copnet.support.retention import erase_for_case
     from copnet.takedowns.models import RemovalItem, RemovalRequest
+    from copnet.violators.retention import erase_for_case as erase_accounts_for_case
     from copnet.volunteers.models import Assignment, Task
 
     DetectionHit.objects.filter(case=case).update(spans=[])
@@ -186,8 +187,10 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     assignments = Assignment.objects.filter(task__case=case)
     assignments.update(outcome="", url_results={})
     support = erase_for_case(case)  # referrals for support, hotline call notes and webhooks
+    accounts = erase_accounts_for_case(case)  # accounts no other case names
     return {
         **support,
+        **accounts,
         "takedowns.removalrequest": list(requests.values_list("pk", flat=True)),
         "feed.appeal": list(appeals.values_list("pk", flat=True)),
         "volunteers.task": list(tasks.values_list("pk", flat=True)),

@@ -38,7 +38,7 @@ def test_a_message_to_one_reporter_is_not_shown_to_another(
     with translation.override("vi"):
         child, child_secret = file_report(category="sextortion", urls=[url])
     with translation.override("en"):
-        parent, parent_secret = file_report(category="cyberbullying", urls=[url])
+        parent, parent_secret = file_report(category="grooming", urls=[url])
     assert child.case_id == parent.case_id
     case = child.case
 

@@ -20,13 +20,13 @@ MARKUP = "Write the message as plain text, without HTML tags or scripts."
 
 
 def joined_reports():
-    """A child's sextortion report (Vietnamese) and a parent's cyberbullying report (English)
+    """A child's sextortion report (Vietnamese) and a parent's grooming report (English)
     about the same address: one case, two reporters."""
     with translation.override("vi"):
         child, child_secret = file_report(category="sextortion", urls=[URL])
     with translation.override("en"):
         parent, parent_secret = file_report(
-            category="cyberbullying", urls=[URL], description="My daughter is mocked"
+            category="grooming", urls=[URL], description="A stranger asks my daughter for photos"
         )
     assert child.case_id == parent.case_id
     return (child, child_secret), (parent, parent_secret)
