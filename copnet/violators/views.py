@@ -23,7 +23,9 @@ from .services import do_record_suspension, standings
 def account_list(request: HttpRequest) -> HttpResponse:
     accounts = PlatformAccount.objects.visible_to(request.user).select_related("platform")
     page = Paginator(accounts, 50).get_page(request.GET.get("page"))
-    rows = standings(PlatformAccount.objects.filter(pk__in=[a.pk for a in page]))
+    rows = standings(
+        PlatformAccount.objects.visible_to(request.user).filter(pk__in=[a.pk for a in page])
+    )
     rows.sort(key=lambda s: (-s.cases_30, -s.cases_90, -s.account.pk))
     return render(request, "violators/list.html", {"page": page, "rows": rows})
 
@@ -34,7 +36,7 @@ def account_detail(
 ) -> HttpResponse:
     account = PlatformAccount.objects.access(request.user, pk=pk)
     record_view(actor=request.user, target=account)
-    (standing,) = standings(PlatformAccount.objects.filter(pk=account.pk))
+    (standing,) = standings(PlatformAccount.objects.visible_to(request.user).filter(pk=account.pk))
     case_ids = account.sightings.values_list("case_id", flat=True)
     cases = Case.objects.visible_to(request.user).filter(pk__in=case_ids).order_by("-created_at")
     context = {

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_assignment_notified_mark'),
+        ('cases', '0005_assignee_queue_search'),
         ('network', '0002_versions_to_verify_successions'),
         ('reports', '0005_report_language_msgroute'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -116,7 +116,12 @@ def pages_that_open(user, values: dict[str, list[str]], prefix: str = "/") -> li
         if url.startswith(("/admin/", "/api/")) or not url.startswith(prefix):
             continue
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        download = "attachment" in response.get("Content-Disposition", "")
+        if (
+            response.status_code == 200
+            and response["Content-Type"].startswith("text/html")
+            and not download
+        ):
             opened.append(url)
     return opened
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_index_evidence_file_paths'),
+        ('reports', '0005_self_hash_pdqjs'),
     ]
 
     operations = [

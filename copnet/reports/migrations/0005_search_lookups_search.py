@@ -41,7 +41,7 @@ def fill_lookups(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_index_evidence_file_paths'),
+        ('reports', '0005_report_language_msgroute'),
     ]
 
     operations = [

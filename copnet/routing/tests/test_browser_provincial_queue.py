@@ -49,6 +49,6 @@ def test_a_provincial_unit_finds_its_provinces_case_in_its_queue(
     assert cases["79"].reference not in queue
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "provincial_unit_queue.png"), full_page=True)
-    page.get_by_role("link", name=cases["01"].reference).click()
+    page.get_by_role("link", name=cases["01"].reference).first.click()
     page.wait_for_selector("h1")
     assert cases["01"].reference in page.locator("h1").inner_text()

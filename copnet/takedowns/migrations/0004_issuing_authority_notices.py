@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0004_assignment_notified_mark'),
         ('network', '0002_versions_to_verify_successions'),
-        ('takedowns', '0003_legal_basis_labels'),
+        ('takedowns', '0004_followup_removal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('taxonomy', '0002_harmcategory_courses'),
+        ('taxonomy', '0003_harm_guidance_child'),
     ]
 
     operations = [

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_assignment_notified_mark'),
-        ('reports', '0006_merge_0005_pending_upload_child_0005_self_hash_pdqjs'),
-        ('takedowns', '0005_merge_removal_notices'),
+        ('reports', '0005_search_lookups_search'),
+        ('takedowns', '0004_issuing_authority_notices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
