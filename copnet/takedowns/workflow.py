@@ -1,7 +1,7 @@
 """The removal request workflow in the `core.workflow` idiom: which status may follow which.
 
 A late answer to an expired request is still recorded; expiry is the scheduler's
-(`services.requests.expire_overdue`), never a person's."""
+(`services.expiry.expire_overdue`), never a person's."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ from copnet.feed.services import do_decide_appeal
 from copnet.network.models import Organisation
 from copnet.reports.models import Evidence
 from copnet.reports.tests.factories import make_image
-from copnet.takedowns.services.requests import (
+from copnet.takedowns.services import (
     do_check_item,
     do_create_request,
     do_record_answer,

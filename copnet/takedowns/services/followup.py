@@ -1,6 +1,6 @@
 """Removal that persists: while a sent request is unanswered or its content still online, the
 platform is sent the notice again every `Platform.renotice_hours` and every address is checked
-again (`requests.check_url`, the SSRF-safe fetch), until the content is gone or a person closes
+again (`verification.check_url`, the SSRF-safe fetch), until the content is gone or a person closes
 the follow-up. The escalation ladder climbs on the way (`escalation`).
 
 The sweep (`tasks.follow_up_removal_requests`, in `core.schedule`) is idempotent: a request is
@@ -37,8 +37,9 @@ from ..choices import (
 )
 from ..errors import TakedownError, TakedownErrorCode
 from ..models import FollowUp, RemovalItem, RemovalRequest
+from .answers import MAX_NOTE, do_record_answer
 from .escalation import escalate_if_due, queue_about
-from .requests import MAX_NOTE, check_url, do_record_answer
+from .verification import check_url
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
