@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from copnet.banks.views import confirm_case_hashes
+from copnet.cases.reroute_views import reroute
 from copnet.stats.views import PublishedQuartersFeed, transparency_data, transparency_page
 
 from .api import api
@@ -17,11 +19,19 @@ urlpatterns = [
     path("accounts/passkeys/", include("copnet.accounts.passkeys")),
     path("staff/audit/", include("copnet.audit.urls")),
     path("report/", include("copnet.reports.urls")),
+    # A page of banks at the case's address (cases sits below banks and cannot name it).
+    path(
+        "staff/cases/<str:reference>/confirm-hashes/",
+        confirm_case_hashes,
+        name="confirm_case_hashes",
+    ),
     path("staff/cases/", include("copnet.cases.urls")),
     path("staff/search/", include("copnet.search.urls")),
     path("staff/alerts/", include("copnet.alerts.urls")),
     path("staff/categories/", include("copnet.taxonomy.urls")),
     path("staff/routing/", include("copnet.routing.urls")),
+    # A page of cases at routing's address (routing sits below cases and cannot name it).
+    path("staff/routing/reroute/", reroute, name="reroute"),
     path("staff/evaluations/", include("copnet.evaluations.urls")),
     path("ecosystem/", include("copnet.evaluations.urls_public")),
     path("learn/", include("copnet.education.urls")),

@@ -8,9 +8,11 @@ class BanksConfig(AppConfig):
     verbose_name = _("Detection: hash banks and URL lists")
 
     def ready(self) -> None:
+        from copnet.cases.privacy import register_retention
         from copnet.cases.triage import DETECTORS
 
         from .detectors import detect_cases
+        from .retention import erase_for_case
 
         if detect_cases not in DETECTORS:
             DETECTORS.append(detect_cases)
@@ -20,3 +22,4 @@ class BanksConfig(AppConfig):
         from .self_reported import SelfReportedBank
 
         self_hash.BANK = SelfReportedBank()
+        register_retention(case_eraser=erase_for_case)

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
-from copnet.core.errors import add_to_form
+from copnet.cases.selectors import access_case
+from copnet.core.errors import add_to_form, after_post
 from copnet.core.http import HtmxHttpRequest
 
 from . import curation, safety, selectors, services
 from .choices import HitKind
+from .errors import DetectionInputError
 from .explain import check_hashes, check_texts, check_urls
 from .forms import (
     BankEntryForm,
@@ -381,4 +383,23 @@ def hits(request: HttpRequest) -> HttpResponse:
         request,
         "banks/hits.html",
         {"page": page, "query": query, "kind": kind, "kinds": HitKind.choices},
+    )
+
+
+# --- the case page's action ----------------------------------------------------------------
+
+
+@require_POST
+@require_perm(Perm.MANAGE_BANKS)
+def confirm_case_hashes(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case page's "add to the confirmed bank" form (/staff/cases/<reference>/confirm-hashes/,
+    mounted in copnet/urls.py: cases sits below banks and cannot name this view)."""
+    case = access_case(request.user, reference)
+    back = reverse("cases:detail", args=[case.reference])
+    try:
+        added = services.add_case_hashes_to_confirmed_bank(case=case, actor=request.user)
+    except DetectionInputError as exc:
+        return after_post(request, back, exc)
+    return after_post(
+        request, back, ok=_("%(count)s hashes were added to the confirmed bank.") % {"count": added}
     )

@@ -6,3 +6,10 @@ class CampaignsConfig(AppConfig):
     name = "copnet.campaigns"
     label = "campaigns"
     verbose_name = _("Awareness campaigns")
+
+    def ready(self) -> None:
+        from copnet.stats.programme import register_computation
+
+        from .indicators import campaign_visits
+
+        register_computation("campaign_visits", campaign_visits)

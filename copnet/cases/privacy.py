@@ -17,6 +17,7 @@ statistics.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -30,38 +31,62 @@ from copnet.audit.services import erase_personal_values, record, record_change
 from .choices import OPEN_STATUSES, EventKind
 from .models import Case, CaseAction, CaseEvent, ReportMessage
 
+# What the apps built on cases add to the purge, handed in at start-up by their
+# AppConfig.ready() (cases sits below them: docs/architecture.md "Layers").
+# name → step(now=) returning the rows it changed, run by purge_all after the cases' step
+RETENTION_STEPS: dict[str, Callable[..., int]] = {}
+# each erases what a case's work left in its app, inside the case's transaction, and returns
+# the audit targets it touched ({"app.model": [pk, ...]})
+CASE_ERASERS: list[Callable[[Case], dict[str, list[Any]]]] = []
+# case ids (of those given) a recorded legal ground keeps (dataprotection.legal)
+LEGAL_HOLDS: list[Callable[[list[int]], set[int]]] = []
+# days a closed case's content is kept (dataprotection's retention table)
+CASE_DAYS: list[Callable[[], int]] = []
+
+
+def register_retention(
+    *,
+    steps: dict[str, Callable[..., int]] | None = None,
+    case_eraser: Callable[[Case], dict[str, list[Any]]] | None = None,
+    legal_holds: Callable[[list[int]], set[int]] | None = None,
+    case_days: Callable[[], int] | None = None,
+) -> None:
+    """Called from an AppConfig.ready(); registering the same function again changes nothing
+    (ready() may run more than once in tests)."""
+    RETENTION_STEPS.update(steps or {})
+    if case_eraser is not None and case_eraser not in CASE_ERASERS:
+        CASE_ERASERS.append(case_eraser)
+    if legal_holds is not None and legal_holds not in LEGAL_HOLDS:
+        LEGAL_HOLDS.append(legal_holds)
+    if case_days is not None and case_days not in CASE_DAYS:
+        CASE_DAYS.append(case_days)
+
 
 def purge_all(*, now: dt.datetime | None = None, case_days: int | None = None) -> dict[str, int]:
     """Every retention rule, as of `now`. Returns what each step erased (counts)."""
-    # Local on purpose: the purge reaches up into the apps built on cases (an ignored import
-    # of the app-layers contract); at module level it would make cases load them.
+    # Local: these modules of lower apps and of core are only needed when the purge runs.
     from copnet.accounts.retention import clear_expired_sessions, purge_login_records
     from copnet.audit.retention import erase_old_origins
     from copnet.core.mail import purge_old_emails
-    from copnet.dataprotection.register import retention_days
-    from copnet.dataprotection.retention import erase_reporter_identity
     from copnet.reports.pending import purge_pending_uploads
     from copnet.reports.retention import purge_idempotency_records
-    from copnet.volunteers.retention import pseudonymise_departed_volunteers, purge_applications
 
     now = now or timezone.now()
-    summary = {
-        "cases": purge_personal_data(
-            older_than_days=case_days
-            if case_days is not None
-            else retention_days("report_content"),
-            now=now,
-        ),
-        "reporter_identity": erase_reporter_identity(now=now),
-        "applications": purge_applications(now=now),
-        "volunteers": pseudonymise_departed_volunteers(now=now),
-        "idempotency_records": purge_idempotency_records(now=now),
-        "pending_uploads": purge_pending_uploads(now=now),
-        "sessions": clear_expired_sessions(now=now),
-        "audit_origins": erase_old_origins(now=now),
-        "login_records": purge_login_records(now=now),
-        "emails": purge_old_emails(now=now),
-    }
+    if case_days is None and CASE_DAYS:
+        case_days = CASE_DAYS[0]()
+    summary = {"cases": purge_personal_data(older_than_days=case_days, now=now)}
+    for name, step in RETENTION_STEPS.items():
+        summary[name] = step(now=now)
+    summary.update(
+        {
+            "idempotency_records": purge_idempotency_records(now=now),
+            "pending_uploads": purge_pending_uploads(now=now),
+            "sessions": clear_expired_sessions(now=now),
+            "audit_origins": erase_old_origins(now=now),
+            "login_records": purge_login_records(now=now),
+            "emails": purge_old_emails(now=now),
+        }
+    )
     others = {k: v for k, v in summary.items() if k != "cases" and v}
     if others:  # cases write one row each; the rest one row per run
         with transaction.atomic():
@@ -80,9 +105,10 @@ def purge_personal_data(
 ) -> int:
     """Erase the personal data of cases closed more than `older_than_days` (default
     PURGE_AFTER_DAYS) before `now`, except cases a recorded legal hold or police investigation
-    keeps (`dataprotection.legal`). Idempotent. Returns the number of cases purged."""
-    from copnet.dataprotection.legal import held_case_ids
-
+    keeps (`LEGAL_HOLDS`: dataprotection.legal). Idempotent. Returns the number of cases purged.
+    Refuses to run when no legal-hold check is registered: it would erase held cases."""
+    if not LEGAL_HOLDS:
+        raise RuntimeError("No legal-hold check is registered (cases.privacy.LEGAL_HOLDS).")
     days = older_than_days if older_than_days is not None else settings.PURGE_AFTER_DAYS
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     purged = 0
@@ -92,7 +118,7 @@ def purge_personal_data(
         .values_list("pk", flat=True)
     )
     ids = list(candidates)
-    held = held_case_ids(ids)
+    held = {case_id for holds in LEGAL_HOLDS for case_id in holds(ids)}
     for case_id in ids:
         if case_id not in held and _purge_case(case_id, days):
             purged += 1
@@ -152,51 +178,14 @@ def _purge_case(case_id: int, days: int) -> bool:
 
 
 def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
-    """Personal data the case's work left in other apps; returns the audit targets touched."""
-    # Local on purpose: upward reads, see purge_all.
-    from copnet.banks.choices import HitKind
-    from copnet.banks.models import DetectionHit
-    from copnet.dataprotection.models import SubjectRequest
-    from copnet.exchanges.models import ForeignReport, Referral
-    from copnet.feed.models import Appeal, FeedEntry
-    from copnet.support.retention import erase_for_case
-    from copnet.takedowns.models import RemovalItem, RemovalRequest
-    from copnet.violators.retention import erase_for_case as erase_accounts_for_case
-    from copnet.volunteers.models import Assignment, Task
-
-    DetectionHit.objects.filter(case=case).update(spans=[])
-    # A CyberTipline referral's uploader account, addresses, devices and file names.
-    Referral.objects.filter(case=case).update(people={})
-    ForeignReport.objects.filter(case=case).update(url="", payload={})
-    for hit in DetectionHit.objects.filter(case=case, kind=HitKind.URL).select_related(
-        "url_entry__url_list"
-    ):
-        # The label quoted the list's pattern, which may be the reported address itself.
-        name = hit.url_entry.url_list.name if hit.url_entry else ""
-        DetectionHit.objects.filter(pk=hit.pk).update(label=name)
-    requests = RemovalRequest.objects.filter(case=case)
-    requests.update(notice="", answer_note="", last_error="")
-    RemovalItem.objects.filter(request__case=case).update(value="", check_detail="")
-    appeals = Appeal.objects.filter(case=case)
-    FeedEntry.objects.filter(appeals__in=appeals).update(withdrawn_reason="")
-    appeals.update(address="", contact="", explanation="")
-    subject_requests = SubjectRequest.objects.filter(report__case=case)
-    subject_requests.update(details="", answer="")
-    tasks = Task.objects.filter(case=case)
-    tasks.update(title="", question="", urls=[])
-    assignments = Assignment.objects.filter(task__case=case)
-    assignments.update(outcome="", url_results={})
-    support = erase_for_case(case)  # referrals for support, hotline call notes and webhooks
-    accounts = erase_accounts_for_case(case)  # accounts no other case names
-    return {
-        **support,
-        **accounts,
-        "takedowns.removalrequest": list(requests.values_list("pk", flat=True)),
-        "feed.appeal": list(appeals.values_list("pk", flat=True)),
-        "volunteers.task": list(tasks.values_list("pk", flat=True)),
-        "dataprotection.subjectrequest": list(subject_requests.values_list("pk", flat=True)),
-        "volunteers.assignment": list(assignments.values_list("pk", flat=True)),
-    }
+    """Personal data the case's work left in other apps (`CASE_ERASERS`: detection hits,
+    exchanges, removal requests, appeals, data-subject requests, volunteer tasks, referrals for
+    support and hotline records, platform accounts no other case names); returns the audit
+    targets touched."""
+    targets: dict[str, list[Any]] = {}
+    for erase in CASE_ERASERS:
+        targets.update(erase(case))
+    return targets
 
 
 def _audit_rows(targets: dict[str, list[Any]]) -> Any:

@@ -28,5 +28,4 @@ urlpatterns = [
         triage_views.decide_proposal,
         name="decide_proposal",
     ),
-    path("<str:reference>/confirm-hashes/", views.confirm_hashes, name="confirm_hashes"),
 ]

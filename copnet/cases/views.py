@@ -16,8 +16,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, access, has_perm, sees_case_evidence
 from copnet.accounts.principal import AuthedHttpRequest
 from copnet.audit.services import record_view
-from copnet.banks.services import DetectionInputError, add_case_hashes_to_confirmed_bank
-from copnet.core.errors import DomainError, show_message
+from copnet.core.errors import DomainError, after_post, show_message
 from copnet.core.http import HtmxHttpRequest
 from copnet.core.workflow import allowed_next
 from copnet.reports.evidence import evidence_store
@@ -210,14 +209,10 @@ def _after_post(
     *,
     anchor: str = "",
 ) -> HttpResponse:
-    if error is not None:
-        show_message(request, error)
-    else:
-        messages.success(request, ok_message)
     url = reverse("cases:detail", args=[case.reference])
     if anchor.replace("-", "").isalnum():  # a tracking code, never raw input in a URL
         url += f"#report-{anchor}"
-    return redirect(url)
+    return after_post(request, url, error, ok_message)
 
 
 @require_POST
@@ -401,19 +396,3 @@ def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = "default-src 'none'"
     response["Content-Disposition"] = "inline"
     return response
-
-
-@require_POST
-@require_perm(Perm.MANAGE_BANKS)
-def confirm_hashes(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(request.user, reference)
-    try:
-        added = add_case_hashes_to_confirmed_bank(case=case, actor=request.user)
-    except DetectionInputError as exc:
-        return _after_post(request, case, exc, "")
-    return _after_post(
-        request,
-        case,
-        None,
-        _("%(count)s hashes were added to the confirmed bank.") % {"count": added},
-    )

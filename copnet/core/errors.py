@@ -21,12 +21,13 @@ the class's `status` (400). A code that is not one of the class's `codes` is a p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -184,3 +185,27 @@ def add_to_form(form: Any, error: DomainError, *, field: str | None = None) -> N
 def show_message(request: HttpRequest, error: DomainError) -> None:
     """Show the error's translated message at the top of the next page."""
     messages.error(request, error.message)
+
+
+def after_post(
+    request: HttpRequest, url: str, error: DomainError | None = None, ok: str = ""
+) -> HttpResponse:
+    """The end of a form's POST: the error's message (or `ok`, when given) at the top of the
+    page at `url`, then a redirect there."""
+    if error is not None:
+        show_message(request, error)
+    elif ok:
+        messages.success(request, ok)
+    return redirect(url)
+
+
+def run_then_redirect(
+    request: HttpRequest, url: str, call: Callable[[], object], ok: str = ""
+) -> HttpResponse:
+    """POST → service → message → redirect: run `call` (one service); a `DomainError` it
+    raises is shown instead of `ok`. Either way the answer is a redirect to `url`."""
+    try:
+        call()
+    except DomainError as exc:
+        return after_post(request, url, exc)
+    return after_post(request, url, ok=ok)

@@ -1,8 +1,10 @@
-"""The purge's steps for the retention table (called from `cases.privacy.purge_all`)."""
+"""The purge's steps for the retention table (registered in DataProtectionConfig.ready() into
+`cases.privacy`: a step of `purge_all`, a case's eraser, the legal holds and the case's days)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -12,6 +14,7 @@ from copnet.cases.choices import OPEN_STATUSES
 from copnet.reports.models import Report
 
 from .legal import held_case_ids
+from .models import SubjectRequest
 from .register import retention_days
 
 
@@ -41,3 +44,15 @@ def erase_reporter_identity(*, now: dt.datetime) -> int:
             reason="retention: reporter identity",
         )
     return changed
+
+
+def erase_for_case(case: Any) -> dict[str, list[Any]]:
+    """Data-subject requests about the case's reports: their details and answers."""
+    subject_requests = SubjectRequest.objects.filter(report__case=case)
+    subject_requests.update(details="", answer="")
+    return {"dataprotection.subjectrequest": list(subject_requests.values_list("pk", flat=True))}
+
+
+def case_content_days() -> int:
+    """Days a closed case's content is kept (the retention table's `report_content`)."""
+    return retention_days("report_content")

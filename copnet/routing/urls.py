@@ -7,6 +7,5 @@ app_name = "routing"
 urlpatterns = [
     path("", views.rule_list, name="list"),
     path("new/", views.rule_edit, name="new"),
-    path("reroute/", views.reroute, name="reroute"),
     path("<int:pk>/", views.rule_edit, name="edit"),
 ]

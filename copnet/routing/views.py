@@ -4,15 +4,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
 
-from .errors import RerouteError
 from .forms import RoutingRuleForm
 from .models import ProvincialRule, RoutingRule
-from .reroute import cases_to_reroute, do_reroute_cases
 from .services import do_save_rule
 
 
@@ -38,37 +35,3 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, _("The routing rule was saved."))
         return redirect("routing:list")
     return render(request, "core/form_page.html", {"form": form, "title": _("Routing rule")})
-
-
-@require_perm(Perm.MANAGE_TAXONOMY)
-def reroute(request: HttpRequest) -> HttpResponse:
-    """Open cases whose lead differs from today's routing; a coordinator re-routes a choice."""
-    error = None
-    reason = ""
-    chosen: list[str] = []
-    if request.method == "POST":
-        chosen = request.POST.getlist("cases")
-        reason = request.POST.get("reason", "")
-        try:
-            done = do_reroute_cases(principal=request.user, references=chosen, reason=reason)
-        except RerouteError as exc:
-            error = exc.message
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d case was re-routed.", "%(count)d cases were re-routed.", len(done)
-                )
-                % {"count": len(done)},
-            )
-            return redirect("routing:reroute")
-    return render(
-        request,
-        "routing/reroute.html",
-        {
-            "proposals": cases_to_reroute(request.user),
-            "error": error,
-            "reason": reason,
-            "chosen": set(chosen),
-        },
-    )

@@ -4,7 +4,9 @@ computation below that produces its value for a dashboard period.
 
 A new programme period, or new targets, is a new file (a higher `version`, or new dates), not
 new code; only a new *kind* of measure needs a function in COMPUTATIONS. Values are computed
-for the whole Network (the Steering Board's view)."""
+for the whole Network (the Steering Board's view). A measure read from an app above stats is
+registered by that app's AppConfig.ready() (`register_computation`: campaigns' visits,
+volunteers' provinces), so stats never imports it."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Sum
 from django.utils.translation import get_language
 
 from .periods import aware
@@ -116,16 +117,6 @@ def classes_with_completed_lessons(board: Any) -> int:
     )
 
 
-def campaign_visits(board: Any) -> int:
-    from copnet.campaigns.models import LinkDay
-
-    period = board.filters.period
-    found = LinkDay.objects.filter(day__gte=period.start, day__lt=period.end).aggregate(
-        n=Sum("visits")
-    )
-    return found["n"] or 0
-
-
 def campaign_completions(board: Any) -> int:
     from copnet.education.models import Completion
 
@@ -135,29 +126,20 @@ def campaign_completions(board: Any) -> int:
     ).count()
 
 
-def provinces_with_active_volunteers(board: Any) -> int:
-    """Provinces (of the 34) with at least one active volunteer today (a snapshot)."""
-    from copnet.volunteers.choices import VolunteerStatus
-    from copnet.volunteers.models import Volunteer
-
-    from .geo import current_province
-
-    codes = Volunteer.objects.filter(status=VolunteerStatus.ACTIVE).values_list(
-        "province", flat=True
-    )
-    return len({current_province(code) for code in codes.distinct() if code})
-
-
 COMPUTATIONS: dict[str, Callable[[Any], Any]] = {
     "first_action_on_time_pct": lambda board: board.totals["action_rate"],
     "children_referred_for_support": children_referred_for_support,
     "handed_to_police": lambda board: _outcome(board, "police"),
     "classes_with_completed_lessons": classes_with_completed_lessons,
-    "campaign_visits": campaign_visits,
     "campaign_completions": campaign_completions,
-    "provinces_with_active_volunteers": provinces_with_active_volunteers,
     "removed_within_deadline_pct": lambda board: _extra(board, "removed_within_deadline_pct"),
 }
+
+
+def register_computation(name: str, compute: Callable[[Any], Any]) -> None:
+    """Called from a higher app's AppConfig.ready(); registering the same name twice keeps the
+    last (ready() may run again in tests)."""
+    COMPUTATIONS[name] = compute
 
 
 def _text(value: dict[str, str]) -> str:

@@ -21,6 +21,7 @@ Rules (the test suite attacks them):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -36,7 +37,7 @@ from copnet.taxonomy.models import HarmCategory
 
 from .choices import Dim, Grain, OrgRole, PeriodKind, Subject
 from .models import PublishedQuarter, Rollup
-from .periods import Period, aware
+from .periods import Period
 from .rollups import freshness
 
 REQUEST = "request"  # the subject of the platform table: removal requests sent
@@ -136,28 +137,21 @@ def quarter_tables(period: Period) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def platform_figures(period: Period) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
+PlatformFigures = tuple[dict[str, int], dict[str, dict[str, Any]]]
+# Removal requests sent per platform: takedowns (above stats) hands its function in at start-up
+# (TakedownsConfig.ready(), `takedowns.indicators.platform_figures`).
+PLATFORM_FIGURES: list[Callable[[Period], PlatformFigures]] = []
+
+
+def platform_figures(period: Period) -> PlatformFigures:
     """Requests sent per platform code in the quarter (every active platform listed, zero
     included) and the raw details: name, removed within deadline, median hours, re-notices."""
-    from copnet.takedowns.models import Platform
-    from copnet.takedowns.selectors import compliance, renotices
-
-    since, until = aware(period.start), aware(period.end)
-    figures = {f.platform.code: f for f in compliance(since=since, until=until)}
-    again = renotices(since=since, until=until)
-    platforms = {p.code: p for p in Platform.objects.filter(is_active=True)}
-    platforms.update({code: f.platform for code, f in figures.items()})
     counts: dict[str, int] = {}
     details: dict[str, dict[str, Any]] = {}
-    for code, platform in sorted(platforms.items(), key=lambda kv: kv[1].name.lower()):
-        found = figures.get(code)
-        counts[code] = found.sent if found else 0
-        details[code] = {
-            "name": platform.name,
-            "in_time": found.removed_in_time if found else 0,
-            "median_hours": found.median_hours if found else None,
-            "renotices": again.get(platform.pk, 0),
-        }
+    for source in PLATFORM_FIGURES:
+        more_counts, more_details = source(period)
+        counts.update(more_counts)
+        details.update(more_details)
     return counts, details
 
 

@@ -9,6 +9,10 @@ class SupportConfig(AppConfig):
     verbose_name = _("Referral for support")
 
     def ready(self) -> None:
+        from copnet.cases.privacy import register_retention
+
         from . import signals
+        from .retention import erase_for_case
 
         signals.connect()
+        register_retention(case_eraser=erase_for_case)

@@ -8,9 +8,15 @@ class TakedownsConfig(AppConfig):
     verbose_name = _("Removal requests to platforms")
 
     def ready(self) -> None:
+        from copnet.cases.privacy import register_retention
         from copnet.stats.selectors import INDICATOR_SOURCES
+        from copnet.stats.transparency import PLATFORM_FIGURES
 
-        from .indicators import removal_indicators
+        from .indicators import platform_figures, removal_indicators
+        from .retention import erase_for_case
 
         if removal_indicators not in INDICATOR_SOURCES:
             INDICATOR_SOURCES.append(removal_indicators)
+        if platform_figures not in PLATFORM_FIGURES:
+            PLATFORM_FIGURES.append(platform_figures)
+        register_retention(case_eraser=erase_for_case)

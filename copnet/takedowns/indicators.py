@@ -1,4 +1,5 @@
-"""Removal-request figures for the statistics dashboards and reports (stats.INDICATOR_SOURCES).
+"""Removal-request figures for the statistics dashboards and reports (stats.INDICATOR_SOURCES)
+and for the public transparency page (stats.transparency.PLATFORM_FIGURES).
 
 Counted over the removal requests sent for the cases behind the figures (the dashboard's
 period, filters and the viewer's organisation scope), so they agree with the case counts."""
@@ -11,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from copnet.core.figures import percentile
+from copnet.stats.periods import Period, aware
 from copnet.stats.selectors import Indicator, live_cases
 
 from .choices import RequestStatus
-from .models import RemovalRequest
+from .models import Platform, RemovalRequest
+from .selectors import compliance, renotices
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -76,3 +79,26 @@ def removal_indicators(principal: Principal | None, filters: Any) -> list[Any]:
             before[4],
         ),
     ]
+
+
+def platform_figures(period: Period) -> tuple[dict[str, int], dict[str, dict[str, Any]]]:
+    """For the public transparency page (`stats.transparency.PLATFORM_FIGURES`): requests sent
+    per platform code in the quarter (every active platform listed, zero included) and the raw
+    details: name, removed within deadline, median hours, re-notices."""
+    since, until = aware(period.start), aware(period.end)
+    figures = {f.platform.code: f for f in compliance(since=since, until=until)}
+    again = renotices(since=since, until=until)
+    platforms = {p.code: p for p in Platform.objects.filter(is_active=True)}
+    platforms.update({code: f.platform for code, f in figures.items()})
+    counts: dict[str, int] = {}
+    details: dict[str, dict[str, Any]] = {}
+    for code, platform in sorted(platforms.items(), key=lambda kv: kv[1].name.lower()):
+        found = figures.get(code)
+        counts[code] = found.sent if found else 0
+        details[code] = {
+            "name": platform.name,
+            "in_time": found.removed_in_time if found else 0,
+            "median_hours": found.median_hours if found else None,
+            "renotices": again.get(platform.pk, 0),
+        }
+    return counts, details

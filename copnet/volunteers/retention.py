@@ -10,6 +10,7 @@ name, the date of birth, the status reason and their report-back texts are erase
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +20,7 @@ from copnet.audit.models import AuditEvent
 from copnet.audit.services import erase_personal_values
 
 from .choices import ApplicationStatus, VolunteerStatus
-from .models import Application, Assignment, GuardianConsent, Volunteer
+from .models import Application, Assignment, GuardianConsent, Task, Volunteer
 
 
 def _cutoff(now: dt.datetime) -> dt.datetime:
@@ -106,3 +107,16 @@ def pseudonymise_departed_volunteers(*, now: dt.datetime) -> int:
             )
         done += 1
     return done
+
+
+def erase_for_case(case: Any) -> dict[str, list[Any]]:
+    """The case's volunteer tasks and their outcomes (registered in VolunteersConfig.ready()
+    into `cases.privacy.CASE_ERASERS`); returns the audit targets touched."""
+    tasks = Task.objects.filter(case=case)
+    tasks.update(title="", question="", urls=[])
+    assignments = Assignment.objects.filter(task__case=case)
+    assignments.update(outcome="", url_results={})
+    return {
+        "volunteers.task": list(tasks.values_list("pk", flat=True)),
+        "volunteers.assignment": list(assignments.values_list("pk", flat=True)),
+    }

@@ -1,5 +1,7 @@
 """Bulk re-routing of open cases after the routing changed (a new version of the reference
-data, a body that ended). Open cases keep their lead until a coordinator re-routes them here."""
+data, a body that ended). Open cases keep their lead until a coordinator re-routes them here.
+It lives in cases, above routing: it moves cases (`services.do_reassign`); its page keeps the
+address /staff/routing/reroute/ (copnet/urls.py)."""
 
 from __future__ import annotations
 
@@ -13,12 +15,12 @@ from django.utils.translation import gettext as _
 from copnet.accounts.permissions import visible_to
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
-from copnet.cases.errors import WorkflowError
-from copnet.cases.models import Case
-from copnet.cases.services import do_reassign
+from copnet.routing.errors import RerouteError, RoutingErrorCode
+from copnet.routing.services import Route, Router
 
-from .errors import RerouteError, RoutingErrorCode
-from .services import Route, Router
+from .errors import WorkflowError
+from .models import Case
+from .services import do_reassign
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
