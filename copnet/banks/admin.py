@@ -1,26 +1,14 @@
+"""Banks and lists, to look at only: they are edited on the staff pages (/staff/detection/),
+whose services validate, audit, and take the next detection-data generation so that every
+process sees the change before its next match."""
+
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from copnet.core.readonly_admin import ReadOnlyAdmin
 
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Banks and lists, to look at only: they are edited on the staff pages
-    (/staff/detection/), whose services validate, audit, and take the next detection-data
-    generation so that every process sees the change before its next match."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(HashBank)

@@ -4,17 +4,20 @@ page) and the workload page. Thin: each reads its form, calls one service, shows
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm, visible_to
-from copnet.core.errors import DomainError
+from copnet.core.errors import run_then_redirect
 from copnet.network.selectors import active_organisations
 from copnet.reports.models import Report
 
@@ -30,20 +33,35 @@ def _invalid() -> WorkflowError:
 
 
 def _run(request: HttpRequest, case: Case, call: Callable[[], Any], ok: str) -> HttpResponse:
-    try:
-        call()
-    except DomainError as exc:
-        return _after_post(request, case, exc, "")
-    return _after_post(request, case, None, ok)
+    return run_then_redirect(request, reverse("cases:detail", args=[case.reference]), call, ok)
+
+
+CaseFormView = Callable[[HttpRequest, Case, Any], HttpResponse]
+
+
+def _case_form(form_class: type[forms.Form]) -> Callable[[CaseFormView], Any]:
+    """A POST about one case with `form_class`: the case is read through `access_case` (404 for
+    missing and hidden alike); an invalid form goes back to the case page with "Check the
+    form."; a valid one reaches the view as (request, case, form)."""
+
+    def decorate(view: CaseFormView) -> Callable[[HttpRequest, str], HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, reference: str) -> HttpResponse:
+            case = selectors.access_case(request.user, reference)
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return _after_post(request, case, _invalid(), "")
+            return view(request, case, form)
+
+        return wrapped
+
+    return decorate
 
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def correct(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(request.user, reference)
-    form = CorrectionForm(request.POST)
-    if not form.is_valid():
-        return _after_post(request, case, _invalid(), "")
+@_case_form(CorrectionForm)
+def correct(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
     data = form.cleaned_data
     return _run(
         request,
@@ -63,11 +81,8 @@ def correct(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def suggestion(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(request.user, reference)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _after_post(request, case, _invalid(), "")
+@_case_form(DecisionForm)
+def suggestion(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
     accept = form.cleaned_data["decision"] == "accept"
     return _run(
         request,
@@ -83,11 +98,8 @@ def suggestion(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def assign(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(request.user, reference)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return _after_post(request, case, _invalid(), "")
+@_case_form(AssignForm)
+def assign(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
     action = request.POST.get("action", "assign")
     if action == "take":
         return _run(
@@ -137,11 +149,8 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def split(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(request.user, reference)
-    form = SplitForm(request.POST)
-    if not form.is_valid():
-        return _after_post(request, case, _invalid(), "")
+@_case_form(SplitForm)
+def split(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
     report = Report.objects.filter(
         tracking_code=form.cleaned_data["report"].strip().upper()
     ).first()
@@ -177,11 +186,8 @@ def split(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def merge(request: HttpRequest, reference: str) -> HttpResponse:
-    case = selectors.access_case(request.user, reference)
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        return _after_post(request, case, _invalid(), "")
+@_case_form(MergeForm)
+def merge(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
     into = (
         selectors.cases_visible_to(request.user)
         .filter(reference=form.cleaned_data["into"].strip().upper())

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.principal import AuthedHttpRequest
 from copnet.core.admin_defaults import URL_FIELDS_HTTPS
+from copnet.core.readonly_admin import ReadOnlyAdmin
 
 from .models import CriteriaSet, Criterion, Evaluation, Product, Section, Vendor
 from .services.criteria import do_new_criteria_version, set_in_use
@@ -70,17 +71,8 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdmin):
     """Read-only: the workflow (and its audit trail) lives in the staff pages."""
 
     list_display = ["__str__", "status", "verdict", "score", "expires_on"]
     list_filter = ["status", "verdict"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

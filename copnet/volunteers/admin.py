@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from copnet.audit.admin_mixins import AuditedModelAdmin
+from copnet.core.readonly_admin import ReadOnlyAdmin
 
 from .models import TrainingItem, Volunteer
 
@@ -11,17 +12,8 @@ class TrainingItemAdmin(AuditedModelAdmin):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(ReadOnlyAdmin):
     """Read-only here: levels and status change through the coordinator pages (audited)."""
 
     list_display = ["user", "province", "level", "status", "joined_at"]
     list_filter = ["status", "level"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

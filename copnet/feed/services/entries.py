@@ -78,6 +78,40 @@ def _add(
     return len(new), len(values) - len(new)
 
 
+def _add_for(
+    target: Any,
+    values: list[CheckedValue],
+    links: dict[CheckedValue, dict[str, Any]],
+    *,
+    category: HarmCategory,
+    source: str,
+    source_label: str,
+    actor: Principal | None,
+    reason: str,
+    case: Any = None,
+) -> int:
+    """Entries that come from `target` (a case, an address list) and one audit row on it, in
+    one transaction; returns how many were added."""
+    with transaction.atomic():
+        added, _duplicates = _add(
+            values,
+            category=category,
+            source=source,
+            source_label=source_label,
+            actor=actor,
+            case=case,
+            links=links,
+        )
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=target,
+            changes={"feed_entries_added": added},
+            reason=reason,
+        )
+    return added
+
+
 @dataclass
 class ImportResult:
     added: int = 0
@@ -188,23 +222,17 @@ def do_add_case(*, case: Any, actor: Principal | None, hosts: list[str] | None =
             item = CheckedValue(EntryKind.HASH, entry.value, entry.signal_type)
             values.append(item)
             links[item] = {"bank_entry": entry}
-        added, _duplicates = _add(
+        return _add_for(
+            case,
             values,
+            links,
             category=case.category,
             source=EntrySource.CASE,
             source_label=case.reference,
             actor=actor,
-            case=case,
-            links=links,
-        )
-        record_change(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=case,
-            changes={"feed_entries_added": added},
             reason="case added to the protection feed",
+            case=case,
         )
-    return added
 
 
 def do_import_url_list(*, url_list: Any, actor: Principal | None) -> int:
@@ -224,23 +252,16 @@ def do_import_url_list(*, url_list: Any, actor: Principal | None) -> int:
             continue  # IP hosts cannot be DNS-blocked; they stay in the detection list only
         values.append(item)
         links[item] = {"url_list_entry": entry}
-    with transaction.atomic():
-        added, _duplicates = _add(
-            values,
-            category=url_list.category,
-            source=EntrySource.URL_LIST,
-            source_label=url_list.name,
-            actor=actor,
-            links=links,
-        )
-        record_change(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=url_list,
-            changes={"feed_entries_added": added},
-            reason="address list added to the protection feed",
-        )
-    return added
+    return _add_for(
+        url_list,
+        values,
+        links,
+        category=url_list.category,
+        source=EntrySource.URL_LIST,
+        source_label=url_list.name,
+        actor=actor,
+        reason="address list added to the protection feed",
+    )
 
 
 def do_withdraw(*, entry: FeedEntry, reason: str, actor: Principal | None) -> FeedEntry:
