@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
+from copnet.accounts.principal import ApiRequest
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.errors import RateLimited, error_body
 from copnet.core.ratelimit import hit
@@ -28,7 +28,7 @@ router = Router(tags=["detection"], auth=api_key_auth)
 MAX_TEXT = 1_000_000
 
 
-def _throttle(request: HttpRequest, items: int) -> None:
+def _throttle(request: ApiRequest, items: int) -> None:
     """Items per key (`detect-items`), on top of the API's per-call limit."""
     counted = hit("detect-items", f"key:{principal(request).pk}", cost=max(1, items))
     if counted.refused:
@@ -45,7 +45,7 @@ def _throttle(request: HttpRequest, items: int) -> None:
     "`allow`, known benign images), its other matches carry `suppressed_by` (that bank) and a "
     "`reason`, and are not to be acted on.",
 )
-def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
+def match_hash(request: ApiRequest, payload: HashMatchIn) -> dict[str, Any]:
     _throttle(request, len(payload.hashes))
     results: list[dict[str, Any]] = [{} for _item in payload.hashes]
     valid: list[tuple[int, tuple[str, str]]] = []
@@ -81,7 +81,7 @@ def match_hash(request: HttpRequest, payload: HashMatchIn) -> dict[str, Any]:
     description="One result per address, in order; an address that cannot be read gets an "
     "`error` (`empty`, `scheme`, `host`, `too_long`, `nul`, `encoding`...) and no matches.",
 )
-def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
+def match_url(request: ApiRequest, payload: UrlMatchIn) -> dict[str, Any]:
     _throttle(request, len(payload.urls))
     results = []
     for url in payload.urls:
@@ -111,7 +111,7 @@ def match_url(request: HttpRequest, payload: UrlMatchIn) -> dict[str, Any]:
     response=TextClassifyOut,
     summary="Score texts for harm to children, with evidence spans",
 )
-def classify_text(request: HttpRequest, payload: TextClassifyIn) -> dict[str, Any]:
+def classify_text(request: ApiRequest, payload: TextClassifyIn) -> dict[str, Any]:
     _throttle(request, len(payload.texts))
     if any(len(t) > MAX_TEXT for t in payload.texts):
         raise DetectionInputError(DetectionErrorCode.TOO_LONG, field="texts")

@@ -14,6 +14,7 @@ from ninja import Query, Router
 from ninja.security import HttpBearer
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.accounts.principal import ApiRequest
 from copnet.accounts.services import authenticate_api_key
 from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError, ApiErrorCode
@@ -62,8 +63,8 @@ router = Router(tags=["protection feed"], auth=FeedKeyAuth())
 OPTIONAL_KEY = {"security": [{}]}  # OpenAPI: the key may be left out
 
 
-def _public_only(request: HttpRequest) -> bool:
-    client = request.auth  # type: ignore[attr-defined]
+def _public_only(request: ApiRequest) -> bool:
+    client = request.auth
     if client == ANONYMOUS:  # counted per address by the API's throttle (api-anonymous)
         return True
     if not has_perm(client, Perm.READ_FEED):
@@ -86,7 +87,7 @@ def _version(raw: int | None, field: str = "version") -> int:
     response={200: VersionsOut, **errors(403)},
     summary="Published versions of the feed",
 )
-def versions(request: HttpRequest) -> dict[str, Any]:
+def versions(request: ApiRequest) -> dict[str, Any]:
     _public_only(request)
     from .models import FeedVersion
 
@@ -111,7 +112,7 @@ def versions(request: HttpRequest) -> dict[str, Any]:
     response={200: LookupOut, **errors(403)},
     summary="Full hashes for 4-byte SHA-256 prefixes (Safe Browsing)",
 )
-def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
+def lookup(request: ApiRequest, payload: LookupIn) -> dict[str, Any]:
     public_only = _public_only(request)
     prefixes = [bytes.fromhex(raw) for raw in payload.prefixes]
     return selectors.lookup(prefixes, public_only=public_only)
@@ -123,7 +124,7 @@ def lookup(request: HttpRequest, payload: LookupIn) -> dict[str, Any]:
     response={200: PrefixesOut, **errors(403, 404)},
     summary="Every 4-byte prefix in a version (for a local copy)",
 )
-def prefixes(request: HttpRequest, query: Query[VersionQuery]) -> dict[str, Any]:
+def prefixes(request: ApiRequest, query: Query[VersionQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
     number = _version(query.version)
     return {
@@ -141,7 +142,7 @@ def prefixes(request: HttpRequest, query: Query[VersionQuery]) -> dict[str, Any]
     description="`unknown_version` (404) for a version that was never published, `bad_range` "
     "(422) when `since` is after `version`.",
 )
-def diff(request: HttpRequest, query: Query[DiffQuery]) -> dict[str, Any]:
+def diff(request: ApiRequest, query: Query[DiffQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
     old, new = _version(query.since, "since"), _version(query.version)
     if old > new:
@@ -162,7 +163,7 @@ def _text(body: str, filename: str, version: int) -> HttpResponse:
     openapi_extra={**OPTIONAL_KEY, "responses": {200: _TEXT_RESPONSE}},
     summary="DNS Response Policy Zone of blocked hosts",
 )
-def rpz(request: HttpRequest, query: Query[CategoryQuery]) -> HttpResponse:
+def rpz(request: ApiRequest, query: Query[CategoryQuery]) -> HttpResponse:
     public_only = _public_only(request)
     number = selectors.latest_version()
     body = selectors.rpz(number, public_only=public_only, category=query.category)
@@ -175,7 +176,7 @@ def rpz(request: HttpRequest, query: Query[CategoryQuery]) -> HttpResponse:
     summary="Hosts file of blocked hosts",
     openapi_extra={**OPTIONAL_KEY, "responses": {200: _TEXT_RESPONSE}},
 )
-def hosts(request: HttpRequest, query: Query[CategoryQuery]) -> HttpResponse:
+def hosts(request: ApiRequest, query: Query[CategoryQuery]) -> HttpResponse:
     public_only = _public_only(request)
     number = selectors.latest_version()
     body = selectors.hosts(number, public_only=public_only, category=query.category)
@@ -188,7 +189,7 @@ def hosts(request: HttpRequest, query: Query[CategoryQuery]) -> HttpResponse:
     openapi_extra={**OPTIONAL_KEY, "responses": {200: _LIST_RESPONSE}},
     summary="Plain text or JSON list of hosts, addresses or image hashes",
 )
-def plain_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
+def plain_list(request: ApiRequest, query: Query[ListQuery]) -> HttpResponse:
     public_only = _public_only(request)
     kind, format = query.kind, query.format
     number = selectors.latest_version()

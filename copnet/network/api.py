@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from copnet.accounts.permissions import within_scope
+from copnet.accounts.principal import ApiRequest
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.core.schemas import PathText
@@ -32,7 +33,7 @@ def list_organisations(request: HttpRequest) -> list[Organisation]:
     auth=api_key_auth,
     summary="Contact points of the key's own organisation",
 )
-def list_contacts(request: HttpRequest, code: PathText) -> list[object]:
+def list_contacts(request: ApiRequest, code: PathText) -> list[object]:
     organisation = selectors.organisation_by_code(code)
     if organisation is None or not within_scope(principal(request), organisation.pk):
         raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
@@ -45,6 +46,6 @@ def list_contacts(request: HttpRequest, code: PathText) -> list[object]:
     auth=api_key_auth,
     summary="The API key in use and the organisation it acts for",
 )
-def whoami(request: HttpRequest) -> dict[str, object]:
+def whoami(request: ApiRequest) -> dict[str, object]:
     key = principal(request)
     return {"key_prefix": key.prefix, "key_name": key.name, "organisation": key.organisation}

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import ValidationError
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.accounts.principal import ApiRequest
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.api_errors import errors, invalid_body, pydantic_details
@@ -46,7 +46,7 @@ def _input(payload: ReportIn) -> services.ReportInput:
     )
 
 
-def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict[str, Any]]]) -> Status[Any]:
+def _idempotent(request: ApiRequest, run: Callable[[], tuple[int, dict[str, Any]]]) -> Status[Any]:
     """Run once per Idempotency-Key: the work and the stored answer commit together, so a
     retry (even a concurrent one) replays the answer and never creates a duplicate."""
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -79,13 +79,13 @@ def _idempotent(request: HttpRequest, run: Callable[[], tuple[int, dict[str, Any
     raise ApiError(409, ApiErrorCode.CONFLICT, _("Please retry the request."))
 
 
-def _require_submit(request: HttpRequest) -> None:
+def _require_submit(request: ApiRequest) -> None:
     if not has_perm(principal(request), Perm.SUBMIT_REPORTS):
         raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not submit reports."))
 
 
 def _create_one(
-    request: HttpRequest, payload: ReportIn, categories: dict[str, HarmCategory]
+    request: ApiRequest, payload: ReportIn, categories: dict[str, HarmCategory]
 ) -> tuple[Report, bool]:
     checked = services.check_report(_input(payload), categories=categories)
     report, _secret = services.submit_report(
@@ -108,7 +108,7 @@ def _categories() -> dict[str, HarmCategory]:
     "replays the first answer; the same key with another body is refused "
     "(422 `idempotency_key_reused`).",
 )
-def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
+def create_report(request: ApiRequest, payload: ReportIn) -> Status[Any]:
     from copnet.cases.tasks import triage_cases
     from copnet.core.tasks import enqueue_on_commit
 
@@ -130,7 +130,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
     "with the error's `code`, `message` and `field` (and `errors` for a schema violation), "
     "the others are created. `Idempotency-Key` works as for `POST /reports`.",
 )
-def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
+def create_reports_bulk(request: ApiRequest, payload: BulkIn) -> Status[Any]:
     from copnet.cases.tasks import triage_cases
     from copnet.core.tasks import enqueue_on_commit
 
@@ -173,7 +173,7 @@ def create_reports_bulk(request: HttpRequest, payload: BulkIn) -> Status[Any]:
     response=ReportStatusOut,
     summary="Status of one of your own reports",
 )
-def report_status(request: HttpRequest, tracking_code: PathText) -> dict[str, Any]:
+def report_status(request: ApiRequest, tracking_code: PathText) -> dict[str, Any]:
     key = principal(request)
     report = (
         Report.objects.visible_to(key)

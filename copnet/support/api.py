@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.accounts.principal import ApiRequest
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError, ApiErrorCode
@@ -20,7 +20,7 @@ from .signing import SIGNATURE_HEADER
 router = Router(tags=["referrals for support"], auth=api_key_auth)
 
 
-def _key(request: HttpRequest) -> Any:
+def _key(request: ApiRequest) -> Any:
     key = principal(request)
     if not has_perm(key, Perm.SUPPORT_CALLBACK):
         raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not answer referrals."))
@@ -36,7 +36,7 @@ def _key(request: HttpRequest) -> Any:
     "not made to your organisation; `replayed` (409) for an event id already received; 422 for "
     "a status the referral cannot take now (`invalid_transition`) or a missing note/outcome.",
 )
-def postback(request: HttpRequest, reference: str, payload: PostbackIn) -> dict[str, Any]:
+def postback(request: ApiRequest, reference: str, payload: PostbackIn) -> dict[str, Any]:
     key = _key(request)
     services.verify_signed(
         api_key=key, body=request.body, header=request.headers.get(SIGNATURE_HEADER, "")
@@ -66,7 +66,7 @@ def postback(request: HttpRequest, reference: str, payload: PostbackIn) -> dict[
     "nor a case reference your organisation knows names a case; `replayed` (409) for an event "
     "id already received.",
 )
-def call_note(request: HttpRequest, payload: CallNoteIn) -> Status:
+def call_note(request: ApiRequest, payload: CallNoteIn) -> Status:
     key = _key(request)
     services.verify_signed(
         api_key=key, body=request.body, header=request.headers.get(SIGNATURE_HEADER, "")

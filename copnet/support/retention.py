@@ -1,5 +1,5 @@
 """Personal data of referrals and hotline messages, erased with their case's
-(`cases.privacy._erase_linked_records` calls `erase_for_case`)."""
+(`erase_for_case`, registered in SupportConfig.ready() into `cases.privacy.CASE_ERASERS`)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.accounts.principal import ApiRequest
 from copnet.core.api_auth import api_key_auth, principal
 from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError, ApiErrorCode
@@ -27,7 +28,7 @@ router = Router(tags=["removal requests"], auth=api_key_auth)
     "(409) for an event id already received, 422 for an answer the request's state does not "
     "allow (`invalid_transition`) or a refusal without a reason (`reason_required`).",
 )
-def callback(request: HttpRequest, payload: CallbackIn) -> dict[str, Any]:
+def callback(request: ApiRequest, payload: CallbackIn) -> dict[str, Any]:
     key = principal(request)
     if not has_perm(key, Perm.PLATFORM_CALLBACK):
         raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not answer removal requests."))
