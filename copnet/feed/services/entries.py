@@ -80,27 +80,26 @@ def _add(
 
 def _add_for(
     target: Any,
-    values: list[CheckedValue],
-    links: dict[CheckedValue, dict[str, Any]],
+    found: dict[CheckedValue, dict[str, Any]],
     *,
-    category: HarmCategory,
     source: str,
     source_label: str,
     actor: Principal | None,
     reason: str,
     case: Any = None,
 ) -> int:
-    """Entries that come from `target` (a case, an address list) and one audit row on it, in
-    one transaction; returns how many were added."""
+    """Entries that come from `target` (a case, an address list: its category), each value with
+    the links it keeps (`bank_entry`, `url_list_entry`), and one audit row on the target, in one
+    transaction; returns how many were added."""
     with transaction.atomic():
         added, _duplicates = _add(
-            values,
-            category=category,
+            list(found),
+            category=target.category,
             source=source,
             source_label=source_label,
             actor=actor,
             case=case,
-            links=links,
+            links=found,
         )
         record_change(
             actor=actor,
@@ -204,29 +203,26 @@ def do_add_case(*, case: Any, actor: Principal | None, hosts: list[str] | None =
             FeedErrorCode.CASE_NOT_CONFIRMED,
             _("Only a closed case whose harm was confirmed can feed the list."),
         )
-    values: list[CheckedValue] = []
-    links: dict[CheckedValue, dict[str, Any]] = {}
+    found: dict[CheckedValue, dict[str, Any]] = {}
     for url in ReportUrl.objects.filter(report__case=case).values_list("url", flat=True):
         try:
-            values.append(check_url(url))
+            found[check_url(url)] = {}
         except FeedError:
             continue  # a reported address that cannot be listed (e.g. not http) is skipped
     for host in hosts or []:
-        values.append(check_host(host))
+        found[check_host(host)] = {}
     with transaction.atomic():
         try:
             add_case_hashes_to_confirmed_bank(case=case, actor=actor)
         except DetectionInputError as exc:
             raise FeedError(FeedErrorCode(exc.code), exc.message) from None
         for entry in BankEntry.objects.filter(confirmed_case=case):
-            item = CheckedValue(EntryKind.HASH, entry.value, entry.signal_type)
-            values.append(item)
-            links[item] = {"bank_entry": entry}
+            found[CheckedValue(EntryKind.HASH, entry.value, entry.signal_type)] = {
+                "bank_entry": entry
+            }
         return _add_for(
             case,
-            values,
-            links,
-            category=case.category,
+            found,
             source=EntrySource.CASE,
             source_label=case.reference,
             actor=actor,
@@ -239,8 +235,7 @@ def do_import_url_list(*, url_list: Any, actor: Principal | None) -> int:
     """Entries of a detection address list (banks.UrlList) join the feed in its category."""
     from copnet.banks.choices import UrlPatternKind
 
-    values: list[CheckedValue] = []
-    links: dict[CheckedValue, dict[str, Any]] = {}
+    found: dict[CheckedValue, dict[str, Any]] = {}
     now = timezone.now()
     for entry in url_list.entries.exclude(expires_at__lt=now):
         try:
@@ -250,13 +245,10 @@ def do_import_url_list(*, url_list: Any, actor: Principal | None) -> int:
                 item = check_url(entry.pattern)
         except FeedError:
             continue  # IP hosts cannot be DNS-blocked; they stay in the detection list only
-        values.append(item)
-        links[item] = {"url_list_entry": entry}
+        found[item] = {"url_list_entry": entry}
     return _add_for(
         url_list,
-        values,
-        links,
-        category=url_list.category,
+        found,
         source=EntrySource.URL_LIST,
         source_label=url_list.name,
         actor=actor,
