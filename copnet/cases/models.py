@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +138,10 @@ class Case(models.Model):
                 fields=["lead_org", "status", "next_due", "priority"], name="case_queue_lead"
             ),
             models.Index(fields=["status", "next_due", "priority"], name="case_queue_all"),
+            # Live statistics for one province or one platform over a period
+            # (stats.selectors.live_cases: handling times and time to outcome).
+            models.Index(fields=["province", "created_at"], name="case_province_created"),
+            models.Index(Lower(Trim("platform")), F("created_at"), name="case_platform_created"),
         ]
 
     def __str__(self) -> str:

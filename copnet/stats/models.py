@@ -45,7 +45,20 @@ class Rollup(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        indexes = [models.Index(fields=["grain", "dim", "period"], name="rollup_lookup")]
+        indexes = [
+            models.Index(fields=["grain", "dim", "period"], name="rollup_lookup"),
+            # Dashboards filtered by province or platform read the detail grains (d, m) only.
+            models.Index(
+                fields=["grain", "dim", "province", "period"],
+                name="rollup_province",
+                condition=models.Q(grain__in=["d", "m"]),
+            ),
+            models.Index(
+                fields=["grain", "dim", "platform", "period"],
+                name="rollup_platform",
+                condition=models.Q(grain__in=["d", "m"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grain}{self.period} {self.subject} {self.dim}={self.value}: {self.n}"
