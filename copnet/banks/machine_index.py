@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,8 +76,10 @@ def index_path() -> Path | None:
 def build_lock(path: Path, *, wait: bool = True) -> Iterator[bool]:
     """The lock file beside the index, the one `LivePdqIndex.fold` takes: one process of the
     machine writes the file at a time. Yields False when `wait` is off and another holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as handle:
+    # Bank hashes are partners' data: the folder is the service account's only, as var/ is.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    with os.fdopen(lock, "r+b") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:

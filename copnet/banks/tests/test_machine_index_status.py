@@ -103,3 +103,10 @@ def test_a_delta_past_the_threshold_is_folded_by_the_background_task(
     assert header["count"] == 3
     assert header["position"] == 3
     assert engine.get_engine().pdq.pending_changes == 0
+
+
+def test_the_index_folder_and_file_are_the_service_accounts_only(index_file):
+    add_hash(make_bank(), PDQ_A)
+    match_hashes([("pdq", PDQ_A)])
+    assert index_file.parent.stat().st_mode & 0o777 == 0o700
+    assert index_file.stat().st_mode & 0o777 == 0o600
