@@ -17,6 +17,9 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Files on the local disk unless a test asks for the object store (`file_storage`).
     settings.EVIDENCE_STORAGE_URL = ""
+    # PDQ indexed in memory; the machine's index file is tested with a folder of its own
+    # (banks/tests/test_machine_index*.py).
+    settings.PDQ_INDEX_DIR = ""
     return settings
 
 

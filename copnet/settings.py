@@ -375,6 +375,10 @@ AUDIT_ORIGIN_RETENTION_DAYS = env_int("COPNET_AUDIT_ORIGIN_DAYS", 180)
 # Detection: PDQ matches at Hamming distance <= threshold; hashes below the quality are unreliable.
 PDQ_THRESHOLD = env_int("COPNET_PDQ_THRESHOLD", 31)
 PDQ_MIN_QUALITY = env_int("COPNET_PDQ_MIN_QUALITY", 50)
+# One PDQ index file per machine, mapped by every process (banks/machine_index.py); empty: each
+# process keeps its own index in memory. Its delta is folded into a new file past this size.
+PDQ_INDEX_DIR = env_str("COPNET_PDQ_INDEX_DIR", str(DATA_DIR / "detection"))
+PDQ_INDEX_FOLD_AFTER = env_int("COPNET_PDQ_INDEX_FOLD_AFTER", 50_000)
 # Flood quarantine (banks/safety.py): an entry matching more distinct items than this within
 # the window is paused until a curator releases it; 0 switches the check off.
 FLOOD_MATCHES = env_int("COPNET_FLOOD_MATCHES", 50)

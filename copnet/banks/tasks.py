@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .engine import fold_pdq_index as fold_now
 from .retro import match_past_evidence_now
 
 
@@ -13,3 +14,12 @@ def match_past_evidence() -> int:
     how many cases had a hit."""
     run = match_past_evidence_now()
     return len(run.open_cases) + len(run.closed_cases)
+
+
+@task()
+def fold_pdq_index() -> int:
+    """Fold the PDQ index delta into a new machine file when it has grown past
+    COPNET_PDQ_INDEX_FOLD_AFTER changes (`machine_index.py`); returns how many changes were
+    folded (0: nothing to fold, the index is in memory, or another process is folding)."""
+    result = fold_now()
+    return result.folded_changes if result else 0

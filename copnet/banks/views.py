@@ -24,7 +24,7 @@ from copnet.cases.selectors import access_case
 from copnet.core.errors import add_to_form, after_post
 from copnet.core.http import HtmxHttpRequest
 
-from . import curation, safety, selectors, services
+from . import curation, engine, safety, selectors, services
 from .choices import HitKind
 from .errors import DetectionInputError
 from .explain import check_hashes, check_texts, check_urls
@@ -65,6 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "url_lists": selectors.url_lists_with_counts(),
             "quarantined": safety.quarantined_entries(),
             "can_manage": has_perm(request.user, Perm.MANAGE_BANKS),
+            "pdq_index": engine.pdq_index_status(),
         },
     )
 

@@ -25,7 +25,7 @@ class Periodic:
 
 def schedule() -> list[Periodic]:
     from copnet.alerts.tasks import retry_webhooks as retry_org_webhooks
-    from copnet.banks.tasks import match_past_evidence
+    from copnet.banks.tasks import fold_pdq_index, match_past_evidence
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.core.maintenance import sweep_orphan_files_task
     from copnet.evaluations.tasks import expire_evaluations_task
@@ -65,6 +65,9 @@ def schedule() -> list[Periodic]:
         Periodic("reports to the Steering Board", 6 * 3600, generate_due_reports.enqueue),
         # Enqueued after every change that adds entries; this run catches a lost enqueue.
         Periodic("match past evidence against new entries", 15 * 60, match_past_evidence.enqueue),
+        # Asked for by a process whose PDQ delta grew past the threshold; this run catches a lost
+        # request (it folds only when the delta is that large).
+        Periodic("fold the PDQ index file", 10 * 60, fold_pdq_index.enqueue),
         # International exchange: each exchange has its own interval; feedback is retried.
         Periodic("fetch due exchanges", 5 * 60, fetch_due_exchanges.enqueue),
         Periodic("send exchange feedback", 60, send_due_feedback.enqueue),
