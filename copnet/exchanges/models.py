@@ -41,6 +41,9 @@ class Exchange(models.Model):
     # A fetch claims the exchange by setting this (conditional UPDATE); a claim older than
     # the lease belongs to a dead process and may be taken over.
     fetching_since = models.DateTimeField(null=True, blank=True)
+    # "host|pid|process start" of the claimant: on this host a claim whose process is gone
+    # (killed, crashed) is taken over at once instead of after the lease.
+    fetching_by = models.CharField(max_length=300, blank=True)
     last_fetch_at = models.DateTimeField(_("last fetch"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from copnet.audit.services import record, record_change
 from copnet.banks.choices import BankKind, ChangeKind
 from copnet.banks.generations import begin_change, end_change
 from copnet.banks.models import BankEntry, HashBank
+from copnet.core.workers import HOST, pid_running, process_started_at
 
 from .choices import ExchangeKind, RunStatus
 from .errors import ExchangeError, ExchangeErrorCode
@@ -155,13 +157,48 @@ def do_save_exchange(
 # --- Fetching -----------------------------------------------------------------------------------
 
 
+def this_process() -> str:
+    """The claimant's name: host, process id and the process's start (a reused id differs)."""
+    started = process_started_at(os.getpid())
+    return f"{HOST}|{os.getpid()}|{int(started or 0)}"
+
+
+def claimant_is_dead(owner: str) -> bool:
+    """True when `owner` names a process of this host that is gone (SIGKILL, OOM, crash) or
+    whose id now belongs to a later process. Other hosts' claims wait for the lease."""
+    host, _sep, rest = owner.partition("|")
+    pid_text, _sep, started_text = rest.partition("|")
+    if host != HOST or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid() or not pid_running(pid):
+        return pid != os.getpid()
+    started = process_started_at(pid)
+    return bool(started and started_text.isdigit() and int(started) > int(started_text) + 5)
+
+
 def claim_fetch(exchange_id: int) -> bool:
+    """Take the exchange for one fetch: a conditional UPDATE that changes one row only when
+    nobody holds it, the claim is older than FETCH_LEASE, or its process is dead on this host.
+    A run the dead claimant left `running` is closed as interrupted."""
     now = timezone.now()
-    return bool(
-        Exchange.objects.filter(pk=exchange_id, is_active=True)
-        .filter(Q(fetching_since__isnull=True) | Q(fetching_since__lt=now - FETCH_LEASE))
-        .update(fetching_since=now, last_fetch_at=now)
+    free = Q(fetching_since__isnull=True) | Q(fetching_since__lt=now - FETCH_LEASE)
+    owner = (
+        Exchange.objects.filter(pk=exchange_id).values_list("fetching_by", flat=True).first()
+        or ""
     )
+    if owner and claimant_is_dead(owner):
+        free |= Q(fetching_by=owner)
+    claimed = bool(
+        Exchange.objects.filter(pk=exchange_id, is_active=True)
+        .filter(free)
+        .update(fetching_since=now, last_fetch_at=now, fetching_by=this_process())
+    )
+    if claimed:
+        FetchRun.objects.filter(exchange_id=exchange_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, finished_at=now, error=_("The fetch was interrupted.")
+        )
+    return claimed
 
 
 _INSERT_COLUMNS = (
@@ -293,7 +330,11 @@ def do_fetch_exchange(exchange_id: int) -> FetchRun | None:
         run.status = RunStatus.FAILED if error else RunStatus.DONE
         run.error = error
         run.save()
-        fields: dict[str, Any] = {"fetching_since": None, "last_error": error}
+        fields: dict[str, Any] = {
+            "fetching_since": None,
+            "fetching_by": "",
+            "last_error": error,
+        }
         if not error:
             fields["last_success_at"] = now
         Exchange.objects.filter(pk=exchange_id).update(**fields)

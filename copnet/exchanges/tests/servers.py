@@ -8,7 +8,8 @@ documentation describes, from data the tests put in, with failures on demand.
 
 Failures: `script` (statuses to answer the next requests with, e.g. [429, 500]),
 `fail_after_pages` (every entries page after that many answers 500, as a partner going down
-mid-way), `delay` (seconds to wait before answering: timeouts), `cut_body` (a page announced
+mid-way), `after_page` (a hook after each page served: the tests SIGKILL a fetching
+process there), `delay` (seconds to wait before answering: timeouts), `cut_body` (a page announced
 longer than it is).
 """
 
@@ -20,7 +21,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +47,9 @@ class Failures:
     delay: float = 0.0
     cut_body: bool = False
     pages_served: int = 0
+    # Called with the number of pages served once a page's answer is written (e.g. to
+    # SIGKILL the fetching process while it writes that page).
+    after_page: Callable[[int], None] | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -78,8 +82,12 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": "0"} if scripted == 429 else {}
             self._answer(scripted, b"try later", "text/plain", **extra)
             return
+        served = failures.pages_served
         status, payload, content_type = partner.route(method, self.path, self.headers, body)
         self._answer(status, payload, content_type)
+        if failures.after_page and failures.pages_served != served:
+            self.wfile.flush()
+            failures.after_page(failures.pages_served)
 
     def do_GET(self) -> None:
         self._handle("GET")
