@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeKind(models.TextChoices):
     NCMEC = "ncmec", _("NCMEC hash sharing (v2, XML)")
     STOPNCII = "stopncii", _("StopNCII (JSON)")
+    THREATEXCHANGE = "threatexchange", _("Meta ThreatExchange (Graph API)")
+
+
+class IndicatorKind(models.TextChoices):
+    """What a partner's indicator is (ThreatExchange types, as COPNet names them)."""
+
+    PDQ = "pdq", "PDQ"
+    MD5 = "md5", "MD5"
+    VPDQ = "vpdq", "vPDQ"
+    URL = "url", _("Address")
+    TEXT = "text", _("Text")
 
 
 class RunStatus(models.TextChoices):

@@ -25,6 +25,10 @@ class ExchangeErrorCode(models.TextChoices):
     )
     CREDENTIALS_MISSING = "credentials_missing", _("Give the partner's credentials.")
     DUPLICATE = "duplicate", _("This name is already taken.")
+    PRIVACY_GROUP_INVALID = (
+        "privacy_group_invalid",
+        _("A ThreatExchange privacy group is a number."),
+    )
     # The partner (http.py, protocols/).
     UNAVAILABLE = (
         "exchange_unavailable",

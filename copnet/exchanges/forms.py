@@ -36,8 +36,28 @@ class ExchangeForm(forms.Form):
     feedback_key = forms.CharField(
         label=_("Feedback function key (StopNCII)"), required=False, widget=forms.PasswordInput
     )
+    submit_key = forms.CharField(
+        label=_("Hash submission function key (StopNCII)"),
+        required=False,
+        widget=forms.PasswordInput,
+    )
+    access_token = forms.CharField(
+        label=_("App access token (ThreatExchange)"), required=False, widget=forms.PasswordInput
+    )
+    privacy_group = forms.CharField(
+        label=_("Privacy group id (ThreatExchange)"), required=False, max_length=30
+    )
 
-    SECRET_FIELDS = ("username", "password", "subscription_key", "fetch_key", "feedback_key")
+    SECRET_FIELDS = (
+        "username",
+        "password",
+        "subscription_key",
+        "fetch_key",
+        "feedback_key",
+        "submit_key",
+        "access_token",
+        "privacy_group",
+    )
 
     def to_input(self) -> ExchangeInput:
         data: dict[str, Any] = self.cleaned_data

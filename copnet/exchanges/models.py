@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from copnet.accounts.scoping import ScopedManager
 from copnet.core.crypto import EncryptedJSONField, EncryptedTextField
 
-from .choices import ExchangeKind, FeedbackStatus, ForeignReportStatus, RunStatus, Verdict
+from .choices import (
+    ExchangeKind,
+    FeedbackStatus,
+    ForeignReportStatus,
+    IndicatorKind,
+    RunStatus,
+    Verdict,
+)
 
 
 class Exchange(models.Model):
@@ -80,6 +87,37 @@ class FetchRun(models.Model):
         return f"{self.exchange} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
+class Indicator(models.Model):
+    """A partner's indicator as it last described it (ThreatExchange: the indicator, its
+    type, the descriptors that name it, their tags and strongest status). Hash indicators
+    (PDQ, MD5) are also rows of the exchange's bank, where they are matched; vPDQ, addresses
+    and text are kept here. The descriptor ids are what a reaction is sent to. Written and
+    removed (on the partner's tombstone) in the same transaction as the bank's rows."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="indicators")
+    external_id = models.CharField(_("external id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=8, choices=IndicatorKind.choices)
+    indicator_type = models.CharField(_("partner's type"), max_length=32)
+    value = models.TextField(_("value"))
+    descriptors = models.JSONField(default=list, blank=True)
+    classification = models.CharField(_("classification"), max_length=32, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    contributor = models.CharField(_("contributor"), max_length=200, blank=True)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["exchange", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "external_id"], name="one_indicator_per_exchange"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.kind} {self.external_id}"
+
+
 class FeedbackMessage(models.Model):
     """An analyst's verdict on a match, to be sent to the exchange the entry came from, in the
     exchange's own form (NCMEC vote, StopNCII CSP feedback). One per hit and verdict; sent by
@@ -94,6 +132,8 @@ class FeedbackMessage(models.Model):
     external_id = models.CharField(max_length=200)
     signal_type = models.CharField(max_length=8)
     value = models.CharField(max_length=64)
+    # The partner's objects the verdict is about (ThreatExchange descriptors), copied too.
+    descriptors = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=8, choices=FeedbackStatus.choices, default=FeedbackStatus.QUEUED
     )

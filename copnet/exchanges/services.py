@@ -33,17 +33,30 @@ from copnet.core.workers import HOST, pid_running, process_started_at
 
 from .choices import ExchangeKind, RunStatus
 from .errors import ExchangeError, ExchangeErrorCode
-from .models import Exchange, FetchRun
+from .models import Exchange, FetchRun, Indicator
 from .protocols import Page, adapter_for
 
 FETCH_LEASE = dt.timedelta(hours=2)
+BANK_KINDS = ("pdq", "md5")  # indicators also kept as rows of the exchange's bank
+RECORD_FIELDS = [
+    "kind",
+    "indicator_type",
+    "value",
+    "descriptors",
+    "classification",
+    "tags",
+    "contributor",
+    "last_seen",
+]
 CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
     ExchangeKind.NCMEC: ("username", "password"),
     ExchangeKind.STOPNCII: ("subscription_key", "fetch_key"),
+    ExchangeKind.THREATEXCHANGE: ("access_token", "privacy_group"),
 }
 OPTIONAL_CREDENTIALS: dict[str, tuple[str, ...]] = {
     ExchangeKind.NCMEC: ("negative_reason_guid",),
-    ExchangeKind.STOPNCII: ("feedback_key",),
+    ExchangeKind.STOPNCII: ("feedback_key", "submit_key"),
+    ExchangeKind.THREATEXCHANGE: (),
 }
 
 
@@ -105,6 +118,10 @@ def do_save_exchange(
                 _("Missing credentials: %(names)s.") % {"names": ", ".join(missing)},
                 "credentials",
             )
+        if data.kind == ExchangeKind.THREATEXCHANGE and not (
+            credentials["privacy_group"].isdigit() and len(credentials["privacy_group"]) <= 30
+        ):
+            raise ExchangeError(ExchangeErrorCode.PRIVACY_GROUP_INVALID, field="privacy_group")
     elif exchange is None or exchange.kind != data.kind:
         raise ExchangeError(ExchangeErrorCode.CREDENTIALS_MISSING, field="credentials")
     with transaction.atomic():
@@ -252,6 +269,57 @@ def _insert_entries(
             )
 
 
+def _apply_records(
+    exchange: Exchange, page: Page, removed_ids: set[str], now: Any
+) -> tuple[int, int, int]:
+    """The partner's records of the page (models.Indicator): written, refreshed, removed.
+    Returns (added, seen again, removed) for those not counted as bank rows already."""
+    removed = 0
+    if removed_ids:
+        gone = Indicator.objects.filter(exchange=exchange, external_id__in=removed_ids)
+        removed = gone.exclude(kind__in=BANK_KINDS).count()
+        gone.delete()
+    records = {
+        item.external_id: item for item in page.items if not item.removed and item.record
+    }
+    if not records:
+        return 0, 0, removed
+    existing = {
+        indicator.external_id: indicator
+        for indicator in Indicator.objects.filter(exchange=exchange, external_id__in=records)
+    }
+    created, updated = [], []
+    for external_id, item in records.items():
+        record = item.record or {}
+        fields = {
+            "kind": str(record.get("kind", ""))[:8],
+            "indicator_type": str(record.get("type", ""))[:32],
+            "value": str(record.get("value", "")),
+            "descriptors": list(record.get("descriptors") or []),
+            "classification": item.classification[:32],
+            "tags": list(item.tags),
+            "contributor": item.contributor[:200],
+            "last_seen": now,
+        }
+        indicator = existing.get(external_id)
+        if indicator is None:
+            created.append(
+                Indicator(exchange=exchange, external_id=external_id[:64], first_seen=now, **fields)
+            )
+        else:
+            for name, value in fields.items():
+                setattr(indicator, name, value)
+            updated.append(indicator)
+    Indicator.objects.bulk_create(created, batch_size=500)
+    if updated:
+        Indicator.objects.bulk_update(updated, RECORD_FIELDS, batch_size=500)
+    return (
+        sum(1 for indicator in created if indicator.kind not in BANK_KINDS),
+        sum(1 for indicator in updated if indicator.kind not in BANK_KINDS),
+        removed,
+    )
+
+
 def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
     """Write one page and its checkpoint, in the caller's transaction."""
     now = timezone.now()
@@ -293,10 +361,14 @@ def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
         BankEntry.objects.bulk_update(
             seen, ["last_seen", "classification", "tags", "contributor"], batch_size=1000
         )
+    added_records, seen_records, removed_records = _apply_records(
+        exchange, page, removed_ids, now
+    )
     run.pages += 1
     run.received += page.received
-    run.added += len(new)
-    run.seen_again += len(seen)
+    run.added += len(new) + added_records
+    run.seen_again += len(seen) + seen_records
+    run.removed += removed_records
     run.skipped += page.skipped
     run.save()
     Exchange.objects.filter(pk=exchange.pk).update(checkpoint=page.checkpoint)

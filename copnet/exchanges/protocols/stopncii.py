@@ -134,7 +134,13 @@ class StopNciiAdapter:
         return Page(items=items, checkpoint={}, skipped=skipped, received=len(records))
 
     def send_feedback(
-        self, *, external_id: str, signal_type: str, value: str, verdict: str
+        self,
+        *,
+        external_id: str,
+        signal_type: str,
+        value: str,
+        verdict: str,
+        descriptors: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         body = {
             "count": 1,

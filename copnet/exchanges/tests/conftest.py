@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .servers import NcmecServer, StopNciiServer
+from .servers import NcmecServer, StopNciiServer, ThreatExchangeServer
 
 
 @pytest.fixture
@@ -22,6 +22,12 @@ def ncmec_server(fast_retries):
 @pytest.fixture
 def stopncii_server(fast_retries):
     with StopNciiServer().running() as server:
+        yield server
+
+
+@pytest.fixture
+def te_server(fast_retries):
+    with ThreatExchangeServer().running() as server:
         yield server
 
 

@@ -5,6 +5,8 @@ documentation describes, from data the tests put in, with failures on demand.
   entries not in time order, `deletedImage` tombstones for retractions, votes by PUT).
 - `StopNciiServer`: StopNCII (JSON, subscription + function keys, `nextPageToken`,
   `nextSetTimestamp`, Withdrawn/Deleted statuses, SubmitFeedback).
+- `ThreatExchangeServer`: Meta ThreatExchange's Graph API (`threat_updates` with cursors,
+  `should_delete` tombstones, reactions).
 
 Failures: `script` (statuses to answer the next requests with, e.g. [429, 500]),
 `fail_after_pages` (every entries page after that many answers 500, as a partner going down
@@ -322,4 +324,113 @@ class StopNciiServer(_Partner):
             "hasMoreRecords": more,
             "hashRecords": page,
         }
+        return 200, json.dumps(answer).encode(), "application/json"
+
+
+class ThreatExchangeServer(_Partner):
+    """Meta ThreatExchange's Graph API as its reference describes it: `GET
+    /{privacy_group}/threat_updates/` with `access_token`, `start_time`/`stop_time` (on
+    `last_updated`, both ends included), `limit`, `fields`, cursor paging (`paging.cursors.
+    after` and a `next` link, here naming `next_host` when set, as a hostile answer would);
+    tombstones with `should_delete`; reactions by `POST /{descriptor_id}` (form `reactions=`).
+    Cursors of an older `cursor_epoch` are refused with 400 (expired)."""
+
+    def __init__(self, token: str = "1234567890|tokentokentokentokentoken", group: int = 555) -> None:  # noqa: S107
+        super().__init__()
+        self.token = token
+        self.group = group
+        self.records: dict[str, dict[str, Any]] = {}
+        self.cursor_epoch = 0
+        self.next_host = ""
+        self.reactions: list[tuple[str, str]] = []  # (descriptor id, reactions)
+
+    def put(
+        self,
+        indicator_id: int,
+        te_type: str,
+        indicator: str,
+        last_updated: int,
+        *,
+        tags: tuple[str, ...] = ("csam",),
+        status: str = "MALICIOUS",
+        descriptors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        rows = descriptors or [
+            {
+                "id": str(indicator_id * 10 + 1),
+                "owner": {"id": "777", "name": "Partner A"},
+                "tags": list(tags),
+                "status": status,
+                "reactions": [],
+            }
+        ]
+        with self.lock:
+            self.records[str(indicator_id)] = {
+                "id": str(indicator_id),
+                "indicator": indicator,
+                "type": te_type,
+                "last_updated": last_updated,
+                "should_delete": False,
+                "descriptors": {"data": rows},
+            }
+
+    def delete(self, indicator_id: int, last_updated: int) -> None:
+        with self.lock:
+            record = self.records[str(indicator_id)]
+            record.update(should_delete=True, last_updated=last_updated)
+            record.pop("descriptors", None)
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        parts = urlsplit(path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if query.get("access_token") != self.token:
+            return self._error(400, 190, "Invalid OAuth access token.")
+        segments = parts.path.strip("/").split("/")
+        if method == "GET" and segments == [str(self.group), "threat_updates"]:
+            if not self.page_allowed():
+                return self._error(500, 2, "An unexpected error has occurred.")
+            return self._updates(query)
+        if method == "POST" and len(segments) == 1 and segments[0].isdigit():
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            with self.lock:
+                self.reactions.append((segments[0], form.get("reactions", "")))
+            return 200, b'{"success": true}', "application/json"
+        return self._error(404, 803, "Unknown path.")
+
+    @staticmethod
+    def _error(status: int, code: int, message: str) -> tuple[int, bytes, str]:
+        body = {"error": {"message": message, "type": "OAuthException", "code": code}}
+        return status, json.dumps(body).encode(), "application/json"
+
+    def _updates(self, query: dict[str, str]) -> tuple[int, bytes, str]:
+        start, stop = int(query.get("start_time") or 0), int(query.get("stop_time") or 2**62)
+        limit = min(int(query.get("limit") or 100), 1000)
+        offset = 0
+        if "after" in query:
+            try:
+                cursor = json.loads(base64.urlsafe_b64decode(query["after"]))
+            except ValueError:
+                return self._error(400, 100, "Invalid cursor.")
+            if cursor.get("epoch") != self.cursor_epoch or cursor.get("window") != [start, stop]:
+                return self._error(400, 100, "The cursor has expired.")
+            offset = int(cursor["offset"])
+        with self.lock:
+            chosen = sorted(
+                (r for r in self.records.values() if start <= r["last_updated"] <= stop),
+                key=lambda r: (r["last_updated"], int(r["id"])),
+            )
+            page = [json.loads(json.dumps(r)) for r in chosen[offset : offset + limit]]
+        answer: dict[str, Any] = {"data": page}
+        if offset + limit < len(chosen):
+            after = base64.urlsafe_b64encode(
+                json.dumps(
+                    {"offset": offset + limit, "epoch": self.cursor_epoch, "window": [start, stop]}
+                ).encode()
+            ).decode()
+            host = self.next_host or self.url
+            answer["paging"] = {
+                "cursors": {"before": "b", "after": after},
+                "next": f"{host}/{self.group}/threat_updates/?access_token={self.token}"
+                f"&start_time={start}&stop_time={stop}&limit={limit}&after={after}",
+            }
         return 200, json.dumps(answer).encode(), "application/json"
