@@ -6,3 +6,10 @@ class ExchangesConfig(AppConfig):
     name = "copnet.exchanges"
     label = "exchanges"
     verbose_name = _("International exchange")
+
+    def ready(self) -> None:
+        from copnet.reports import self_hash
+
+        from .submissions import SubmissionQueue
+
+        self_hash.SHARING = SubmissionQueue()

@@ -47,3 +47,12 @@ class ForeignReportStatus(models.TextChoices):
     SENT = "sent", _("Sent to the hotline")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged by the hotline")
     REMOVED = "removed", _("Content removed")
+    GAVE_UP = "gave_up", _("Delivery given up")
+
+
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will be retried")
+    GAVE_UP = "gave_up", _("Given up")
+    CANCELLED = "cancelled", _("Withdrawn before it was sent")

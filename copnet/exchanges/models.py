@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,7 @@ from .choices import (
     ForeignReportStatus,
     IndicatorKind,
     RunStatus,
+    SubmissionStatus,
     Verdict,
 )
 
@@ -40,6 +43,11 @@ class Exchange(models.Model):
     fetch_every_minutes = models.PositiveIntegerField(_("fetch every (minutes)"), default=60)
     is_active = models.BooleanField(_("active"), default=True)
     sends_feedback = models.BooleanField(_("sends feedback"), default=True)
+    # Young people's own fingerprints, shared with their consent (submissions.py); only
+    # protocols that take submissions (StopNCII) may have it.
+    accepts_submissions = models.BooleanField(
+        _("receives young people's fingerprints (with their consent)"), default=False
+    )
     legal_ground = models.CharField(_("legal ground"), max_length=300)
     transfer_assessment_ref = models.CharField(
         _("cross-border transfer assessment reference"), max_length=100
@@ -204,11 +212,82 @@ class ForeignReport(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Delivery to the hotline's endpoint (hotlines.py): tries, the next one, the last failure,
+    # the hotline's own reference for the report, and when its status was last asked.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    hotline_ref = models.CharField(_("hotline's reference"), max_length=100, blank=True)
+    checked_at = models.DateTimeField(_("status last asked"), null=True, blank=True)
 
     objects = ScopedManager()
+
+    @property
+    def takedown_time(self) -> Any:
+        """The notice-and-takedown time: from the report to the content's removal."""
+        return self.removed_at - self.created_at if self.removed_at else None
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.hotline} ({self.country})"
+
+
+class HashSubmission(models.Model):
+    """Fingerprints a young person made on their device and agreed to share abroad
+    (`reports.SelfHashSubmission.share_consent_at`), for one exchange that accepts them. One
+    per submission and exchange; sent by a task after commit, claimed with a conditional
+    UPDATE, retried with backoff, audited; cancelled when withdrawn before it was sent."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="submissions")
+    submission = models.ForeignKey(
+        "reports.SelfHashSubmission", on_delete=models.CASCADE, related_name="+"
+    )
+    values = models.JSONField(default=list)  # [[signal type, value], …] as sent
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "submission"], name="one_hash_submission_per_exchange"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.submission_id} {self.status}"
+
+
+class HotlineEndpoint(models.Model):
+    """Where a foreign hotline receives reports out (`copnet.foreign-report/1` over HTTPS),
+    configured as data by coordinators (who sign in with a second factor): the hotline's code
+    as in `reference/hotlines.json`, its endpoint, its API key (encrypted, write-only, never
+    audited) and, before anything crosses the border, the legal ground and the reference of
+    the transfer impact assessment (PDPL 2025). A hotline without one is handed its reports
+    by a person (the payload is the document)."""
+
+    code = models.SlugField(_("hotline"), max_length=32, unique=True)
+    endpoint = models.URLField(_("endpoint"), max_length=500)
+    credentials = EncryptedJSONField(_("credentials"), default=dict, blank=True)
+    legal_ground = models.CharField(_("legal ground"), max_length=300)
+    transfer_assessment_ref = models.CharField(
+        _("cross-border transfer assessment reference"), max_length=100
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("hotline endpoint")
+        verbose_name_plural = _("hotline endpoints")
+
+    def __str__(self) -> str:
+        return self.code

@@ -37,6 +37,7 @@ from .models import Exchange, FetchRun, Indicator
 from .protocols import Page, adapter_for
 
 FETCH_LEASE = dt.timedelta(hours=2)
+SUBMITTING_KINDS = (ExchangeKind.STOPNCII,)  # protocols that take young people's fingerprints
 BANK_KINDS = ("pdq", "md5")  # indicators also kept as rows of the exchange's bank
 RECORD_FIELDS = [
     "kind",
@@ -75,6 +76,7 @@ class ExchangeInput:
     is_active: bool = True
     sends_feedback: bool = True
     bank_kind: str = BankKind.KNOWN_ABUSE
+    accepts_submissions: bool = False
 
 
 def check_endpoint(endpoint: str) -> str:
@@ -124,6 +126,18 @@ def do_save_exchange(
             raise ExchangeError(ExchangeErrorCode.PRIVACY_GROUP_INVALID, field="privacy_group")
     elif exchange is None or exchange.kind != data.kind:
         raise ExchangeError(ExchangeErrorCode.CREDENTIALS_MISSING, field="credentials")
+    if data.accepts_submissions:
+        if data.kind not in SUBMITTING_KINDS:
+            raise ExchangeError(
+                ExchangeErrorCode.SUBMISSIONS_UNSUPPORTED, field="accepts_submissions"
+            )
+        stored = credentials if credentials is not None else (exchange.credentials or {})
+        if not stored.get("submit_key"):
+            raise ExchangeError(
+                ExchangeErrorCode.CREDENTIALS_MISSING,
+                _("Missing credentials: %(names)s.") % {"names": "submit_key"},
+                "credentials",
+            )
     with transaction.atomic():
         if exchange is None:
             if (
@@ -152,6 +166,7 @@ def do_save_exchange(
         exchange.fetch_every_minutes = max(5, int(data.fetch_every_minutes))
         exchange.is_active = data.is_active
         exchange.sends_feedback = data.sends_feedback
+        exchange.accepts_submissions = data.accepts_submissions
         if credentials is not None:
             exchange.credentials = credentials
         if before["kind"] and before["kind"] != data.kind:
@@ -165,6 +180,7 @@ def do_save_exchange(
                 **{f: getattr(exchange, f) for f in before},
                 "fetch_every_minutes": exchange.fetch_every_minutes,
                 "is_active": exchange.is_active,
+                "accepts_submissions": exchange.accepts_submissions,
                 "credentials_changed": credentials is not None,
             },
         )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .servers import NcmecServer, StopNciiServer, ThreatExchangeServer
+from .servers import HotlineServer, NcmecServer, StopNciiServer, ThreatExchangeServer
 
 
 @pytest.fixture
@@ -28,6 +28,12 @@ def stopncii_server(fast_retries):
 @pytest.fixture
 def te_server(fast_retries):
     with ThreatExchangeServer().running() as server:
+        yield server
+
+
+@pytest.fixture
+def hotline_server(fast_retries):
+    with HotlineServer().running() as server:
         yield server
 
 

@@ -4,9 +4,11 @@ documentation describes, from data the tests put in, with failures on demand.
 - `NcmecServer`: NCMEC Hash Sharing v2 (XML, basic auth, `from`/`to` window, `paging/next`,
   entries not in time order, `deletedImage` tombstones for retractions, votes by PUT).
 - `StopNciiServer`: StopNCII (JSON, subscription + function keys, `nextPageToken`,
-  `nextSetTimestamp`, Withdrawn/Deleted statuses, SubmitFeedback).
+  `nextSetTimestamp`, Withdrawn/Deleted statuses, SubmitFeedback, SubmitHashes).
 - `ThreatExchangeServer`: Meta ThreatExchange's Graph API (`threat_updates` with cursors,
   `should_delete` tombstones, reactions).
+- `HotlineServer`: a foreign hotline taking reports out (`copnet.foreign-report/1`, idempotent
+  by key) and answering their progress.
 
 Failures: `script` (statuses to answer the next requests with, e.g. [429, 500]),
 `fail_after_pages` (every entries page after that many answers 500, as a partner going down
@@ -245,9 +247,15 @@ class StopNciiServer(_Partner):
         subscription_key: str = "sub",
         fetch_key: str = "fetch",
         feedback_key: str = "feedback",
+        submit_key: str = "submit",
     ) -> None:
         super().__init__()
-        self.keys = {"FetchHashes": fetch_key, "SubmitFeedback": feedback_key}
+        self.keys = {
+            "FetchHashes": fetch_key,
+            "SubmitFeedback": feedback_key,
+            "SubmitHashes": submit_key,
+        }
+        self.submitted: list[dict[str, Any]] = []  # SubmitHashes bodies
         self.subscription_key = subscription_key
         self.records: dict[str, dict[str, Any]] = {}
         self.token_epoch = 0  # tokens of an older epoch have expired
@@ -286,6 +294,16 @@ class StopNciiServer(_Partner):
                 return 500, b'{"error": "internal"}', "application/json"
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             return self._fetch(query)
+        if method == "POST" and name == "SubmitHashes":
+            data = json.loads(body)
+            records = data.get("hashRecords")
+            if not isinstance(records, list) or data.get("count") != len(records):
+                return 400, b'{"error": "bad count"}', "application/json"
+            if any(r.get("signalType") not in {"ImagePDQ", "VideoMD5"} for r in records):
+                return 400, b'{"error": "unknown signal type"}', "application/json"
+            with self.lock:
+                self.submitted.append(data)
+            return 200, b'{"status": "ok"}', "application/json"
         if method == "POST" and name == "SubmitFeedback":
             with self.lock:
                 self.feedback.append((name, body))
@@ -434,3 +452,46 @@ class ThreatExchangeServer(_Partner):
                 f"&start_time={start}&stop_time={stop}&limit={limit}&after={after}",
             }
         return 200, json.dumps(answer).encode(), "application/json"
+
+
+class HotlineServer(_Partner):
+    """A foreign hotline receiving `copnet.foreign-report/1`: `POST /reports` (Bearer key,
+    `Idempotency-Key`: the same key gives the same report back), `GET /reports/{id}` with the
+    progress the test sets through `progress(id, status, **times)`."""
+
+    def __init__(self, api_key: str = "hotline-key") -> None:
+        super().__init__()
+        self.api_key = api_key
+        self.reports: dict[str, dict[str, Any]] = {}  # hotline id -> payload
+        self.by_key: dict[str, str] = {}
+        self.states: dict[str, dict[str, Any]] = {}
+
+    def progress(self, report_id: str, status: str, **times: str) -> None:
+        with self.lock:
+            self.states[report_id] = {"id": report_id, "status": status, **times}
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        if headers.get("Authorization") != f"Bearer {self.api_key}":
+            return 401, b'{"error": "unauthorised"}', "application/json"
+        parts = urlsplit(path)
+        if method == "POST" and parts.path == "/reports":
+            key = headers.get("Idempotency-Key") or ""
+            payload = json.loads(body)
+            if not key or payload.get("schema") != "copnet.foreign-report/1":
+                return 400, b'{"error": "bad report"}', "application/json"
+            with self.lock:
+                if key in self.by_key:
+                    answer = {"id": self.by_key[key], "status": "received"}
+                    return 200, json.dumps(answer).encode(), "application/json"
+                report_id = f"H-{len(self.reports) + 1}"
+                self.reports[report_id] = payload
+                self.by_key[key] = report_id
+                self.states[report_id] = {"id": report_id, "status": "received"}
+            return 201, json.dumps({"id": report_id}).encode(), "application/json"
+        if method == "GET" and parts.path.startswith("/reports/"):
+            with self.lock:
+                state = self.states.get(parts.path.rsplit("/", 1)[1])
+            if state is None:
+                return 404, b'{"error": "not found"}', "application/json"
+            return 200, json.dumps(state).encode(), "application/json"
+        return 404, b'{"error": "not found"}', "application/json"
