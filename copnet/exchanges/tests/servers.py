@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 NS = "https://hashsharing.ncmec.org/hashsharing/v2"
+TE_TOKEN = "1234567890|tokentokentokentokentoken"  # noqa: S105 (a test server's token)
 
 
 def iso(ts: int) -> str:
@@ -353,7 +354,7 @@ class ThreatExchangeServer(_Partner):
     tombstones with `should_delete`; reactions by `POST /{descriptor_id}` (form `reactions=`).
     Cursors of an older `cursor_epoch` are refused with 400 (expired)."""
 
-    def __init__(self, token: str = "1234567890|tokentokentokentokentoken", group: int = 555) -> None:  # noqa: S107
+    def __init__(self, token: str = TE_TOKEN, group: int = 555) -> None:
         super().__init__()
         self.token = token
         self.group = group

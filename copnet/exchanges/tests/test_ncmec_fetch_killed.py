@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -27,18 +28,24 @@ KILL_AFTER_PAGE = 50  # of 100 pages of 1,000
 
 
 def _fetch_process(platform: LivePlatform, name: str, log: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(  # noqa: S603 (our own manage.py)
-        [*MANAGE, "fetch_exchange", name],
-        env={
-            **platform.env,
-            "COPNET_EXCHANGE_HTTP_ATTEMPTS": "3",
-            "COPNET_EXCHANGE_HTTP_TIMEOUT": "20",
-            "COPNET_EXCHANGE_MAX_RETRY_WAIT": "0",
-        },
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with log.open("w") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [*MANAGE, "fetch_exchange", name],
+            env={
+                **platform.env,
+                "COPNET_EXCHANGE_HTTP_ATTEMPTS": "3",
+                "COPNET_EXCHANGE_HTTP_TIMEOUT": "20",
+                "COPNET_EXCHANGE_MAX_RETRY_WAIT": "0",
+            },
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+
+def _query(platform: LivePlatform, sql: str, pk: int) -> list[tuple[Any, ...]]:
+    """`sql` with its one `?` replaced by the integer id (the platform reads raw SQL)."""
+    return platform.query(sql.replace("?", str(int(pk))))
 
 
 def _copy_database_to(platform: LivePlatform) -> None:
@@ -65,35 +72,33 @@ def test_a_fetch_process_sigkilled_halfway_is_resumed_and_keeps_every_hash_once(
     bank = exchange.bank_id
 
     def rows() -> int:
-        return int(
-            platform.scalar(f"SELECT count(*) FROM banks_bankentry WHERE bank_id = {bank}")  # noqa: S608
-        )
+        return int(_query(platform, "SELECT count(*) FROM banks_bankentry WHERE bank_id = ?", bank)[0][0])
 
-    first = _fetch_process(platform, exchange.name, tmp_path / "first.log")
+    fetching: list[subprocess.Popen[str]] = []
 
     def kill_while_it_writes(pages: int) -> None:
         if pages == KILL_AFTER_PAGE:
             # A moment after the page left: the process is parsing or writing it.
-            threading.Timer(0.03, os.kill, (first.pid, signal.SIGKILL)).start()
+            threading.Timer(0.03, os.kill, (fetching[0].pid, signal.SIGKILL)).start()
 
     ncmec_server.failures.after_page = kill_while_it_writes
     started = time.monotonic()
+    first = _fetch_process(platform, exchange.name, tmp_path / "first.log")
+    fetching.append(first)
     assert first.wait(timeout=120) == -signal.SIGKILL, (tmp_path / "first.log").read_text()
     ncmec_server.failures.after_page = None
 
     # What survived the kill is exactly what the stored checkpoint says was committed.
-    ((checkpoint_json, fetching_by),) = platform.query(
-        f"SELECT checkpoint, fetching_by FROM exchanges_exchange WHERE id = {exchange.pk}"  # noqa: S608
-    )
+    claim_sql = "SELECT checkpoint, fetching_by FROM exchanges_exchange WHERE id = ?"
+    ((checkpoint_json, fetching_by),) = _query(platform, claim_sql, exchange.pk)
     checkpoint = json.loads(checkpoint_json) if isinstance(checkpoint_json, str) else checkpoint_json
     assert "next" in checkpoint, checkpoint  # killed mid-window
     committed = int(checkpoint["next"].split("start=")[1].split("&")[0])
     assert rows() == committed
     assert 40_000 <= committed <= 60_000  # half-way
     assert fetching_by.split("|")[1] == str(first.pid)  # the dead process still holds the claim
-    assert platform.query(
-        f"SELECT status FROM exchanges_fetchrun WHERE exchange_id = {exchange.pk}"  # noqa: S608
-    ) == [("running",)]
+    runs_sql = "SELECT status, error, added FROM exchanges_fetchrun WHERE exchange_id = ? ORDER BY id"
+    assert [run[0] for run in _query(platform, runs_sql, exchange.pk)] == ["running"]
 
     asked_before = len(ncmec_server.requests)
     second = _fetch_process(platform, exchange.name, tmp_path / "second.log")
@@ -106,22 +111,15 @@ def test_a_fetch_process_sigkilled_halfway_is_resumed_and_keeps_every_hash_once(
     assert rows() == HASHES
     values = {
         value
-        for (value,) in platform.query(
-            f"SELECT value FROM banks_bankentry WHERE bank_id = {bank}"  # noqa: S608
-        )
+        for (value,) in _query(platform, "SELECT value FROM banks_bankentry WHERE bank_id = ?", bank)
     }
     assert values == {md5_of(n) for n in range(HASHES)}
-    runs = platform.query(
-        f"SELECT status, error, added FROM exchanges_fetchrun WHERE exchange_id = {exchange.pk} "  # noqa: S608
-        "ORDER BY id"
-    )
+    runs = _query(platform, runs_sql, exchange.pk)
     assert [(status, added) for status, _error, added in runs] == [
         ("failed", committed),
         ("done", HASHES - committed),
     ]
     assert runs[0][1]  # "the fetch was interrupted", in the process's language
-    ((checkpoint_json, fetching_by),) = platform.query(
-        f"SELECT checkpoint, fetching_by FROM exchanges_exchange WHERE id = {exchange.pk}"  # noqa: S608
-    )
+    ((_checkpoint, fetching_by),) = _query(platform, claim_sql, exchange.pk)
     assert fetching_by == ""
     assert elapsed < 60
