@@ -171,12 +171,12 @@ class ThreatExchangeAdapter:
                 items.append(Item(external_id=external_id, removed=True))
                 continue
             raw = str(record.get("indicator", ""))
-            kind = BANK_TYPES.get(te_type) or RECORD_TYPES.get(te_type)
-            value = (
-                hex_value(kind, raw)
-                if te_type in BANK_TYPES
-                else (raw.strip() if kind and 0 < len(raw.strip()) <= MAX_VALUE else None)
-            )
+            banked = te_type in BANK_TYPES
+            kind = BANK_TYPES.get(te_type) or RECORD_TYPES.get(te_type) or ""
+            if banked:
+                value = hex_value(kind, raw)
+            else:
+                value = raw.strip() if kind and 0 < len(raw.strip()) <= MAX_VALUE else None
             if not kind or not value:
                 skipped += 1
                 continue
@@ -192,7 +192,7 @@ class ThreatExchangeAdapter:
             items.append(
                 Item(
                     external_id=external_id,
-                    signals=((kind, value),) if te_type in BANK_TYPES else (),
+                    signals=((kind, value),) if banked else (),
                     contributor=", ".join(owners)[:200],
                     classification=classification,
                     tags=tuple(tags),
