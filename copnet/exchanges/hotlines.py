@@ -261,9 +261,7 @@ def check_foreign_report_now(report_id: int, *, force: bool = False) -> str:
     if status == ForeignReportStatus.REMOVED:
         fields["removed_at"] = _their_time(data.get("removed_at"), report, now)
     with transaction.atomic():
-        changed = ForeignReport.objects.filter(pk=report.pk, status=report.status).update(
-            **fields
-        )
+        changed = ForeignReport.objects.filter(pk=report.pk, status=report.status).update(**fields)
         if changed:
             record(
                 actor=None,

@@ -222,16 +222,16 @@ class ForeignReport(models.Model):
 
     objects = ScopedManager()
 
-    @property
-    def takedown_time(self) -> Any:
-        """The notice-and-takedown time: from the report to the content's removal."""
-        return self.removed_at - self.created_at if self.removed_at else None
-
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.hotline} ({self.country})"
+
+    @property
+    def takedown_time(self) -> Any:
+        """The notice-and-takedown time: from the report to the content's removal."""
+        return self.removed_at - self.created_at if self.removed_at else None
 
 
 class HashSubmission(models.Model):

@@ -217,8 +217,7 @@ def claim_fetch(exchange_id: int) -> bool:
     now = timezone.now()
     free = Q(fetching_since__isnull=True) | Q(fetching_since__lt=now - FETCH_LEASE)
     owner = (
-        Exchange.objects.filter(pk=exchange_id).values_list("fetching_by", flat=True).first()
-        or ""
+        Exchange.objects.filter(pk=exchange_id).values_list("fetching_by", flat=True).first() or ""
     )
     if owner and claimant_is_dead(owner):
         free |= Q(fetching_by=owner)
@@ -295,9 +294,7 @@ def _apply_records(
         gone = Indicator.objects.filter(exchange=exchange, external_id__in=removed_ids)
         removed = gone.exclude(kind__in=BANK_KINDS).count()
         gone.delete()
-    records = {
-        item.external_id: item for item in page.items if not item.removed and item.record
-    }
+    records = {item.external_id: item for item in page.items if not item.removed and item.record}
     if not records:
         return 0, 0, removed
     existing = {
@@ -377,9 +374,7 @@ def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
         BankEntry.objects.bulk_update(
             seen, ["last_seen", "classification", "tags", "contributor"], batch_size=1000
         )
-    added_records, seen_records, removed_records = _apply_records(
-        exchange, page, removed_ids, now
-    )
+    added_records, seen_records, removed_records = _apply_records(exchange, page, removed_ids, now)
     run.pages += 1
     run.received += page.received
     run.added += len(new) + added_records

@@ -25,8 +25,8 @@ from .feedback import do_record_verdict
 from .forms import ExchangeForm, HotlineEndpointForm, ReferralForm, TrackForm, VerdictForm
 from .hotlines import do_save_hotline_endpoint
 from .models import Exchange, ForeignReport, HotlineEndpoint
-from .reports_out import do_track_foreign_report, hotlines
 from .referrals import MAX_BYTES, do_import_referral
+from .reports_out import do_track_foreign_report, hotlines
 from .services import do_save_exchange
 from .tasks import fetch_exchange
 
@@ -142,17 +142,16 @@ def report_out(request: HttpRequest, pk: int) -> HttpResponse:
     people who work cases record the hotline's progress by hand when it has no endpoint."""
     report = ForeignReport.objects.access(request.user, pk=pk)
     form = TrackForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                do_track_foreign_report(
-                    report_id=report.pk, status=form.cleaned_data["status"], actor=request.user
-                )
-            except ExchangeError as error:
-                add_to_form(form, error)
-            else:
-                messages.success(request, _("The hotline's progress is recorded."))
-                return redirect("exchanges:report_out", pk=report.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_track_foreign_report(
+                report_id=report.pk, status=form.cleaned_data["status"], actor=request.user
+            )
+        except ExchangeError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The hotline's progress is recorded."))
+            return redirect("exchanges:report_out", pk=report.pk)
     record_view(actor=request.user, target=report)
     endpoint = HotlineEndpoint.objects.filter(code=report.hotline, is_active=True).first()
     names = {row["code"]: row["name"] for row in hotlines().values()}
@@ -200,6 +199,4 @@ def hotline_endpoint_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The hotline's endpoint is saved."))
             return redirect("exchanges:hotline_endpoints")
-    return render(
-        request, "exchanges/hotline_endpoint_edit.html", {"form": form, "code": code}
-    )
+    return render(request, "exchanges/hotline_endpoint_edit.html", {"form": form, "code": code})

@@ -68,6 +68,13 @@ def _tags(descriptor: dict[str, Any]) -> list[str]:
     return [str(tag) for tag in tags if isinstance(tag, str | int) and str(tag)]
 
 
+def _has_host(value: str) -> bool:
+    try:
+        return bool(urlsplit(value if "://" in value else "http://" + value).hostname)
+    except ValueError:
+        return False
+
+
 class ThreatExchangeAdapter:
     def __init__(self, endpoint: str, credentials: dict[str, Any]) -> None:
         self.endpoint = endpoint
@@ -177,6 +184,8 @@ class ThreatExchangeAdapter:
                 value = hex_value(kind, raw)
             else:
                 value = raw.strip() if kind and 0 < len(raw.strip()) <= MAX_VALUE else None
+                if value and kind == "url" and not _has_host(value):
+                    value = None  # not an address: counted as skipped
             if not kind or not value:
                 skipped += 1
                 continue

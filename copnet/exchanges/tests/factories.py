@@ -7,7 +7,6 @@ from typing import Any
 from copnet.exchanges.models import Exchange
 from copnet.exchanges.services import ExchangeInput, do_save_exchange
 
-
 DEFAULT_CREDENTIALS: dict[str, dict[str, str]] = {
     "ncmec": {"username": "copnet", "password": "secret"},
     "stopncii": {

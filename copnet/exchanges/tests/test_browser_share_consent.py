@@ -51,7 +51,9 @@ def test_only_a_ticked_box_shares_the_fingerprints_abroad(
         page.goto(live_server.url + "/report/self-hash/")
         share = page.locator("#self-hash-share")
         assert not share.is_checked()
-        page.locator("#self-hash-files").set_input_files(str(picture(tmp_path / f"{seed}.png", seed)))
+        page.locator("#self-hash-files").set_input_files(
+            str(picture(tmp_path / f"{seed}.png", seed))
+        )
         page.wait_for_selector("#self-hash-form[data-hashed='1']", timeout=60000)
         page.locator("input[name=category][value=sexual]").check()
         if ticked:

@@ -228,9 +228,10 @@ def test_staff_pages_are_scoped_and_opening_a_report_is_audited(
     other = client.get("/staff/exchanges/reports-out/").content.decode()
     assert f'data-report="{report.pk}"' not in other
     assert client.get(f"/staff/exchanges/reports-out/{report.pk}/").status_code == 404
-    assert client.post(
-        f"/staff/exchanges/reports-out/{report.pk}/", {"status": "sent"}
-    ).status_code == 404
+    assert (
+        client.post(f"/staff/exchanges/reports-out/{report.pk}/", {"status": "sent"}).status_code
+        == 404
+    )
     report.refresh_from_db()
     assert report.status == "removed"
 

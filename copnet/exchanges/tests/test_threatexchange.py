@@ -153,9 +153,7 @@ def test_429_and_500_are_retried_and_a_fetch_stopped_mid_window_resumes_at_its_c
     assert BankEntry.objects.filter(bank=exchange.bank).count() == 1_500
 
 
-def test_an_expired_cursor_reads_the_window_again_and_keeps_each_entry_once(
-    te_server, coordinator
-):
+def test_an_expired_cursor_reads_the_window_again_and_keeps_each_entry_once(te_server, coordinator):
     now = int(time.time()) - 600
     for n in range(1_200):
         te_server.put(1 + n, "HASH_MD5", md5_of(n), now)
@@ -173,9 +171,7 @@ def test_an_expired_cursor_reads_the_window_again_and_keeps_each_entry_once(
     assert BankEntry.objects.filter(bank=exchange.bank).count() == 1_200
 
 
-def test_the_next_link_is_never_followed_and_descriptor_ids_must_be_numbers(
-    te_server, coordinator
-):
+def test_the_next_link_is_never_followed_and_descriptor_ids_must_be_numbers(te_server, coordinator):
     now = int(time.time()) - 600
     for n in range(600):
         te_server.put(1 + n, "HASH_MD5", md5_of(n), now)
@@ -237,7 +233,12 @@ def test_verdicts_are_reactions_on_every_descriptor_retried_and_sent_once(
         PDQ,
         int(time.time()) - 60,
         descriptors=[
-            {"id": "71", "owner": {"id": "1", "name": "A"}, "tags": ["csam"], "status": "MALICIOUS"},
+            {
+                "id": "71",
+                "owner": {"id": "1", "name": "A"},
+                "tags": ["csam"],
+                "status": "MALICIOUS",
+            },
             {"id": "72", "owner": {"id": "2", "name": "B"}, "tags": ["csam"], "status": "UNKNOWN"},
         ],
     )
