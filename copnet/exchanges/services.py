@@ -131,7 +131,9 @@ def do_save_exchange(
             raise ExchangeError(
                 ExchangeErrorCode.SUBMISSIONS_UNSUPPORTED, field="accepts_submissions"
             )
-        stored = credentials if credentials is not None else (exchange.credentials or {})
+        stored = (
+            credentials if credentials is not None else (exchange.credentials if exchange else {})
+        )
         if not stored.get("submit_key"):
             raise ExchangeError(
                 ExchangeErrorCode.CREDENTIALS_MISSING,
