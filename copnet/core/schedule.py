@@ -29,7 +29,12 @@ def schedule() -> list[Periodic]:
     from copnet.cases.tasks import purge_personal_data_task
     from copnet.core.maintenance import sweep_orphan_files_task
     from copnet.evaluations.tasks import expire_evaluations_task
-    from copnet.exchanges.tasks import fetch_due_exchanges, send_due_feedback
+    from copnet.exchanges.tasks import (
+        deliver_due_foreign_reports,
+        fetch_due_exchanges,
+        send_due_feedback,
+        send_due_submissions,
+    )
     from copnet.feed.tasks import publish_feed
     from copnet.stats.tasks import generate_due_reports, refresh_rollups
     from copnet.support.tasks import escalate_overdue_referrals
@@ -71,6 +76,8 @@ def schedule() -> list[Periodic]:
         # International exchange: each exchange has its own interval; feedback is retried.
         Periodic("fetch due exchanges", 5 * 60, fetch_due_exchanges.enqueue),
         Periodic("send exchange feedback", 60, send_due_feedback.enqueue),
+        Periodic("send consented fingerprints abroad", 60, send_due_submissions.enqueue),
+        Periodic("deliver reports to foreign hotlines", 60, deliver_due_foreign_reports.enqueue),
         # Referrals for support: missed deadlines escalate; hotline webhooks are retried.
         Periodic("escalate overdue referrals", 300, escalate_overdue_referrals.enqueue),
         Periodic("retry hotline webhooks", 60, retry_hotline_webhooks.enqueue),

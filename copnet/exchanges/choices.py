@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeKind(models.TextChoices):
     NCMEC = "ncmec", _("NCMEC hash sharing (v2, XML)")
     STOPNCII = "stopncii", _("StopNCII (JSON)")
+    THREATEXCHANGE = "threatexchange", _("Meta ThreatExchange (Graph API)")
+
+
+class IndicatorKind(models.TextChoices):
+    """What a partner's indicator is (ThreatExchange types, as COPNet names them)."""
+
+    PDQ = "pdq", "PDQ"
+    MD5 = "md5", "MD5"
+    VPDQ = "vpdq", "vPDQ"
+    URL = "url", _("Address")
+    TEXT = "text", _("Text")
 
 
 class RunStatus(models.TextChoices):
@@ -36,3 +47,12 @@ class ForeignReportStatus(models.TextChoices):
     SENT = "sent", _("Sent to the hotline")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged by the hotline")
     REMOVED = "removed", _("Content removed")
+    GAVE_UP = "gave_up", _("Delivery given up")
+
+
+class SubmissionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will be retried")
+    GAVE_UP = "gave_up", _("Given up")
+    CANCELLED = "cancelled", _("Withdrawn before it was sent")

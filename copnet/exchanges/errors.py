@@ -25,6 +25,14 @@ class ExchangeErrorCode(models.TextChoices):
     )
     CREDENTIALS_MISSING = "credentials_missing", _("Give the partner's credentials.")
     DUPLICATE = "duplicate", _("This name is already taken.")
+    SUBMISSIONS_UNSUPPORTED = (
+        "submissions_unsupported",
+        _("This partner does not take young people's fingerprints."),
+    )
+    PRIVACY_GROUP_INVALID = (
+        "privacy_group_invalid",
+        _("A ThreatExchange privacy group is a number."),
+    )
     # The partner (http.py, protocols/).
     UNAVAILABLE = (
         "exchange_unavailable",
@@ -47,6 +55,7 @@ class ExchangeErrorCode(models.TextChoices):
     )
     UNKNOWN_CLASSIFICATION = "unknown_classification", _("Unknown classification.")
     UNKNOWN_STATUS = "unknown_status", _("Unknown status.")
+    UNKNOWN_HOTLINE = "unknown_hotline", _("Unknown hotline.")
 
 
 class ExchangeError(DomainError):

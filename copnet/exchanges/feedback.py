@@ -1,5 +1,5 @@
 """Feedback out: an analyst's verdict on a match goes back to the exchange the entry came
-from, in that exchange's own form (NCMEC vote, StopNCII CSP feedback).
+from, in that exchange's own form (NCMEC vote, StopNCII CSP feedback, ThreatExchange reaction).
 
 `do_record_verdict` makes one `FeedbackMessage` per hit and verdict (asking again changes
 nothing) and enqueues its sending after commit. `send_feedback_now` claims the message with a
@@ -27,7 +27,7 @@ from copnet.core.tasks import enqueue_on_commit
 
 from .choices import FeedbackStatus, Verdict
 from .errors import ExchangeError, ExchangeErrorCode
-from .models import Exchange, FeedbackMessage
+from .models import Exchange, FeedbackMessage, Indicator
 from .protocols import adapter_for
 
 SEND_LEASE = dt.timedelta(minutes=10)
@@ -67,6 +67,12 @@ def do_record_verdict(*, hit_id: int, verdict: str, actor: Any) -> FeedbackMessa
                 "external_id": entry.external_id,
                 "signal_type": entry.signal_type,
                 "value": entry.value,
+                "descriptors": list(
+                    Indicator.objects.filter(exchange=exchange, external_id=entry.external_id)
+                    .values_list("descriptors", flat=True)
+                    .first()
+                    or []
+                ),
             },
         )
         if created:
@@ -96,6 +102,7 @@ def send_feedback_now(message_id: int) -> str:
             signal_type=message.signal_type,
             value=message.value,
             verdict=message.verdict,
+            descriptors=tuple(str(d) for d in message.descriptors or ()),
         )
     except ExchangeError as error:
         gave_up = message.attempts >= settings.EXCHANGE_FEEDBACK_MAX_ATTEMPTS

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ExchangeKind, Verdict
+from .choices import ExchangeKind, ForeignReportStatus, Verdict
+from .hotlines import HotlineEndpointInput
 from .services import ExchangeInput
 
 
@@ -22,6 +23,9 @@ class ExchangeForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     sends_feedback = forms.BooleanField(label=_("Send feedback"), required=False, initial=True)
+    accepts_submissions = forms.BooleanField(
+        label=_("Send young people's fingerprints, when they agree (StopNCII)"), required=False
+    )
     # Write-only: left empty on a change, the stored credentials are kept.
     username = forms.CharField(label=_("User name (NCMEC)"), required=False)
     password = forms.CharField(
@@ -36,8 +40,28 @@ class ExchangeForm(forms.Form):
     feedback_key = forms.CharField(
         label=_("Feedback function key (StopNCII)"), required=False, widget=forms.PasswordInput
     )
+    submit_key = forms.CharField(
+        label=_("Hash submission function key (StopNCII)"),
+        required=False,
+        widget=forms.PasswordInput,
+    )
+    access_token = forms.CharField(
+        label=_("App access token (ThreatExchange)"), required=False, widget=forms.PasswordInput
+    )
+    privacy_group = forms.CharField(
+        label=_("Privacy group id (ThreatExchange)"), required=False, max_length=30
+    )
 
-    SECRET_FIELDS = ("username", "password", "subscription_key", "fetch_key", "feedback_key")
+    SECRET_FIELDS = (
+        "username",
+        "password",
+        "subscription_key",
+        "fetch_key",
+        "feedback_key",
+        "submit_key",
+        "access_token",
+        "privacy_group",
+    )
 
     def to_input(self) -> ExchangeInput:
         data: dict[str, Any] = self.cleaned_data
@@ -52,6 +76,7 @@ class ExchangeForm(forms.Form):
             fetch_every_minutes=data["fetch_every_minutes"],
             is_active=data["is_active"],
             sends_feedback=data["sends_feedback"],
+            accepts_submissions=data["accepts_submissions"],
         )
 
 
@@ -61,3 +86,39 @@ class VerdictForm(forms.Form):
 
 class ReferralForm(forms.Form):
     file = forms.FileField(label=_("CyberTipline report (XML)"))
+
+
+class HotlineEndpointForm(forms.Form):
+    code = forms.SlugField(label=_("Hotline"), max_length=32)
+    endpoint = forms.URLField(label=_("Endpoint"), max_length=500, assume_scheme="https")
+    legal_ground = forms.CharField(label=_("Legal ground"), max_length=300)
+    transfer_assessment_ref = forms.CharField(
+        label=_("Cross-border transfer assessment reference"), max_length=100
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    # Write-only: left empty on a change, the stored key is kept.
+    api_key = forms.CharField(label=_("API key"), required=False, widget=forms.PasswordInput)
+
+    def to_input(self) -> HotlineEndpointInput:
+        data: dict[str, Any] = self.cleaned_data
+        return HotlineEndpointInput(
+            code=data["code"],
+            endpoint=data["endpoint"],
+            legal_ground=data["legal_ground"],
+            transfer_assessment_ref=data["transfer_assessment_ref"],
+            api_key=data["api_key"] or None,
+            is_active=data["is_active"],
+        )
+
+
+class TrackForm(forms.Form):
+    """Progress a person learnt from the hotline (a hotline without an endpoint)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (ForeignReportStatus.SENT, ForeignReportStatus.SENT.label),
+            (ForeignReportStatus.ACKNOWLEDGED, ForeignReportStatus.ACKNOWLEDGED.label),
+            (ForeignReportStatus.REMOVED, ForeignReportStatus.REMOVED.label),
+        ],
+    )

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from copnet.accounts.scoping import ScopedManager
 from copnet.core.crypto import EncryptedJSONField, EncryptedTextField
 
-from .choices import ExchangeKind, FeedbackStatus, ForeignReportStatus, RunStatus, Verdict
+from .choices import (
+    ExchangeKind,
+    FeedbackStatus,
+    ForeignReportStatus,
+    IndicatorKind,
+    RunStatus,
+    SubmissionStatus,
+    Verdict,
+)
 
 
 class Exchange(models.Model):
@@ -33,6 +43,11 @@ class Exchange(models.Model):
     fetch_every_minutes = models.PositiveIntegerField(_("fetch every (minutes)"), default=60)
     is_active = models.BooleanField(_("active"), default=True)
     sends_feedback = models.BooleanField(_("sends feedback"), default=True)
+    # Young people's own fingerprints, shared with their consent (submissions.py); only
+    # protocols that take submissions (StopNCII) may have it.
+    accepts_submissions = models.BooleanField(
+        _("receives young people's fingerprints (with their consent)"), default=False
+    )
     legal_ground = models.CharField(_("legal ground"), max_length=300)
     transfer_assessment_ref = models.CharField(
         _("cross-border transfer assessment reference"), max_length=100
@@ -41,6 +56,9 @@ class Exchange(models.Model):
     # A fetch claims the exchange by setting this (conditional UPDATE); a claim older than
     # the lease belongs to a dead process and may be taken over.
     fetching_since = models.DateTimeField(null=True, blank=True)
+    # "host|pid|process start" of the claimant: on this host a claim whose process is gone
+    # (killed, crashed) is taken over at once instead of after the lease.
+    fetching_by = models.CharField(max_length=300, blank=True)
     last_fetch_at = models.DateTimeField(_("last fetch"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
@@ -77,6 +95,37 @@ class FetchRun(models.Model):
         return f"{self.exchange} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
+class Indicator(models.Model):
+    """A partner's indicator as it last described it (ThreatExchange: the indicator, its
+    type, the descriptors that name it, their tags and strongest status). Hash indicators
+    (PDQ, MD5) are also rows of the exchange's bank, where they are matched; vPDQ, addresses
+    and text are kept here. The descriptor ids are what a reaction is sent to. Written and
+    removed (on the partner's tombstone) in the same transaction as the bank's rows."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="indicators")
+    external_id = models.CharField(_("external id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=8, choices=IndicatorKind.choices)
+    indicator_type = models.CharField(_("partner's type"), max_length=32)
+    value = models.TextField(_("value"))
+    descriptors = models.JSONField(default=list, blank=True)
+    classification = models.CharField(_("classification"), max_length=32, blank=True)
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    contributor = models.CharField(_("contributor"), max_length=200, blank=True)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["exchange", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "external_id"], name="one_indicator_per_exchange"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.kind} {self.external_id}"
+
+
 class FeedbackMessage(models.Model):
     """An analyst's verdict on a match, to be sent to the exchange the entry came from, in the
     exchange's own form (NCMEC vote, StopNCII CSP feedback). One per hit and verdict; sent by
@@ -91,6 +140,8 @@ class FeedbackMessage(models.Model):
     external_id = models.CharField(max_length=200)
     signal_type = models.CharField(max_length=8)
     value = models.CharField(max_length=64)
+    # The partner's objects the verdict is about (ThreatExchange descriptors), copied too.
+    descriptors = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=8, choices=FeedbackStatus.choices, default=FeedbackStatus.QUEUED
     )
@@ -161,6 +212,13 @@ class ForeignReport(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Delivery to the hotline's endpoint (hotlines.py): tries, the next one, the last failure,
+    # the hotline's own reference for the report, and when its status was last asked.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    hotline_ref = models.CharField(_("hotline's reference"), max_length=100, blank=True)
+    checked_at = models.DateTimeField(_("status last asked"), null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -169,3 +227,67 @@ class ForeignReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.hotline} ({self.country})"
+
+    @property
+    def takedown_time(self) -> Any:
+        """The notice-and-takedown time: from the report to the content's removal."""
+        return self.removed_at - self.created_at if self.removed_at else None
+
+
+class HashSubmission(models.Model):
+    """Fingerprints a young person made on their device and agreed to share abroad
+    (`reports.SelfHashSubmission.share_consent_at`), for one exchange that accepts them. One
+    per submission and exchange; sent by a task after commit, claimed with a conditional
+    UPDATE, retried with backoff, audited; cancelled when withdrawn before it was sent."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="submissions")
+    submission = models.ForeignKey(
+        "reports.SelfHashSubmission", on_delete=models.CASCADE, related_name="+"
+    )
+    values = models.JSONField(default=list)  # [[signal type, value], …] as sent
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "submission"], name="one_hash_submission_per_exchange"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.submission_id} {self.status}"
+
+
+class HotlineEndpoint(models.Model):
+    """Where a foreign hotline receives reports out (`copnet.foreign-report/1` over HTTPS),
+    configured as data by coordinators (who sign in with a second factor): the hotline's code
+    as in `reference/hotlines.json`, its endpoint, its API key (encrypted, write-only, never
+    audited) and, before anything crosses the border, the legal ground and the reference of
+    the transfer impact assessment (PDPL 2025). A hotline without one is handed its reports
+    by a person (the payload is the document)."""
+
+    code = models.SlugField(_("hotline"), max_length=32, unique=True)
+    endpoint = models.URLField(_("endpoint"), max_length=500)
+    credentials = EncryptedJSONField(_("credentials"), default=dict, blank=True)
+    legal_ground = models.CharField(_("legal ground"), max_length=300)
+    transfer_assessment_ref = models.CharField(
+        _("cross-border transfer assessment reference"), max_length=100
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("hotline endpoint")
+        verbose_name_plural = _("hotline endpoints")
+
+    def __str__(self) -> str:
+        return self.code

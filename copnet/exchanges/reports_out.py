@@ -6,6 +6,8 @@ The hosting country comes from the address's IP through `iptocc`, which ships th
 internet registries' allocations in the package: no network is used for it. A host name is
 resolved to an IP first (`resolve`, the system resolver by default; an IP literal needs
 none). Content hosted in Vietnam is refused here: it goes through removal requests.
+Delivery to the hotline's endpoint and the tracking of its progress are in `hotlines.py`;
+`do_track_foreign_report` records progress by hand (a hotline without an endpoint).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from copnet.accounts.permissions import Perm, access, has_perm
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 from copnet.cases.models import Case
+from copnet.core.tasks import enqueue_on_commit
 
 from . import classifications
 from .choices import ForeignReportStatus
@@ -120,6 +123,8 @@ def do_report_abroad(
             reason="foreign report queued",
             changes={"country": country, "hotline": hotline["code"], "case": case.reference},
         )
+        # Delivered by a task when the hotline has an endpoint (hotlines.py); else by hand.
+        enqueue_on_commit("copnet.exchanges.tasks.deliver_foreign_report", report.pk)
     return report
 
 

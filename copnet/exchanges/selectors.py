@@ -1,11 +1,14 @@
-"""Reads of the exchanges app (coordinators only: no personal data is shown here)."""
+"""Reads of the exchanges app: the exchanges (coordinators only: no personal data), and the
+reports out, scoped to the principal through `visible_to` (the case's organisations)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
-from .choices import FeedbackStatus
-from .models import Exchange, FetchRun
+from .choices import FeedbackStatus, ForeignReportStatus
+from .models import Exchange, FetchRun, ForeignReport
 
 
 def exchanges_overview() -> QuerySet[Exchange]:
@@ -25,3 +28,11 @@ def exchanges_overview() -> QuerySet[Exchange]:
 
 def recent_runs(exchange: Exchange, limit: int = 20) -> QuerySet[FetchRun]:
     return exchange.runs.all()[:limit]
+
+
+def reports_out_for(principal: Any, status: str = "") -> QuerySet[ForeignReport]:
+    """The reports out the principal may see, newest first; `status` filters when it is one."""
+    rows = ForeignReport.objects.visible_to(principal).select_related("case")
+    if status in ForeignReportStatus.values:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-id")

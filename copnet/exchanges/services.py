@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,20 +29,35 @@ from copnet.audit.services import record, record_change
 from copnet.banks.choices import BankKind, ChangeKind
 from copnet.banks.generations import begin_change, end_change
 from copnet.banks.models import BankEntry, HashBank
+from copnet.core.workers import HOST, pid_running, process_started_at
 
 from .choices import ExchangeKind, RunStatus
 from .errors import ExchangeError, ExchangeErrorCode
-from .models import Exchange, FetchRun
+from .models import Exchange, FetchRun, Indicator
 from .protocols import Page, adapter_for
 
 FETCH_LEASE = dt.timedelta(hours=2)
+SUBMITTING_KINDS = (ExchangeKind.STOPNCII,)  # protocols that take young people's fingerprints
+BANK_KINDS = ("pdq", "md5")  # indicators also kept as rows of the exchange's bank
+RECORD_FIELDS = [
+    "kind",
+    "indicator_type",
+    "value",
+    "descriptors",
+    "classification",
+    "tags",
+    "contributor",
+    "last_seen",
+]
 CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
     ExchangeKind.NCMEC: ("username", "password"),
     ExchangeKind.STOPNCII: ("subscription_key", "fetch_key"),
+    ExchangeKind.THREATEXCHANGE: ("access_token", "privacy_group"),
 }
 OPTIONAL_CREDENTIALS: dict[str, tuple[str, ...]] = {
     ExchangeKind.NCMEC: ("negative_reason_guid",),
-    ExchangeKind.STOPNCII: ("feedback_key",),
+    ExchangeKind.STOPNCII: ("feedback_key", "submit_key"),
+    ExchangeKind.THREATEXCHANGE: (),
 }
 
 
@@ -60,6 +76,7 @@ class ExchangeInput:
     is_active: bool = True
     sends_feedback: bool = True
     bank_kind: str = BankKind.KNOWN_ABUSE
+    accepts_submissions: bool = False
 
 
 def check_endpoint(endpoint: str) -> str:
@@ -103,8 +120,26 @@ def do_save_exchange(
                 _("Missing credentials: %(names)s.") % {"names": ", ".join(missing)},
                 "credentials",
             )
+        if data.kind == ExchangeKind.THREATEXCHANGE and not (
+            credentials["privacy_group"].isdigit() and len(credentials["privacy_group"]) <= 30
+        ):
+            raise ExchangeError(ExchangeErrorCode.PRIVACY_GROUP_INVALID, field="privacy_group")
     elif exchange is None or exchange.kind != data.kind:
         raise ExchangeError(ExchangeErrorCode.CREDENTIALS_MISSING, field="credentials")
+    if data.accepts_submissions:
+        if data.kind not in SUBMITTING_KINDS:
+            raise ExchangeError(
+                ExchangeErrorCode.SUBMISSIONS_UNSUPPORTED, field="accepts_submissions"
+            )
+        stored = (
+            credentials if credentials is not None else (exchange.credentials if exchange else {})
+        )
+        if not stored.get("submit_key"):
+            raise ExchangeError(
+                ExchangeErrorCode.CREDENTIALS_MISSING,
+                _("Missing credentials: %(names)s.") % {"names": "submit_key"},
+                "credentials",
+            )
     with transaction.atomic():
         if exchange is None:
             if (
@@ -133,6 +168,7 @@ def do_save_exchange(
         exchange.fetch_every_minutes = max(5, int(data.fetch_every_minutes))
         exchange.is_active = data.is_active
         exchange.sends_feedback = data.sends_feedback
+        exchange.accepts_submissions = data.accepts_submissions
         if credentials is not None:
             exchange.credentials = credentials
         if before["kind"] and before["kind"] != data.kind:
@@ -146,6 +182,7 @@ def do_save_exchange(
                 **{f: getattr(exchange, f) for f in before},
                 "fetch_every_minutes": exchange.fetch_every_minutes,
                 "is_active": exchange.is_active,
+                "accepts_submissions": exchange.accepts_submissions,
                 "credentials_changed": credentials is not None,
             },
         )
@@ -155,13 +192,47 @@ def do_save_exchange(
 # --- Fetching -----------------------------------------------------------------------------------
 
 
+def this_process() -> str:
+    """The claimant's name: host, process id and the process's start (a reused id differs)."""
+    started = process_started_at(os.getpid())
+    return f"{HOST}|{os.getpid()}|{int(started or 0)}"
+
+
+def claimant_is_dead(owner: str) -> bool:
+    """True when `owner` names a process of this host that is gone (SIGKILL, OOM, crash) or
+    whose id now belongs to a later process. Other hosts' claims wait for the lease."""
+    host, _sep, rest = owner.partition("|")
+    pid_text, _sep, started_text = rest.partition("|")
+    if host != HOST or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid() or not pid_running(pid):
+        return pid != os.getpid()
+    started = process_started_at(pid)
+    return bool(started and started_text.isdigit() and int(started) > int(started_text) + 5)
+
+
 def claim_fetch(exchange_id: int) -> bool:
+    """Take the exchange for one fetch: a conditional UPDATE that changes one row only when
+    nobody holds it, the claim is older than FETCH_LEASE, or its process is dead on this host.
+    A run the dead claimant left `running` is closed as interrupted."""
     now = timezone.now()
-    return bool(
-        Exchange.objects.filter(pk=exchange_id, is_active=True)
-        .filter(Q(fetching_since__isnull=True) | Q(fetching_since__lt=now - FETCH_LEASE))
-        .update(fetching_since=now, last_fetch_at=now)
+    free = Q(fetching_since__isnull=True) | Q(fetching_since__lt=now - FETCH_LEASE)
+    owner = (
+        Exchange.objects.filter(pk=exchange_id).values_list("fetching_by", flat=True).first() or ""
     )
+    if owner and claimant_is_dead(owner):
+        free |= Q(fetching_by=owner)
+    claimed = bool(
+        Exchange.objects.filter(pk=exchange_id, is_active=True)
+        .filter(free)
+        .update(fetching_since=now, last_fetch_at=now, fetching_by=this_process())
+    )
+    if claimed:
+        FetchRun.objects.filter(exchange_id=exchange_id, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, finished_at=now, error=_("The fetch was interrupted.")
+        )
+    return claimed
 
 
 _INSERT_COLUMNS = (
@@ -215,6 +286,55 @@ def _insert_entries(
             )
 
 
+def _apply_records(
+    exchange: Exchange, page: Page, removed_ids: set[str], now: Any
+) -> tuple[int, int, int]:
+    """The partner's records of the page (models.Indicator): written, refreshed, removed.
+    Returns (added, seen again, removed) for those not counted as bank rows already."""
+    removed = 0
+    if removed_ids:
+        gone = Indicator.objects.filter(exchange=exchange, external_id__in=removed_ids)
+        removed = gone.exclude(kind__in=BANK_KINDS).count()
+        gone.delete()
+    records = {item.external_id: item for item in page.items if not item.removed and item.record}
+    if not records:
+        return 0, 0, removed
+    existing = {
+        indicator.external_id: indicator
+        for indicator in Indicator.objects.filter(exchange=exchange, external_id__in=records)
+    }
+    created, updated = [], []
+    for external_id, item in records.items():
+        record = item.record or {}
+        fields = {
+            "kind": str(record.get("kind", ""))[:8],
+            "indicator_type": str(record.get("type", ""))[:32],
+            "value": str(record.get("value", "")),
+            "descriptors": list(record.get("descriptors") or []),
+            "classification": item.classification[:32],
+            "tags": list(item.tags),
+            "contributor": item.contributor[:200],
+            "last_seen": now,
+        }
+        indicator = existing.get(external_id)
+        if indicator is None:
+            created.append(
+                Indicator(exchange=exchange, external_id=external_id[:64], first_seen=now, **fields)
+            )
+        else:
+            for name, value in fields.items():
+                setattr(indicator, name, value)
+            updated.append(indicator)
+    Indicator.objects.bulk_create(created, batch_size=500)
+    if updated:
+        Indicator.objects.bulk_update(updated, RECORD_FIELDS, batch_size=500)
+    return (
+        sum(1 for indicator in created if indicator.kind not in BANK_KINDS),
+        sum(1 for indicator in updated if indicator.kind not in BANK_KINDS),
+        removed,
+    )
+
+
 def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
     """Write one page and its checkpoint, in the caller's transaction."""
     now = timezone.now()
@@ -256,10 +376,12 @@ def apply_page(exchange: Exchange, page: Page, run: FetchRun) -> None:
         BankEntry.objects.bulk_update(
             seen, ["last_seen", "classification", "tags", "contributor"], batch_size=1000
         )
+    added_records, seen_records, removed_records = _apply_records(exchange, page, removed_ids, now)
     run.pages += 1
     run.received += page.received
-    run.added += len(new)
-    run.seen_again += len(seen)
+    run.added += len(new) + added_records
+    run.seen_again += len(seen) + seen_records
+    run.removed += removed_records
     run.skipped += page.skipped
     run.save()
     Exchange.objects.filter(pk=exchange.pk).update(checkpoint=page.checkpoint)
@@ -293,7 +415,11 @@ def do_fetch_exchange(exchange_id: int) -> FetchRun | None:
         run.status = RunStatus.FAILED if error else RunStatus.DONE
         run.error = error
         run.save()
-        fields: dict[str, Any] = {"fetching_since": None, "last_error": error}
+        fields: dict[str, Any] = {
+            "fetching_since": None,
+            "fetching_by": "",
+            "last_error": error,
+        }
         if not error:
             fields["last_success_at"] = now
         Exchange.objects.filter(pk=exchange_id).update(**fields)

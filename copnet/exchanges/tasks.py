@@ -38,3 +38,35 @@ def send_due_feedback() -> int:
     from .feedback import send_due_feedback as send_due
 
     return send_due()
+
+
+@task()
+def send_submission(submission_id: int) -> str:
+    """One young person's consented fingerprints to one exchange (HashSubmission id)."""
+    from .submissions import send_submission_now
+
+    return send_submission_now(submission_id)
+
+
+@task()
+def send_due_submissions() -> int:
+    """Periodic: consented fingerprints that are new or due for another try."""
+    from .submissions import send_due_submissions as send_due
+
+    return send_due()
+
+
+@task()
+def deliver_foreign_report(report_id: int) -> str:
+    """One report out to its hotline's endpoint (skipped when none is configured)."""
+    from .hotlines import deliver_foreign_report_now
+
+    return deliver_foreign_report_now(report_id)
+
+
+@task()
+def deliver_due_foreign_reports() -> int:
+    """Periodic: reports out due for delivery, and delivered ones due for a status check."""
+    from .hotlines import deliver_due
+
+    return deliver_due()

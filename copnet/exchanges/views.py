@@ -1,9 +1,12 @@
-"""Staff pages: the exchanges with their last fetch and errors (coordinators), and the
-analysts' verdict on a match that goes back to its source."""
+"""Staff pages: the exchanges with their last fetch and errors and the hotlines' endpoints
+(coordinators), the analysts' verdict on a match that goes back to its source, and the
+reports out with their delivery and notice-and-takedown times (scoped to the case's
+organisations; opening one is audited)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,15 +14,19 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.audit.services import record_view
 from copnet.core.errors import add_to_form, show_message
 from copnet.core.tasks import enqueue_on_commit
 
 from . import selectors
+from .choices import ForeignReportStatus
 from .errors import ExchangeError, ReferralInvalid
 from .feedback import do_record_verdict
-from .forms import ExchangeForm, ReferralForm, VerdictForm
-from .models import Exchange
+from .forms import ExchangeForm, HotlineEndpointForm, ReferralForm, TrackForm, VerdictForm
+from .hotlines import do_save_hotline_endpoint
+from .models import Exchange, ForeignReport, HotlineEndpoint
 from .referrals import MAX_BYTES, do_import_referral
+from .reports_out import do_track_foreign_report, hotlines
 from .services import do_save_exchange
 from .tasks import fetch_exchange
 
@@ -55,6 +62,7 @@ def edit(request: HttpRequest, name: str | None = None) -> HttpResponse:
                 "fetch_every_minutes",
                 "is_active",
                 "sends_feedback",
+                "accepts_submissions",
             )
         }
     form = ExchangeForm(request.POST or None, initial=initial)
@@ -114,3 +122,81 @@ def referral_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The referral is imported as a new case."))
             return redirect("cases:detail", referral.case.reference)
     return render(request, "exchanges/referral_import.html", {"form": form, "faults": faults})
+
+
+@require_perm(Perm.VIEW_CASES)
+def reports_out(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    rows = selectors.reports_out_for(request.user, status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exchanges/reports_out.html",
+        {"page": page, "status": status, "statuses": ForeignReportStatus.choices},
+    )
+
+
+@require_perm(Perm.VIEW_CASES)
+def report_out(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report out: its address and payload (personal: audited), its delivery and times;
+    people who work cases record the hotline's progress by hand when it has no endpoint."""
+    report = ForeignReport.objects.access(request.user, pk=pk)
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_track_foreign_report(
+                report_id=report.pk, status=form.cleaned_data["status"], actor=request.user
+            )
+        except ExchangeError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The hotline's progress is recorded."))
+            return redirect("exchanges:report_out", pk=report.pk)
+    record_view(actor=request.user, target=report)
+    endpoint = HotlineEndpoint.objects.filter(code=report.hotline, is_active=True).first()
+    names = {row["code"]: row["name"] for row in hotlines().values()}
+    return render(
+        request,
+        "exchanges/report_out.html",
+        {
+            "report": report,
+            "form": form,
+            "has_endpoint": endpoint is not None,
+            "hotline_name": names.get(report.hotline, report.hotline),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_perm(Perm.MANAGE_EXCHANGES)
+def hotline_endpoints(request: HttpRequest) -> HttpResponse:
+    names = {row["code"]: row["name"] for row in hotlines().values()}
+    configured = {e.code: e for e in HotlineEndpoint.objects.all()}
+    rows = [(code, name, configured.get(code)) for code, name in sorted(names.items())]
+    return render(request, "exchanges/hotline_endpoints.html", {"rows": rows})
+
+
+@require_perm(Perm.MANAGE_EXCHANGES)
+def hotline_endpoint_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if code not in {row["code"] for row in hotlines().values()}:
+        raise Http404
+    existing = HotlineEndpoint.objects.filter(code=code).first()
+    initial: dict[str, object] = {"code": code}
+    if existing:
+        initial.update(
+            endpoint=existing.endpoint,
+            legal_ground=existing.legal_ground,
+            transfer_assessment_ref=existing.transfer_assessment_ref,
+            is_active=existing.is_active,
+        )
+    form = HotlineEndpointForm(request.POST or None, initial=initial)
+    form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_save_hotline_endpoint(data=form.to_input(), actor=request.user, existing=existing)
+        except ExchangeError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The hotline's endpoint is saved."))
+            return redirect("exchanges:hotline_endpoints")
+    return render(request, "exchanges/hotline_endpoint_edit.html", {"form": form, "code": code})

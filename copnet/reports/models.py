@@ -213,6 +213,11 @@ class SelfHashSubmission(models.Model):
     images = models.PositiveSmallIntegerField(_("pictures"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The young person's explicit opt-in to share the fingerprints with partners abroad that
+    # accept them (StopNCII): when it was given and the wording they agreed to
+    # (`self_hash.SHARE_CONSENT_WORDING`). Empty: they stay in COPNet's own bank only.
+    share_consent_at = models.DateTimeField(_("agreed to share abroad"), null=True, blank=True)
+    share_consent_wording = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("self-reported fingerprints")

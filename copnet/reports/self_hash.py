@@ -5,7 +5,10 @@ The page `/report/self-hash/` hashes the chosen pictures in the browser
 as JSON. `check_payload` reads that body; `do_submit` stores the values under a new tracking
 code and secret and hands them to the "self-reported" hash bank; `do_withdraw` takes them out
 again (an entry another live submission also holds stays). The bank lives in the banks app,
-above this one: it plugs its writer into `BANK` at start-up (`banks.apps`).
+above this one: it plugs its writer into `BANK` at start-up (`banks.apps`). When the young
+person ticks "also share abroad", the consent is stored with the submission and the
+exchanges app (plugged into `SHARING` by `exchanges.apps`) queues the fingerprints for the
+partners that accept them (StopNCII).
 """
 
 from __future__ import annotations
@@ -46,12 +49,31 @@ class SelfReportedBank(Protocol):
 # Set by banks.apps.BanksConfig.ready(); None only if the banks app is not installed.
 BANK: SelfReportedBank | None = None
 
+# The version of the opt-in text on the page (templates/reports/self_hash.html, "share"):
+# stored with the consent so that what was agreed to can be shown later. Change it with the text.
+SHARE_CONSENT_WORDING = "self-hash-share/1"
+
+
+class Sharing(Protocol):
+    """What the exchanges app does with fingerprints the young person agreed to share abroad
+    (`exchanges.submissions`): queue them (in the caller's transaction; sent after commit)
+    and take back what is not sent yet on withdrawal."""
+
+    def queue(self, submission_id: int) -> None: ...
+
+    def withdraw(self, submission_id: int) -> None: ...
+
+
+# Set by exchanges.apps.ExchangesConfig.ready(); None: nothing is shared abroad.
+SHARING: Sharing | None = None
+
 
 @dataclass(frozen=True)
 class CheckedHashes:
     category: str
     images: list[dict[str, str]]  # per picture: {"pdq": …, "md5": …, "sha256": …}
     qualities: list[int | None]  # per picture: PDQ quality 0-100 as the device computed it
+    share: bool = False  # the young person ticked "also share with partners abroad"
 
     @property
     def values(self) -> list[Value]:
@@ -79,15 +101,19 @@ def _check_hex(kind: str, raw: Any, index: int) -> str:
 
 
 def check_payload(body: bytes) -> CheckedHashes:
-    """The JSON body `{"category": …, "images": [{"pdq", "md5", "sha256", "quality"?}, …]}`,
-    checked; SelfHashError for anything else. Unknown keys are refused: no picture data can
-    ride along."""
+    """The JSON body `{"category": …, "images": [{"pdq", "md5", "sha256", "quality"?}, …],
+    "share"?: true|false}`, checked; SelfHashError for anything else. Unknown keys are
+    refused: no picture data can ride along. `share` must be a real boolean: only an explicit
+    `true` (the box ticked) is consent."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise SelfHashError(SelfHashErrorCode.BAD_REQUEST) from exc
-    if not isinstance(data, dict) or set(data) - {"category", "images"}:
+    if not isinstance(data, dict) or set(data) - {"category", "images", "share"}:
         raise SelfHashError(SelfHashErrorCode.BAD_REQUEST)
+    share = data.get("share", False)
+    if not isinstance(share, bool):
+        raise SelfHashError(SelfHashErrorCode.BAD_REQUEST, field="share")
     category = data.get("category")
     if category in (None, ""):
         raise SelfHashError(SelfHashErrorCode.MISSING_CATEGORY, field="category")
@@ -109,7 +135,7 @@ def check_payload(body: bytes) -> CheckedHashes:
             raise SelfHashError(SelfHashErrorCode.BAD_REQUEST, field=f"images.{index}.quality")
         checked.append({kind: _check_hex(kind, image[kind], index) for kind in HEX_LENGTH})
         qualities.append(quality)
-    return CheckedHashes(category=category, images=checked, qualities=qualities)
+    return CheckedHashes(category=category, images=checked, qualities=qualities, share=share)
 
 
 def _new_code() -> str:
@@ -131,6 +157,8 @@ def do_submit(checked: CheckedHashes) -> tuple[SelfHashSubmission, str]:
             secret_hash=hash_secret(secret),
             category=checked.category,
             images=len(checked.images),
+            share_consent_at=timezone.now() if checked.share else None,
+            share_consent_wording=SHARE_CONSENT_WORDING if checked.share else "",
         )
         values = checked.values
         SelfHashValue.objects.bulk_create(
@@ -146,8 +174,14 @@ def do_submit(checked: CheckedHashes) -> tuple[SelfHashSubmission, str]:
             actor=None,
             action=AuditAction.CREATE,
             target=submission,
-            changes={"category": checked.category, "images": len(checked.images)},
+            changes={
+                "category": checked.category,
+                "images": len(checked.images),
+                "share_consent_wording": submission.share_consent_wording,
+            },
         )
+        if checked.share and SHARING is not None:
+            SHARING.queue(submission.pk)
     return submission, secret
 
 
@@ -181,6 +215,8 @@ def do_withdraw(tracking_code: str, secret: str) -> SelfHashSubmission:
             ).values_list("signal_type", "value")
         )
         BANK.remove([v for v in mine if v not in still_held])
+        if submission.share_consent_at is not None and SHARING is not None:
+            SHARING.withdraw(submission.pk)
         record_change(
             actor=None,
             action=AuditAction.UPDATE,

@@ -8,10 +8,12 @@ from ..choices import ExchangeKind
 from .base import Adapter, Item, Page
 from .ncmec import NcmecAdapter
 from .stopncii import StopNciiAdapter
+from .threatexchange import ThreatExchangeAdapter
 
 ADAPTERS: dict[str, type[Adapter]] = {
     ExchangeKind.NCMEC: NcmecAdapter,
     ExchangeKind.STOPNCII: StopNciiAdapter,
+    ExchangeKind.THREATEXCHANGE: ThreatExchangeAdapter,
 }
 
 

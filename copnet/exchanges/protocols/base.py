@@ -25,6 +25,9 @@ class Item:
     classification: str = ""
     tags: tuple[str, ...] = ()
     removed: bool = False
+    # The partner's record to keep beside the bank (models.Indicator): {"kind", "type",
+    # "value", "descriptors"}; ThreatExchange gives one for every indicator.
+    record: dict[str, Any] | None = None
 
 
 @dataclass
@@ -43,9 +46,16 @@ class Adapter(Protocol):
         ...
 
     def send_feedback(
-        self, *, external_id: str, signal_type: str, value: str, verdict: str
+        self,
+        *,
+        external_id: str,
+        signal_type: str,
+        value: str,
+        verdict: str,
+        descriptors: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        """Send one verdict; returns what was sent (for the log). Raises ExchangeError."""
+        """Send one verdict; returns what was sent (for the log). Raises ExchangeError.
+        `descriptors`: the partner's objects the verdict is about (ThreatExchange)."""
         ...
 
 

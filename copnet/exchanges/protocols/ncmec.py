@@ -127,7 +127,13 @@ class NcmecAdapter:
         return Page(items=items, checkpoint={}, skipped=skipped, received=received)
 
     def send_feedback(
-        self, *, external_id: str, signal_type: str, value: str, verdict: str
+        self,
+        *,
+        external_id: str,
+        signal_type: str,
+        value: str,
+        verdict: str,
+        descriptors: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         member_id, _sep, entry_id = external_id.partition("-")
         fingerprint = FEEDBACK_NAMES.get(signal_type)

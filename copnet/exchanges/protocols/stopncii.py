@@ -10,11 +10,17 @@ Fetch: `GET {endpoint}/FetchHashes?startTimestamp=…&pageSize=…[&nextPageToke
 the pages are exhausted). A record whose `hashStatus` is Withdrawn or Deleted must be deleted.
 Feedback: `POST {endpoint}/SubmitFeedback` with `{"count", "hashFeedbacks": [{"hashValue",
 "feedbackValue": "Blocked"|"NotBlocked", "tags"}]}`.
+Submission (young people's own fingerprints, with their consent): `POST {endpoint}/SubmitHashes`
+with the `submit_key` function key and `{"count", "hashRecords": [{"lastModtimestamp",
+"signalType": "ImagePDQ", "hashValue", "CSPFeedbacks": [{"feedbackValue": "None", "tags"}]}]}`
+(pytx's `submit_hashes` sends `str()` of its enum as the signal type, e.g.
+"StopNCIISignalType.ImagePDQ"; the API names the type alone).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -38,6 +44,7 @@ class StopNciiAdapter:
         self.subscription_key = str(credentials.get("subscription_key", ""))
         self.fetch_key = str(credentials.get("fetch_key", ""))
         self.feedback_key = str(credentials.get("feedback_key", ""))
+        self.submit_key = str(credentials.get("submit_key", ""))
 
     def _headers(self, function_key: str) -> dict[str, str]:
         return {
@@ -134,7 +141,13 @@ class StopNciiAdapter:
         return Page(items=items, checkpoint={}, skipped=skipped, received=len(records))
 
     def send_feedback(
-        self, *, external_id: str, signal_type: str, value: str, verdict: str
+        self,
+        *,
+        external_id: str,
+        signal_type: str,
+        value: str,
+        verdict: str,
+        descriptors: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         body = {
             "count": 1,
@@ -147,3 +160,29 @@ class StopNciiAdapter:
             body=json.dumps(body).encode(),
         )
         return {"feedbackValue": FEEDBACK[verdict]}
+
+    def submit_hashes(self, *, values: list[tuple[str, str]], tags: list[str]) -> dict[str, Any]:
+        """Submit pictures' PDQ hashes (StopNCII takes images as ImagePDQ); returns what was
+        sent for the log. Other signal types are not sent."""
+        now = int(time.time())
+        records = [
+            {
+                "lastModtimestamp": now,
+                "signalType": "ImagePDQ",
+                "hashValue": value,
+                "CSPFeedbacks": [{"feedbackValue": "None", "tags": list(tags)}],
+            }
+            for signal_type, value in values
+            if signal_type == "pdq"
+        ]
+        if not records:
+            raise ExchangeProtocolError(
+                ExchangeErrorCode.PROTOCOL, _("There is no fingerprint this partner takes.")
+            )
+        http.call(
+            "POST",
+            f"{self.endpoint}/SubmitHashes",
+            headers={**self._headers(self.submit_key), "Content-Type": "application/json"},
+            body=json.dumps({"count": len(records), "hashRecords": records}).encode(),
+        )
+        return {"hashes": len(records), "signal_type": "ImagePDQ"}

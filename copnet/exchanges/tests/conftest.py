@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .servers import NcmecServer, StopNciiServer
+from .servers import HotlineServer, NcmecServer, StopNciiServer, ThreatExchangeServer
 
 
 @pytest.fixture
@@ -22,6 +22,18 @@ def ncmec_server(fast_retries):
 @pytest.fixture
 def stopncii_server(fast_retries):
     with StopNciiServer().running() as server:
+        yield server
+
+
+@pytest.fixture
+def te_server(fast_retries):
+    with ThreatExchangeServer().running() as server:
+        yield server
+
+
+@pytest.fixture
+def hotline_server(fast_retries):
+    with HotlineServer().running() as server:
         yield server
 
 

@@ -7,15 +7,25 @@ from typing import Any
 from copnet.exchanges.models import Exchange
 from copnet.exchanges.services import ExchangeInput, do_save_exchange
 
+DEFAULT_CREDENTIALS: dict[str, dict[str, str]] = {
+    "ncmec": {"username": "copnet", "password": "secret"},
+    "stopncii": {
+        "subscription_key": "sub",
+        "fetch_key": "fetch",
+        "feedback_key": "feedback",
+        "submit_key": "submit",
+    },
+    "threatexchange": {
+        "access_token": "1234567890|tokentokentokentokentoken",
+        "privacy_group": "555",
+    },
+}
+
 
 def make_exchange(
     actor: Any, *, kind: str, url: str, name: str | None = None, **fields: Any
 ) -> Exchange:
-    credentials = fields.pop("credentials", None) or (
-        {"username": "copnet", "password": "secret"}
-        if kind == "ncmec"
-        else {"subscription_key": "sub", "fetch_key": "fetch", "feedback_key": "feedback"}
-    )
+    credentials = fields.pop("credentials", None) or DEFAULT_CREDENTIALS[kind]
     return do_save_exchange(
         data=ExchangeInput(
             name=name or kind,

@@ -4,11 +4,16 @@ documentation describes, from data the tests put in, with failures on demand.
 - `NcmecServer`: NCMEC Hash Sharing v2 (XML, basic auth, `from`/`to` window, `paging/next`,
   entries not in time order, `deletedImage` tombstones for retractions, votes by PUT).
 - `StopNciiServer`: StopNCII (JSON, subscription + function keys, `nextPageToken`,
-  `nextSetTimestamp`, Withdrawn/Deleted statuses, SubmitFeedback).
+  `nextSetTimestamp`, Withdrawn/Deleted statuses, SubmitFeedback, SubmitHashes).
+- `ThreatExchangeServer`: Meta ThreatExchange's Graph API (`threat_updates` with cursors,
+  `should_delete` tombstones, reactions).
+- `HotlineServer`: a foreign hotline taking reports out (`copnet.foreign-report/1`, idempotent
+  by key) and answering their progress.
 
 Failures: `script` (statuses to answer the next requests with, e.g. [429, 500]),
 `fail_after_pages` (every entries page after that many answers 500, as a partner going down
-mid-way), `delay` (seconds to wait before answering: timeouts), `cut_body` (a page announced
+mid-way), `after_page` (a hook after each page served: the tests SIGKILL a fetching
+process there), `delay` (seconds to wait before answering: timeouts), `cut_body` (a page announced
 longer than it is).
 """
 
@@ -20,7 +25,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 NS = "https://hashsharing.ncmec.org/hashsharing/v2"
+TE_TOKEN = "1234567890|tokentokentokentokentoken"  # noqa: S105 (a test server's token)
 
 
 def iso(ts: int) -> str:
@@ -46,6 +52,9 @@ class Failures:
     delay: float = 0.0
     cut_body: bool = False
     pages_served: int = 0
+    # Called with the number of pages served once a page's answer is written (e.g. to
+    # SIGKILL the fetching process while it writes that page).
+    after_page: Callable[[int], None] | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -78,8 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": "0"} if scripted == 429 else {}
             self._answer(scripted, b"try later", "text/plain", **extra)
             return
+        served = failures.pages_served
         status, payload, content_type = partner.route(method, self.path, self.headers, body)
         self._answer(status, payload, content_type)
+        if failures.after_page and failures.pages_served != served:
+            self.wfile.flush()
+            failures.after_page(failures.pages_served)
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -235,9 +248,15 @@ class StopNciiServer(_Partner):
         subscription_key: str = "sub",
         fetch_key: str = "fetch",
         feedback_key: str = "feedback",
+        submit_key: str = "submit",
     ) -> None:
         super().__init__()
-        self.keys = {"FetchHashes": fetch_key, "SubmitFeedback": feedback_key}
+        self.keys = {
+            "FetchHashes": fetch_key,
+            "SubmitFeedback": feedback_key,
+            "SubmitHashes": submit_key,
+        }
+        self.submitted: list[dict[str, Any]] = []  # SubmitHashes bodies
         self.subscription_key = subscription_key
         self.records: dict[str, dict[str, Any]] = {}
         self.token_epoch = 0  # tokens of an older epoch have expired
@@ -276,6 +295,16 @@ class StopNciiServer(_Partner):
                 return 500, b'{"error": "internal"}', "application/json"
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             return self._fetch(query)
+        if method == "POST" and name == "SubmitHashes":
+            data = json.loads(body)
+            records = data.get("hashRecords")
+            if not isinstance(records, list) or data.get("count") != len(records):
+                return 400, b'{"error": "bad count"}', "application/json"
+            if any(r.get("signalType") not in {"ImagePDQ", "VideoMD5"} for r in records):
+                return 400, b'{"error": "unknown signal type"}', "application/json"
+            with self.lock:
+                self.submitted.append(data)
+            return 200, b'{"status": "ok"}', "application/json"
         if method == "POST" and name == "SubmitFeedback":
             with self.lock:
                 self.feedback.append((name, body))
@@ -315,3 +344,155 @@ class StopNciiServer(_Partner):
             "hashRecords": page,
         }
         return 200, json.dumps(answer).encode(), "application/json"
+
+
+class ThreatExchangeServer(_Partner):
+    """Meta ThreatExchange's Graph API as its reference describes it: `GET
+    /{privacy_group}/threat_updates/` with `access_token`, `start_time`/`stop_time` (on
+    `last_updated`, both ends included), `limit`, `fields`, cursor paging (`paging.cursors.
+    after` and a `next` link, here naming `next_host` when set, as a hostile answer would);
+    tombstones with `should_delete`; reactions by `POST /{descriptor_id}` (form `reactions=`).
+    Cursors of an older `cursor_epoch` are refused with 400 (expired)."""
+
+    def __init__(self, token: str = TE_TOKEN, group: int = 555) -> None:
+        super().__init__()
+        self.token = token
+        self.group = group
+        self.records: dict[str, dict[str, Any]] = {}
+        self.cursor_epoch = 0
+        self.next_host = ""
+        self.reactions: list[tuple[str, str]] = []  # (descriptor id, reactions)
+
+    def put(
+        self,
+        indicator_id: int,
+        te_type: str,
+        indicator: str,
+        last_updated: int,
+        *,
+        tags: tuple[str, ...] = ("csam",),
+        status: str = "MALICIOUS",
+        descriptors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        rows = descriptors or [
+            {
+                "id": str(indicator_id * 10 + 1),
+                "owner": {"id": "777", "name": "Partner A"},
+                "tags": list(tags),
+                "status": status,
+                "reactions": [],
+            }
+        ]
+        with self.lock:
+            self.records[str(indicator_id)] = {
+                "id": str(indicator_id),
+                "indicator": indicator,
+                "type": te_type,
+                "last_updated": last_updated,
+                "should_delete": False,
+                "descriptors": {"data": rows},
+            }
+
+    def delete(self, indicator_id: int, last_updated: int) -> None:
+        with self.lock:
+            record = self.records[str(indicator_id)]
+            record.update(should_delete=True, last_updated=last_updated)
+            record.pop("descriptors", None)
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        parts = urlsplit(path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if query.get("access_token") != self.token:
+            return self._error(400, 190, "Invalid OAuth access token.")
+        segments = parts.path.strip("/").split("/")
+        if method == "GET" and segments == [str(self.group), "threat_updates"]:
+            if not self.page_allowed():
+                return self._error(500, 2, "An unexpected error has occurred.")
+            return self._updates(query)
+        if method == "POST" and len(segments) == 1 and segments[0].isdigit():
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            with self.lock:
+                self.reactions.append((segments[0], form.get("reactions", "")))
+            return 200, b'{"success": true}', "application/json"
+        return self._error(404, 803, "Unknown path.")
+
+    @staticmethod
+    def _error(status: int, code: int, message: str) -> tuple[int, bytes, str]:
+        body = {"error": {"message": message, "type": "OAuthException", "code": code}}
+        return status, json.dumps(body).encode(), "application/json"
+
+    def _updates(self, query: dict[str, str]) -> tuple[int, bytes, str]:
+        start, stop = int(query.get("start_time") or 0), int(query.get("stop_time") or 2**62)
+        limit = min(int(query.get("limit") or 100), 1000)
+        offset = 0
+        if "after" in query:
+            try:
+                cursor = json.loads(base64.urlsafe_b64decode(query["after"]))
+            except ValueError:
+                return self._error(400, 100, "Invalid cursor.")
+            if cursor.get("epoch") != self.cursor_epoch or cursor.get("window") != [start, stop]:
+                return self._error(400, 100, "The cursor has expired.")
+            offset = int(cursor["offset"])
+        with self.lock:
+            chosen = sorted(
+                (r for r in self.records.values() if start <= r["last_updated"] <= stop),
+                key=lambda r: (r["last_updated"], int(r["id"])),
+            )
+            page = [json.loads(json.dumps(r)) for r in chosen[offset : offset + limit]]
+        answer: dict[str, Any] = {"data": page}
+        if offset + limit < len(chosen):
+            after = base64.urlsafe_b64encode(
+                json.dumps(
+                    {"offset": offset + limit, "epoch": self.cursor_epoch, "window": [start, stop]}
+                ).encode()
+            ).decode()
+            host = self.next_host or self.url
+            answer["paging"] = {
+                "cursors": {"before": "b", "after": after},
+                "next": f"{host}/{self.group}/threat_updates/?access_token={self.token}"
+                f"&start_time={start}&stop_time={stop}&limit={limit}&after={after}",
+            }
+        return 200, json.dumps(answer).encode(), "application/json"
+
+
+class HotlineServer(_Partner):
+    """A foreign hotline receiving `copnet.foreign-report/1`: `POST /reports` (Bearer key,
+    `Idempotency-Key`: the same key gives the same report back), `GET /reports/{id}` with the
+    progress the test sets through `progress(id, status, **times)`."""
+
+    def __init__(self, api_key: str = "hotline-key") -> None:
+        super().__init__()
+        self.api_key = api_key
+        self.reports: dict[str, dict[str, Any]] = {}  # hotline id -> payload
+        self.by_key: dict[str, str] = {}
+        self.states: dict[str, dict[str, Any]] = {}
+
+    def progress(self, report_id: str, status: str, **times: str) -> None:
+        with self.lock:
+            self.states[report_id] = {"id": report_id, "status": status, **times}
+
+    def route(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
+        if headers.get("Authorization") != f"Bearer {self.api_key}":
+            return 401, b'{"error": "unauthorised"}', "application/json"
+        parts = urlsplit(path)
+        if method == "POST" and parts.path == "/reports":
+            key = headers.get("Idempotency-Key") or ""
+            payload = json.loads(body)
+            if not key or payload.get("schema") != "copnet.foreign-report/1":
+                return 400, b'{"error": "bad report"}', "application/json"
+            with self.lock:
+                if key in self.by_key:
+                    answer = {"id": self.by_key[key], "status": "received"}
+                    return 200, json.dumps(answer).encode(), "application/json"
+                report_id = f"H-{len(self.reports) + 1}"
+                self.reports[report_id] = payload
+                self.by_key[key] = report_id
+                self.states[report_id] = {"id": report_id, "status": "received"}
+            return 201, json.dumps({"id": report_id}).encode(), "application/json"
+        if method == "GET" and parts.path.startswith("/reports/"):
+            with self.lock:
+                state = self.states.get(parts.path.rsplit("/", 1)[1])
+            if state is None:
+                return 404, b'{"error": "not found"}', "application/json"
+            return 200, json.dumps(state).encode(), "application/json"
+        return 404, b'{"error": "not found"}', "application/json"

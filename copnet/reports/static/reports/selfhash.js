@@ -54,6 +54,10 @@
       clearError();
       if (!hashes.length) { showError(text.choose); return; }
       var chosen = form.querySelector("input[name=category]:checked");
+      var share = document.getElementById("self-hash-share");
+      var payload = { category: chosen ? chosen.value : "", images: hashes };
+      // "share" only when the young person ticked the box themselves: their consent.
+      if (share && share.checked) payload.share = true;
       var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
       status.textContent = text.sending;
       send.disabled = true;
@@ -63,7 +67,7 @@
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-          body: JSON.stringify({ category: chosen ? chosen.value : "", images: hashes })
+          body: JSON.stringify(payload)
         });
         try { body = await response.json(); } catch (err) { body = null; }
       } catch (err) {
