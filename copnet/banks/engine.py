@@ -9,6 +9,7 @@ committed before a match call starts is seen by that call, in every process.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +20,12 @@ from copnet.detection.exact import ExactIndex
 from copnet.detection.pdq import PdqIndex
 from copnet.detection.text.classifier import TextClassifier
 from copnet.detection.urls import UrlListIndex
+from copnet.detection.vpdq import VideoIndex, VpdqError, parse_vpdq_file
 
 from . import generations
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Engine:
     pdq: Any = None
     exact: dict[str, Any] = field(default_factory=dict)
     urls: Any = None
+    # Banked videos (vPDQ): every frame of every video in one PDQ index (`VideoIndex`).
+    video: Any = None
     # The widest PDQ threshold of an active bank (or the global one): what the index is asked
     # for; `services.match_hashes` then keeps each match within its own bank's threshold.
     pdq_threshold: int = 0
@@ -46,20 +51,31 @@ def _new_engine() -> Engine:
         pdq=PdqIndex(threshold=settings.PDQ_THRESHOLD),
         exact={"md5": ExactIndex(), "sha256": ExactIndex()},
         urls=UrlListIndex(),
+        video=VideoIndex(
+            threshold=settings.PDQ_THRESHOLD,
+            min_quality=settings.PDQ_MIN_QUALITY,
+            query_pct=0,
+            target_pct=0,
+        ),
     )
 
 
 def _load(engine: Engine, upto: int) -> None:
     """Add the entries stamped after the engine's generation, up to `upto`."""
-    hashes = generations.hash_entries(engine.generation, upto).values_list(
-        "pk", "signal_type", "value"
-    )
+    entries = generations.hash_entries(engine.generation, upto)
+    hashes = entries.exclude(signal_type="vpdq").values_list("pk", "signal_type", "value")
     pdq: list[tuple[str, int]] = []
     exact: dict[str, list[tuple[str, int]]] = {"md5": [], "sha256": []}
     for pk, signal_type, value in hashes.iterator(chunk_size=10_000):
         (pdq if signal_type == "pdq" else exact[signal_type]).append((value, pk))
     if pdq:
         engine.pdq.add(pdq)
+    videos = entries.filter(signal_type="vpdq").values_list("pk", "vpdq")
+    for pk, text in videos.iterator(chunk_size=500):
+        try:
+            engine.video.add_features([(parse_vpdq_file(text), pk)])
+        except VpdqError:  # written through check_vpdq: only a hand-edited row can be bad
+            logger.warning("bank entry %s has an unreadable vPDQ value; not matched", pk)
     for name, items in exact.items():
         if items:
             engine.exact[name].add(items)
