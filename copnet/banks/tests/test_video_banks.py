@@ -21,7 +21,7 @@ from copnet.detection.vpdq import format_vpdq_file, parse_vpdq_file
 from copnet.network.models import Organisation
 from copnet.reports.tests.videos import clip
 
-pytestmark = pytest.mark.usefixtures("fresh_engine")
+pytestmark = pytest.mark.usefixtures("fresh_engine", "reference_data")
 
 
 @pytest.fixture(autouse=True)
