@@ -216,3 +216,14 @@ def test_staff_see_the_blurred_strip_and_outsiders_get_404(
     assert original.content == clip("original")
     client.force_login(charlie)  # another organisation's officer
     assert client.get(f"/staff/cases/evidence/{evidence.pk}/preview/").status_code == 404
+
+
+def test_videos_are_checked_and_hashed_without_the_vpdq_package(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "vpdq", None)  # `import vpdq` now fails
+    with pytest.raises(ImportError):
+        __import__("vpdq")
+    facts = inspect_video(clip("copy"))
+    assert facts.frames == 6
+    assert len(parse_vpdq_file(facts.vpdq)) == 6
