@@ -359,6 +359,15 @@ ORPHAN_FILE_GRACE_HOURS = env_int("COPNET_ORPHAN_FILE_GRACE_HOURS", 6)
 EVIDENCE_MAX_IMAGES = env_int("COPNET_EVIDENCE_MAX_IMAGES", 10)
 EVIDENCE_MAX_BYTES = env_int("COPNET_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 EVIDENCE_MAX_PIXELS = env_int("COPNET_EVIDENCE_MAX_PIXELS", 40_000_000)
+# Video evidence (`core.uploads.check_video`, PyAV): the file, its length, its picture and its
+# streams; a video over any of them is refused before or while decoding. It counts as one of
+# the EVIDENCE_MAX_IMAGES files of a report.
+EVIDENCE_VIDEO_MAX_BYTES = env_int("COPNET_EVIDENCE_VIDEO_MAX_BYTES", 50 * 1024 * 1024)
+EVIDENCE_VIDEO_MAX_SECONDS = env_int("COPNET_EVIDENCE_VIDEO_MAX_SECONDS", 600)
+EVIDENCE_VIDEO_MAX_SIDE = env_int("COPNET_EVIDENCE_VIDEO_MAX_SIDE", 3840)
+EVIDENCE_VIDEO_MAX_PIXELS = env_int("COPNET_EVIDENCE_VIDEO_MAX_PIXELS", 3840 * 2160)
+EVIDENCE_VIDEO_MAX_STREAMS = env_int("COPNET_EVIDENCE_VIDEO_MAX_STREAMS", 4)
+EVIDENCE_VIDEO_MAX_DECODE_SECONDS = env_int("COPNET_EVIDENCE_VIDEO_MAX_DECODE_SECONDS", 120)
 # Pictures accepted with a report form that came back with an error are kept (encrypted) this
 # long for the next try (`reports.pending`), then deleted by the hourly sweep.
 PENDING_UPLOAD_MINUTES = env_int("COPNET_PENDING_UPLOAD_MINUTES", 60)
@@ -383,6 +392,11 @@ PDQ_INDEX_FOLD_AFTER = env_int("COPNET_PDQ_INDEX_FOLD_AFTER", 50_000)
 # the window is paused until a curator releases it; 0 switches the check off.
 FLOOD_MATCHES = env_int("COPNET_FLOOD_MATCHES", 50)
 FLOOD_WINDOW_SECONDS = env_int("COPNET_FLOOD_WINDOW_SECONDS", 3600)
+# vPDQ (video) matches: a banked video matches when at least this share (%) of the query's
+# frames are found in it and this share of its frames in the query (vPDQ's two-way
+# percentages); a bank may set its own (`HashBank.vpdq_query_pct` / `vpdq_target_pct`).
+VPDQ_QUERY_PCT = float(env_str("COPNET_VPDQ_QUERY_PCT", "80"))
+VPDQ_TARGET_PCT = float(env_str("COPNET_VPDQ_TARGET_PCT", "0"))
 TEXT_FLAG_SCORE = float(env_str("COPNET_TEXT_FLAG_SCORE", "0.6"))
 # A retrained text model (`manage.py retrain_text_model --out DIR`); empty = the shipped one.
 TEXT_MODEL_DIR = env_str("COPNET_TEXT_MODEL_DIR", "")
@@ -419,7 +433,8 @@ FEED_MAX_IMPORT_BYTES = env_int("COPNET_FEED_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 FEED_MAX_IMPORT_LINES = env_int("COPNET_FEED_MAX_IMPORT_LINES", 100_000)
 FEED_RPZ_ZONE = env_str("COPNET_FEED_RPZ_ZONE", "rpz.vn-cop.invalid")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# An evidence video is kept in memory too: never written unencrypted to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(12 * 1024 * 1024, EVIDENCE_VIDEO_MAX_BYTES + 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Request bodies above these sizes are refused (413) before a byte is read (core/body_limit.py).
 # Default: the largest legitimate form, a report with the most evidence pictures at their

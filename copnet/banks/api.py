@@ -23,6 +23,7 @@ from .schemas import (
     UrlMatchIn,
     UrlMatchOut,
 )
+from .video import explanation
 
 router = Router(tags=["detection"], auth=api_key_auth)
 MAX_TEXT = 1_000_000
@@ -38,15 +39,21 @@ def _throttle(request: ApiRequest, items: int) -> None:
 @router.post(
     "/match/hash",
     response=HashMatchOut,
-    summary="Match image hashes against the banks",
+    summary="Match image and video hashes against the banks",
     description="One result per hash, in order; a hash that cannot be read gets an `error` "
-    "(`unknown_signal_type`, `invalid_hex`, `wrong_length`) and no matches. A PDQ match counts "
-    "within its bank's own threshold. When a hash also matches an allow bank (`bank_kind` "
-    "`allow`, known benign images), its other matches carry `suppressed_by` (that bank) and a "
-    "`reason`, and are not to be acted on.",
+    "(`unknown_signal_type`, `invalid_hex`, `wrong_length`, `invalid_vpdq`, `empty_vpdq`, "
+    "`too_many_frames`) and no matches. A PDQ match counts within its bank's own threshold. "
+    "A `vpdq` value (a video's frame hashes) is matched against the video banks by vPDQ's "
+    "two-way percentages (`query_pct`, `target_pct`; a banked video matches when both reach "
+    "its bank's shares) and, frame by frame, against the image (PDQ) banks; `frames` says "
+    "which frames matched. Send the video file's `md5` and `sha256` as items of their own. "
+    "When a hash also matches an allow bank (`bank_kind` `allow`, known benign images), its "
+    "other matches carry `suppressed_by` (that bank) and a `reason`, and are not to be acted "
+    "on.",
 )
 def match_hash(request: ApiRequest, payload: HashMatchIn) -> dict[str, Any]:
-    _throttle(request, len(payload.hashes))
+    frames = sum(item.value.count("\n") + item.value.count(";") for item in payload.hashes)
+    _throttle(request, len(payload.hashes) + frames // 100)
     results: list[dict[str, Any]] = [{} for _item in payload.hashes]
     valid: list[tuple[int, tuple[str, str]]] = []
     for index, item in enumerate(payload.hashes):
@@ -58,20 +65,28 @@ def match_hash(request: ApiRequest, payload: HashMatchIn) -> dict[str, Any]:
     for (index, _item), matches in zip(
         valid, services.match_hashes([v for _i, v in valid]), strict=True
     ):
-        results[index] = {
-            "matches": [
-                {
-                    "bank": m.entry.bank.name,
-                    "signal_type": m.entry.signal_type,
-                    "distance": m.distance,
-                    "bank_kind": m.entry.bank.kind,
-                    "suppressed_by": m.suppressed_by or None,
-                    "reason": suppressed_reason(m.suppressed_by),
-                }
-                for m in services.apply_allow_banks(matches)
-            ]
-        }
+        results[index] = {"matches": [_match_out(m) for m in services.apply_allow_banks(matches)]}
     return {"results": results}
+
+
+def _match_out(m: services.HashMatch) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "bank": m.entry.bank.name,
+        "signal_type": m.entry.signal_type,
+        "distance": m.distance,
+        "bank_kind": m.entry.bank.kind,
+        "suppressed_by": m.suppressed_by or None,
+        "reason": suppressed_reason(m.suppressed_by),
+    }
+    if isinstance(m, services.VideoHashMatch):
+        explained = explanation(m)
+        out.update(
+            query_pct=explained["query_pct"],
+            target_pct=explained["target_pct"],
+            usable_frames=explained["usable_frames"],
+            frames=explained["frames"],
+        )
+    return out
 
 
 @router.post(

@@ -6,6 +6,8 @@ class SignalKind(models.TextChoices):
     PDQ = "pdq", "PDQ"
     MD5 = "md5", "MD5"
     SHA256 = "sha256", "SHA-256"
+    # A video's frame hashes (one PDQ a second): BankEntry.vpdq holds the frames.
+    VPDQ = "vpdq", "vPDQ"
 
 
 class BankKind(models.TextChoices):
@@ -26,6 +28,7 @@ class HitKind(models.TextChoices):
     HASH = "hash", _("Image hash")
     URL = "url", _("Address list")
     TEXT = "text", _("Text classifier")
+    VIDEO = "video", _("Video hash")
 
 
 class ChangeKind(models.TextChoices):

@@ -32,7 +32,7 @@ from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
 from .selectors import visible_case_ids
-from .services import check_hash, pattern_kind
+from .services import check_hash, export_value, new_entry, pattern_kind
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
@@ -124,19 +124,20 @@ def do_add_bank_entry(
     try:
         with transaction.atomic():
             generation = begin_change()
-            entry = BankEntry.objects.create(
+            entry = new_entry(
                 bank=bank,
                 signal_type=signal_type,
                 value=value,
                 source=source,
                 generation=generation,
             )
+            entry.save()
             end_change(generation, kind=ChangeKind.ADDED, hashes=1)
             record_change(
                 actor=actor,
                 action=AuditAction.CREATE,
                 target=entry,
-                changes={"bank": bank.name, "signal_type": signal_type, "value": value},
+                changes={"bank": bank.name, "signal_type": signal_type, "value": entry.value},
             )
     except IntegrityError as exc:
         raise DetectionInputError(
@@ -222,9 +223,12 @@ def export_bank(bank: HashBank, fmt: str, user: Any) -> tuple[str, int]:
     """`services.export_hashes` as `user` may see it: the source of an entry confirmed in a
     case the user may not see (it names the case) becomes "confirmed case"."""
 
-    rows = list(
-        bank.entries.order_by("pk").values_list("signal_type", "value", "source", "confirmed_case")
-    )
+    rows = [
+        (signal_type, export_value(signal_type, value, vpdq), source, case)
+        for signal_type, value, vpdq, source, case in bank.entries.order_by("pk").values_list(
+            "signal_type", "value", "vpdq", "source", "confirmed_case"
+        )
+    ]
     visible = visible_case_ids(user, [case for *_rest, case in rows if case])
     if fmt == "signals":
         return "".join(f"{t} {v}\n" for t, v, _s, _c in rows), len(rows)

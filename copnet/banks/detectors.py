@@ -19,9 +19,11 @@ from copnet.reports.models import Evidence, Report, ReportUrl
 from copnet.taxonomy.choices import Severity
 
 from .choices import BankKind, HitKind
+from .matches import VideoHashMatch
 from .models import DetectionHit
 from .safety import check_floods
 from .services import apply_allow_banks, classify_texts, match_hashes, match_urls
+from .video import explanation
 
 if TYPE_CHECKING:
     from .services import HashMatch
@@ -63,6 +65,9 @@ class _Found:
 
 def _image_queries(evidence: Any) -> list[tuple[str, str]]:
     queries: list[tuple[str, str]] = [("md5", evidence.md5), ("sha256", evidence.sha256)]
+    if evidence.kind == "video":
+        # the file's digests, and its frames against video and image banks (`video.py`)
+        return queries + ([("vpdq", evidence.vpdq)] if evidence.vpdq else [])
     if (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
         variants = [evidence.pdq]
         if evidence.blob_path:  # the picture is at hand: also match its mirrored/rotated forms
@@ -81,7 +86,7 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
     owners, queries = [], []
     for report in reports:
         for evidence in report.evidence.all():
-            if evidence.kind == "image" and evidence.sha256:
+            if evidence.kind in ("image", "video") and evidence.sha256:
                 for query in _image_queries(evidence):
                     owners.append((report, evidence, query[0]))
                     queries.append(query)
@@ -109,6 +114,16 @@ def _hash_hit(
     bank = match.entry.bank
     known = bank.kind == BankKind.KNOWN_ABUSE
     label = f"{bank.name} ({signal_type})"
+    said = f"{signal_type} in bank {bank.name}, distance {match.distance}"
+    video: dict[str, Any] = {}
+    if isinstance(match, VideoHashMatch):
+        video = explanation(match)
+        label = f"{bank.name} ({signal_type} → {match.entry.signal_type})"
+        said = (
+            f"video frames in bank {bank.name} ({match.entry.signal_type} entry "
+            f"{match.entry.pk}): {video['query_pct']}% of the video's frames matched, "
+            f"{video['target_pct']}% of the entry's; nearest frame distance {match.distance}"
+        )
     signal = None
     if not match.suppressed_by:
         signal = DetectionSignal(
@@ -116,17 +131,18 @@ def _hash_hit(
             raise_to=Priority.P1 if known else Priority.P2,
             suggested_category="csam" if known else None,
             keep_blurred=known,
-            explanation=f"{signal_type} in bank {bank.name}, distance {match.distance}",
+            explanation=said,
         )
     found.add(
         report,
         f"hash:{evidence.pk}:{match.entry.pk}",
         signal,
         evidence=evidence,
-        kind=HitKind.HASH,
+        kind=HitKind.VIDEO if evidence.kind == "video" else HitKind.HASH,
         bank_entry=match.entry,
         distance=match.distance,
-        label=label,
+        video=video,
+        label=label[:200],
         suggested_category="" if match.suppressed_by or not known else "csam",
         suppressed_by=match.suppressed_by,
     )
@@ -196,7 +212,16 @@ def _reports_of(cases: Sequence[Any]) -> list[Any]:
     # Only what detection reads: every other personal field is encrypted and would be
     # decrypted for nothing (reporter contact, account names, the address as typed).
     evidence = Evidence.objects.only(
-        "pk", "report_id", "kind", "text", "md5", "sha256", "pdq", "pdq_quality", "blob_path"
+        "pk",
+        "report_id",
+        "kind",
+        "text",
+        "md5",
+        "sha256",
+        "pdq",
+        "pdq_quality",
+        "blob_path",
+        "vpdq",
     )
     return list(
         Report.objects.filter(case__in=[case.pk for case in cases])

@@ -14,6 +14,7 @@ per process, rebuilt like the others. MD5, SHA-256 and addresses stay in memory.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +28,13 @@ from copnet.detection.pdq import PdqIndex
 from copnet.detection.pdqfile import FoldResult
 from copnet.detection.text.classifier import TextClassifier
 from copnet.detection.urls import UrlListIndex
+from copnet.detection.vpdq import VideoIndex, VpdqError, parse_vpdq_file
 
 from . import generations
 from .machine_index import MachineIndex, file_status, index_path
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Engine:
     pdq: Any = None
     exact: dict[str, Any] = field(default_factory=dict)
     urls: Any = None
+    # Banked videos (vPDQ): every frame of every video in one PDQ index (`VideoIndex`).
+    video: Any = None
     # The widest PDQ threshold of an active bank (or the global one): what the index is asked
     # for; `services.match_hashes` then keeps each match within its own bank's threshold.
     pdq_threshold: int = 0
@@ -75,13 +80,20 @@ def _new_engine(machine: MachineIndex | None) -> Engine:
         exact={"md5": ExactIndex(), "sha256": ExactIndex()},
         urls=UrlListIndex(),
         machine=machine,
+        video=VideoIndex(
+            threshold=settings.PDQ_THRESHOLD,
+            min_quality=settings.PDQ_MIN_QUALITY,
+            query_pct=0,
+            target_pct=0,
+        ),
     )
 
 
 def _load(engine: Engine, upto: int) -> None:
     """Add the entries stamped after the engine's generation, up to `upto` (PDQ only when it
-    is kept in memory)."""
-    entries = generations.hash_entries(engine.generation, upto)
+    is kept in memory; video entries go to the video index)."""
+    stamped = generations.hash_entries(engine.generation, upto)
+    entries = stamped.exclude(signal_type="vpdq")
     if engine.machine is not None:
         entries = entries.exclude(signal_type="pdq")
     hashes = entries.values_list("pk", "signal_type", "value")
@@ -91,6 +103,12 @@ def _load(engine: Engine, upto: int) -> None:
         (pdq if signal_type == "pdq" else exact[signal_type]).append((value, pk))
     if pdq:
         engine.pdq.add(pdq)
+    videos = stamped.filter(signal_type="vpdq").values_list("pk", "vpdq")
+    for pk, text in videos.iterator(chunk_size=500):
+        try:
+            engine.video.add_features([(parse_vpdq_file(text), pk)])
+        except VpdqError:  # written through check_vpdq: only a hand-edited row can be bad
+            logger.warning("bank entry %s has an unreadable vPDQ value; not matched", pk)
     for name, items in exact.items():
         if items:
             engine.exact[name].add(items)

@@ -11,7 +11,10 @@ from copnet.detection.base import SignalError
 
 
 class DetectionErrorCode(models.TextChoices):
-    UNKNOWN_SIGNAL_TYPE = "unknown_signal_type", _("Unknown signal type: use pdq, md5 or sha256.")
+    UNKNOWN_SIGNAL_TYPE = (
+        "unknown_signal_type",
+        _("Unknown signal type: use pdq, md5, sha256 or vpdq."),
+    )
     INVALID_HEX = "invalid_hex", _("A hash must be a hexadecimal string.")
     WRONG_LENGTH = "wrong_length", _("The hash has the wrong number of hexadecimal digits.")
     DUPLICATE = "duplicate", _("This is already in the bank or list.")
@@ -40,6 +43,14 @@ class DetectionErrorCode(models.TextChoices):
         _("The PDQ threshold must be a whole number from 0 to 128, or empty for the default."),
     )
     NOT_QUARANTINED = "not_quarantined", _("This entry is not quarantined.")
+    # vPDQ (video) values (`banks.video.check_vpdq`).
+    INVALID_VPDQ = "invalid_vpdq", _("This is not a vPDQ hash.")
+    EMPTY_VPDQ = "empty_vpdq", _("A vPDQ hash needs at least one frame.")
+    TOO_MANY_FRAMES = "too_many_frames", _("A vPDQ hash has too many frames.")
+    BAD_VPDQ_PCT = (
+        "bad_vpdq_pct",
+        _("A vPDQ share must be a number from 0 to 100, or empty for the default."),
+    )
 
 
 class DetectionInputError(DomainError):

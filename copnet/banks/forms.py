@@ -63,6 +63,20 @@ class ThresholdForm(forms.Form):
         max_value=128,
         help_text=_("Empty: the platform's default. Lower is stricter."),
     )
+    vpdq_query_pct = forms.FloatField(
+        label=_("Videos: share of the query's frames found (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Empty: the platform's default. Higher is stricter."),
+    )
+    vpdq_target_pct = forms.FloatField(
+        label=_("Videos: share of the banked video's frames found (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Empty: the platform's default. Higher is stricter."),
+    )
 
 
 class UrlListForm(forms.Form):
@@ -101,8 +115,8 @@ class UrlSearchForm(forms.Form):
 class BankEntryForm(forms.Form):
     signal_type = forms.ChoiceField(label=_("Signal type"), choices=SignalKind.choices)
     value = forms.CharField(
-        label=_("Hash (hexadecimal)"),
-        max_length=200,
+        label=_("Hash (hexadecimal; for vPDQ the frames, or import a vPDQ file)"),
+        max_length=200_000,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     source = forms.CharField(label=_("Source"), max_length=200, required=False)

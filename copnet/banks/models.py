@@ -21,6 +21,15 @@ class HashBank(models.Model):
     # The PDQ distance (bits) up to which an entry of this bank matches; empty: the global
     # COPNET_PDQ_THRESHOLD. MD5 and SHA-256 are exact: PDQ is the one signal with a distance.
     pdq_threshold = models.PositiveSmallIntegerField(_("PDQ threshold"), null=True, blank=True)
+    # vPDQ (videos): a banked video matches when at least `vpdq_query_pct` % of the query's
+    # frames are within the PDQ threshold of one of its frames and `vpdq_target_pct` % of its
+    # frames of one of the query's; empty: COPNET_VPDQ_QUERY_PCT / COPNET_VPDQ_TARGET_PCT.
+    vpdq_query_pct = models.FloatField(
+        _("vPDQ: share of the query found (%)"), null=True, blank=True
+    )
+    vpdq_target_pct = models.FloatField(
+        _("vPDQ: share of the banked video found (%)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,13 +46,31 @@ class HashBank(models.Model):
 
         return settings.PDQ_THRESHOLD if self.pdq_threshold is None else self.pdq_threshold
 
+    @property
+    def effective_vpdq_query_pct(self) -> float:
+        from django.conf import settings
+
+        return settings.VPDQ_QUERY_PCT if self.vpdq_query_pct is None else self.vpdq_query_pct
+
+    @property
+    def effective_vpdq_target_pct(self) -> float:
+        from django.conf import settings
+
+        return settings.VPDQ_TARGET_PCT if self.vpdq_target_pct is None else self.vpdq_target_pct
+
 
 class BankEntry(models.Model):
-    """One hash in a bank. Expired entries stop matching."""
+    """One hash in a bank. Expired entries stop matching.
+
+    A vPDQ entry is one video: `vpdq` holds its frames as a vPDQ hash file (a line per frame,
+    "frame number,quality,PDQ hex,seconds", the `vpdq` tools' format), `vpdq_frames` their
+    number, and `value` the SHA-256 of that text, so a video is in a bank once."""
 
     bank = models.ForeignKey(HashBank, on_delete=models.CASCADE, related_name="entries")
     signal_type = models.CharField(_("signal type"), max_length=8, choices=SignalKind.choices)
     value = models.CharField(_("value"), max_length=64)
+    vpdq = models.TextField(_("vPDQ frames"), blank=True)
+    vpdq_frames = models.PositiveIntegerField(_("frames"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
@@ -190,6 +217,10 @@ class DetectionHit(models.Model):
     suggested_category = models.CharField(max_length=32, blank=True)
     # The allow bank whose match of the same item cancelled this one (no priority raised).
     suppressed_by = models.CharField(max_length=64, blank=True)
+    # A video's match explained: {"signal_type", "query_pct", "target_pct", "usable_frames",
+    # "frames": [{"query_time", "query_frame", "target_time", "target_frame", "distance"}]}
+    # (target_* -1 when the frame matched an image entry).
+    video = models.JSONField(default=dict, blank=True)
     key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -80,17 +80,26 @@ def _image_cases(generations: Sequence[int]) -> set[int]:
     )
     exact: dict[str, set[str]] = {"md5": set(), "sha256": set()}
     pdq: list[tuple[str, int]] = []
+    videos_added = False
     for signal_type, value in entries.iterator(chunk_size=10_000):
         if signal_type == "pdq":
             pdq.append((value, 0))
+        elif signal_type == "vpdq":
+            videos_added = True
         else:
             exact[signal_type].add(value)
     images = Evidence.objects.filter(kind=EvidenceKind.IMAGE)
+    files = Evidence.objects.filter(kind__in=[EvidenceKind.IMAGE, EvidenceKind.VIDEO])
     cases: set[int] = set()
     for name, values in exact.items():
         for part in _chunks(sorted(values), LOOKUP_BATCH):
-            lookup = images.filter(**{f"{name}__in": part})
+            lookup = files.filter(**{f"{name}__in": part})
             cases.update(lookup.values_list("report__case_id", flat=True))
+    if videos_added or pdq:
+        # Stored videos are matched frame by frame by the detector itself (`video.py`): the
+        # cases holding one are handed to it (videos are few next to pictures).
+        stored_videos = Evidence.objects.filter(kind=EvidenceKind.VIDEO).exclude(vpdq="")
+        cases.update(stored_videos.values_list("report__case_id", flat=True).distinct())
     if pdq:
         # The widest bank threshold: triage then keeps each match within its own bank's.
         index: PdqIndex[int] = PdqIndex(pdq, threshold=widest_pdq_threshold())

@@ -79,6 +79,42 @@ def do_set_bank_threshold(
     return locked
 
 
+def do_set_bank_vpdq_shares(
+    *,
+    bank: HashBank,
+    query_pct: float | None,
+    target_pct: float | None,
+    actor: Principal | None,
+) -> HashBank:
+    """Set (or clear, with None) the two vPDQ shares a video match of this bank needs;
+    audited, seen by every process (a generation is taken)."""
+    for value in (query_pct, target_pct):
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 <= value <= 100  # also refuses NaN
+        ):
+            raise DetectionInputError(DetectionErrorCode.BAD_VPDQ_PCT, field="vpdq_query_pct")
+    with transaction.atomic():
+        generation = begin_change()
+        locked = HashBank.objects.select_for_update().get(pk=bank.pk)
+        before = (locked.vpdq_query_pct, locked.vpdq_target_pct)
+        locked.vpdq_query_pct, locked.vpdq_target_pct = query_pct, target_pct
+        locked.save(update_fields=["vpdq_query_pct", "vpdq_target_pct"])
+        end_change(generation, kind=ChangeKind.THRESHOLD)
+        if before != (query_pct, target_pct):
+            record_change(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=locked,
+                changes={
+                    "vpdq_query_pct": [before[0], query_pct],
+                    "vpdq_target_pct": [before[1], target_pct],
+                },
+            )
+    return locked
+
+
 # --- Flood quarantine ---------------------------------------------------------------------------
 
 

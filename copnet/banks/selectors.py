@@ -60,7 +60,9 @@ def access_url_list(name: str) -> UrlList:
 
 def bank_entries(bank: HashBank, query: str = "", signal_type: str = "") -> QuerySet[BankEntry]:
     """Newest first; `query` matches the start of a hash (hex, case-insensitive)."""
-    entries = _with_live(bank.entries.select_related("confirmed_case").order_by("-pk"))
+    entries = _with_live(
+        bank.entries.select_related("confirmed_case").defer("vpdq").order_by("-pk")
+    )
     query = query.strip().lower()
     if query:
         entries = entries.filter(value__startswith=query)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -20,34 +22,36 @@ from copnet.core.cleaning import format_controls_message, has_format_controls
 from copnet.core.exports import csv_writer
 from copnet.detection.base import SignalError
 from copnet.detection.urls import pattern_expression
+from copnet.detection.video import format_vpdq
+from copnet.detection.vpdq import VpdqError
 from copnet.reports.models import Evidence
 
 from .choices import BankKind, ChangeKind, SignalKind, UrlPatternKind
 from .engine import get_classifier, get_engine
 from .errors import DetectionErrorCode, DetectionInputError, url_error_message
 from .generations import begin_change, end_change
+from .matches import HashMatch, VideoHashMatch, live_entries
 from .models import BankEntry, HashBank, UrlList, UrlListEntry
+from .video import check_vpdq, features_of, match_video
+
+_live_entries = live_entries
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
 
+logger = logging.getLogger(__name__)
 HEX_LENGTH = {"pdq": 64, "md5": 32, "sha256": 64}
 MAX_BATCH = 1000
 
 
-@dataclass(frozen=True)
-class HashMatch:
-    entry: BankEntry
-    distance: int
-    # The allow bank whose match of the same item cancels this one ("" when none does).
-    suppressed_by: str = ""
-
-
 def check_hash(signal_type: str, value: Any) -> str:
+    """The canonical value: lowercase hex, or for vpdq the frames as a vPDQ hash file."""
+    if signal_type == SignalKind.VPDQ:
+        return check_vpdq(value).text
     if signal_type not in HEX_LENGTH:
         raise DetectionInputError(
             DetectionErrorCode.UNKNOWN_SIGNAL_TYPE,
-            _("Unknown signal type: use pdq, md5 or sha256."),
+            _("Unknown signal type: use pdq, md5, sha256 or vpdq."),
         )
     if not isinstance(value, str):
         raise DetectionInputError(
@@ -67,16 +71,6 @@ def check_hash(signal_type: str, value: Any) -> str:
     return text
 
 
-def _live_entries(ids: Iterable[int]) -> dict[int, BankEntry]:
-    now = timezone.now()
-    rows = (
-        BankEntry.objects.filter(pk__in=set(ids), bank__is_active=True, quarantined_at=None)
-        .exclude(expires_at__lt=now)
-        .select_related("bank")
-    )
-    return {row.pk: row for row in rows}
-
-
 def match_hashes(items: Sequence[tuple[str, str]]) -> list[list[HashMatch]]:
     """Validated (signal_type, value) pairs → matches per item, nearest first.
 
@@ -86,15 +80,25 @@ def match_hashes(items: Sequence[tuple[str, str]]) -> list[list[HashMatch]]:
     """
     engine = get_engine()
     raw: list[list[tuple[int, int]]] = []
-    for signal_type, value in items:
-        if signal_type == "pdq":
+    videos: dict[int, list[HashMatch]] = {}
+    for index, (signal_type, value) in enumerate(items):
+        if signal_type == SignalKind.VPDQ:
+            try:
+                videos[index] = match_video(features_of(value))
+            except VpdqError:  # a stored value gone bad matches nothing, as a bad PDQ would
+                logger.warning("an unreadable vPDQ value was not matched")
+                videos[index] = []
+            raw.append([])
+        elif signal_type == "pdq":
             found = engine.pdq.query(value, threshold=engine.pdq_threshold)
             raw.append([(m.entry, m.distance) for m in found])
         else:
             raw.append([(m.entry, 0) for m in engine.exact[signal_type].query(value)])
-    entries = _live_entries(pk for found in raw for pk, _d in found)
+    entries = live_entries(pk for found in raw for pk, _d in found)
     return [
-        sorted(
+        videos[index]
+        if index in videos
+        else sorted(
             (
                 HashMatch(entries[pk], d)
                 for pk, d in found
@@ -102,7 +106,7 @@ def match_hashes(items: Sequence[tuple[str, str]]) -> list[list[HashMatch]]:
             ),
             key=lambda m: (m.distance, m.entry.pk),
         )
-        for found in raw
+        for index, found in enumerate(raw)
     ]
 
 
@@ -160,23 +164,57 @@ class ImportResult:
 
 def parse_hash_file(text: str) -> Iterable[tuple[int, str, str]]:
     """(line number, signal_type, value) from CSV with a header (`signal_type,value`, more
-    columns allowed) or from a python-threatexchange signal file (`<signal_type> <value>`)."""
+    columns allowed) or from a python-threatexchange signal file (`<signal_type> <value>`;
+    a vpdq value is the rest of its line)."""
     lines = text.splitlines()
     first = lines[0].strip().lower() if lines else ""
     if first.startswith("signal_type"):
         reader = csv.DictReader(io.StringIO(text))
-        for number, row in enumerate(reader, start=2):
-            yield number, (row.get("signal_type") or "").strip().lower(), row.get("value") or ""
+        for row in reader:
+            signal_type = (row.get("signal_type") or "").strip().lower()
+            yield reader.line_num, signal_type, row.get("value") or ""
         return
     for number, line in enumerate(lines, start=1):
         line = line.strip()
         if not line or line.startswith("#"):
+            continue
+        head = line.split(None, 1)
+        if head[0].lower() == SignalKind.VPDQ and len(head) == 2:
+            yield number, SignalKind.VPDQ, head[1]
             continue
         parts = line.replace(",", " ").split()
         if len(parts) < 2:
             yield number, "", line
         else:
             yield number, parts[0].lower(), parts[1]
+
+
+def is_vpdq_file(text: str) -> bool:
+    """A vPDQ hash file of one video (the `vpdq` tools' "frame,quality,hash,seconds" lines),
+    told from a hash list by its first line: four fields, the first a frame number."""
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()[:1] not in ("", "#")), "")
+    fields = first.split(",")
+    return len(fields) == 4 and fields[0].strip().isdigit()
+
+
+def entry_value(signal_type: str, value: str) -> str:
+    """What `BankEntry.value` holds for a canonical value (`check_hash`): the hash itself, or
+    for a video the SHA-256 of its frames in the one-line form (frame numbers left out, so a
+    video read from a hash file or from a CSV export is the same entry)."""
+    if signal_type != SignalKind.VPDQ:
+        return value
+    return hashlib.sha256(format_vpdq(features_of(value)).encode()).hexdigest()
+
+
+def new_entry(*, bank: HashBank, signal_type: str, value: str, **fields: Any) -> BankEntry:
+    """An unsaved entry for a canonical value (`check_hash`), a video's frames included."""
+    entry = BankEntry(
+        bank=bank, signal_type=signal_type, value=entry_value(signal_type, value), **fields
+    )
+    if signal_type == SignalKind.VPDQ:
+        entry.vpdq = value
+        entry.vpdq_frames = value.count("\n")
+    return entry
 
 
 def import_hashes(
@@ -187,17 +225,24 @@ def import_hashes(
     source: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """All or nothing: any malformed line refuses the whole file."""
+    """All or nothing: any malformed line refuses the whole file. `text` is a hash list (CSV
+    or signal file, any signal type) or one video's vPDQ hash file."""
     rows, errors = [], []
-    for number, signal_type, value in parse_hash_file(text):
+    if is_vpdq_file(text):
         try:
-            rows.append((signal_type, check_hash(signal_type, value)))
+            rows.append((SignalKind.VPDQ.value, check_hash(SignalKind.VPDQ, text)))
         except DetectionInputError as exc:
-            errors.append(
-                _("line %(number)s: %(message)s") % {"number": number, "message": exc.message}
-            )
-        if len(errors) >= 20:
-            break
+            errors.append(str(exc.message))
+    else:
+        for number, signal_type, value in parse_hash_file(text):
+            try:
+                rows.append((signal_type, check_hash(signal_type, value)))
+            except DetectionInputError as exc:
+                errors.append(
+                    _("line %(number)s: %(message)s") % {"number": number, "message": exc.message}
+                )
+            if len(errors) >= 20:
+                break
     if errors:
         return ImportResult(errors=errors)
     result = ImportResult()
@@ -206,18 +251,18 @@ def import_hashes(
         existing = set(bank.entries.values_list("signal_type", "value"))
         new = []
         for signal_type, value in dict.fromkeys(rows):
-            if (signal_type, value) in existing:
+            entry = new_entry(
+                bank=bank,
+                signal_type=signal_type,
+                value=value,
+                source=source,
+                generation=generation,
+            )
+            if (signal_type, entry.value) in existing:
                 result.duplicates += 1
                 continue
-            new.append(
-                BankEntry(
-                    bank=bank,
-                    signal_type=signal_type,
-                    value=value,
-                    source=source,
-                    generation=generation,
-                )
-            )
+            existing.add((signal_type, entry.value))
+            new.append(entry)
         _bulk_add(bank, new, generation=generation, result=result, actor=actor, progress=progress)
     return result
 
@@ -254,8 +299,21 @@ def _bulk_add(
     )
 
 
+def export_value(signal_type: str, value: str, vpdq: str) -> str:
+    """An entry's value in a hash list: the hash, or a video's frames in the one-line vPDQ
+    form ("PDQ hex,quality,seconds" joined by ";"), which `import_hashes` reads back."""
+    if signal_type != SignalKind.VPDQ:
+        return value
+    return format_vpdq(features_of(vpdq))
+
+
 def export_hashes(bank: HashBank, fmt: str = "csv") -> str:
-    entries = bank.entries.order_by("pk").values_list("signal_type", "value", "source")
+    entries = [
+        (t, export_value(t, v, frames), s)
+        for t, v, frames, s in bank.entries.order_by("pk").values_list(
+            "signal_type", "value", "vpdq", "source"
+        )
+    ]
     if fmt == "signals":
         return "".join(f"{t} {v}\n" for t, v, _s in entries)
     out = io.StringIO()
@@ -263,6 +321,11 @@ def export_hashes(bank: HashBank, fmt: str = "csv") -> str:
     writer.writerow(["signal_type", "value", "source"])
     writer.writerows(entries)
     return out.getvalue()
+
+
+def export_vpdq_file(entry: BankEntry) -> str:
+    """One video entry as a vPDQ hash file ("frame,quality,PDQ hex,seconds" a line)."""
+    return entry.vpdq
 
 
 def pattern_kind(pattern: str) -> str:
@@ -346,24 +409,27 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Principal | None) -> 
     added = 0
     with transaction.atomic():
         generation = begin_change()
-        for evidence in Evidence.objects.filter(report__case=case, kind="image"):
+        for evidence in Evidence.objects.filter(report__case=case, kind__in=["image", "video"]):
             values = [("md5", evidence.md5), ("sha256", evidence.sha256)]
             if evidence.pdq and (evidence.pdq_quality or 0) >= settings.PDQ_MIN_QUALITY:
                 values.append(("pdq", evidence.pdq))
+            if evidence.vpdq:
+                values.append(("vpdq", evidence.vpdq))
             for signal_type, value in values:
                 if not value:
                     continue
-                _entry, created = BankEntry.objects.get_or_create(
+                entry = new_entry(
                     bank=bank,
                     signal_type=signal_type,
                     value=value,
-                    defaults={
-                        "source": f"case {case.reference}",
-                        "confirmed_case": case,
-                        "generation": generation,
-                    },
+                    source=f"case {case.reference}",
+                    confirmed_case=case,
+                    generation=generation,
                 )
-                added += int(created)
+                if bank.entries.filter(signal_type=signal_type, value=entry.value).exists():
+                    continue
+                entry.save()
+                added += 1
         end_change(generation, kind=ChangeKind.ADDED, hashes=added)
         record_change(
             actor=actor,
@@ -374,4 +440,4 @@ def add_case_hashes_to_confirmed_bank(*, case: Any, actor: Principal | None) -> 
     return added
 
 
-__all__ = ["SignalKind", "MAX_BATCH"]
+__all__ = ["MAX_BATCH", "HashMatch", "SignalKind", "VideoHashMatch"]

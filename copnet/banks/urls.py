@@ -15,6 +15,7 @@ urlpatterns = [
     path("banks/<slug:name>/active/", views.bank_active, name="bank_active"),
     path("banks/<slug:name>/threshold/", views.bank_threshold, name="bank_threshold"),
     path("entries/<int:pk>/release/", views.entry_release, name="entry_release"),
+    path("banks/<slug:name>/entries/<int:pk>/", views.bank_entry, name="bank_entry"),
     path(
         "banks/<slug:name>/entries/<int:pk>/active/",
         views.bank_entry_active,

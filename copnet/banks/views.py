@@ -25,7 +25,7 @@ from copnet.core.errors import add_to_form, after_post
 from copnet.core.http import HtmxHttpRequest
 
 from . import curation, engine, safety, selectors, services
-from .choices import HitKind
+from .choices import HitKind, SignalKind
 from .errors import DetectionInputError
 from .explain import check_hashes, check_texts, check_urls
 from .forms import (
@@ -39,8 +39,10 @@ from .forms import (
     UrlListForm,
     UrlSearchForm,
 )
+from .video import features_of
 
 PAGE_SIZE = 50
+MAX_FRAMES_SHOWN = 600  # frames listed on a video entry's page (ten minutes)
 
 
 def _page(request: HttpRequest, rows: Any) -> tuple[Any, str]:
@@ -119,7 +121,13 @@ def bank_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
         "query": query,
         "search": search,
         "add_form": add_form,
-        "threshold_form": ThresholdForm(initial={"pdq_threshold": bank.pdq_threshold}),
+        "threshold_form": ThresholdForm(
+            initial={
+                "pdq_threshold": bank.pdq_threshold,
+                "vpdq_query_pct": bank.vpdq_query_pct,
+                "vpdq_target_pct": bank.vpdq_target_pct,
+            }
+        ),
         "default_threshold": settings.PDQ_THRESHOLD,
         "can_manage": has_perm(request.user, Perm.MANAGE_BANKS),
     }
@@ -189,6 +197,11 @@ def bank_threshold(request: HttpRequest, name: str) -> HttpResponse:
             safety.do_set_bank_threshold(
                 bank=bank, threshold=form.cleaned_data["pdq_threshold"], actor=request.user
             )
+            shares = (form.cleaned_data["vpdq_query_pct"], form.cleaned_data["vpdq_target_pct"])
+            if shares != (bank.vpdq_query_pct, bank.vpdq_target_pct):
+                safety.do_set_bank_vpdq_shares(
+                    bank=bank, query_pct=shares[0], target_pct=shares[1], actor=request.user
+                )
         except services.DetectionInputError as exc:
             add_to_form(form, exc, field="pdq_threshold")
         else:
@@ -213,6 +226,33 @@ def entry_release(request: HttpRequest, pk: int) -> HttpResponse:
     safety.do_release_entry(entry=entry, actor=request.user)
     messages.success(request, _("The entry was released: it matches again."))
     return redirect("banks:index")
+
+
+@require_perm(Perm.VIEW_BANKS)
+def bank_entry(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+    """One entry; a video's frames, and `?format=vpdq` downloads them as a vPDQ hash file."""
+    bank = selectors.access_bank(name)
+    entry = selectors.access_bank_entry(bank, pk)
+    if request.GET.get("format") == "vpdq" and entry.signal_type == SignalKind.VPDQ:
+        curation.record_export(target=bank, actor=request.user, fmt=f"vpdq:{entry.pk}", rows=1)
+        response = HttpResponse(services.export_vpdq_file(entry), content_type="text/plain")
+        response["Content-Disposition"] = f'attachment; filename="{bank.name}-{entry.pk}.vpdq.txt"'
+        return response
+    frames = features_of(entry.vpdq) if entry.signal_type == SignalKind.VPDQ else ()
+    visible = selectors.visible_case_ids(
+        request.user, [entry.confirmed_case_id] if entry.confirmed_case_id else []
+    )
+    return render(
+        request,
+        "banks/entry_detail.html",
+        {
+            "bank": bank,
+            "entry": entry,
+            "frames": frames[:MAX_FRAMES_SHOWN],
+            "more_frames": max(0, len(frames) - MAX_FRAMES_SHOWN),
+            "case_visible": entry.confirmed_case_id in visible,
+        },
+    )
 
 
 @require_POST

@@ -26,6 +26,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from copnet.detection.video import VideoError, VideoHasher, VideoHashes, VideoLimits
+
 from .image_headers import header_dimensions
 
 JPEG = "image/jpeg"
@@ -62,6 +64,49 @@ MESSAGES: dict[str, Promise] = {
     "zip_bomb": _("This document unpacks to too much data or too many parts."),
     "damaged": _("This file is damaged or incomplete. Please save it again and retry."),
     "polyglot": _("This file has another file hidden inside it. Please save it again and retry."),
+    # Videos (`check_video`).
+    "not_a_video": _("We could not open this file as a video. Please try another one."),
+    "video_unsupported": _(
+        "We can only take videos saved as MP4, MOV, WebM, MKV, AVI, FLV or WMV, with a common "
+        "video codec."
+    ),
+    "video_too_long": _("This video is too long: at most %(limit)s minutes."),
+    "video_too_many_pixels": _("This video's picture is too large: at most %(limit)s pixels."),
+    "video_too_small": _("This video's picture is too small to be checked."),
+    "video_too_many_streams": _("This video has too many tracks: at most %(limit)s."),
+    "video_truncated": _(
+        "This video is broken or only partly there. Please save it again and retry."
+    ),
+    "video_too_slow": _("This video takes too long to check. Please send a shorter part of it."),
+}
+
+# Videos: the MIME type and file name extension by the container PyAV found (FFmpeg's names).
+VIDEO_TYPES = {
+    "mov,mp4,m4a,3gp,3g2,mj2": ("video/mp4", "mp4"),
+    "matroska,webm": ("video/x-matroska", "mkv"),
+    "avi": ("video/x-msvideo", "avi"),
+    "mpegts": ("video/mp2t", "ts"),
+    "flv": ("video/x-flv", "flv"),
+    "asf": ("video/x-ms-asf", "wmv"),
+}
+# Codecs that make a Matroska file a WebM one.
+_WEBM_CODECS = frozenset({"vp8", "vp9", "av1"})
+# VideoError codes -> this module's codes (and the limit each one names).
+_VIDEO_CODES = {
+    "empty": "empty",
+    "too_large": "too_large",
+    "not_a_video": "not_a_video",
+    "no_video_stream": "not_a_video",
+    "no_frames": "not_a_video",
+    "unsupported_format": "video_unsupported",
+    "unsupported_codec": "video_unsupported",
+    "too_long": "video_too_long",
+    "too_many_frames": "video_too_long",
+    "too_many_pixels": "video_too_many_pixels",
+    "too_small": "video_too_small",
+    "too_many_streams": "video_too_many_streams",
+    "truncated": "video_truncated",
+    "too_slow": "video_too_slow",
 }
 
 # What decoding one frame of an animation costs at least, counted in pixels.
@@ -82,6 +127,8 @@ def _shown(code: str, params: dict[str, Any]) -> dict[str, Any]:
         return {"limit": _lazy_filesize(params["limit"])}
     if code == "decompression_bomb":
         return {"limit": f"{params['limit'] / 1e6:g}"}
+    if code == "video_too_long":
+        return {"limit": f"{params['limit'] / 60:g}"}
     return params
 
 
@@ -154,6 +201,106 @@ def open_checked_image(
     data, mime = _screen(data, allowed, max_bytes, reject_polyglots)
     with _decoded(data, mime, max_pixels) as img:
         yield _checked(data, mime), img
+
+
+@dataclass(frozen=True)
+class CheckedVideo:
+    """A video that decoded completely within the limits, with its hashes (the decode that
+    proves it opens is the one that hashes it: one pass)."""
+
+    mime: str
+    extension: str
+    size: int
+    sha256: str
+    hashes: VideoHashes
+    limits: VideoLimits
+
+
+def looks_like_video(data: bytes) -> bool:
+    """The signature of an allowed video container at the start of `data` (MP4/MOV/3GP,
+    Matroska/WebM, AVI, FLV, ASF/WMV, MPEG-TS): which check an evidence file goes to. The
+    decision is `check_video`'s, which opens only allow-listed demuxers."""
+    head = bytes(data[:16])
+    return (
+        head[4:8] == b"ftyp"
+        or head.startswith(b"\x1a\x45\xdf\xa3")
+        or (head.startswith(b"RIFF") and head[8:12] == b"AVI ")
+        or head.startswith(b"FLV")
+        or head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11")
+        or (len(data) > 376 and data[0] == 0x47 and data[188] == 0x47 and data[376] == 0x47)
+    )
+
+
+def video_limits(
+    *,
+    max_bytes: int | None = None,
+    max_seconds: float | None = None,
+    max_side: int | None = None,
+    max_pixels: int | None = None,
+    max_streams: int | None = None,
+    max_decode_seconds: float | None = None,
+) -> VideoLimits:
+    """The limits of an evidence video: settings.EVIDENCE_VIDEO_* unless given."""
+
+    def pick(value: Any, default: Any) -> Any:
+        return default if value is None else value
+
+    side = pick(max_side, settings.EVIDENCE_VIDEO_MAX_SIDE)
+    seconds = pick(max_seconds, settings.EVIDENCE_VIDEO_MAX_SECONDS)
+    return VideoLimits(
+        max_bytes=pick(max_bytes, settings.EVIDENCE_VIDEO_MAX_BYTES),
+        max_seconds=seconds,
+        max_width=side,
+        max_height=side,
+        max_pixels=pick(max_pixels, settings.EVIDENCE_VIDEO_MAX_PIXELS),
+        max_streams=pick(max_streams, settings.EVIDENCE_VIDEO_MAX_STREAMS),
+        # every frame is decoded: 120 frames a second is the fastest rate we take in
+        max_frames=max(1, int(seconds * 120)),
+        max_decode_seconds=pick(max_decode_seconds, settings.EVIDENCE_VIDEO_MAX_DECODE_SECONDS),
+    )
+
+
+def check_video(data: bytes, *, limits: VideoLimits | None = None) -> CheckedVideo:
+    """Accept `data` only if it is a video in an allowed container and codec that decodes
+    completely within `limits` (default: `video_limits()`): size, streams, picture size,
+    length, frames and decoding time. PyAV in this process, no shell-out; hostile input
+    raises UploadError, never anything else."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"Upload data must be bytes, not {type(data).__name__}")
+    data = bytes(data)
+    limits = limits or video_limits()
+    if not data:
+        raise UploadError("empty")
+    if len(data) > limits.max_bytes:
+        raise UploadError("too_large", limit=limits.max_bytes)
+    try:
+        hashes = VideoHasher(limits).hash_stream(io.BytesIO(data))
+    except VideoError as error:
+        raise _video_error(error.code, limits) from error
+    mime, extension = VIDEO_TYPES.get(hashes.container, ("video/mp4", "mp4"))
+    if extension == "mkv" and hashes.codec in _WEBM_CODECS:
+        mime, extension = "video/webm", "webm"
+    return CheckedVideo(
+        mime=mime,
+        extension=extension,
+        size=len(data),
+        sha256=hashes.sha256,
+        hashes=hashes,
+        limits=limits,
+    )
+
+
+def _video_error(code: str, limits: VideoLimits) -> UploadError:
+    mapped = _VIDEO_CODES.get(code, "video_truncated")
+    if mapped == "too_large":
+        return UploadError(mapped, limit=limits.max_bytes)
+    if mapped == "video_too_long":
+        return UploadError(mapped, limit=limits.max_seconds)
+    if mapped == "video_too_many_pixels":
+        return UploadError(mapped, limit=f"{limits.max_width}×{limits.max_height}")
+    if mapped == "video_too_many_streams":
+        return UploadError(mapped, limit=limits.max_streams)
+    return UploadError(mapped)
 
 
 def safe_filename(filename: str | bytes | None, extension: str, *, default: str = "file") -> str:

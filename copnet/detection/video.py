@@ -155,6 +155,59 @@ class VideoHasher(Hasher):
         except Exception as error:  # hostile input must never crash the caller  # noqa: BLE001
             raise VideoError("truncated", "The video is broken or incomplete.") from error
 
+    def key_frames(
+        self, raw: IO[bytes], numbers: Iterable[int], *, max_side: int = 160
+    ) -> list[np.ndarray]:
+        """RGB pictures (at most `max_side` pixels a side) of the given frame numbers, in
+        order, for a video `hash_stream` accepted with these limits. Decoding stops after the
+        last one wanted; VideoError as `hash_stream` when the file turns out bad."""
+        wanted = sorted(set(numbers))
+        if not wanted:
+            return []
+        try:
+            return _key_frames(raw, self.limits, wanted, max_side)
+        except VideoError:
+            raise
+        except Exception as error:  # noqa: BLE001 (hostile input must never crash the caller)
+            raise VideoError("truncated", "The video is broken or incomplete.") from error
+
+
+def _key_frames(
+    source: IO[bytes], limits: VideoLimits, wanted: list[int], max_side: int
+) -> list[np.ndarray]:
+    import av
+
+    started = time.monotonic()
+    _quiet_ffmpeg(av)
+    source.seek(0)
+    pictures: list[np.ndarray] = []
+    container = av.open(
+        source,
+        mode="r",
+        options={"format_whitelist": _FORMAT_WHITELIST, "protocol_whitelist": "file"},
+        metadata_errors="ignore",
+    )
+    with container:
+        stream = _video_stream(container, limits)
+        todo = set(wanted)
+        for number, frame in enumerate(_frames(container, stream)):
+            if number > wanted[-1] or number >= limits.max_frames:
+                break
+            if time.monotonic() - started > limits.max_decode_seconds:
+                raise VideoError("too_slow", "The video takes too long to decode.")
+            if number not in todo:
+                continue
+            _check_size(frame.width, frame.height, limits)
+            scale = min(1.0, max_side / max(frame.width, frame.height))
+            width = max(1, round(frame.width * scale))
+            height = max(1, round(frame.height * scale))
+            small = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA")
+            pictures.append(small.to_ndarray())
+            todo.discard(number)
+            if not todo:
+                break
+    return pictures
+
 
 def _decode(
     source: IO[bytes], hasher: VideoHasher, md5: str, sha256: str, size: int

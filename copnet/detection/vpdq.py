@@ -141,6 +141,31 @@ def _float(text: str, what: str) -> float:
     return number
 
 
+def format_vpdq_file(features: Iterable[VpdqFeature]) -> str:
+    """A vPDQ hash file: "frame number,quality,PDQ hex,seconds" a line (the `vpdq` tools'
+    format; `parse_vpdq_file` reads it back). A frame without a number gets its position."""
+    return "".join(
+        f"{f.frame_number if f.frame_number >= 0 else i},{f.quality},{f.pdq_hex},"
+        f"{f.timestamp:.3f}\n"
+        for i, f in enumerate(features)
+    )
+
+
+def parse_vpdq_any(value: str) -> tuple[VpdqFeature, ...]:
+    """Frames of any accepted vPDQ form: a hash file (several lines, or one line of four
+    fields), python-threatexchange's JSON list, or the one-line form. VpdqError as the
+    parser used (a file's errors name their line)."""
+    if not isinstance(value, str):
+        raise VpdqError("invalid_vpdq", "A vPDQ hash must be text.")
+    text = value.strip()
+    first = next(
+        (line.strip() for line in text.splitlines() if line.strip()[:1] not in ("", "#")), ""
+    )
+    if not text.startswith("[") and ("\n" in text or first.count(",") == 3):
+        return parse_vpdq_file(text)
+    return parse_vpdq(text)
+
+
 class VpdqSignal(SignalType):
     """vPDQ values; `validate` returns COPNet's one-line form."""
 
@@ -478,6 +503,8 @@ __all__ = [
     "match_frames",
     "parse_signal_file",
     "parse_vpdq",
+    "format_vpdq_file",
+    "parse_vpdq_any",
     "parse_vpdq_file",
     "usable_frames",
 ]

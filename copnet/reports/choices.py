@@ -26,6 +26,7 @@ class ChildGender(models.TextChoices):
 class EvidenceKind(models.TextChoices):
     IMAGE = "image", _("Image")
     TEXT = "text", _("Text excerpt")
+    VIDEO = "video", _("Video")
 
 
 class SelfHashCategory(models.TextChoices):

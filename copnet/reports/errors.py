@@ -31,14 +31,39 @@ class IntakeErrorCode(models.TextChoices):
     UNSUPPORTED_TYPE = (
         "unsupported_type",
         _(
-            "We can only take pictures saved as JPEG, PNG, WebP or GIF. This file is "
-            "something else."
+            "We can only take pictures saved as JPEG, PNG, WebP or GIF, and videos saved as "
+            "MP4, MOV, WebM, MKV, AVI, FLV or WMV. This file is something else."
         ),
     )
     DECOMPRESSION_BOMB = "decompression_bomb", _("This picture has too many pixels.")
     TRUNCATED = (
         "truncated",
         _("This picture is broken or only partly there. Please save it again and retry."),
+    )
+    # What is wrong with a video (`reports.evidence.inspect_video`).
+    VIDEO_TOO_LARGE = "video_too_large", _("This video is too big.")
+    NOT_A_VIDEO = (
+        "not_a_video",
+        _("We could not open this file as a video. Please try another one."),
+    )
+    VIDEO_UNSUPPORTED = (
+        "video_unsupported",
+        _(
+            "We can only take videos saved as MP4, MOV, WebM, MKV, AVI, FLV or WMV, with a "
+            "common video codec."
+        ),
+    )
+    VIDEO_TOO_LONG = "video_too_long", _("This video is too long.")
+    VIDEO_TOO_MANY_PIXELS = "video_too_many_pixels", _("This video's picture is too large.")
+    VIDEO_TOO_SMALL = "video_too_small", _("This video's picture is too small to be checked.")
+    VIDEO_TOO_MANY_STREAMS = "video_too_many_streams", _("This video has too many tracks.")
+    VIDEO_TRUNCATED = (
+        "video_truncated",
+        _("This video is broken or only partly there. Please save it again and retry."),
+    )
+    VIDEO_TOO_SLOW = (
+        "video_too_slow",
+        _("This video takes too long to check. Please send a shorter part of it."),
     )
     # The partner API's Idempotency-Key header.
     INVALID_IDEMPOTENCY_KEY = (

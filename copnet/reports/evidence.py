@@ -1,15 +1,19 @@
-"""Evidence vault for images: validation, hashes, blurred previews and encrypted storage.
+"""Evidence vault for images and videos: validation, hashes, blurred previews and encrypted
+storage.
 
 Uploaded bytes are never trusted: `copnet.core.uploads` finds the type from magic bytes, the
 pixel count from the header (checked before Pillow allocates anything), and decodes the image to
-prove it is complete before it is hashed or stored.
+prove it is complete before it is hashed or stored. A video is opened by PyAV with allow-listed
+containers and codecs only, decoded completely within the EVIDENCE_VIDEO_* limits, and hashed in
+the same pass (MD5, SHA-256, vPDQ one frame a second); its preview is a blurred strip of a few
+key frames.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +25,44 @@ from PIL import Image, ImageFilter
 from copnet.core import uploads
 from copnet.core.filestore import FileStore, LocalFileStore, file_store
 from copnet.detection.pdq import PdqHasher, eight_bit
+from copnet.detection.video import VideoError, VideoHasher
+from copnet.detection.vpdq import format_vpdq_file
 
 MESSAGES: dict[str, Promise] = {
     "empty": _("This file is empty. Please choose a picture."),
     "too_large": _("This picture is too big. Each picture can be at most %(limit)s."),
     "not_an_image": _("We could not open this file as a picture. Please try another one."),
     "unsupported_type": _(
-        "We can only take pictures saved as JPEG, PNG, WebP or GIF. This file is something else."
+        "We can only take pictures saved as JPEG, PNG, WebP or GIF, and videos saved as MP4, "
+        "MOV, WebM, MKV, AVI, FLV or WMV. This file is something else."
     ),
     "decompression_bomb": _(
         "This picture has too many pixels. It can have at most %(limit)s million pixels."
     ),
     "truncated": _("This picture is broken or only partly there. Please save it again and retry."),
     "too_many_files": _("You can add at most %(limit)s pictures."),
+    # Videos (core.uploads.check_video).
+    "video_too_large": _("This video is too big. Each video can be at most %(limit)s."),
+    "not_a_video": _("We could not open this file as a video. Please try another one."),
+    "video_unsupported": _(
+        "We can only take videos saved as MP4, MOV, WebM, MKV, AVI, FLV or WMV, with a common "
+        "video codec."
+    ),
+    "video_too_long": _("This video is too long. A video can be at most %(limit)s minutes."),
+    "video_too_many_pixels": _(
+        "This video's picture is too large. It can be at most %(limit)s pixels."
+    ),
+    "video_too_small": _("This video's picture is too small to be checked."),
+    "video_too_many_streams": _("This video has too many tracks. It can have at most %(limit)s."),
+    "video_truncated": _(
+        "This video is broken or only partly there. Please save it again and retry."
+    ),
+    "video_too_slow": _("This video takes too long to check. Please send a shorter part of it."),
 }
+
+# Key frames in a video's preview strip, and their height in pixels.
+VIDEO_PREVIEW_FRAMES = 4
+VIDEO_PREVIEW_HEIGHT = 120
 
 # pdqhash needs about 30 bytes of working memory a pixel (over 1 GB for 40 megapixels), so
 # larger pictures are box-reduced to this many pixels a side first. Up to it, hashes equal
@@ -76,6 +104,27 @@ class ImageFacts:
     pdq_dihedral: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class VideoFacts:
+    """What the vault knows of an accepted video. `vpdq` is its vPDQ hash file
+    (`detection.vpdq.format_vpdq_file`): one PDQ hash a second, with frame number, quality
+    and time."""
+
+    mime: str
+    width: int
+    height: int
+    size: int
+    sha256: str
+    md5: str
+    duration: float
+    vpdq: str
+    frames: int  # frames hashed
+    key_frames: tuple[int, ...]  # frame numbers shown in the preview strip
+    # The blurred key-frame strip (`make_video_preview`), made while checking, so that a file
+    # whose frames cannot be read again is refused before anything is stored.
+    preview: bytes = field(default=b"", repr=False, compare=False)
+
+
 def check_image_count(count: int) -> None:
     from django.conf import settings
 
@@ -114,6 +163,57 @@ def inspect_image(data: bytes) -> ImageFacts:
         frames=frames,
         pdq_dihedral=hashes.hashes,
     )
+
+
+def inspect_video(data: bytes) -> VideoFacts:
+    """Validate an uploaded video (`core.uploads.check_video`) and compute its facts; raises
+    EvidenceError when refused."""
+    try:
+        checked = uploads.check_video(data)
+    except uploads.UploadError as error:
+        if error.code == "too_large":
+            raise EvidenceError(
+                "video_too_large", limit=_lazy_filesize(error.params["limit"])
+            ) from error
+        code = error.code if error.code in MESSAGES else "video_truncated"
+        params = dict(error.params)
+        if code == "video_too_long":
+            params["limit"] = f"{params['limit'] / 60:g}"
+        raise EvidenceError(code, **params) from error
+    hashes = checked.hashes
+    features = hashes.features
+    count = min(VIDEO_PREVIEW_FRAMES, len(features))
+    picks = sorted({features[(i * len(features)) // count].frame_number for i in range(count)})
+    facts = VideoFacts(
+        mime=checked.mime,
+        width=hashes.width,
+        height=hashes.height,
+        size=checked.size,
+        sha256=hashes.sha256,
+        md5=hashes.md5,
+        duration=hashes.duration,
+        vpdq=format_vpdq_file(features),
+        frames=len(features),
+        key_frames=tuple(picks),
+    )
+    return replace(facts, preview=make_video_preview(data, facts))
+
+
+def inspect_evidence(data: bytes) -> ImageFacts | VideoFacts:
+    """A picture or a video, by its content (never its name): `inspect_video` for a file
+    that starts as an allowed video container does, else `inspect_image` (which refuses
+    anything that is no picture with "unsupported_type")."""
+    if uploads.sniff(bytes(data[:16])) in uploads.IMAGE_TYPES:
+        return inspect_image(data)
+    if uploads.looks_like_video(data):
+        return inspect_video(data)
+    return inspect_image(data)  # refuses it as a picture would be: too large, unsupported...
+
+
+def make_evidence_preview(data: bytes, facts: ImageFacts | VideoFacts) -> bytes:
+    if isinstance(facts, VideoFacts):
+        return facts.preview or make_video_preview(data, facts)
+    return make_preview(data)
 
 
 def _evidence_error(error: uploads.UploadError) -> EvidenceError:
@@ -167,6 +267,35 @@ def make_preview(data: bytes, *, max_side: int = 480) -> bytes:
     blurred = grey.filter(ImageFilter.GaussianBlur(radius=max(2.0, max(grey.size) / 30)))
     out = io.BytesIO()
     blurred.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def make_video_preview(data: bytes, facts: VideoFacts) -> bytes:
+    """A blurred greyscale JPEG strip of a few key frames of a video inspect_video accepted,
+    side by side, VIDEO_PREVIEW_HEIGHT pixels high; blurred like a picture's preview."""
+    try:
+        pictures = VideoHasher(uploads.video_limits()).key_frames(
+            io.BytesIO(data), facts.key_frames, max_side=VIDEO_PREVIEW_HEIGHT * 2
+        )
+    except VideoError as error:
+        raise EvidenceError("video_truncated") from error
+    tiles = []
+    for picture in pictures:
+        tile = Image.fromarray(picture).convert("L")
+        width = max(1, round(tile.width * VIDEO_PREVIEW_HEIGHT / tile.height))
+        tile = tile.resize((min(width, VIDEO_PREVIEW_HEIGHT * 3), VIDEO_PREVIEW_HEIGHT))
+        tiles.append(tile.filter(ImageFilter.GaussianBlur(radius=max(2.0, tile.width / 30))))
+    if not tiles:
+        raise EvidenceError("video_truncated")
+    gap = 4
+    width = sum(t.width for t in tiles) + gap * (len(tiles) - 1)
+    strip = Image.new("L", (width, VIDEO_PREVIEW_HEIGHT))
+    x = 0
+    for tile in tiles:
+        strip.paste(tile, (x, 0))
+        x += tile.width + gap
+    out = io.BytesIO()
+    strip.save(out, "JPEG", quality=70)
     return out.getvalue()
 
 

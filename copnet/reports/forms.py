@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from copnet.core.provinces import province_choices
+from copnet.core.uploads import looks_like_video
 from copnet.taxonomy.choices import AgeBand
 from copnet.taxonomy.models import HarmCategory
 
@@ -21,9 +22,16 @@ class MultipleImageInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
-    """Up to EVIDENCE_MAX_IMAGES files; their real type is checked by the evidence vault."""
+    """Up to EVIDENCE_MAX_IMAGES files, pictures or videos; their real type is checked by the
+    evidence vault (`evidence.inspect_evidence`). Only the size is looked at here: a file
+    whose first bytes are a video's may be as large as EVIDENCE_VIDEO_MAX_BYTES."""
 
-    widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    widget = MultipleImageInput(
+        attrs={
+            "accept": "image/jpeg,image/png,image/webp,image/gif,"
+            "video/mp4,video/quicktime,video/webm,video/x-matroska,video/x-msvideo"
+        }
+    )
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
@@ -33,12 +41,25 @@ class MultipleImageField(forms.FileField):
                 % {"limit": settings.EVIDENCE_MAX_IMAGES}
             )
         for upload in files:
-            if upload.size > settings.EVIDENCE_MAX_BYTES:
+            if upload.size > settings.EVIDENCE_MAX_BYTES and _is_video(upload):
+                if upload.size > settings.EVIDENCE_VIDEO_MAX_BYTES:
+                    raise forms.ValidationError(
+                        _("This video is too big. Each video can be at most %(limit)s MB.")
+                        % {"limit": settings.EVIDENCE_VIDEO_MAX_BYTES // (1024 * 1024)}
+                    )
+            elif upload.size > settings.EVIDENCE_MAX_BYTES:
                 raise forms.ValidationError(
                     _("This picture is too big. Each picture can be at most %(limit)s MB.")
                     % {"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
                 )
         return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+def _is_video(upload: Any) -> bool:
+    upload.seek(0)
+    head = upload.read(512)
+    upload.seek(0)
+    return looks_like_video(head)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -87,7 +108,9 @@ class ReportForm(forms.Form):
     province = forms.ChoiceField(
         label=_("Province or city"), required=False, choices=[("", _("I don't know"))]
     )
-    images = MultipleImageField(label=_("Pictures (screenshots), up to 10"), required=False)
+    images = MultipleImageField(
+        label=_("Pictures (screenshots) or videos, up to 10"), required=False
+    )
     texts = forms.CharField(
         label=_("Copy the messages or comments here"),
         required=False,
@@ -172,7 +195,7 @@ class AddInformationForm(forms.Form):
     text = forms.CharField(
         label=_("Anything to add?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    images = MultipleImageField(label=_("More pictures"), required=False)
+    images = MultipleImageField(label=_("More pictures or videos"), required=False)
 
 
 class SelfHashStatusForm(forms.Form):

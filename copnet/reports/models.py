@@ -121,7 +121,9 @@ class ReportUrl(models.Model):
 
 
 class Evidence(models.Model):
-    """An image (encrypted file in the vault, with hashes) or a text excerpt of a report."""
+    """An image or a video (encrypted file in the vault, with hashes) or a text excerpt of a
+    report. A video has `duration` and `vpdq`: its frame hashes, one a second, as a vPDQ hash
+    file ("frame number,quality,PDQ hex,seconds" a line; `detection.vpdq.format_vpdq_file`)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("kind"), max_length=8, choices=EvidenceKind.choices)
@@ -134,6 +136,8 @@ class Evidence(models.Model):
     md5 = models.CharField(max_length=32, blank=True, db_index=True)
     pdq = models.CharField(max_length=64, blank=True)
     pdq_quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    vpdq = models.TextField(_("vPDQ frame hashes"), blank=True)
     blob_path = models.CharField(max_length=100, blank=True)
     preview_path = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

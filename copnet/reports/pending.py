@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from copnet.core.crypto import lookup_hash
 
-from .evidence import EvidenceError, evidence_store, inspect_image
+from .evidence import EvidenceError, evidence_store, inspect_evidence
 from .models import PendingUpload
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def keep(token: str, uploads: Iterable[Any], *, keep_ids: set[int]) -> str:
         upload.seek(0)
         blob = upload.read()
         try:
-            facts = inspect_image(blob)
+            facts = inspect_evidence(blob)
         except EvidenceError:
             continue
         path = vault.store(blob)

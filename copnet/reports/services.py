@@ -40,7 +40,14 @@ from copnet.taxonomy.models import HarmCategory
 
 from .choices import Channel, ChildGender, EvidenceKind, ReporterKind
 from .errors import IntakeError, IntakeErrorCode
-from .evidence import EvidenceError, ImageFacts, evidence_store, inspect_image, make_preview
+from .evidence import (
+    EvidenceError,
+    ImageFacts,
+    VideoFacts,
+    evidence_store,
+    inspect_evidence,
+    make_evidence_preview,
+)
 from .lookups import handle_keys, host_lookup_key
 from .models import Evidence, Report, ReportHandle, ReportUrl
 
@@ -102,7 +109,7 @@ class CheckedReport:
     data: ReportInput
     category: HarmCategory
     urls: list[tuple[str, NormalisedUrl]]
-    images: list[tuple[bytes, ImageFacts]]
+    images: list[tuple[bytes, ImageFacts | VideoFacts]]  # pictures and videos
 
 
 def clean_text(value: str, *, limit: int, field_name: str) -> str:
@@ -188,7 +195,7 @@ def check_report(
     images = []
     for blob in data.images:
         try:
-            images.append((blob, inspect_image(blob)))
+            images.append((blob, inspect_evidence(blob)))
         except EvidenceError as exc:
             raise IntakeError(IntakeErrorCode(exc.code), str(exc.message), "images") from exc
     if not (data.description or urls or images or data.texts):
@@ -238,15 +245,18 @@ def secret_hashes(typed: str) -> tuple[str, str]:
     return hash_secret(grouped), hash_secret(typed.strip())
 
 
+Facts = ImageFacts | VideoFacts
+
+
 def _store_images(
-    vault: FileStore, images: list[tuple[bytes, ImageFacts]]
-) -> list[tuple[ImageFacts, str, str]]:
-    stored: list[tuple[ImageFacts, str, str]] = []
+    vault: FileStore, images: list[tuple[bytes, Facts]]
+) -> list[tuple[Facts, str, str]]:
+    stored: list[tuple[Facts, str, str]] = []
     written: list[str] = []
     try:
         for blob, facts in images:
             written.append(vault.store(blob))
-            written.append(vault.store(make_preview(blob)))
+            written.append(vault.store(make_evidence_preview(blob, facts)))
             stored.append((facts, written[-2], written[-1]))
     except BaseException:
         _discard(vault, written)
@@ -254,7 +264,7 @@ def _store_images(
     return stored
 
 
-def _delete_files(vault: FileStore, stored: list[tuple[ImageFacts, str, str]]) -> None:
+def _delete_files(vault: FileStore, stored: list[tuple[Facts, str, str]]) -> None:
     _discard(vault, [path for _facts, blob, preview in stored for path in (blob, preview)])
 
 
@@ -267,26 +277,30 @@ def _discard(vault: FileStore, paths: list[str]) -> None:
         logger.exception("could not remove %s stored file(s); the orphan sweep will", len(paths))
 
 
+def _evidence_row(report: Report, f: Facts, blob: str, preview: str) -> Evidence:
+    row = Evidence(
+        report=report,
+        kind=EvidenceKind.IMAGE,
+        mime=f.mime,
+        size=f.size,
+        width=f.width,
+        height=f.height,
+        sha256=f.sha256,
+        md5=f.md5,
+        blob_path=blob,
+        preview_path=preview,
+    )
+    if isinstance(f, VideoFacts):
+        row.kind, row.duration, row.vpdq = EvidenceKind.VIDEO, f.duration, f.vpdq
+    else:
+        row.pdq, row.pdq_quality = f.pdq, f.pdq_quality
+    return row
+
+
 def _evidence_rows(
-    report: Report, stored: list[tuple[ImageFacts, str, str]], texts: list[str]
+    report: Report, stored: list[tuple[Facts, str, str]], texts: list[str]
 ) -> list[Evidence]:
-    rows = [
-        Evidence(
-            report=report,
-            kind=EvidenceKind.IMAGE,
-            mime=f.mime,
-            size=f.size,
-            width=f.width,
-            height=f.height,
-            sha256=f.sha256,
-            md5=f.md5,
-            pdq=f.pdq,
-            pdq_quality=f.pdq_quality,
-            blob_path=blob,
-            preview_path=preview,
-        )
-        for f, blob, preview in stored
-    ]
+    rows = [_evidence_row(report, f, blob, preview) for f, blob, preview in stored]
     rows += [Evidence(report=report, kind=EvidenceKind.TEXT, text=t) for t in texts]
     return rows
 
@@ -315,7 +329,7 @@ def submit_reports(
     in order; secrets are stored only as hashes. Image files are removed again on failure."""
 
     vault = evidence_store()
-    stored: list[list[tuple[ImageFacts, str, str]]] = []
+    stored: list[list[tuple[Facts, str, str]]] = []
     try:
         for item in checked:
             stored.append(_store_images(vault, item.images))

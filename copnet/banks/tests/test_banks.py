@@ -96,6 +96,11 @@ def test_hash_matching_api_answers_one_result_per_item(client, api_key):
             "bank_kind": "known_abuse",
             "suppressed_by": None,
             "reason": None,
+            # what a video (vpdq) query adds; none for an image hash
+            "query_pct": None,
+            "target_pct": None,
+            "usable_frames": None,
+            "frames": None,
         }
     ]
     assert results[1]["matches"] == []
