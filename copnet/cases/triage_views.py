@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm, visible_to
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.core.errors import DomainError
 from copnet.network.selectors import active_organisations
 from copnet.reports.models import Report
@@ -29,7 +30,7 @@ def _invalid() -> WorkflowError:
     return WorkflowError(CaseErrorCode.INVALID, _("Check the form."))
 
 
-def _run(request: HttpRequest, case: Case, call: Callable[[], Any], ok: str) -> HttpResponse:
+def _run(request: AuthedHttpRequest, case: Case, call: Callable[[], Any], ok: str) -> HttpResponse:
     try:
         call()
     except DomainError as exc:
@@ -39,7 +40,7 @@ def _run(request: HttpRequest, case: Case, call: Callable[[], Any], ok: str) -> 
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def correct(request: HttpRequest, reference: str) -> HttpResponse:
+def correct(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = CorrectionForm(request.POST)
     if not form.is_valid():
@@ -63,7 +64,7 @@ def correct(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def suggestion(request: HttpRequest, reference: str) -> HttpResponse:
+def suggestion(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -83,7 +84,7 @@ def suggestion(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def assign(request: HttpRequest, reference: str) -> HttpResponse:
+def assign(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = AssignForm(request.POST)
     if not form.is_valid():
@@ -137,7 +138,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def split(request: HttpRequest, reference: str) -> HttpResponse:
+def split(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = SplitForm(request.POST)
     if not form.is_valid():
@@ -177,7 +178,7 @@ def split(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def merge(request: HttpRequest, reference: str) -> HttpResponse:
+def merge(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = MergeForm(request.POST)
     if not form.is_valid():
@@ -199,7 +200,7 @@ def merge(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def decide_proposal(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def decide_proposal(request: AuthedHttpRequest, reference: str, pk: int) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     proposal = JoinProposal.objects.filter(pk=pk).first()
     if proposal is None or case.pk not in (proposal.case_id, proposal.other_id):
@@ -222,8 +223,8 @@ def decide_proposal(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 
 
 @require_perm(Perm.VIEW_CASES)
-def workload(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def workload(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not has_perm(user, Perm.VIEW_PEOPLE):
         raise PermissionDenied
     organisations = active_organisations()
