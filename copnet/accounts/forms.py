@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from copnet.network.models import Organisation
@@ -41,9 +42,11 @@ class ApiKeyForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Any]", self.fields["organisation"]).queryset = (
+        cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"]).queryset = (
             organisations if organisations is not None else active_organisations()
         )
 

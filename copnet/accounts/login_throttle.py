@@ -21,6 +21,7 @@ from axes.handlers.base import AbstractAxesHandler, AxesBaseHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -111,11 +112,19 @@ class LoginThrottleHandler(AbstractAxesHandler, AxesBaseHandler):
             ip_address=getattr(request, "axes_ip_address", None),
         )
 
-    def user_logged_in(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    def user_logged_in(
+        self, sender: Any, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+    ) -> None:
         if settings.AXES_RESET_ON_SUCCESS:
             forget(ACCOUNT, user.get_username().strip().lower())
 
-    def user_logged_out(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    def user_logged_out(
+        self,
+        sender: Any,
+        request: HttpRequest | None,
+        user: AbstractBaseUser | None,
+        **kwargs: Any,
+    ) -> None:
         return None
 
     # Axes' own tables are never written by this handler; rows left from before (purged by

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,6 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django_htmx.http import HttpResponseClientRedirect
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 class UserLanguageMiddleware:
@@ -89,7 +92,7 @@ class SecondFactorMiddleware:
         return HttpResponseRedirect(target)
 
 
-def _second_step_pending(request: HttpRequest, user: Any) -> bool:
+def _second_step_pending(request: HttpRequest, user: User) -> bool:
     from .permissions import needs_second_factor
     from .second_factor import has_any_device
 

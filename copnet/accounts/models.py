@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -66,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]
@@ -85,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         for fallback_secret in settings.SECRET_KEY_FALLBACKS:
             yield self._stamped_session_hash(secret=fallback_secret)
 
-    def _stamped_session_hash(self, secret: str | None = None) -> str:
+    def _stamped_session_hash(self, secret: str | bytes | None = None) -> str:
         return salted_hmac(
             "copnet.accounts.User.get_session_auth_hash",
             f"{self.password}\x00{self.session_stamp}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
@@ -25,6 +25,8 @@ from .choices import Role
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
+
+    from copnet.cases.models import Case
 
     from .models import ApiKey, User
     from .principal import Principal
@@ -412,22 +414,35 @@ def needs_second_factor(principal: Principal | None) -> bool:
     return any(has_perm(principal, perm) for perm in SECOND_FACTOR_PERMS)
 
 
-def _no_volunteer_profile(user: Any) -> Any:
+class VolunteerFacts(Protocol):
+    """What accounts needs to know of a volunteer (`volunteers.rules.VolunteerFacts`)."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def minor(self) -> bool: ...
+    @property
+    def province(self) -> str: ...
+
+
+def _no_volunteer_profile(user: User) -> VolunteerFacts | None:
     return None
 
 
-# The facts about a volunteer account (.level, .active, .minor, .province), or None without a
-# volunteer profile. The volunteers app hands its lookup over in VolunteersConfig.ready():
-# accounts sits below volunteers, so it is given the function instead of importing it.
-_volunteer_facts: Callable[[Any], Any] = _no_volunteer_profile
+# The facts about a volunteer account, or None without a volunteer profile. The volunteers app
+# hands its lookup over in VolunteersConfig.ready(): accounts sits below volunteers, so it is
+# given the function instead of importing it.
+_volunteer_facts: Callable[[User], VolunteerFacts | None] = _no_volunteer_profile
 
 
-def register_volunteer_facts(lookup: Callable[[Any], Any]) -> None:
+def register_volunteer_facts(lookup: Callable[[User], VolunteerFacts | None]) -> None:
     global _volunteer_facts
     _volunteer_facts = lookup
 
 
-def volunteer_facts(user: Any) -> Any:
+def volunteer_facts(user: User) -> VolunteerFacts | None:
     """The volunteer's facts (see `volunteers.rules.VolunteerFacts`), or None."""
     return _volunteer_facts(user)
 
@@ -473,9 +488,9 @@ def _volunteer_scope(principal: Principal | None, queryset: QuerySet[M], path: s
     return queryset.filter(condition)
 
 
-def volunteer_province(principal: Any) -> str | None:
+def volunteer_province(principal: Principal | None) -> str | None:
     """The province of a volunteer's profile, or None."""
-    if getattr(principal, "role", None) != Role.VOLUNTEER:
+    if not is_active_person(principal) or principal.role != Role.VOLUNTEER:
         return None
     found = volunteer_facts(principal)
     return found.province if found else None
@@ -609,7 +624,7 @@ def visible_to(principal: Principal | None, queryset: QuerySet[M]) -> QuerySet[M
     return queryset.filter(condition).distinct() if len(paths) > 1 else queryset.filter(condition)
 
 
-def sees_case_evidence(principal: Principal | None, case: Any) -> bool:
+def sees_case_evidence(principal: Principal | None, case: Case) -> bool:
     """May the principal see a case's evidence and the detection hits on it (NEED_TO_KNOW):
     network-wide principals and the lead's people, a supporting body's only when the case's
     category says "evidence"."""

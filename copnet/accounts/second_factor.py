@@ -56,17 +56,17 @@ def passkey_model() -> type[Device]:
 
 
 # --- who ---------------------------------------------------------------------------------------
-def has_any_device(user: Any) -> bool:
+def has_any_device(user: User) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def second_step_required(user: Any) -> bool:
+def second_step_required(user: User) -> bool:
     """Must this signed-in person pass the second step? Everyone who needs it by role, and
     everyone who turned it on."""
     return needs_second_factor(user) or has_any_device(user)
 
 
-def has_primary_factor(user: Any) -> bool:
+def has_primary_factor(user: User) -> bool:
     """An authenticator app or a passkey (recovery codes alone are a fallback, not a factor)."""
     return (
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -74,21 +74,21 @@ def has_primary_factor(user: Any) -> bool:
     )
 
 
-def may_add_factor(user: Any, *, verified: bool) -> bool:
+def may_add_factor(user: User, *, verified: bool) -> bool:
     """Adding or replacing a factor needs a session that passed the second step, unless the
     person has none yet (first enrolment, right after the password)."""
     return verified or not has_any_device(user)
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def passkeys_of(user: Any) -> list[Any]:
+def passkeys_of(user: User) -> list[Device]:
     return list(passkey_model().objects.filter(user=user, confirmed=True).order_by("pk"))
 
 
-def authenticator_of(user: Any) -> TOTPDevice | None:
+def authenticator_of(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +15,7 @@ class DistinctCharactersValidator:
     def __init__(self, min_distinct: int = 6) -> None:
         self.min_distinct = min_distinct
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: AbstractBaseUser | None = None) -> None:
         if len(set(password.casefold())) < self.min_distinct:
             raise ValidationError(
                 ngettext(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -29,6 +29,7 @@ from .errors import AccountError
 from .forms import ApiKeyForm, EmailLoginForm, LanguageForm, RevokeForm, SecondStepForm
 from .middleware import NO_FACTOR_SESSION_KEY
 from .permissions import Perm, has_network_wide_scope, has_perm, needs_second_factor
+from .principal import AuthedHttpRequest, Principal
 
 
 class LoginView(auth_views.LoginView):
@@ -39,7 +40,7 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form: EmailLoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
         second_step = second_factor.second_step_required(user)
@@ -65,7 +66,7 @@ class LoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return default_landing(self.request.user)
 
-    def form_invalid(self, form: EmailLoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         email = (form.data.get("username") or "")[:254]
         record(
             actor=None,
@@ -77,7 +78,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def default_landing(user: Any) -> str:
+def default_landing(user: Principal | None) -> str:
     # Vendors have no staff area: they land in their own area of the ecosystem.
     if getattr(user, "role", None) == Role.VENDOR:
         return resolve_url("ecosystem:vendor_home")
@@ -172,7 +173,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_PEOPLE)
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.people_visible_to(request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -180,7 +181,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_PEOPLE)
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person(request.user, pk)
     record_view(actor=request.user, target=person)
     return render(
@@ -197,7 +198,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.VIEW_API_KEYS)
-def api_key_list(request: HttpRequest) -> HttpResponse:
+def api_key_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/api_key_list.html",
@@ -209,12 +210,14 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.MANAGE_API_KEYS)
-def api_key_create(request: HttpRequest) -> HttpResponse:
+def api_key_create(request: AuthedHttpRequest) -> HttpResponse:
     organisations = None
     if not has_network_wide_scope(request.user):
         from copnet.network.models import Organisation
 
-        organisations = Organisation.objects.filter(pk=request.user.organisation_id)
+        organisations = Organisation.objects.none()
+        if request.user.organisation_id is not None:
+            organisations = Organisation.objects.filter(pk=request.user.organisation_id)
     form = ApiKeyForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         key, raw_key = services.do_create_api_key(
@@ -236,7 +239,7 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.MANAGE_API_KEYS)
-def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_key_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     key = selectors.access_api_key(request.user, pk)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,11 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
+from copnet.accounts.permissions import is_api_key
 from copnet.core.crypto import (
     EncryptedDateField,
     EncryptedJSONField,
@@ -30,10 +33,12 @@ from copnet.core.crypto import (
 
 from .choices import AuditAction
 from .context import SYSTEM_ORIGIN, RequestOrigin, current_origin
-from .models import AuditEvent
+from .models import AuditEvent, AuditEventQuerySet
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+
+M = TypeVar("M", bound=models.Model)
 
 SYSTEM_LABEL = "system"
 PERSONAL_FIELD_TYPES = (EncryptedTextField, EncryptedJSONField, EncryptedDateField)
@@ -43,16 +48,16 @@ def _actor_fields(actor: Principal | None) -> dict[str, Any]:
     if actor is None:
         return {"actor": None, "actor_label": SYSTEM_LABEL, "actor_org": ""}
     # An API key acts for its organisation.
-    if getattr(actor, "is_api_key", False):
+    if is_api_key(actor):
         return {
             "actor": None,
             "actor_label": f"api-key:{actor.prefix}",
             "actor_org": actor.organisation.code,
             "api_key_id": actor.pk,
         }
-    if not getattr(actor, "is_authenticated", False):
+    if isinstance(actor, AnonymousUser) or not actor.is_authenticated:
         return {"actor": None, "actor_label": "anonymous", "actor_org": ""}
-    org = getattr(actor, "organisation", None)
+    org = actor.organisation
     return {"actor": actor, "actor_label": actor.email, "actor_org": org.code if org else ""}
 
 
@@ -199,7 +204,7 @@ def record_change(
 
 
 def erase_personal_values(
-    events: Any,
+    events: QuerySet[AuditEvent],
     *,
     note: bool = True,
     origin: bool = False,
@@ -218,7 +223,8 @@ def erase_personal_values(
         values["actor_label"] = actor_label
     if target_repr is not None:
         values["target_repr"] = target_repr
-    return AuditEvent.objects.filter(pk__in=events.values("pk"))._erase(**values)
+    rows: AuditEventQuerySet = AuditEvent.objects.filter(pk__in=events.values("pk"))
+    return rows._erase(**values)
 
 
 def record_view(
@@ -247,7 +253,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return redact(instance, {name: getattr(instance, name) for name in names})
 
 
-def save_with_audit(*, instance: models.Model, actor: Principal | None) -> Any:
+def save_with_audit(*, instance: M, actor: Principal | None) -> M:
     """Validate and save one row, recording what changed (a create, or an update with a diff)."""
     from django.db import transaction
 

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from copnet.accounts.models import User
 from copnet.accounts.permissions import has_network_wide_scope
 from copnet.core.provinces import province_choices
 from copnet.education.models import Course
@@ -54,7 +55,7 @@ class CampaignForm(forms.ModelForm):
             "goal_en": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["provinces"]).choices = province_choices()
         if self.instance.pk:
@@ -62,9 +63,10 @@ class CampaignForm(forms.ModelForm):
             self.fields["courses"].initial = list(self.instance.courses.all())
         if not has_network_wide_scope(user):
             # A member organises its own campaigns only.
-            cast(
-                "forms.ModelChoiceField[Any]", self.fields["organisation"]
-            ).queryset = Organisation.objects.filter(pk=user.organisation_id)
+            own = Organisation.objects.none()
+            if user.organisation_id is not None:
+                own = Organisation.objects.filter(pk=user.organisation_id)
+            cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"]).queryset = own
             self.fields["organisation"].initial = user.organisation_id
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from .models import Campaign
 from .selectors import reach
 
 
-def _labels(values: list[str], choices: type) -> str:
+def _labels(values: list[str], choices: type[TextChoices]) -> str:
     names = dict(choices.choices)
     return ", ".join(str(names.get(v, v)) for v in values) or "—"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
@@ -11,14 +11,17 @@ from django.http import Http404
 from copnet.accounts.permissions import access, visible_to
 
 from .choices import SurveyPhase
-from .models import Campaign
+from .models import Campaign, TrackedLink
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
-def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: Principal | None) -> QuerySet[Campaign]:
     return visible_to(user, Campaign.objects.select_related("organisation"))
 
 
-def access_campaign(user: Any, pk: Any) -> Campaign:
+def access_campaign(user: Principal | None, pk: int | None) -> Campaign:
     return access(user, Campaign.objects.select_related("organisation"), pk=pk)
 
 
@@ -52,7 +55,7 @@ class SurveyRow:
 @dataclass
 class Reach:
     visits: int
-    links: list[Any]
+    links: list[TrackedLink]
     completions: int
     completions_by_course: list[tuple[str, int]]
     activities: int

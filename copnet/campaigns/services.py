@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
@@ -29,6 +30,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.education.models import Course
+    from copnet.network.models import Organisation
 
 MAX_MATERIAL_BYTES = 10 * 1024 * 1024
 # The file types the materials library accepts (served publicly, so judged by content only).
@@ -40,8 +43,8 @@ def do_save_campaign(
     *,
     campaign: Campaign,
     actor: Principal | None,
-    partners: Iterable[Any] | None = None,
-    courses: Iterable[Any] | None = None,
+    partners: Iterable[Organisation] | None = None,
+    courses: Iterable[Course] | None = None,
 ) -> Campaign:
     with transaction.atomic():
         save_with_audit(instance=campaign, actor=actor)
@@ -58,6 +61,7 @@ def check_material_file(data: bytes) -> tuple[str, str]:
     try:
         checked = uploads.check_upload(data, allowed=MATERIAL_TYPES, max_bytes=MAX_MATERIAL_BYTES)
     except uploads.UploadError as error:
+        message: str | Promise
         code, message = CampaignErrorCode.FILE_TYPE, str(error.message)  # what is wrong
         if error.code == "too_large":  # an upload code (core.uploads), not a campaign code
             code, message = CampaignErrorCode.TOO_LARGE, CampaignErrorCode.TOO_LARGE.label
@@ -75,7 +79,7 @@ def do_add_material(
         raise CampaignError(CampaignErrorCode.EMPTY, _("Upload a file or give a link."), "file")
     checked = check_material_file(data) if data is not None else None
     with transaction.atomic():
-        if checked:
+        if checked and data is not None:
             material.mime, ext = checked
             material.file.save(
                 f"material-{secrets.token_hex(8)}.{ext}", ContentFile(data), save=False
@@ -89,7 +93,12 @@ def do_save_activity(*, activity: Activity, actor: Principal | None) -> Activity
 
 
 def do_create_link(
-    *, campaign: Campaign, actor: Principal | None, label: str, target: str, course: Any = None
+    *,
+    campaign: Campaign,
+    actor: Principal | None,
+    label: str,
+    target: str,
+    course: Course | None = None,
 ) -> TrackedLink:
     for _attempt in range(10):
         code = "".join(secrets.choice(LINK_ALPHABET) for _ in range(7))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.core.errors import add_to_form
@@ -26,14 +27,14 @@ from .selectors import access_campaign, campaigns_visible_to, reach
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "campaigns/staff/list.html", {"campaigns": campaigns_visible_to(request.user)}
     )
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def campaign_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
     campaign = access_campaign(request.user, pk) if pk else Campaign(created_by=request.user)
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +59,7 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     return render(
         request,
@@ -77,7 +78,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
 @require_POST
-def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     services.do_set_public(
         campaign=campaign, is_public=request.POST.get("public") == "1", actor=request.user
@@ -86,7 +87,7 @@ def campaign_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+def material_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     form = MaterialForm(
         request.POST or None, request.FILES or None, instance=Material(campaign=campaign)
@@ -113,7 +114,9 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None) -> HttpResponse:
+def activity_edit(
+    request: AuthedHttpRequest, pk: int, activity_pk: int | None = None
+) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     activity = (
         campaign.activities.filter(pk=activity_pk).first()
@@ -140,7 +143,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     form = SurveyQuestionForm(request.POST or None, instance=SurveyQuestion(campaign=campaign))
     if request.method == "POST" and form.is_valid():
@@ -160,7 +163,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
 @require_POST
-def link_add(request: HttpRequest, pk: int) -> HttpResponse:
+def link_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     form = LinkForm(request.POST)
     if form.is_valid():
@@ -175,12 +178,12 @@ def link_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("campaigns_staff:detail", pk=campaign.pk)
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def link_qr(request: HttpRequest, pk: int, code: str, fmt: str) -> HttpResponse:
+def link_qr(request: AuthedHttpRequest, pk: int, code: str, fmt: str) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     link = campaign.links.filter(code=code).first()
     if link is None or fmt not in {"svg", "png"}:
@@ -194,7 +197,7 @@ def link_qr(request: HttpRequest, pk: int, code: str, fmt: str) -> HttpResponse:
 
 
 @require_perm(Perm.MANAGE_CAMPAIGNS)
-def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
     record(actor=request.user, action=AuditAction.EXPORT, target=campaign)
     response = HttpResponse(campaign_report_pdf(campaign), content_type="application/pdf")

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from copnet.accounts.models import User
+from copnet.accounts.permissions import is_api_key
+
 from .models import Case, CaseEvent
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -18,21 +24,17 @@ def new_reference() -> str:
     return f"C{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
 
 
-def _actor_label(actor: Any) -> str:
+def _actor_label(actor: Principal | None) -> str:
     if actor is None:
         return "system"
-    if getattr(actor, "is_api_key", False):
+    if is_api_key(actor):
         return f"api-key:{actor.prefix}"
     return getattr(actor, "email", "") or "anonymous"
 
 
-def new_event(case: Case, *, kind: str, actor: Any = None, **fields: Any) -> CaseEvent:
+def new_event(case: Case, *, kind: str, actor: Principal | None = None, **fields: Any) -> CaseEvent:
     """An unsaved timeline event; batch writers collect these for one bulk_create."""
-    user = (
-        actor
-        if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_api_key", False)
-        else None
-    )
+    user = actor if isinstance(actor, User) else None
     return CaseEvent(case=case, kind=kind, actor=user, actor_label=_actor_label(actor), **fields)
 
 
@@ -40,7 +42,7 @@ def add_event(
     case: Case,
     *,
     kind: str,
-    actor: Any = None,
+    actor: Principal | None = None,
     text: str = "",
     from_status: str = "",
     to_status: str = "",

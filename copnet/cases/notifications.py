@@ -37,7 +37,7 @@ class NotificationError(RuntimeError):
 class _Recipients:
     """Addresses for a batch of cases, read once: lead contacts per organisation, coordinators."""
 
-    def __init__(self, lead_ids: Iterable[int]) -> None:
+    def __init__(self, lead_ids: Iterable[int | None]) -> None:
         self.by_lead: dict[int, list[str]] = defaultdict(list)
         for org_id, email in (
             ContactPoint.objects.filter(organisation_id__in=set(lead_ids), is_primary=True)
@@ -118,8 +118,8 @@ def notify_assignments_now(cases: Iterable[Case]) -> int:
     for case in pending:
         if addresses := recipients(case):
             sent += _send(case, addresses)
-        else:
-            nobody[case.lead_org_id].append(case.pk)  # type: ignore[index]
+        elif case.lead_org_id is not None:  # always: pending cases have a lead
+            nobody[case.lead_org_id].append(case.pk)
     now = timezone.now()
     for lead_id, ids in nobody.items():
         Case.objects.filter(pk__in=ids, lead_org_id=lead_id).exclude(

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from copnet.audit.choices import AuditAction
@@ -173,7 +175,7 @@ def _purge_case(case_id: int, days: int) -> bool:
         )
         # robust: a failed delete (object store unreachable) must not stop the purge; the
         # orphan sweep removes those files later.
-        transaction.on_commit(lambda files=files: vault.delete_many(files), robust=True)
+        transaction.on_commit(partial(vault.delete_many, files), robust=True)
     return True
 
 
@@ -188,8 +190,7 @@ def _erase_linked_records(case: Case) -> dict[str, list[Any]]:
     return targets
 
 
-def _audit_rows(targets: dict[str, list[Any]]) -> Any:
-    from django.db.models import Q
+def _audit_rows(targets: dict[str, list[Any]]) -> QuerySet[AuditEvent]:
 
     condition = Q(pk__in=[])
     for target_type, ids in targets.items():

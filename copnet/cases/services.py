@@ -3,9 +3,10 @@ Text staff type (notes, messages, reasons) loses invisible format characters (co
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copnet.accounts.models import User
 from copnet.accounts.permissions import is_active_person
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
@@ -34,7 +36,7 @@ from .workflow import CASE, CaseMove
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
-    from copnet.reports.models import Report
+    from copnet.reports.models import Evidence, Report
 
 
 def open_or_join_case(
@@ -95,7 +97,7 @@ def do_transition(
             locked.closed_at = now
             locked.outcome = outcome
             locked.outcome_note = reason
-        if target == CaseStatus.MERGED:
+        if target == CaseStatus.MERGED and merge_into is not None:  # check() made sure
             locked.merged_into = merge_into
             _merge_into(locked, merge_into, actor=actor, now=now)
             locked.reports.update(case=merge_into)
@@ -127,7 +129,7 @@ def do_transition(
     return locked
 
 
-def _merge_into(source: Case, target: Any, *, actor: Principal | None, now: Any) -> None:
+def _merge_into(source: Case, target: Case, *, actor: Principal | None, now: dt.datetime) -> None:
     """What a merged case brings to the case it joins: its reports' count, danger, the higher
     priority and earlier deadlines, supporting bodies, detection hits; proposals to join the
     two are settled."""
@@ -141,7 +143,10 @@ def _merge_into(source: Case, target: Any, *, actor: Principal | None, now: Any)
     into.save(
         update_fields=["report_count", "in_danger", "priority", "ack_due", "action_due", "next_due"]
     )
-    into.supporting_orgs.add(*source.supporting_orgs.exclude(pk=into.lead_org_id))
+    brought = source.supporting_orgs.all()
+    if into.lead_org_id is not None:
+        brought = brought.exclude(pk=into.lead_org_id)
+    into.supporting_orgs.add(*brought)
     source.hits.update(case=into)
     JoinProposal.objects.filter(
         Q(case=source, other=into) | Q(case=into, other=source), status=ProposalStatus.PENDING
@@ -209,7 +214,7 @@ def do_record_action(*, case: Case, kind: str, note: str, actor: Principal | Non
             case=locked,
             kind=kind,
             note=note,
-            actor=actor,
+            actor=actor if isinstance(actor, User) else None,
             organisation=getattr(actor, "organisation", None),
         )
         if locked.first_action_at is None:
@@ -292,7 +297,7 @@ def do_send_report_message(
     return message
 
 
-def do_record_reveal(*, evidence: Any, actor: Principal | None) -> None:
+def do_record_reveal(*, evidence: Evidence, actor: Principal | None) -> None:
     """An analyst chose to see an original picture: audited, and shown on the timeline."""
     with transaction.atomic():
         add_event(
@@ -316,7 +321,7 @@ def do_record_reveal(*, evidence: Any, actor: Principal | None) -> None:
 EVIDENCE_VIEW_WINDOW = 300
 
 
-def do_record_evidence_view(*, evidence: Any, actor: Principal | None, kind: str) -> bool:
+def do_record_evidence_view(*, evidence: Evidence, actor: Principal, kind: str) -> bool:
     """Audit that `actor` was served `kind` ("preview" or "original") of a picture, at most once
     per EVIDENCE_VIEW_WINDOW; True when a row was written. If the cache is unavailable the row
     is always written (more audit, never less)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm, visible_to
 from copnet.core.errors import run_then_redirect
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.network.selectors import active_organisations
 from copnet.reports.models import Report
 
@@ -32,11 +33,11 @@ def _invalid() -> WorkflowError:
     return WorkflowError(CaseErrorCode.INVALID, _("Check the form."))
 
 
-def _run(request: HttpRequest, case: Case, call: Callable[[], Any], ok: str) -> HttpResponse:
+def _run(request: AuthedHttpRequest, case: Case, call: Callable[[], Any], ok: str) -> HttpResponse:
     return run_then_redirect(request, reverse("cases:detail", args=[case.reference]), call, ok)
 
 
-CaseFormView = Callable[[HttpRequest, Case, Any], HttpResponse]
+CaseFormView = Callable[[AuthedHttpRequest, Case, Any], HttpResponse]
 
 
 def _case_form(form_class: type[forms.Form]) -> Callable[[CaseFormView], Any]:
@@ -44,9 +45,9 @@ def _case_form(form_class: type[forms.Form]) -> Callable[[CaseFormView], Any]:
     missing and hidden alike); an invalid form goes back to the case page with "Check the
     form."; a valid one reaches the view as (request, case, form)."""
 
-    def decorate(view: CaseFormView) -> Callable[[HttpRequest, str], HttpResponse]:
+    def decorate(view: CaseFormView) -> Callable[[AuthedHttpRequest, str], HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, reference: str) -> HttpResponse:
+        def wrapped(request: AuthedHttpRequest, reference: str) -> HttpResponse:
             case = selectors.access_case(request.user, reference)
             form = form_class(request.POST)
             if not form.is_valid():
@@ -61,7 +62,7 @@ def _case_form(form_class: type[forms.Form]) -> Callable[[CaseFormView], Any]:
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
 @_case_form(CorrectionForm)
-def correct(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
+def correct(request: AuthedHttpRequest, case: Case, form: Any) -> HttpResponse:
     data = form.cleaned_data
     return _run(
         request,
@@ -82,7 +83,7 @@ def correct(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
 @_case_form(DecisionForm)
-def suggestion(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
+def suggestion(request: AuthedHttpRequest, case: Case, form: Any) -> HttpResponse:
     accept = form.cleaned_data["decision"] == "accept"
     return _run(
         request,
@@ -99,7 +100,7 @@ def suggestion(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
 @require_POST
 @require_perm(Perm.WORK_CASES)
 @_case_form(AssignForm)
-def assign(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
+def assign(request: AuthedHttpRequest, case: Case, form: Any) -> HttpResponse:
     action = request.POST.get("action", "assign")
     if action == "take":
         return _run(
@@ -150,7 +151,7 @@ def assign(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
 @_case_form(SplitForm)
-def split(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
+def split(request: AuthedHttpRequest, case: Case, form: Any) -> HttpResponse:
     report = Report.objects.filter(
         tracking_code=form.cleaned_data["report"].strip().upper()
     ).first()
@@ -187,7 +188,7 @@ def split(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
 @_case_form(MergeForm)
-def merge(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
+def merge(request: AuthedHttpRequest, case: Case, form: Any) -> HttpResponse:
     into = (
         selectors.cases_visible_to(request.user)
         .filter(reference=form.cleaned_data["into"].strip().upper())
@@ -205,7 +206,7 @@ def merge(request: HttpRequest, case: Case, form: Any) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def decide_proposal(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def decide_proposal(request: AuthedHttpRequest, reference: str, pk: int) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     proposal = JoinProposal.objects.filter(pk=pk).first()
     if proposal is None or case.pk not in (proposal.case_id, proposal.other_id):
@@ -228,8 +229,8 @@ def decide_proposal(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 
 
 @require_perm(Perm.VIEW_CASES)
-def workload(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def workload(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if not has_perm(user, Perm.VIEW_PEOPLE):
         raise PermissionDenied
     organisations = active_organisations()

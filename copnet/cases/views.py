@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
+from copnet.accounts.models import User
 from copnet.accounts.permissions import Perm, access, has_perm, sees_case_evidence
 from copnet.accounts.principal import AuthedHttpRequest
 from copnet.audit.services import record_view
@@ -96,7 +95,7 @@ def delete_filter(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:queue")
 
 
-def _case_reports(request: HttpRequest, case: Case) -> list[Report]:
+def _case_reports(request: AuthedHttpRequest, case: Case) -> list[Report]:
     """The case's reports the user may see (need to know: a supporting body may see none, or
     no evidence), each with its addresses, evidence and messages read through the same path."""
     user = request.user
@@ -113,7 +112,9 @@ def _case_reports(request: HttpRequest, case: Case) -> list[Report]:
     )
 
 
-def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> dict[str, object]:
+def _case_context(
+    request: AuthedHttpRequest, case: Case, reports: list[Report]
+) -> dict[str, object]:
     user = request.user
     sees_evidence = sees_case_evidence(user, case)
     return {
@@ -144,7 +145,7 @@ def _case_context(request: HttpRequest, case: Case, reports: list[Report]) -> di
     }
 
 
-def _triage_context(user: Any, case: Case) -> dict[str, object]:
+def _triage_context(user: User, case: Case) -> dict[str, object]:
     """What the triage and ownership forms of the case page need (cases.triage_views)."""
     can_correct = has_perm(user, Perm.TRIAGE_CASES) and case.is_open
     can_assign = case.is_open and case.lead_org_id is not None and may_assign(user, case)
@@ -186,7 +187,7 @@ def _triage_context(user: Any, case: Case) -> dict[str, object]:
 
 
 @require_perm(Perm.VIEW_CASES)
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     reports = _case_reports(request, case)
     # Which reports (and how much of them) this person was shown: need to know, audited.
@@ -202,7 +203,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _after_post(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     case: Case,
     error: DomainError | None,
     ok_message: str,
@@ -217,7 +218,7 @@ def _after_post(
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def transition(request: HttpRequest, reference: str) -> HttpResponse:
+def transition(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -248,7 +249,7 @@ def transition(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def record_action(request: HttpRequest, reference: str) -> HttpResponse:
+def record_action(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = ActionForm(request.POST)
     error = None
@@ -269,7 +270,7 @@ def record_action(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+def add_note(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = NoteForm(request.POST)
     error = None
@@ -285,7 +286,7 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORK_CASES)
-def report_message(request: HttpRequest, reference: str) -> HttpResponse:
+def report_message(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = ReportMessageForm(request.POST)
     if not form.is_valid():
@@ -314,7 +315,7 @@ def report_message(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.TRIAGE_CASES)
-def reassign(request: HttpRequest, reference: str) -> HttpResponse:
+def reassign(request: AuthedHttpRequest, reference: str) -> HttpResponse:
     case = selectors.access_case(request.user, reference)
     form = ReassignForm(request.POST)
     if not form.is_valid():
@@ -339,7 +340,7 @@ def reassign(request: HttpRequest, reference: str) -> HttpResponse:
     return _after_post(request, case, None, _("The case was reassigned."))
 
 
-def _access_evidence(request: HttpRequest, pk: int) -> Evidence:
+def _access_evidence(request: AuthedHttpRequest, pk: int) -> Evidence:
     return access(request.user, Evidence.objects.select_related("report__case"), pk=pk)
 
 
@@ -351,7 +352,7 @@ def _read_file(path: str) -> bytes:
 
 
 @require_perm(Perm.VIEW_EVIDENCE)
-def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_preview(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evidence = _access_evidence(request, pk)
     if not evidence.preview_path:
         raise Http404
@@ -364,7 +365,7 @@ def evidence_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REVEAL_EVIDENCE)
-def evidence_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_reveal(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evidence = _access_evidence(request, pk)
     case = evidence.report.case
     if case.keep_blurred:
@@ -380,7 +381,7 @@ def evidence_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.REVEAL_EVIDENCE)
-def evidence_original(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_original(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     evidence = _access_evidence(request, pk)
     until = request.session.get(REVEAL_SESSION, {}).get(str(evidence.pk), 0)
     if (

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,9 @@ from .choices import REJECTION_OUTCOMES, Outcome
 from .choices import CaseStatus as S
 from .errors import CaseErrorCode
 
+if TYPE_CHECKING:
+    from .models import Case
+
 CONFIRMING_OUTCOMES = frozenset(Outcome.values) - REJECTION_OUTCOMES
 
 
@@ -22,9 +25,9 @@ CONFIRMING_OUTCOMES = frozenset(Outcome.values) - REJECTION_OUTCOMES
 class CaseMove:
     """What the conditions of a case transition read: the locked case and the input."""
 
-    case: Any
+    case: Case
     outcome: str = ""
-    merge_into: Any = None
+    merge_into: Case | None = None
 
 
 def _outcome_given(move: CaseMove) -> Refusal | None:

@@ -13,8 +13,9 @@ body from `copnet.core.middleware`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -29,6 +30,7 @@ from pydantic import ValidationError as PydanticValidationError
 from copnet.core.errors import API_STATUSES, ApiErrorCode, DomainError, error_body
 
 logger = logging.getLogger("copnet.api")
+E = TypeVar("E", bound=Exception)
 
 # The generic codes, by HTTP status, with their translated messages (`ApiErrorCode` labels). An
 # app's own codes (for example `IntakeErrorCode.EMPTY_REPORT`) come with their own message.
@@ -153,14 +155,22 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return json_error(500, generic_body(500))
 
 
+def _handle(
+    api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]
+) -> None:
+    # django-ninja types a handler's argument as "the exception or its class" (`ExcHandler`);
+    # it always calls the handler with the exception itself.
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
+
+
 def install(api: NinjaAPI) -> None:
-    api.add_exception_handler(DomainError, on_domain_error)
-    api.add_exception_handler(ValidationError, on_validation_error)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(Throttled, on_throttled)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(Exception, on_unexpected)
+    _handle(api, DomainError, on_domain_error)
+    _handle(api, ValidationError, on_validation_error)
+    _handle(api, AuthenticationError, on_authentication_error)
+    _handle(api, Throttled, on_throttled)
+    _handle(api, HttpError, on_http_error)
+    _handle(api, Http404, on_not_found)
+    _handle(api, Exception, on_unexpected)
 
 
 # --- OpenAPI -------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
+from django.db.models.options import Options
 
 
 def update_fields(objs: Sequence[Model], fields: Sequence[str]) -> None:
@@ -17,7 +18,7 @@ def update_fields(objs: Sequence[Model], fields: Sequence[str]) -> None:
     model = type(objs[0])
     meta = model._meta
     connection = connections[router.db_for_write(model)]
-    columns = [meta.get_field(name) for name in fields]
+    columns = [_column(meta, name) for name in fields]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     # Only quoted identifiers from the model's own metadata are formatted in; values are bound.
@@ -33,3 +34,11 @@ def update_fields(objs: Sequence[Model], fields: Sequence[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(statement, rows)
+
+
+def _column(meta: Options[Model], name: str) -> Field:
+    """The field `name` of the model, which must be stored in a column of its own table."""
+    field = meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise ValueError(f"{meta.label}.{name} is not a column")
+    return field

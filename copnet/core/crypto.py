@@ -161,8 +161,13 @@ class EncryptedJSONField(models.TextField):
     def value_to_string(self, obj: Any) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return forms.JSONField(**{"required": not self.blank, **kwargs})
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field:
+        return (form_class or forms.JSONField)(**{"required": not self.blank, **kwargs})
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name == "isnull":
@@ -206,8 +211,13 @@ class EncryptedDateField(models.TextField):
         day = self.value_from_object(obj)
         return day.isoformat() if day else ""
 
-    def formfield(self, **kwargs: Any) -> Any:
-        return forms.DateField(**{"required": not self.blank, **kwargs})
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field:
+        return (form_class or forms.DateField)(**{"required": not self.blank, **kwargs})
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name == "isnull":

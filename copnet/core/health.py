@@ -117,7 +117,9 @@ def failed_tasks(now: dt.datetime) -> int:
             registry = django_rq.get_queue(name, job_class=Job).failed_job_registry
             ids = registry.get_job_ids(0, 199, desc=True, cleanup=False)
             for job in Job.fetch_many(ids, connection=registry.connection):
-                ended = job.ended_at if job is not None else None
+                if job is None:  # expired meanwhile
+                    continue
+                ended = job.ended_at
                 if ended is not None and ended.replace(tzinfo=dt.UTC) >= since:
                     failed.add(job.id)
     if not failed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse
@@ -32,9 +33,15 @@ PERMISSIONS_POLICY = ", ".join(
 )
 PRIVATE_PREFIXES = ("/staff/", "/admin/")
 
-# Pages that show lesson or campaign Markdown: its pictures may come from any https address
-# (education.markdown allows them), so those pages widen img-src to https.
-markdown_pictures = csp_update({"img-src": ["https:"]})
+_https_pictures = csp_update({"img-src": ["https:"]})
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def markdown_pictures(view: View) -> View:
+    """For pages that show lesson or campaign Markdown: its pictures may come from any https
+    address (education.markdown allows them), so those pages widen img-src to https."""
+    # django-csp types a view as taking the request alone; the wrapper passes every argument.
+    return cast(View, _https_pictures(view))
 
 
 def carries_private_data(request: HttpRequest) -> bool:

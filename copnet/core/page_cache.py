@@ -27,7 +27,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, not in django-stubs
+    _unmask_cipher_token,
+    get_token,
+)
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -38,7 +41,7 @@ _MASKED_TOKEN = re.compile(rb"\b[A-Za-z0-9]{64}\b")
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a view whose GET answer is the same for every anonymous visitor."""
-    view.public_page = True  # type: ignore[attr-defined]
+    setattr(view, "public_page", True)  # noqa: B010  (a mark on the function, read by process_view)
     return view
 
 
@@ -76,7 +79,10 @@ def _nonce(request: HttpRequest, *, make: bool) -> bytes | None:
     value = getattr(request, "csp_nonce", None)
     if value is None:
         return None
-    if not make and isinstance(value, SimpleLazyObject) and value._wrapped is empty:
+    # A lazy nonce's `_wrapped` is `empty` until something evaluated it.
+    if (
+        not make and isinstance(value, SimpleLazyObject) and value._wrapped is empty  # type: ignore[attr-defined]  # not in django-stubs
+    ):
         return None
     return str(value).encode() or None
 
@@ -122,14 +128,18 @@ class PublicPageCacheMiddleware:
         return response
 
     def process_view(
-        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         if not getattr(view, "public_page", False) or not _eligible(request):
             return None
         key = _key(request)
         stored = self.cache.get(key)
         if stored is None:
-            request._page_cache_key = key  # type: ignore[attr-defined]
+            setattr(request, "_page_cache_key", key)  # noqa: B010  (read back in __call__)
             return None
         content_type, content = stored
         response = HttpResponse(_fill(request, content), content_type=content_type)

@@ -14,8 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +27,10 @@ from django_tasks.base import Task
 from .choices import RecoveryReason
 from .models import TaskRecovery, WorkerHeartbeat
 from .workers import is_dead
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq.registry import StartedJobRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +62,7 @@ def _reason(
     started_at: dt.datetime | None,
     beats: dict[str, WorkerHeartbeat],
     now: dt.datetime,
-    alive_elsewhere: Any = None,
+    alive_elsewhere: Callable[[str], bool] | None = None,
 ) -> str | None:
     beat = beats.get(worker)
     if beat is not None and is_dead(beat, now):
@@ -115,7 +120,7 @@ def _db_fail(stale: StaleTask, message: str) -> bool:
 # --- RQ ---------------------------------------------------------------------------------------
 
 
-def _rq_registries() -> list[Any]:
+def _rq_registries() -> list[StartedJobRegistry]:
     import django_rq
     from django_tasks_rq.backend import Job
     from rq.registry import StartedJobRegistry
@@ -126,7 +131,7 @@ def _rq_registries() -> list[Any]:
     ]
 
 
-def _rq_worker_alive(connection: Any) -> Any:
+def _rq_worker_alive(connection: Redis) -> Callable[[str], bool]:
     """For workers started without run_worker (no heartbeat row): RQ's own worker key, which
     expires worker_ttl + 60 s after its last heartbeat."""
     from rq.worker import Worker
@@ -150,6 +155,7 @@ def _rq_stale(now: dt.datetime, beats: dict[str, WorkerHeartbeat]) -> list[Stale
                 job = Job.fetch(job_id, connection=registry.connection)
             except NoSuchJobError:
                 continue
+            reason: str | None
             try:
                 execution = Execution.fetch(execution_id, job_id, registry.connection)
             except ValueError:  # its key expired: no worker kept it alive (RQ's own view)
@@ -161,7 +167,7 @@ def _rq_stale(now: dt.datetime, beats: dict[str, WorkerHeartbeat]) -> list[Stale
                 found.append(
                     StaleTask(
                         id=job_id,
-                        task_path=job.func_name,
+                        task_path=job.func_name or "",
                         queue_name=job.origin,
                         worker=worker,
                         reason=reason,

@@ -12,11 +12,14 @@ import zlib
 from base64 import b32decode
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.utils import translation
 from django.utils.html import escape
+
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
 
 
 def vi(msgid: str, *, html: bool = True) -> str:
@@ -90,7 +93,7 @@ def zip_bytes(parts: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATE
 # `@pytest.mark.raw_second_factor` and see the real flow. Browser tests sign in with sign_in().
 
 
-def pass_second_factor(client: Any, user: Any = None) -> None:
+def pass_second_factor(client: Any, user: User | None = None) -> None:
     """Mark the test client's session as having passed the second step, as typing a code does.
 
     A user without a device gets a confirmed authenticator device named "test"."""
@@ -140,7 +143,7 @@ def fresh_totp(device: Any) -> str:
 SECOND_STEP_PATHS = ("/accounts/login/", "/accounts/second-step/", "/accounts/security/")
 
 
-def sign_in(page: Any, base_url: str, user: Any, password: str | None = None) -> None:
+def sign_in(page: Any, base_url: str, user: User, password: str | None = None) -> None:
     """Sign `user` in through the real pages, in the browser: e-mail and password, then the
     second step. With an authenticator app, the code is computed from its key; without a second
     factor (every fixture user at first), it is set up on the QR page: the key shown beside the
@@ -275,7 +278,7 @@ class Caller:
     volunteer's session for HTML and their key for the volunteers' API)."""
 
     label: str
-    user: Any = None
+    user: User | None = None
     bearer: str = ""
 
 

@@ -149,7 +149,9 @@ class UploadError(Exception):
         self.code = code
         self.params = params
         template = MESSAGES[code]
-        self.message: Promise = _format_lazy(template, _shown(code, params)) if params else template
+        self.message: str | Promise = (
+            _format_lazy(template, _shown(code, params)) if params else template
+        )
 
 
 @dataclass(frozen=True)
@@ -353,7 +355,7 @@ def _screen(
     mime = sniff(data)
     if mime == "application/zip" and PACKAGE_TYPES & set(allowed):
         return data, mime
-    if mime not in allowed:
+    if mime is None or mime not in allowed:
         raise UploadError("unsupported_type")
     if reject_polyglots and _holds_zip(data):
         raise UploadError("polyglot")

@@ -3,7 +3,7 @@ with an identity). A class learner's reading is also stored for the teacher's vi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.http import HttpRequest
 
@@ -14,7 +14,15 @@ LEARNER_KEY = "learner_id"
 CAMPAIGN_KEY = "campaign_ref"
 
 
-def state(request: HttpRequest) -> dict[str, Any]:
+class Progress(TypedDict):
+    """A visitor's progress as the session keeps it."""
+
+    read: list[int]  # lessons read (pks)
+    done: list[int]  # courses completed (pks)
+    attempts: dict[str, str]  # quiz pk -> token of this session's latest attempt
+
+
+def state(request: HttpRequest) -> Progress:
     data = request.session.get(KEY) or {}
     return {
         "read": list(data.get("read", [])),
@@ -23,7 +31,7 @@ def state(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def save(request: HttpRequest, data: dict[str, Any]) -> None:
+def save(request: HttpRequest, data: Progress) -> None:
     request.session[KEY] = data
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from copnet.accounts.permissions import Perm, has_perm
+from copnet.accounts.permissions import Perm, has_perm, is_active_person
 
 from .models import Attempt, Classroom, Completion, Course, Learner, LessonProgress, Skill
+
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
 
 def published_courses(audience: str | None = None) -> QuerySet[Course]:
@@ -25,14 +28,14 @@ def access_published_course(code: str) -> Course:
     return course
 
 
-def classes_of(user: Any) -> QuerySet[Classroom]:
+def classes_of(user: Principal | None) -> QuerySet[Classroom]:
     """A teacher's own classes; nobody else's, whatever their role."""
-    if not has_perm(user, Perm.TEACH_CLASSES):
+    if not (is_active_person(user) and has_perm(user, Perm.TEACH_CLASSES)):
         return Classroom.objects.none()
     return Classroom.objects.filter(teacher=user)
 
 
-def access_class(user: Any, pk: Any) -> Classroom:
+def access_class(user: Principal | None, pk: int) -> Classroom:
     """One of the user's own classes, or 404 (missing and someone else's alike)."""
     try:
         return classes_of(user).get(pk=pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm
+from copnet.accounts.principal import AuthedHttpRequest
 from copnet.audit.services import record_view
 from copnet.core.errors import add_to_form
 from copnet.core.middleware import markdown_pictures
@@ -162,8 +163,8 @@ def quiz_take(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             status = 400
         else:
             answers = {
-                key[1:]: value
-                for key, value in request.POST.items()
+                key[1:]: request.POST[key]
+                for key in request.POST
                 if key.startswith("q") and key[1:].isdigit()
             }
             try:
@@ -180,9 +181,11 @@ def quiz_take(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                 status=409,
             )
     # A fresh draw of questions, unless an unfinished attempt of this session is waiting.
-    token = data["attempts"].get(str(quiz.pk))
+    waiting = data["attempts"].get(str(quiz.pk))
     attempt = (
-        Attempt.objects.filter(token=token, submitted_at__isnull=True).first() if token else None
+        Attempt.objects.filter(token=waiting, submitted_at__isnull=True).first()
+        if waiting
+        else None
     )
     if attempt is None:
         attempt = services.do_start_attempt(quiz=quiz, learner=learner, user=request.user)
@@ -284,7 +287,7 @@ def leave_class(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.TEACH_CLASSES)
-def class_list(request: HttpRequest) -> HttpResponse:
+def class_list(request: AuthedHttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,7 +309,7 @@ def class_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.TEACH_CLASSES)
-def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def class_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     classroom = selectors.access_class(request.user, pk)
     record_view(actor=request.user, target=classroom)
     return render(
@@ -318,7 +321,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.TEACH_CLASSES)
 @require_POST
-def class_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def class_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     classroom = selectors.access_class(request.user, pk)
     services.do_set_class_open(
         classroom=classroom, is_open=not classroom.is_open, actor=request.user
@@ -327,7 +330,7 @@ def class_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.TEACH_CLASSES)
-def class_certificates(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def class_certificates(request: AuthedHttpRequest, pk: int, code: str) -> HttpResponse:
     classroom = selectors.access_class(request.user, pk)
     course = classroom.courses.filter(code=code).first()
     if course is None:

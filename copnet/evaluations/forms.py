@@ -206,23 +206,25 @@ class PublishForm(forms.Form):
 class CatalogueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any"))] + ProductKind.choices
+        label=_("Kind"), required=False, choices=[("", _("Any")), *ProductKind.choices]
     )
     platform = forms.ChoiceField(
-        label=_("Platform"), required=False, choices=[("", _("Any"))] + Platform.choices
+        label=_("Platform"), required=False, choices=[("", _("Any")), *Platform.choices]
     )
     purpose = forms.ChoiceField(
-        label=_("Good for"), required=False, choices=[("", _("Any"))] + Purpose.choices
+        label=_("Good for"), required=False, choices=[("", _("Any")), *Purpose.choices]
     )
     age = forms.IntegerField(label=_("Child's age"), required=False, min_value=0, max_value=18)
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("Any"))] + Language.choices
+        label=_("Language"), required=False, choices=[("", _("Any")), *Language.choices]
     )
     verdict = forms.ChoiceField(
         label=_("Verdict"),
         required=False,
-        choices=[("", _("Any"))]
-        + [(v, label) for v, label in Verdict.choices if v != Verdict.NOT_RECOMMENDED],
+        choices=[
+            ("", _("Any")),
+            *[(v, label) for v, label in Verdict.choices if v != Verdict.NOT_RECOMMENDED],
+        ],
     )
 
     def filters(self) -> dict[str, Any]:

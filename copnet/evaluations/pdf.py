@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -13,7 +15,7 @@ from .models import Evaluation
 from .selectors import section_results
 
 
-def _percent(value: object) -> str:
+def _percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{formats.number_format(value, 1)} %"
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from copnet.accounts.models import User
 
 from ..errors import LearningError, LearningErrorCode
 from ..models import (
@@ -24,19 +26,30 @@ from ..models import (
     Quiz,
 )
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
-def do_mark_lesson_read(*, lesson: Lesson, learner: Learner | None, user: Any = None) -> None:
+
+def _person(user: Principal | None) -> User | None:
+    """The signed-in person behind `user`, or None (an anonymous visitor, an API key)."""
+    return user if isinstance(user, User) else None
+
+
+def do_mark_lesson_read(
+    *, lesson: Lesson, learner: Learner | None, user: Principal | None = None
+) -> None:
+    person = _person(user)
     if learner is not None:
         LessonProgress.objects.get_or_create(lesson=lesson, learner=learner)
-    elif user is not None and getattr(user, "is_authenticated", False):
-        LessonProgress.objects.get_or_create(lesson=lesson, user=user)
+    elif person is not None:
+        LessonProgress.objects.get_or_create(lesson=lesson, user=person)
 
 
 def do_start_attempt(
     *,
     quiz: Quiz,
     learner: Learner | None = None,
-    user: Any = None,
+    user: Principal | None = None,
     rng: random.Random | None = None,
 ) -> Attempt:
     """Draw this attempt's questions from the quiz's bank (all of them when draw_count is 0)."""
@@ -45,7 +58,7 @@ def do_start_attempt(
         raise LearningError(LearningErrorCode.EMPTY_QUIZ, _("This quiz has no questions yet."))
     if quiz.draw_count and quiz.draw_count < len(ids):
         ids = sorted((rng or random.SystemRandom()).sample(ids, quiz.draw_count))
-    person = user if user is not None and getattr(user, "is_authenticated", False) else None
+    person = _person(user)
     return Attempt.objects.create(
         token=secrets.token_hex(16),
         quiz=quiz,
@@ -123,11 +136,15 @@ def lessons_all_read(course: Course, read_ids: Iterable[int]) -> bool:
 
 
 def do_record_completion(
-    *, course: Course, learner: Learner | None, user: Any = None, campaign_id: int | None = None
+    *,
+    course: Course,
+    learner: Learner | None,
+    user: Principal | None = None,
+    campaign_id: int | None = None,
 ) -> Completion | None:
     """Count a completed course once per learner or user (the caller keeps anonymous sessions
     from counting twice). Returns None when it was already counted."""
-    person = user if user is not None and getattr(user, "is_authenticated", False) else None
+    person = _person(user)
     lookup: dict[str, Any] = {"course": course}
     if learner is not None:
         lookup["learner"] = learner

@@ -6,7 +6,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from ..errors import LearningError, LearningErrorCode
 from ..models import Classroom, Course, Learner
 
 if TYPE_CHECKING:
+    from copnet.accounts.models import User
     from copnet.accounts.principal import Principal
 
 
@@ -35,7 +36,7 @@ def _new_class_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def do_create_class(*, teacher: Any, name: str, courses: Iterable[Course]) -> Classroom:
+def do_create_class(*, teacher: User, name: str, courses: Iterable[Course]) -> Classroom:
     name = clean_text(name, multiline=False)
     if not name:
         raise LearningError(LearningErrorCode.NAME, _("Give the class a name."), "name")

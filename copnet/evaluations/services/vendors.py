@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from copnet.accounts.choices import Role
 from copnet.accounts.models import User
+from copnet.accounts.permissions import is_active_person
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, snapshot
 from copnet.core.text import clean_text
@@ -24,7 +25,7 @@ from ..errors import EvaluationError, EvaluationErrorCode
 from ..models import CriteriaSet, Product, SelfAssessment, Vendor
 
 if TYPE_CHECKING:
-    pass
+    from copnet.accounts.principal import Principal
 
 
 def nfc(text: str) -> str:
@@ -89,9 +90,9 @@ def do_register_vendor(
     return user
 
 
-def vendor_of(user: Any) -> Vendor | None:
+def vendor_of(user: Principal | None) -> Vendor | None:
     """The vendor a signed-in vendor account acts for, or None."""
-    if getattr(user, "role", None) != Role.VENDOR or not getattr(user, "organisation_id", None):
+    if not is_active_person(user) or user.role != Role.VENDOR or not user.organisation_id:
         return None
     return (
         Vendor.objects.select_related("organisation")

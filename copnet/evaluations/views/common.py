@@ -14,7 +14,10 @@ def file_response(stored: StoredFile) -> HttpResponse:
     except FileNotFoundError as error:  # gone from the file store
         raise Http404 from error
     response = HttpResponse(data, content_type=stored.mime)
-    response["Content-Disposition"] = content_disposition_header(True, stored.filename)
+    # Always a header for an attachment (None only for an inline file without a name).
+    response["Content-Disposition"] = (
+        content_disposition_header(True, stored.filename) or "attachment"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -91,7 +91,7 @@ def evaluation_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _step(
-    request: AuthedHttpRequest, pk: int, run: Callable[[Evaluation], Any], done: str
+    request: AuthedHttpRequest, pk: int, run: Callable[[Evaluation], object], done: str
 ) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     try:
@@ -103,10 +103,10 @@ def _step(
     return redirect("evaluations:detail", pk=pk)
 
 
-def _invalid(request: AuthedHttpRequest, pk: int, form: Any) -> HttpResponse:
+def _invalid(request: AuthedHttpRequest, pk: int, form: forms.Form) -> HttpResponse:
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("evaluations:detail", pk=pk)
 
 
@@ -158,7 +158,7 @@ def _entries(request: AuthedHttpRequest, evaluation: Evaluation) -> list[scores.
         if not value:
             continue
         upload = request.FILES.get(f"file_{item.pk}")
-        if upload is not None and upload.size > settings.EVALUATION_FILE_MAX_BYTES:
+        if upload is not None and (upload.size or 0) > settings.EVALUATION_FILE_MAX_BYTES:
             raise EvaluationError(
                 EvaluationErrorCode.FILE_TOO_LARGE,
                 _("The file is too big: at most %(limit)s MB.")
@@ -171,7 +171,7 @@ def _entries(request: AuthedHttpRequest, evaluation: Evaluation) -> list[scores.
                 value=value,
                 note=request.POST.get(f"note_{item.pk}", ""),
                 document_id=int(document) if document.isdigit() else None,
-                filename=upload.name if upload else "",
+                filename=(upload.name or "") if upload else "",
                 data=upload.read() if upload else b"",
             )
         )
