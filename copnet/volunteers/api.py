@@ -4,7 +4,7 @@ accepted anywhere else."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -18,7 +18,7 @@ from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.reports.services import ReportInput
 
 from . import selectors
-from .models import Assignment, Task, Volunteer
+from .models import Assignment, Task, Volunteer, VolunteerReport
 from .schemas import (
     AssignmentOut,
     MeOut,
@@ -30,36 +30,47 @@ from .schemas import (
 from .services import membership, reporting, work
 from .training import training_complete
 
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
+
+
+class VolunteerApiRequest(HttpRequest):
+    """A request through VolunteerKeyAuth: `auth` is the volunteer's account, `volunteer` the
+    profile the key belongs to."""
+
+    auth: User
+    volunteer: Volunteer
+
 
 class VolunteerKeyAuth(HttpBearer):
     """`Authorization: Bearer cpv_…`: request.auth becomes the volunteer's account."""
 
     openapi_description = "A volunteer's personal key (from the volunteer settings page)."
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         volunteer = membership.authenticate_key(token.strip())
         if volunteer is None:
             return None
-        request.volunteer = volunteer  # type: ignore[attr-defined]
+        cast("VolunteerApiRequest", request).volunteer = volunteer  # read by _volunteer()
         return volunteer.user
 
 
 router = Router(tags=["volunteers"], auth=VolunteerKeyAuth())
 
 
-def _volunteer(request: HttpRequest) -> Volunteer:
-    return request.volunteer  # type: ignore[attr-defined]
+def _volunteer(request: VolunteerApiRequest) -> Volunteer:
+    return request.volunteer
 
 
-def _need(request: HttpRequest, perm: Perm) -> None:
-    if not has_perm(request.auth, perm):  # type: ignore[attr-defined]
+def _need(request: VolunteerApiRequest, perm: Perm) -> None:
+    if not has_perm(request.auth, perm):
         raise ApiError(
             403, ApiErrorCode.FORBIDDEN, _("Complete the required training before you take tasks.")
         )
 
 
 @router.get("/me", response=MeOut, summary="The volunteer this key belongs to")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: VolunteerApiRequest) -> dict[str, Any]:
     volunteer = _volunteer(request)
     return {
         "name": volunteer.user.full_name,
@@ -77,7 +88,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     response={200: list[TaskOut], **errors(403)},
     summary="Open tasks for your province and skills",
 )
-def open_tasks(request: HttpRequest) -> list[Task]:
+def open_tasks(request: VolunteerApiRequest) -> list[Task]:
     _need(request, Perm.VOLUNTEER_TASKS)
     return selectors.open_tasks_for_volunteer(_volunteer(request))
 
@@ -88,21 +99,21 @@ def open_tasks(request: HttpRequest) -> list[Task]:
     summary="Take a task",
     description="Refusals (400): `not_eligible`, `already_accepted`, `full`.",
 )
-def accept_task(request: HttpRequest, task_id: int) -> Status[Any]:
+def accept_task(request: VolunteerApiRequest, task_id: int) -> Status[Any]:
     _need(request, Perm.VOLUNTEER_TASKS)
-    task = Task.objects.visible_to(request.auth).filter(pk=task_id).first()  # type: ignore[attr-defined]
+    task = Task.objects.visible_to(request.auth).filter(pk=task_id).first()
     if task is None:  # missing, or for another province
         raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     assignment = work.do_accept_task(  # VolunteerError: 400
         task=task,
         volunteer=_volunteer(request),
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
     )
     return Status(201, assignment)
 
 
 @router.get("/assignments", response=list[AssignmentOut], summary="Your tasks")
-def my_assignments(request: HttpRequest) -> list[Assignment]:
+def my_assignments(request: VolunteerApiRequest) -> list[Assignment]:
     return list(selectors.assignments_of(_volunteer(request))[:200])
 
 
@@ -111,22 +122,24 @@ def my_assignments(request: HttpRequest) -> list[Assignment]:
     response={200: AssignmentOut, **errors(403, 409)},
     summary="Report back: hours, outcome and, for a verification task, one check per address",
 )
-def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn) -> Assignment:
+def report_back(
+    request: VolunteerApiRequest, assignment_id: int, payload: ReportBackIn
+) -> Assignment:
     _need(request, Perm.VOLUNTEER_TASKS)
     assignment = (
-        Assignment.objects.visible_to(request.auth)  # type: ignore[attr-defined]
+        Assignment.objects.visible_to(request.auth)
         .select_related("task")
         .filter(pk=assignment_id, volunteer=_volunteer(request))
         .first()
     )
     if assignment is None:  # missing, or another volunteer's: audited, answers alike
-        work.refuse_assignment(pk=assignment_id, actor=request.auth)  # type: ignore[attr-defined]
+        work.refuse_assignment(pk=assignment_id, actor=request.auth)
         raise ApiError(404, ApiErrorCode.NOT_FOUND, _("Not found."))
     try:
         return work.do_report_back(  # VolunteerError: 400; TransitionError: 409
             assignment=assignment,
             volunteer=_volunteer(request),
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=request.auth,
             hours=payload.hours,
             outcome=payload.outcome,
             url_results=payload.url_results,
@@ -140,7 +153,7 @@ def report_back(request: HttpRequest, assignment_id: int, payload: ReportBackIn)
     response={201: VolunteerReportOut, **errors(403)},
     summary="Report harm through the volunteers' simplified path",
 )
-def create_report(request: HttpRequest, payload: VolunteerReportIn) -> Status[Any]:
+def create_report(request: VolunteerApiRequest, payload: VolunteerReportIn) -> Status[Any]:
     volunteer = _volunteer(request)
     data = ReportInput(
         category=payload.category,
@@ -152,17 +165,17 @@ def create_report(request: HttpRequest, payload: VolunteerReportIn) -> Status[An
     report = reporting.do_volunteer_report(  # IntakeError: 400
         volunteer=volunteer,
         data=data,
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,
     )
     return Status(201, _report_out(report.volunteer_link))
 
 
 @router.get("/reports", response=list[VolunteerReportOut], summary="Your reports and outcomes")
-def my_reports(request: HttpRequest) -> list[dict[str, Any]]:
+def my_reports(request: VolunteerApiRequest) -> list[dict[str, Any]]:
     return [_report_out(link) for link in selectors.reports_of(_volunteer(request))[:200]]
 
 
-def _report_out(link: Any) -> dict[str, Any]:
+def _report_out(link: VolunteerReport) -> dict[str, Any]:
     return {
         "tracking_code": link.report.tracking_code,
         "category": link.report.category.code,
