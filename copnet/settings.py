@@ -142,7 +142,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             # Created 0600 before SQLite opens it; its WAL and shm files copy that mode.
-            "NAME": private_file(DATA_DIR / "copnet.sqlite3"),
+            "NAME": str(private_file(DATA_DIR / "copnet.sqlite3")),
             "OPTIONS": {
                 # Writers take the lock at BEGIN, so concurrent writers queue instead of failing.
                 "transaction_mode": "IMMEDIATE",

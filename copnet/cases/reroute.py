@@ -93,7 +93,10 @@ def do_reroute_cases(
             action=AuditAction.UPDATE,
             target_type="cases.case",
             target_id="bulk-reroute",
-            changes={"cases": wanted, "leads": {c.reference: c.lead_org.code for c in done}},
+            changes={
+                "cases": wanted,
+                "leads": {c.reference: c.lead_org.code if c.lead_org else None for c in done},
+            },
             reason="cases re-routed to today's routing",
             note=reason,
         )

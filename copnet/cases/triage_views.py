@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm, visible_to
-from copnet.core.errors import run_then_redirect
 from copnet.accounts.principal import AuthedHttpRequest
+from copnet.core.errors import run_then_redirect
 from copnet.network.selectors import active_organisations
 from copnet.reports.models import Report
 

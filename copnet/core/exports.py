@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 PREFIX = "'"
@@ -52,7 +55,7 @@ class InertCsvWriter:
     """csv.writer whose rows go through `inert_row` (and carriage returns become line feeds,
     so that no cell can split a row)."""
 
-    def __init__(self, out: IO[str], **kwargs: Any) -> None:
+    def __init__(self, out: SupportsWrite[str], **kwargs: Any) -> None:
         self._writer = csv.writer(out, **kwargs)
 
     def writerow(self, row: Iterable[Any]) -> Any:
@@ -63,7 +66,7 @@ class InertCsvWriter:
             self.writerow(row)
 
 
-def csv_writer(out: IO[str], **kwargs: Any) -> InertCsvWriter:
+def csv_writer(out: SupportsWrite[str], **kwargs: Any) -> InertCsvWriter:
     return InertCsvWriter(out, **kwargs)
 
 

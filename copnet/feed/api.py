@@ -6,7 +6,7 @@ that is present but wrong is refused (401), never downgraded to the public feed.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -14,7 +14,6 @@ from ninja import Query, Router
 from ninja.security import HttpBearer
 
 from copnet.accounts.permissions import Perm, has_perm
-from copnet.accounts.principal import ApiRequest
 from copnet.accounts.services import authenticate_api_key
 from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError, ApiErrorCode
@@ -33,7 +32,10 @@ from .schemas import (
     VersionsOut,
 )
 
-ANONYMOUS = "anonymous"
+if TYPE_CHECKING:
+    from copnet.accounts.models import ApiKey
+
+ANONYMOUS: Final = "anonymous"
 _TEXT_RESPONSE = {
     "description": "OK",
     "content": {"text/plain": {"schema": {"type": "string"}}},
@@ -44,28 +46,34 @@ _LIST_RESPONSE = {
 }
 
 
+class FeedRequest(HttpRequest):
+    """A request through FeedKeyAuth: `auth` is the partner's key, or ANONYMOUS without one."""
+
+    auth: ApiKey | Literal["anonymous"]
+
+
 class FeedKeyAuth(HttpBearer):
     """Optional `Authorization: Bearer <partner key>`: without the header the caller reads the
     public feed (request.auth is ANONYMOUS); a wrong key or scheme is refused (401)."""
 
     openapi_description = "Optional: a partner API key (Bearer) for the full feed."
 
-    def __call__(self, request: HttpRequest) -> Any:
+    def __call__(self, request: HttpRequest) -> ApiKey | Literal["anonymous"] | None:
         if not request.headers.get("Authorization", ""):
             return ANONYMOUS
         return super().__call__(request)
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         return authenticate_api_key(token.strip())
 
 
 router = Router(tags=["protection feed"], auth=FeedKeyAuth())
-OPTIONAL_KEY = {"security": [{}]}  # OpenAPI: the key may be left out
+OPTIONAL_KEY: dict[str, Any] = {"security": [{}]}  # OpenAPI: the key may be left out
 
 
-def _public_only(request: ApiRequest) -> bool:
+def _public_only(request: FeedRequest) -> bool:
     client = request.auth
-    if client == ANONYMOUS:  # counted per address by the API's throttle (api-anonymous)
+    if isinstance(client, str):  # ANONYMOUS: counted per address by the API's throttle
         return True
     if not has_perm(client, Perm.READ_FEED):
         raise ApiError(403, ApiErrorCode.FORBIDDEN, _("This key may not read the feed."))
@@ -87,7 +95,7 @@ def _version(raw: int | None, field: str = "version") -> int:
     response={200: VersionsOut, **errors(403)},
     summary="Published versions of the feed",
 )
-def versions(request: ApiRequest) -> dict[str, Any]:
+def versions(request: FeedRequest) -> dict[str, Any]:
     _public_only(request)
     from .models import FeedVersion
 
@@ -112,7 +120,7 @@ def versions(request: ApiRequest) -> dict[str, Any]:
     response={200: LookupOut, **errors(403)},
     summary="Full hashes for 4-byte SHA-256 prefixes (Safe Browsing)",
 )
-def lookup(request: ApiRequest, payload: LookupIn) -> dict[str, Any]:
+def lookup(request: FeedRequest, payload: LookupIn) -> dict[str, Any]:
     public_only = _public_only(request)
     prefixes = [bytes.fromhex(raw) for raw in payload.prefixes]
     return selectors.lookup(prefixes, public_only=public_only)
@@ -124,7 +132,7 @@ def lookup(request: ApiRequest, payload: LookupIn) -> dict[str, Any]:
     response={200: PrefixesOut, **errors(403, 404)},
     summary="Every 4-byte prefix in a version (for a local copy)",
 )
-def prefixes(request: ApiRequest, query: Query[VersionQuery]) -> dict[str, Any]:
+def prefixes(request: FeedRequest, query: Query[VersionQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
     number = _version(query.version)
     return {
@@ -142,7 +150,7 @@ def prefixes(request: ApiRequest, query: Query[VersionQuery]) -> dict[str, Any]:
     description="`unknown_version` (404) for a version that was never published, `bad_range` "
     "(422) when `since` is after `version`.",
 )
-def diff(request: ApiRequest, query: Query[DiffQuery]) -> dict[str, Any]:
+def diff(request: FeedRequest, query: Query[DiffQuery]) -> dict[str, Any]:
     public_only = _public_only(request)
     old, new = _version(query.since, "since"), _version(query.version)
     if old > new:
@@ -163,7 +171,7 @@ def _text(body: str, filename: str, version: int) -> HttpResponse:
     openapi_extra={**OPTIONAL_KEY, "responses": {200: _TEXT_RESPONSE}},
     summary="DNS Response Policy Zone of blocked hosts",
 )
-def rpz(request: ApiRequest, query: Query[CategoryQuery]) -> HttpResponse:
+def rpz(request: FeedRequest, query: Query[CategoryQuery]) -> HttpResponse:
     public_only = _public_only(request)
     number = selectors.latest_version()
     body = selectors.rpz(number, public_only=public_only, category=query.category)
@@ -176,7 +184,7 @@ def rpz(request: ApiRequest, query: Query[CategoryQuery]) -> HttpResponse:
     summary="Hosts file of blocked hosts",
     openapi_extra={**OPTIONAL_KEY, "responses": {200: _TEXT_RESPONSE}},
 )
-def hosts(request: ApiRequest, query: Query[CategoryQuery]) -> HttpResponse:
+def hosts(request: FeedRequest, query: Query[CategoryQuery]) -> HttpResponse:
     public_only = _public_only(request)
     number = selectors.latest_version()
     body = selectors.hosts(number, public_only=public_only, category=query.category)
@@ -189,7 +197,7 @@ def hosts(request: ApiRequest, query: Query[CategoryQuery]) -> HttpResponse:
     openapi_extra={**OPTIONAL_KEY, "responses": {200: _LIST_RESPONSE}},
     summary="Plain text or JSON list of hosts, addresses or image hashes",
 )
-def plain_list(request: ApiRequest, query: Query[ListQuery]) -> HttpResponse:
+def plain_list(request: FeedRequest, query: Query[ListQuery]) -> HttpResponse:
     public_only = _public_only(request)
     kind, format = query.kind, query.format
     number = selectors.latest_version()

@@ -18,7 +18,7 @@ from .models import Duty, Membership, Organisation
 def members_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     if "on" in query and "as_of" not in query:  # /network/?on=2024-06-01 reads the same
-        query["as_of"] = query["on"]
+        query.setlist("as_of", query.getlist("on"))
     form = AsOfForm(query or None)
     day = timezone.localdate()
     if form.is_valid() and form.cleaned_data["as_of"]:

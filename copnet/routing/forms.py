@@ -32,7 +32,7 @@ class RoutingRuleForm(forms.ModelForm):
         self.fields["province"] = forms.ChoiceField(
             label=_("province"),
             required=False,
-            choices=[("", _("Any province"))] + province_choices(),
+            choices=[("", _("Any province")), *province_choices()],
         )
 
     def clean(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,7 +72,8 @@ class Router:
         ):
             self._rules.setdefault(rule.category_id, []).append(rule)
         self._defaults: dict[int, tuple[Organisation, list[Organisation]]] = {}
-        self._fallback: Organisation | None | bool = False
+        self._fallback: Organisation | None = None
+        self._fallback_read = False
         self._provincial: dict[int, list[ProvincialRule]] = {}
         for provincial in ProvincialRule.objects.filter(is_active=True).filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=self.day),
@@ -94,7 +95,7 @@ class Router:
                     self._units[(org.provincial_service, org.province)] = org
         return self._units.get((service, province))
 
-    def _active(self, organisations: Any) -> list[Organisation]:
+    def _active(self, organisations: Iterable[Organisation]) -> list[Organisation]:
         """Supporting bodies that exist on the day: one that ended is not asked to help."""
         return [org for org in organisations if org.is_active_on(self.day)]
 
@@ -105,7 +106,8 @@ class Router:
         rules = self._provincial.get(category.pk, []) if province else []
         if found is None or not rules:
             return found
-        lead, supporting, units = found.lead, list(found.supporting), []
+        lead, supporting = found.lead, list(found.supporting)
+        units: list[Organisation] = []
         led = False
         for rule in sorted(rules, key=lambda r: (r.role != ProvincialRole.LEAD, r.service)):
             unit = self.provincial_unit(rule.service, province)
@@ -131,16 +133,18 @@ class Router:
         if rules:
             best = max(rules, key=lambda r: (bool(r.platform), bool(r.province)))
             return Route(lead=best.lead, supporting=self._active(best.supporting.all()), rule=best)
-        if category.default_lead_id:
-            if category.pk not in self._defaults:
-                self._defaults[category.pk] = (
-                    category.default_lead,
-                    self._active(category.default_supporting.all()),
-                )
+        if category.pk in self._defaults:
             lead, supporting = self._defaults[category.pk]
             return Route(lead=lead, supporting=supporting)
-        if self._fallback is False:
-            self._fallback = standing_agency(self.day)
+        default_lead = category.default_lead if category.default_lead_id else None
+        if default_lead is not None:
+            self._defaults[category.pk] = (
+                default_lead,
+                self._active(category.default_supporting.all()),
+            )
+            return Route(lead=default_lead, supporting=self._defaults[category.pk][1])
+        if not self._fallback_read:
+            self._fallback, self._fallback_read = standing_agency(self.day), True
         return Route(lead=self._fallback) if self._fallback else None
 
 
@@ -150,7 +154,9 @@ def route(
     return Router(on).route(category=category, platform=platform, province=province)
 
 
-def do_save_rule(*, rule: RoutingRule, supporting: Any, actor: Principal | None) -> RoutingRule:
+def do_save_rule(
+    *, rule: RoutingRule, supporting: Iterable[Organisation], actor: Principal | None
+) -> RoutingRule:
     with transaction.atomic():
         creating = rule.pk is None
         rule.platform = _normalise_platform(rule.platform)

@@ -11,9 +11,9 @@ import datetime as dt
 import hashlib
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -42,24 +42,29 @@ CHANNELS = {Channel.WEB: 45, Channel.HOTLINE: 35, Channel.API: 12, Channel.VOLUN
 AGES = {AgeBand.UNDER_6: 3, AgeBand.AGE_6_8: 8, AgeBand.AGE_9_11: 18, AgeBand.AGE_12_15: 45,
         AgeBand.AGE_16_17: 20, "": 6}  # fmt: skip
 GENDERS = {ChildGender.GIRL: 52, ChildGender.BOY: 38, ChildGender.OTHER: 2, ChildGender.UNKNOWN: 8}
-PRIORITY = {Severity.CRITICAL: Priority.P1, Severity.HIGH: Priority.P2,
+PRIORITY: dict[str, int] = {Severity.CRITICAL: Priority.P1, Severity.HIGH: Priority.P2,
             Severity.MEDIUM: Priority.P3, Severity.LOW: Priority.P4}  # fmt: skip
 # Median hours to acknowledge / first action / close, by severity (log-normal spread around them).
-SPEED = {Severity.CRITICAL: (0.5, 6, 240), Severity.HIGH: (3, 30, 200),
-         Severity.MEDIUM: (10, 48, 300), Severity.LOW: (30, 100, 500)}  # fmt: skip
+SPEED: dict[str, tuple[float, float, float]] = {
+    Severity.CRITICAL: (0.5, 6, 240), Severity.HIGH: (3, 30, 200),
+    Severity.MEDIUM: (10, 48, 300), Severity.LOW: (30, 100, 500),
+}  # fmt: skip
 OUTCOMES = [Outcome.CONTENT_REMOVED, Outcome.REFERRED_TO_POLICE, Outcome.CHILD_SUPPORTED,
             Outcome.ADVICE_GIVEN, Outcome.NO_FURTHER_ACTION]  # fmt: skip
 
 
-def _picker(weights: dict[Any, float], rng: random.Random) -> Any:
+K = TypeVar("K")
+
+
+def _picker(weights: Mapping[K, float], rng: random.Random) -> Callable[[], K]:
     keys = list(weights)
-    cum = []
+    cum: list[float] = []
     total = 0.0
     for key in keys:
         total += weights[key]
         cum.append(total)
 
-    def pick() -> Any:
+    def pick() -> K:
         import bisect
 
         return keys[bisect.bisect_left(cum, rng.random() * total)]
@@ -124,19 +129,22 @@ def generate(plan: Plan) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]],
         # `new` without a lead (a case that is, is stuck: health reports it and the recovery
         # sweep triages it). People then acknowledge, act and close over hours and days.
         triaged = min(created + dt.timedelta(seconds=rng.uniform(1, 30)), now)
-        acknowledged = triaged + dt.timedelta(hours=_hours(rng, ack_h))
-        acted = acknowledged + dt.timedelta(hours=_hours(rng, action_h))
-        closed = acted + dt.timedelta(hours=_hours(rng, close_h))
+        ack_at = triaged + dt.timedelta(hours=_hours(rng, ack_h))
+        act_at = ack_at + dt.timedelta(hours=_hours(rng, action_h))
+        close_at = act_at + dt.timedelta(hours=_hours(rng, close_h))
         rejected = rng.random() < 0.06
         status = CaseStatus.CLOSED
+        acknowledged: dt.datetime | None = ack_at
+        acted: dt.datetime | None = act_at
+        closed: dt.datetime | None = close_at
         if rejected:
             status, acted = CaseStatus.REJECTED, None
-            closed = acknowledged + dt.timedelta(hours=_hours(rng, 12))
-        if acknowledged > now:
+            closed = ack_at + dt.timedelta(hours=_hours(rng, 12))
+        if ack_at > now:
             status, acknowledged, acted, closed = CaseStatus.ASSIGNED, None, None, None
         elif acted is not None and acted > now:
             status, acted, closed = CaseStatus.ASSIGNED, None, None
-        elif closed > now:
+        elif closed is not None and closed > now:
             status, closed = CaseStatus.IN_PROGRESS, None
         lead = category.default_lead_id
         report_count = 1 if rng.random() < 0.82 else min(12, 2 + int(rng.expovariate(0.6)))
@@ -188,7 +196,7 @@ def generate(plan: Plan) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]],
 
 
 def _defaults(model: type[models.Model]) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key:
             continue
@@ -246,7 +254,7 @@ class _Writer:
         self.rows = []
 
 
-def seed(plan: Plan, progress: Any = None) -> dict[str, int]:
+def seed(plan: Plan, progress: Callable[[int], object] | None = None) -> dict[str, int]:
     """Write `plan.cases` demo cases with their reports; returns row counts per table."""
     from django.core.management.color import no_style
 

@@ -18,7 +18,7 @@ from .selectors import Filters, platform_choices
 
 def period_options(kind: str, today: dt.date, count: int = 12) -> list[tuple[str, str]]:
     current = Period.containing(kind, today)
-    options = []
+    options: list[tuple[str, str]] = []
     for _i in range(count):
         options.append((current.slug, current.slug))
         current = current.previous()
@@ -51,11 +51,13 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: Any, network_wide: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["province"]).choices = [
-            ("", _("All"))
-        ] + province_choices()
+            ("", _("All")),
+            *province_choices(),
+        ]
         cast("forms.ChoiceField", self.fields["platform"]).choices = [
-            ("", _("All"))
-        ] + platform_choices()
+            ("", _("All")),
+            *platform_choices(),
+        ]
         cast("forms.ChoiceField", self.fields["trend"]).choices = [("", _("Automatic"))] + list(
             TrendKind.choices
         )

@@ -43,7 +43,8 @@ class Period:
 
     @property
     def months(self) -> int:
-        return {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3}.get(self.kind, 1)
+        months: dict[str, int] = {PeriodKind.YEAR: 12, PeriodKind.QUARTER: 3}
+        return months.get(self.kind, 1)
 
     @property
     def end(self) -> dt.date:

@@ -16,11 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 
 from .periods import aware
+
+if TYPE_CHECKING:
+    from .selectors import Dashboard
 
 DIRECTORY = Path(__file__).resolve().parent / "programmes"
 
@@ -71,19 +74,19 @@ def programme_on(day: dt.date) -> Programme | None:
 
 
 # --- computations: (board) -> value ---------------------------------------------------------
-def _span(board: Any) -> tuple[dt.datetime, dt.datetime]:
+def _span(board: Dashboard) -> tuple[dt.datetime, dt.datetime]:
     return aware(board.filters.period.start), aware(board.filters.period.end)
 
 
-def _extra(board: Any, key: str) -> Any:
+def _extra(board: Dashboard, key: str) -> int | float | None:
     return next((i.value for i in board.extra if i.key == key), None)
 
 
-def _outcome(board: Any, group: str) -> Any:
+def _outcome(board: Dashboard, group: str) -> int | None:
     return next((o["n"] for o in board.outcomes if o["group"] == group), None)
 
 
-def children_referred_for_support(board: Any) -> int:
+def children_referred_for_support(board: Dashboard) -> int:
     """Cases opened in the period in which the child was referred for support: the outcome
     "child supported" (from the rollups) plus the cases with a child-support action and another
     outcome (until the referral feature records requests). Reads actions, not every case."""
@@ -103,7 +106,7 @@ def children_referred_for_support(board: Any) -> int:
     return (_outcome(board, "support") or 0) + by_action
 
 
-def classes_with_completed_lessons(board: Any) -> int:
+def classes_with_completed_lessons(board: Dashboard) -> int:
     from copnet.education.models import Completion
 
     start, end = _span(board)
@@ -117,7 +120,7 @@ def classes_with_completed_lessons(board: Any) -> int:
     )
 
 
-def campaign_completions(board: Any) -> int:
+def campaign_completions(board: Dashboard) -> int:
     from copnet.education.models import Completion
 
     start, end = _span(board)
@@ -126,7 +129,7 @@ def campaign_completions(board: Any) -> int:
     ).count()
 
 
-COMPUTATIONS: dict[str, Callable[[Any], Any]] = {
+COMPUTATIONS: dict[str, Callable[[Dashboard], int | float | None]] = {
     "first_action_on_time_pct": lambda board: board.totals["action_rate"],
     "children_referred_for_support": children_referred_for_support,
     "handed_to_police": lambda board: _outcome(board, "police"),
@@ -146,7 +149,7 @@ def _text(value: dict[str, str]) -> str:
     return value.get((get_language() or "vi")[:2]) or value.get("vi") or next(iter(value.values()))
 
 
-def indicators(board: Any) -> list[dict[str, Any]]:
+def indicators(board: Dashboard) -> list[dict[str, Any]]:
     """Each indicator of the programme in force at the period's end, against its target.
 
     A count target set per year is compared only in a yearly report ("status" None otherwise);

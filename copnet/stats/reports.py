@@ -3,8 +3,8 @@ quarter or year, as PDF (core.pdf) and XLSX (openpyxl), stored and listed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from .periods import Period
 from .selectors import Dashboard, Filters, dashboard
 
 if TYPE_CHECKING:
+    from copnet.accounts.models import User
     from copnet.accounts.principal import Principal
 
 CONTENT_TYPES = {
@@ -33,16 +34,14 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-# The Network as a whole: what the scheduled reports are computed for (never a request user).
-NETWORK = SimpleNamespace(
-    is_authenticated=True,
-    is_active=True,
-    is_superuser=True,
-    is_api_key=False,
-    organisation_id=None,
-    role="",
-    pk=None,
-)
+
+def network_principal() -> User:
+    """The Network as a whole, which the scheduled reports are computed for (never a request
+    user): an unsaved superuser of no organisation, so every permission check lets it see all
+    rows. It is never saved and never an audit actor."""
+    from copnet.accounts.models import User
+
+    return User(is_active=True, is_superuser=True, role="")
 
 
 def definitions() -> list[tuple[str, str]]:
@@ -258,7 +257,7 @@ def do_generate_report(
 
     language = language if language in ("vi", "en") else "vi"
     with translation.override(language):
-        board = dashboard(NETWORK, Filters(period=period))
+        board = dashboard(network_principal(), Filters(period=period))
         as_of = (
             formats.date_format(timezone.localtime(board.data_as_of), "DATETIME_FORMAT")
             if board.data_as_of
@@ -290,7 +289,7 @@ def do_generate_report(
     return report
 
 
-def generate_missing_reports(today: Any = None) -> int:
+def generate_missing_reports(today: dt.date | None = None) -> int:
     """The last finished month, quarter and year, in Vietnamese, unless already generated."""
     today = today or timezone.localdate()
     made = 0

@@ -320,14 +320,14 @@ def _duration_rows(period: Period) -> list[DurationSummary]:
                 for org_id in orgs_of.get(row[0], ()):
                     values[(org_id, *key)].append(hours)
     out = []
-    for (org_id, metric, outcome), hours in values.items():
+    for (org, measured, outcome), hours in values.items():
         n, p50, p90 = summarise(hours)
         out.append(
             DurationSummary(
                 period_kind=period.kind,
                 period_start=period.start,
-                org_id=org_id,
-                metric=metric,
+                org_id=org,
+                metric=measured,
                 outcome=outcome,
                 n=n,
                 p50_hours=p50,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ninja import Field, Schema
 
@@ -11,7 +11,10 @@ from copnet.reports.schemas import CategoryCode
 
 from .choices import PeriodKind, TrendKind
 
-ProvinceOrAll = Literal[("", *province_codes())]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    ProvinceOrAll = str  # the codes are data (core.provinces); pydantic checks the Literal
+else:
+    ProvinceOrAll = Literal[("", *province_codes())]
 
 
 class DashboardFilterIn(Schema):

@@ -120,7 +120,7 @@ class Dashboard:
     data_as_of: dt.datetime | None = None
     partial: Partial | None = None
     outcomes: list[dict[str, Any]] = field(default_factory=list)
-    programme: list[Any] = field(default_factory=list)
+    programme: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -250,13 +250,14 @@ def _labels(key: str) -> Callable[[str], str]:
     if key == "org":
         names = {str(o.pk): o.abbreviation or o.code for o in Organisation.objects.all()}
         return lambda v: names.get(v, v) if v else _("No lead yet")
-    choices: dict[str, Any] = {
+    by_dim: dict[str, dict[str, Any]] = {
         Dim.CHANNEL: dict(Channel.choices),
         Dim.AGE: dict(AgeBand.choices),
         Dim.GENDER: dict(ChildGender.choices),
         Dim.STATUS: dict(CaseStatus.choices),
         Dim.OUTCOME: dict(Outcome.choices),
-    }[key]
+    }
+    choices = by_dim[key]
     if key == Dim.OUTCOME:
         return lambda v: str(choices.get(v, v)) if v else _("No outcome yet")
     return lambda v: str(choices.get(v, v)) if v else _("Not given")
@@ -356,7 +357,8 @@ def series(
         start, end, step = first - dt.timedelta(weeks=1), period.end, "week"
         grain = Grain.DAY if detail else Grain.DAY_ALL
     else:
-        months = {TrendKind.MONTH: 1, TrendKind.QUARTER: 3, TrendKind.YEAR: 12}[trend]
+        months_of: dict[str, int] = {TrendKind.MONTH: 1, TrendKind.QUARTER: 3, TrendKind.YEAR: 12}
+        months = months_of[trend]
         anchor = Period.containing(
             {1: PeriodKind.MONTH, 3: PeriodKind.QUARTER, 12: PeriodKind.YEAR}[months],
             period.last_day,
@@ -509,7 +511,8 @@ def live_outcome_times(cases: QuerySet[Case]) -> dict[str, tuple[int, Any, Any]]
     found: dict[str, list[float]] = defaultdict(list)
     rows = cases.filter(closed_at__isnull=False).values_list("outcome", "created_at", "closed_at")
     for outcome, created, closed in rows.iterator(chunk_size=5000):
-        found[outcome].append((closed - created).total_seconds() / 3600)
+        if closed is not None:  # always: closed cases only (narrows the type)
+            found[outcome].append((closed - created).total_seconds() / 3600)
     return {outcome: summarise(hours) for outcome, hours in found.items()}
 
 
@@ -580,8 +583,8 @@ def handling(principal: Principal | None, filters: Filters) -> list[dict[str, An
             "metric": metric,
             "label": str(labels[metric]),
             "n": summary[metric][0],
-            "p50": None if summary[metric][1] is None else round(summary[metric][1], 1),
-            "p90": None if summary[metric][2] is None else round(summary[metric][2], 1),
+            "p50": _hours(summary[metric][1]),
+            "p90": _hours(summary[metric][2]),
         }
         for metric in Metric.values
     ]
@@ -612,7 +615,7 @@ def _rest(filters: Filters) -> tuple[Any, ...]:
 # Extra indicator sources: functions (principal, filters) -> list[Indicator]. The takedowns app
 # (removal requests) appends its own here when it lands, e.g. requests sent, removed within the
 # legal 24/48 hours, median time to removal; dashboards and reports then show them unchanged.
-INDICATOR_SOURCES: list[Callable[[Any, Filters], list[Indicator]]] = [detection_hits]
+INDICATOR_SOURCES: list[Callable[[Principal | None, Filters], list[Indicator]]] = [detection_hits]
 
 
 def dashboard(principal: Principal | None, filters: Filters) -> Dashboard:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -26,7 +27,7 @@ from copnet.core.tasks import enqueue_on_commit
 from . import charts, selectors, transparency
 from .choices import PeriodKind
 from .forms import DashboardFilterForm, period_options
-from .models import PeriodicReport
+from .models import PeriodicReport, PublishedQuarter
 from .periods import Period
 from .reports import CONTENT_TYPES, access_report
 from .tasks import generate_report, refresh_rollups
@@ -244,13 +245,13 @@ class PublishedQuartersFeed(Feed):
     def link(self) -> str:
         return reverse("transparency")
 
-    def items(self) -> list[Any]:
+    def items(self) -> list[PublishedQuarter]:
         return transparency.latest_quarters()[:40]
 
-    def item_title(self, item: Any) -> str:
+    def item_title(self, item: PublishedQuarter) -> str:
         return _("Quarter %(q)s") % {"q": item.data.get("period", "")}
 
-    def item_description(self, item: Any) -> str:
+    def item_description(self, item: PublishedQuarter) -> str:
         totals = item.data.get("totals", {})
         cases = totals.get("case", {})
         reports = totals.get("report", {})
@@ -260,11 +261,11 @@ class PublishedQuartersFeed(Feed):
             "json": reverse("transparency_data", args=[item.data.get("period", ""), "json"]),
         }
 
-    def item_link(self, item: Any) -> str:
+    def item_link(self, item: PublishedQuarter) -> str:
         return reverse("transparency") + f"?quarter={item.data.get('period', '')}"
 
-    def item_pubdate(self, item: Any) -> Any:
+    def item_pubdate(self, item: PublishedQuarter) -> dt.datetime:
         return item.published_at
 
-    def item_updateddate(self, item: Any) -> Any:
+    def item_updateddate(self, item: PublishedQuarter) -> dt.datetime:
         return item.published_at

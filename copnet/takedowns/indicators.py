@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from copnet.core.figures import percentile
 from copnet.stats.periods import Period, aware
-from copnet.stats.selectors import Indicator, live_cases
+from copnet.stats.selectors import Filters, Indicator, live_cases
 
 from .choices import RequestStatus
 from .models import Platform, RemovalRequest
@@ -28,7 +28,10 @@ def _median(values: list[float]) -> float | None:
     return None if median is None else round(median, 1)
 
 
-def _figures(principal: Principal | None, filters: Any) -> tuple[Any, ...]:
+_Figures = tuple[int, float | None, float | None, float | None, int]
+
+
+def _figures(principal: Principal | None, filters: Filters) -> _Figures:
     """(sent, % removed in time, median hours to removal, median hours to the platform's first
     response, re-notices sent by the follow-up)."""
     rows = RemovalRequest.objects.filter(
@@ -38,18 +41,21 @@ def _figures(principal: Principal | None, filters: Any) -> tuple[Any, ...]:
     hours: list[float] = []
     first: list[float] = []
     for row in rows:
+        if row.sent_at is None:  # never: the query asks for sent requests (narrows the type)
+            continue
         sent += 1
         renotices += row.renotice_count
         if row.acknowledged_at is not None:
             first.append((row.acknowledged_at - row.sent_at).total_seconds() / 3600)
         if row.status == RequestStatus.REMOVED:
             in_time += int(row.removed_in_time)
-            hours.append((row.resolved_at - row.sent_at).total_seconds() / 3600)
+            if row.resolved_at is not None:  # set with every answer (services.requests)
+                hours.append((row.resolved_at - row.sent_at).total_seconds() / 3600)
     share = round(100 * in_time / sent, 1) if sent else None
     return sent, share, _median(hours), _median(first), renotices
 
 
-def removal_indicators(principal: Principal | None, filters: Any) -> list[Any]:
+def removal_indicators(principal: Principal | None, filters: Filters) -> list[Indicator]:
     now = _figures(principal, filters)
     before = _figures(principal, dataclasses.replace(filters, period=filters.period.previous()))
     return [

@@ -86,11 +86,11 @@ class Platform(models.Model):
         """Labels of what removal requests to this platform still lack: the legal contact in
         Vietnam and what the channel needs (`choices.CHANNEL_NEEDS`)."""
         needed = ("legal_contact", *CHANNEL_NEEDS.get(self.channel, ()))
-        return [
-            str(self._meta.get_field(name).verbose_name)
-            for name in needed
-            if not getattr(self, name)
-        ]
+        return [self._label(name) for name in needed if not getattr(self, name)]
+
+    def _label(self, name: str) -> str:
+        field = self._meta.get_field(name)
+        return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
 class IssuingAuthority(models.Model):

@@ -149,6 +149,8 @@ def compliance(
         "refusal_reason",
         "renotice_count",
     ):
+        if row.sent_at is None:  # never: the query asks for sent requests (narrows the type)
+            continue
         item = figures.setdefault(row.platform_id, PlatformFigures(row.platform))
         item.sent += 1
         item.renotices += row.renotice_count
@@ -158,7 +160,9 @@ def compliance(
         if row.status == RequestStatus.REMOVED:
             item.removed += 1
             item.removed_in_time += int(row.removed_in_time)
-            item.hours_to_removal.append((row.resolved_at - row.sent_at).total_seconds() / 3600)
+            if row.resolved_at is not None:  # set with every answer (services.requests)
+                hours = (row.resolved_at - row.sent_at).total_seconds() / 3600
+                item.hours_to_removal.append(hours)
         elif row.status == RequestStatus.REFUSED:
             item.refused += 1
             item.refusals[row.refusal_reason] += 1

@@ -4,7 +4,7 @@ accepted anywhere else."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -13,13 +13,12 @@ from ninja import Router, Status
 from ninja.security import HttpBearer
 
 from copnet.accounts.permissions import Perm, has_perm
-from copnet.accounts.principal import ApiRequest
 from copnet.core.api_errors import errors
 from copnet.core.errors import ApiError, ApiErrorCode
 from copnet.reports.services import ReportInput
 
 from . import selectors
-from .models import Assignment, Task, Volunteer
+from .models import Assignment, Task, Volunteer, VolunteerReport
 from .schemas import (
     AssignmentOut,
     MeOut,
@@ -31,28 +30,32 @@ from .schemas import (
 from .services import membership, reporting, work
 from .training import training_complete
 
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
+
+
+class VolunteerApiRequest(HttpRequest):
+    """A request through VolunteerKeyAuth: `auth` is the volunteer's account, `volunteer` the
+    profile the key belongs to."""
+
+    auth: User
+    volunteer: Volunteer
+
 
 class VolunteerKeyAuth(HttpBearer):
     """`Authorization: Bearer cpv_…`: request.auth becomes the volunteer's account."""
 
     openapi_description = "A volunteer's personal key (from the volunteer settings page)."
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         volunteer = membership.authenticate_key(token.strip())
         if volunteer is None:
             return None
-        request.volunteer = volunteer  # type: ignore[attr-defined]
+        cast("VolunteerApiRequest", request).volunteer = volunteer  # read by _volunteer()
         return volunteer.user
 
 
 router = Router(tags=["volunteers"], auth=VolunteerKeyAuth())
-
-
-class VolunteerApiRequest(ApiRequest):
-    """A request `VolunteerKeyAuth` let in: `request.auth` is the volunteer's User and
-    `request.volunteer` the Volunteer."""
-
-    volunteer: Volunteer
 
 
 def _volunteer(request: VolunteerApiRequest) -> Volunteer:
@@ -172,7 +175,7 @@ def my_reports(request: VolunteerApiRequest) -> list[dict[str, Any]]:
     return [_report_out(link) for link in selectors.reports_of(_volunteer(request))[:200]]
 
 
-def _report_out(link: Any) -> dict[str, Any]:
+def _report_out(link: VolunteerReport) -> dict[str, Any]:
     return {
         "tracking_code": link.report.tracking_code,
         "category": link.report.category.code,

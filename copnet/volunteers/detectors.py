@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from copnet.cases.triage import SEVERITY_PRIORITY, DetectionSignal
 
+if TYPE_CHECKING:
+    from copnet.cases.models import Case
 
-def trusted_volunteer_signal(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
+
+def trusted_volunteer_signal(cases: Sequence[Case]) -> dict[int, list[DetectionSignal]]:
     """For a triage batch: {case id: [signal]} for the cases a trusted volunteer reported."""
     from .models import VolunteerReport
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 
 
@@ -14,9 +15,9 @@ class RefusedSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        session = getattr(request, "session", None)
+        session: SessionBase | None = getattr(request, "session", None)
         user_id = session.get(SESSION_KEY) if session is not None else None
-        if user_id is not None and not request.user.is_authenticated:
+        if session is not None and user_id is not None and not request.user.is_authenticated:
             from copnet.audit.choices import AuditAction
             from copnet.audit.services import record
 

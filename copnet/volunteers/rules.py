@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .choices import ADULT_TASK_KINDS, VolunteerStatus
+
+if TYPE_CHECKING:
+    from copnet.accounts.models import User
+
+    from .models import Volunteer
 
 
 @dataclass(frozen=True)
@@ -16,7 +21,7 @@ class VolunteerFacts:
     province: str
 
 
-def level_and_restrictions(user: Any) -> VolunteerFacts | None:
+def level_and_restrictions(user: User) -> VolunteerFacts | None:
     """None when the account has no volunteer profile."""
     from .models import Volunteer
 
@@ -31,7 +36,7 @@ def level_and_restrictions(user: Any) -> VolunteerFacts | None:
     )
 
 
-def task_kinds_allowed(volunteer: Any) -> set[str] | None:
+def task_kinds_allowed(volunteer: Volunteer) -> set[str] | None:
     """None means every kind; volunteers under 18 never get tasks that can show harmful content."""
     if volunteer.is_minor:
         from .choices import TaskKind

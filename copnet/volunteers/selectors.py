@@ -7,11 +7,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from copnet.accounts.models import User
 from copnet.accounts.permissions import access, visible_to
 from copnet.core.provinces import province_choices
 
@@ -31,50 +32,55 @@ from .models import (
 )
 from .rules import task_kinds_allowed
 
+if TYPE_CHECKING:
+    from copnet.accounts.principal import Principal
 
-def volunteer_of(user: Any) -> Volunteer | None:
-    if not getattr(user, "is_authenticated", False):
+
+def volunteer_of(user: Principal | None) -> Volunteer | None:
+    if not isinstance(user, User):  # anonymous, or a partner's key
         return None
     return Volunteer.objects.select_related("user").filter(user_id=user.pk).first()
 
 
 # --- Coordinator side ---------------------------------------------------------------------------
-def applications_for(user: Any, *, status: str = "") -> QuerySet[Application]:
+def applications_for(user: Principal | None, *, status: str = "") -> QuerySet[Application]:
     rows = visible_to(user, Application.objects.all())
     if status == "open" or not status:
         return rows.filter(status__in=OPEN_APPLICATION_STATUSES)
     return rows.filter(status=status)
 
 
-def access_application(user: Any, pk: int) -> Application:
+def access_application(user: Principal | None, pk: int) -> Application:
     return access(user, Application.objects.all(), pk=pk)
 
 
-def volunteers_for(user: Any, *, province: str = "", skill: str = "") -> QuerySet[Volunteer]:
+def volunteers_for(
+    user: Principal | None, *, province: str = "", skill: str = ""
+) -> QuerySet[Volunteer]:
     rows = visible_to(user, Volunteer.objects.select_related("user"))
     if province:
         rows = rows.filter(province=province)
     if skill:
-        rows = [v.pk for v in rows if skill in (v.skills or [])]  # type: ignore[assignment]
-        return Volunteer.objects.select_related("user").filter(pk__in=rows)
+        chosen = [v.pk for v in rows if skill in (v.skills or [])]
+        return Volunteer.objects.select_related("user").filter(pk__in=chosen)
     return rows
 
 
-def access_volunteer(user: Any, pk: int) -> Volunteer:
+def access_volunteer(user: Principal | None, pk: int) -> Volunteer:
     return access(user, Volunteer.objects.select_related("user"), pk=pk)
 
 
-def tasks_for(user: Any) -> QuerySet[Task]:
+def tasks_for(user: Principal | None) -> QuerySet[Task]:
     return visible_to(user, Task.objects.all()).annotate(
         taken=Count("assignments", filter=~Q(assignments__status=AssignmentStatus.WITHDRAWN))
     )
 
 
-def access_task(user: Any, pk: int) -> Task:
+def access_task(user: Principal | None, pk: int) -> Task:
     return access(user, Task.objects.all(), pk=pk)
 
 
-def overdue_assignments(user: Any) -> QuerySet[Assignment]:
+def overdue_assignments(user: Principal | None) -> QuerySet[Assignment]:
     return visible_to(
         user,
         Assignment.objects.select_related("task", "volunteer__user").filter(
@@ -96,7 +102,7 @@ class ProvinceCoverage:
         return self.volunteers == 0
 
 
-def coverage(user: Any) -> list[ProvinceCoverage]:
+def coverage(user: Principal | None) -> list[ProvinceCoverage]:
     """Active volunteers per province and skill, open tasks, and where the network has nobody."""
     active = visible_to(user, Volunteer.objects.filter(status=VolunteerStatus.ACTIVE))
     per_province: Counter[str] = Counter()

@@ -4,11 +4,14 @@ rule asks."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from .models import TrainingCompletion, TrainingItem, Volunteer
+
+if TYPE_CHECKING:
+    from copnet.education.models import Course
 
 
 def required_items() -> list[TrainingItem]:
@@ -21,7 +24,7 @@ def completed_item_ids(volunteer: Volunteer) -> set[int]:
     )
 
 
-def required_course() -> Any:
+def required_course() -> Course | None:
     """The published course every volunteer must complete, or None."""
     from copnet.education.models import Course
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .entries import do_withdraw
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.cases.models import Case
 
 
 def matching_entries(address: str) -> list[FeedEntry]:
@@ -35,7 +36,7 @@ def matching_entries(address: str) -> list[FeedEntry]:
     )
 
 
-def _open_case_holding(url_keys: list[str]) -> Any:
+def _open_case_holding(url_keys: list[str]) -> Case | None:
     """The earliest-opened open case with a report of one of these addresses, or None."""
     from copnet.cases.choices import OPEN_STATUSES
     from copnet.reports.models import ReportUrl

@@ -25,6 +25,8 @@ from .checks import CheckedValue, check_host, check_url
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.banks.models import UrlList
+    from copnet.cases.models import Case
 
 MAX_ERRORS = 20
 
@@ -46,7 +48,7 @@ def _add(
     actor: Principal | None,
     is_public: bool = False,
     review_on: dt.date | None = None,
-    case: Any = None,
+    case: Case | None = None,
     links: dict[CheckedValue, dict[str, Any]] | None = None,
 ) -> tuple[int, int]:
     """(added, duplicates). Must run inside a transaction."""
@@ -191,7 +193,7 @@ def do_import_list(
     return ImportResult(added=added, duplicates=duplicates)
 
 
-def do_add_case(*, case: Any, actor: Principal | None, hosts: list[str] | None = None) -> int:
+def do_add_case(*, case: Case, actor: Principal | None, hosts: list[str] | None = None) -> int:
     """The addresses and image hashes of a closed, confirmed case (images go through the
     banks' confirmed bank first). `hosts`: hosts of the case to block whole."""
     from copnet.banks.models import BankEntry
@@ -231,7 +233,7 @@ def do_add_case(*, case: Any, actor: Principal | None, hosts: list[str] | None =
         )
 
 
-def do_import_url_list(*, url_list: Any, actor: Principal | None) -> int:
+def do_import_url_list(*, url_list: UrlList, actor: Principal | None) -> int:
     """Entries of a detection address list (banks.UrlList) join the feed in its category."""
     from copnet.banks.choices import UrlPatternKind
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from copnet.accounts.models import User
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change
 
@@ -41,7 +42,7 @@ def do_publish(*, actor: Principal | None) -> FeedVersion | None:
         number = (FeedVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         version = FeedVersion.objects.create(
             number=number,
-            published_by=actor if getattr(actor, "is_authenticated", False) else None,
+            published_by=actor if isinstance(actor, User) else None,
         )
         version.added = FeedEntry.objects.filter(
             added_in_version__isnull=True, withdrawn_at__isnull=True

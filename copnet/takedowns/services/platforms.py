@@ -389,7 +389,7 @@ def do_save_platform(
         token_before = row.api_token or ""
         for name, value in clean.items():
             setattr(row, name, value)
-        changes = diff_fields(before, snapshot(row, AUDITED_FIELDS))
+        changes: dict[str, Any] = diff_fields(before, snapshot(row, AUDITED_FIELDS))
         token = _token_change(token_before, row.api_token or "")
         if token:
             changes["api_token"] = token

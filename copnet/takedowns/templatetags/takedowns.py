@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
@@ -14,10 +14,13 @@ from ..choices import default_urgency
 from ..forms import RequestForm
 from ..models import Platform
 
+if TYPE_CHECKING:
+    from copnet.cases.models import Case
+
 register = template.Library()
 
 
-def _suggested_platform(case: Any, urls: list[str]) -> Platform | None:
+def _suggested_platform(case: Case, urls: list[str]) -> Platform | None:
     from copnet.detection.base import SignalError
     from copnet.detection.urls import parse_url
 
@@ -37,7 +40,7 @@ def _suggested_platform(case: Any, urls: list[str]) -> Platform | None:
 
 
 @register.inclusion_tag("takedowns/_case_requests.html", takes_context=True)
-def case_removal_requests(context: dict[str, Any], case: Any) -> dict[str, Any]:
+def case_removal_requests(context: dict[str, Any], case: Case) -> dict[str, Any]:
     from copnet.reports.models import Report, ReportUrl
 
     user = context["request"].user

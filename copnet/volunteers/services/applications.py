@@ -254,7 +254,7 @@ def consent_by_token(raw: str) -> GuardianConsent | None:
     )
 
 
-def do_confirm_guardian_consent(*, raw_token: str, typed_name: str) -> Any:
+def do_confirm_guardian_consent(*, raw_token: str, typed_name: str) -> GuardianConsent:
     """The guardian confirms through their link. A wrong or used link is refused and audited.
     (The guardian's IP address is not kept: the link itself, sent to their address, is the
     proof, and public channels store no addresses.)"""
@@ -293,7 +293,8 @@ def may_review(actor: Principal | None, application: Application) -> bool:
     return province is not None and province == application.province
 
 
-def volunteer_organisation(actor: Principal | None) -> Organisation:
+def volunteer_organisation(actor: User) -> Organisation | None:
+    """The body whose accounts volunteers get (settings.VOLUNTEER_ORG), else the reviewer's."""
     org = Organisation.objects.filter(code=settings.VOLUNTEER_ORG).first()
     return org or actor.organisation
 
@@ -309,7 +310,8 @@ def do_review_application(
 ) -> Application:
     """accept / reject / more_info. Accepting creates the volunteer's account (no password:
     the applicant sets one through the e-mailed link) with level `new`."""
-    if not may_review(actor, application):
+    # Only a person may review (may_review says so; the isinstance tells the type checker).
+    if not may_review(actor, application) or not isinstance(actor, User):
         deny(actor=actor, reason="review of an application outside scope", target=application)
     reason = clean_text(reason, limit=2000, field="reason")
     if decision not in {"accept", "reject", "more_info"}:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -39,7 +39,7 @@ def deny(
     target: models.Model | None = None,
     target_type: str = "",
     exc: Exception | None = None,
-) -> None:
+) -> NoReturn:
     """Audit a refused attempt (outside any transaction being rolled back), then raise."""
     with transaction.atomic():
         record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,6 +25,7 @@ from .membership import touch
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.cases.models import Case
 
 
 def is_trusted_reporter(volunteer: Volunteer) -> bool:
@@ -53,10 +54,10 @@ def do_volunteer_report(
     return report
 
 
-def outcome_of(case: Any) -> str:
+def outcome_of(case: Case) -> str:
     """confirmed / not_harmful / pending, from the case (following merges)."""
     seen = 0
-    while case.status == CaseStatus.MERGED and case.merged_into_id and seen < 10:
+    while case.status == CaseStatus.MERGED and case.merged_into is not None and seen < 10:
         case = case.merged_into
         seen += 1
     if case.status == CaseStatus.REJECTED or (

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from copnet.accounts.models import User
 from copnet.accounts.permissions import Perm, access, has_perm, lead_province
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
@@ -38,6 +39,7 @@ from .membership import touch
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.cases.models import Case
 
 MAX_URLS = 20
 MAX_HOURS = Decimal("100")
@@ -63,7 +65,7 @@ def may_post(actor: Principal | None, province: str) -> bool:
     return lead is not None and lead == province
 
 
-def _case_for(actor: Principal | None, reference: str) -> Any:
+def _case_for(actor: Principal | None, reference: str) -> Case:
     from copnet.cases.models import Case
 
     case = access(actor, Case.objects.select_related("category"), reference=reference.strip())
@@ -80,7 +82,8 @@ def _case_for(actor: Principal | None, reference: str) -> Any:
 
 
 def do_post_task(*, data: TaskInput, actor: Principal | None) -> Task:
-    if not may_post(actor, data.province):
+    # Only a person may post (may_post says so; the isinstance tells the type checker).
+    if not may_post(actor, data.province) or not isinstance(actor, User):
         deny(actor=actor, reason="task posted outside scope", target_type="volunteers.task")
     if data.kind not in TaskKind.values:
         raise VolunteerError(VolunteerErrorCode.INVALID_CHOICE, _("Choose a kind of task."), "kind")
@@ -254,13 +257,15 @@ def refuse_assignment(*, pk: object, actor: Principal | None) -> None:
 
 def check_own_assignment(
     assignment: Assignment, volunteer: Volunteer | None, actor: Principal | None
-) -> None:
+) -> Volunteer:
+    """The volunteer, when the assignment is theirs and they are active; refused otherwise."""
     if volunteer is None or assignment.volunteer_id != volunteer.pk or not volunteer.is_active:
         deny(
             actor=actor,
             reason="acting on a task assignment of another volunteer",
             target=assignment,
         )
+    return volunteer
 
 
 def _hours(value: Any) -> Decimal:
@@ -290,7 +295,7 @@ def do_report_back(
 ) -> Assignment:
     """Record hours and the outcome; for a verification task, one check per address. The
     result goes onto the case's timeline (for analysts), never the other way round."""
-    check_own_assignment(assignment, volunteer, actor)
+    volunteer = check_own_assignment(assignment, volunteer, actor)
     hours_value = _hours(hours)
     outcome = clean_text(outcome, limit=5000, field="outcome", required=True)
     task = assignment.task
@@ -315,7 +320,7 @@ def do_report_back(
         locked.outcome = outcome
         locked.url_results = results
         locked.save()
-        if task.case_id:
+        if task.case is not None:
             from copnet.cases.choices import EventKind
             from copnet.cases.services import add_event
 
