@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +15,7 @@ from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, has_perm
 from copnet.audit.services import record_view
 from copnet.cases.selectors import access_case
-from copnet.core.errors import show_message
+from copnet.core.errors import after_post, run_then_redirect, show_message
 from copnet.core.workflow import allowed_next, by_name
 
 from . import selectors, services
@@ -112,51 +115,48 @@ def notice_download(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
-def _done(
-    request: HttpRequest, reference: str, error: TakedownError | None, ok: str
-) -> HttpResponse:
-    if error is not None:
-        show_message(request, error)
-    else:
-        messages.success(request, ok)
-    return redirect("takedowns:detail", reference=reference)
+def _run(request: HttpRequest, reference: str, call: Callable[[], object], ok: str) -> HttpResponse:
+    return run_then_redirect(request, reverse("takedowns:detail", args=[reference]), call, ok)
 
 
 @require_POST
 @require_perm(Perm.REQUEST_REMOVALS)
 def send(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
-    try:
-        services.do_send_request(request=removal, actor=request.user)
-    except TakedownError as exc:
-        return _done(request, reference, exc, "")
-    return _done(request, reference, None, _("The request was sent."))
+    return _run(
+        request,
+        reference,
+        lambda: services.do_send_request(request=removal, actor=request.user),
+        _("The request was sent."),
+    )
 
 
 @require_POST
 @require_perm(Perm.APPROVE_REMOVALS)
 def approve(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
-    try:
-        services.do_approve_request(
+    return _run(
+        request,
+        reference,
+        lambda: services.do_approve_request(
             request=removal,
             actor=request.user,
             document_number=request.POST.get("document_number", ""),
-        )
-    except TakedownError as exc:
-        return _done(request, reference, exc, "")
-    return _done(request, reference, None, _("The request was approved and numbered."))
+        ),
+        _("The request was approved and numbered."),
+    )
 
 
 @require_POST
 @require_perm(Perm.REQUEST_REMOVALS)
 def delivered(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
-    try:
-        services.do_mark_delivered_manually(request=removal, actor=request.user)
-    except TakedownError as exc:
-        return _done(request, reference, exc, "")
-    return _done(request, reference, None, _("Recorded as delivered."))
+    return _run(
+        request,
+        reference,
+        lambda: services.do_mark_delivered_manually(request=removal, actor=request.user),
+        _("Recorded as delivered."),
+    )
 
 
 @require_POST
@@ -165,25 +165,22 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return _done(
-            request,
-            reference,
-            TakedownError(TakedownErrorCode.INVALID, _("Check the answer form.")),
-            "",
-        )
+        invalid = TakedownError(TakedownErrorCode.INVALID, _("Check the answer form."))
+        return after_post(request, reverse("takedowns:detail", args=[reference]), invalid)
     data = form.cleaned_data
-    try:
-        services.do_record_answer(
+    return _run(
+        request,
+        reference,
+        lambda: services.do_record_answer(
             request=removal,
             status=data["status"],
             refusal_reason=data["refusal_reason"],
             note=data["note"],
             platform_ref=data["platform_ref"],
             actor=request.user,
-        )
-    except TakedownError as exc:
-        return _done(request, reference, exc, "")
-    return _done(request, reference, None, _("The platform's answer was recorded."))
+        ),
+        _("The platform's answer was recorded."),
+    )
 
 
 @require_POST
@@ -192,22 +189,24 @@ def close_followup(request: HttpRequest, reference: str) -> HttpResponse:
     removal = selectors.access_request(request.user, reference)
     form = CloseFollowUpForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.do_close_followup(request=removal, actor=request.user, reason=reason)
-    except TakedownError as exc:
-        return _done(request, reference, exc, "")
-    return _done(request, reference, None, _("The follow-up was closed."))
+    return _run(
+        request,
+        reference,
+        lambda: services.do_close_followup(request=removal, actor=request.user, reason=reason),
+        _("The follow-up was closed."),
+    )
 
 
 @require_POST
 @require_perm(Perm.REQUEST_REMOVALS)
 def check_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.access_item(request.user, pk)
-    try:
-        services.do_check_item(item=item, actor=request.user)
-    except TakedownError as exc:
-        return _done(request, item.request.reference, exc, "")
-    return _done(request, item.request.reference, None, _("The address was checked."))
+    return _run(
+        request,
+        item.request.reference,
+        lambda: services.do_check_item(item=item, actor=request.user),
+        _("The address was checked."),
+    )
 
 
 @require_perm(Perm.VIEW_COMPLIANCE)
