@@ -130,8 +130,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["province"]).choices = [
-            ("", _("I don't know"))
-        ] + province_choices()
+            ("", _("I don't know")),
+            *province_choices(),
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
