@@ -68,6 +68,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ReportForm(forms.Form):
+    # the pictures kept from a refused submission (`reports.pending`), set by the view
+    upload_token = ""
+
     category = CategoryChoiceField(
         label=_("What happened?"),
         queryset=HarmCategory.objects.filter(is_active=True),
