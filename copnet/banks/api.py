@@ -98,7 +98,7 @@ def _match_out(m: services.HashMatch) -> dict[str, Any]:
 )
 def match_url(request: ApiRequest, payload: UrlMatchIn) -> dict[str, Any]:
     _throttle(request, len(payload.urls))
-    results = []
+    results: list[dict[str, Any]] = []
     for url in payload.urls:
         try:
             (entries,) = services.match_urls([url])

@@ -26,11 +26,14 @@ from .services import apply_allow_banks, classify_texts, match_hashes, match_url
 from .video import explanation
 
 if TYPE_CHECKING:
+    from copnet.cases.models import Case
+
     from .services import HashMatch
 
 logger = logging.getLogger(__name__)
 
-SEVERITY_RAISE = {
+# keyed by the stored `Category.severity` (a plain str column holding a Severity value)
+SEVERITY_RAISE: dict[str, Priority] = {
     Severity.CRITICAL: Priority.P1,
     Severity.HIGH: Priority.P2,
     Severity.MEDIUM: Priority.P3,
@@ -50,11 +53,11 @@ TEXT_RAISE = {
 class _Found:
     """Hits to store and signals to return, per case, for one batch."""
 
-    def __init__(self, cases: Sequence[Any]) -> None:
+    def __init__(self, cases: Sequence[Case]) -> None:
         self.hits: list[DetectionHit] = []
         self.signals: dict[int, list[DetectionSignal]] = {case.pk: [] for case in cases}
 
-    def add(self, report: Any, key: str, signal: DetectionSignal | None, **fields: Any) -> None:
+    def add(self, report: Report, key: str, signal: DetectionSignal | None, **fields: Any) -> None:
         """A hit, and its signal to triage (None: kept to explain, raises nothing)."""
         self.hits.append(
             DetectionHit(case_id=report.case_id, report=report, key=key[:200], **fields)
@@ -63,7 +66,7 @@ class _Found:
             self.signals[report.case_id].append(signal)
 
 
-def _image_queries(evidence: Any) -> list[tuple[str, str]]:
+def _image_queries(evidence: Evidence) -> list[tuple[str, str]]:
     queries: list[tuple[str, str]] = [("md5", evidence.md5), ("sha256", evidence.sha256)]
     if evidence.kind == "video":
         # the file's digests, and its frames against video and image banks (`video.py`)
@@ -82,7 +85,7 @@ def _image_queries(evidence: Any) -> list[tuple[str, str]]:
     return queries
 
 
-def _image_signals(reports: list[Any], found: _Found) -> None:
+def _image_signals(reports: list[Report], found: _Found) -> None:
     owners, queries = [], []
     for report in reports:
         for evidence in report.evidence.all():
@@ -92,7 +95,7 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
                     queries.append(query)
     if not queries:
         return
-    per_item: dict[int, list[tuple[Any, str, HashMatch]]] = {}
+    per_item: dict[int, list[tuple[Report, str, HashMatch]]] = {}
     for (report, evidence, signal_type), matches in zip(owners, match_hashes(queries), strict=True):
         for match in matches:
             if match.entry.confirmed_case_id == report.case_id:
@@ -109,7 +112,7 @@ def _image_signals(reports: list[Any], found: _Found) -> None:
 
 
 def _hash_hit(
-    found: _Found, report: Any, evidence: Any, signal_type: str, match: HashMatch
+    found: _Found, report: Report, evidence: Evidence, signal_type: str, match: HashMatch
 ) -> None:
     bank = match.entry.bank
     known = bank.kind == BankKind.KNOWN_ABUSE
@@ -148,7 +151,7 @@ def _hash_hit(
     )
 
 
-def _url_signals(reports: list[Any], found: _Found) -> None:
+def _url_signals(reports: list[Report], found: _Found) -> None:
     owners = [(report, u.normalised) for report in reports for u in report.urls.all()]
     if not owners:
         return
@@ -172,7 +175,7 @@ def _url_signals(reports: list[Any], found: _Found) -> None:
             )
 
 
-def _text_signals(reports: list[Any], found: _Found) -> None:
+def _text_signals(reports: list[Report], found: _Found) -> None:
     owners, texts = [], []
     for report in reports:
         report_texts = [report.description] + [
@@ -187,7 +190,7 @@ def _text_signals(reports: list[Any], found: _Found) -> None:
         flagged = {k: v for k, v in result.scores.items() if v >= settings.TEXT_FLAG_SCORE}
         if not flagged:
             continue
-        top = max(flagged, key=flagged.get)
+        top = max(flagged, key=lambda k: flagged[k])
         spans = [{"start": s.start, "end": s.end, "category": s.category} for s in result.spans]
         found.add(
             report,
@@ -206,7 +209,7 @@ def _text_signals(reports: list[Any], found: _Found) -> None:
         )
 
 
-def _reports_of(cases: Sequence[Any]) -> list[Any]:
+def _reports_of(cases: Sequence[Case]) -> list[Report]:
     from django.db.models import Prefetch
 
     # Only what detection reads: every other personal field is encrypted and would be
@@ -234,7 +237,7 @@ def _reports_of(cases: Sequence[Any]) -> list[Any]:
     )
 
 
-def detect_cases(cases: Sequence[Any]) -> dict[int, list[DetectionSignal]]:
+def detect_cases(cases: Sequence[Case]) -> dict[int, list[DetectionSignal]]:
     """Signals per case for a batch: one engine query per signal type for the whole batch."""
     found = _Found(cases)
     reports = _reports_of(cases)
@@ -250,7 +253,7 @@ def _store(found: _Found) -> None:
     check_floods(hit.bank_entry_id for hit in found.hits if hit.bank_entry_id)
 
 
-def record_bank_hits(cases: Sequence[Any]) -> None:
+def record_bank_hits(cases: Sequence[Case]) -> None:
     """Hash and address hits of cases that triage no longer handles (closed, rejected,
     merged), stored as triage stores them; the cases themselves are left as they are. Used by
     retroactive matching (`retro.py`)."""

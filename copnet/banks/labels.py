@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -34,6 +34,8 @@ from copnet.core.exports import csv_writer
 from copnet.reports.models import Evidence, Report
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from copnet.accounts.principal import Principal
 
 CLEAN = "clean"
@@ -91,7 +93,7 @@ def mask_personal(text: str, known: list[str]) -> str:
     return PHONE.sub("[phone]", text)
 
 
-def _personal_values(report: Any) -> list[str]:
+def _personal_values(report: Report) -> list[str]:
     values = [report.reporter_name, report.reporter_contact]
     handles = [h.strip() for h in re.split(r"[\n,;]+", report.account_handles or "")]
     values += handles + [h.lstrip("@") for h in handles]
@@ -169,7 +171,7 @@ def labelled_texts(
 
 
 def export_text_labels(
-    *, out: IO[str], since: dt.date | None = None, actor: Principal | None = None
+    *, out: SupportsWrite[str], since: dt.date | None = None, actor: Principal | None = None
 ) -> ExportSummary:
     """Writes CSV `text,label,category` (what `detection.text.train --extra` reads) and records
     the export in the audit trail. Cells are spreadsheet-safe (core.exports): a text that

@@ -87,7 +87,7 @@ class EvidenceError(Exception):
         self.code = code
         self.params = params
         template = MESSAGES[code]
-        self.message: Promise = _lazy_message(template, params) if params else template
+        self.message: str | Promise = _lazy_message(template, params) if params else template
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ReportForm(forms.Form):
+    # the pictures kept from a refused submission (`reports.pending`), set by the view
+    upload_token = ""
+
     category = CategoryChoiceField(
         label=_("What happened?"),
         queryset=HarmCategory.objects.filter(is_active=True),
@@ -130,8 +133,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast("forms.ChoiceField", self.fields["province"]).choices = [
-            ("", _("I don't know"))
-        ] + province_choices()
+            ("", _("I don't know")),
+            *province_choices(),
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

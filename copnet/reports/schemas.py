@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool
@@ -25,7 +25,12 @@ CategoryCode = Literal[
     "other",
 ]
 AgeBandCode = Literal["0-5", "6-8", "9-11", "12-15", "16-17"]
-ProvinceOrNone = Literal[("", *province_codes())]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    from pydantic.config import JsonDict
+
+    ProvinceOrNone = str  # the codes are data (core.provinces); pydantic checks the Literal
+else:
+    ProvinceOrNone = Literal[("", *province_codes())]
 # Text that still has something once control characters and surrounding spaces are removed
 # (what `services.clean_text` keeps).
 VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
@@ -34,7 +39,7 @@ VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\
 def something_to_report(*fields: str) -> ConfigDict:
     """The schema of `check_report`'s rule that a report needs a description, an address or a
     text (else 400 `empty_report`); documentation only, `check_report` enforces it."""
-    options = {
+    options: dict[str, JsonDict] = {
         "description": {"type": "string", "pattern": VISIBLE},
         "urls": {
             "type": "array",

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from copnet.accounts.models import User
+from copnet.accounts.permissions import is_api_key
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record_change, record_changes
 from copnet.cases.choices import EventKind
@@ -53,6 +55,7 @@ from .models import Evidence, Report, ReportHandle, ReportUrl
 
 if TYPE_CHECKING:
     from copnet.accounts.principal import Principal
+    from copnet.cases.models import Case, ReportMessage
 
 logger = logging.getLogger(__name__)
 
@@ -349,11 +352,10 @@ def submit_reports(
                 ],
                 actor=actor,
             )
-            is_api = getattr(actor, "is_api_key", False)
             secrets_ = [new_secret() for _ in checked]
             reports = Report.objects.bulk_create(
                 [
-                    _report_row(item.data, item.category, case, secret, channel, actor, is_api)
+                    _report_row(item.data, item.category, case, secret, channel, actor)
                     for item, (case, _joined), secret in zip(checked, placed, secrets_, strict=True)
                 ],
                 batch_size=500,
@@ -416,12 +418,13 @@ def submit_reports(
 def _report_row(
     data: ReportInput,
     category: HarmCategory,
-    case: Any,
+    case: Case,
     secret: str,
     channel: str,
     actor: Principal | None,
-    is_api: bool,
 ) -> Report:
+    user = actor if isinstance(actor, User) else None
+    key = actor if is_api_key(actor) else None
     return Report(
         tracking_code=new_tracking_code(),
         secret_hash=hash_secret(secret),
@@ -438,17 +441,17 @@ def _report_row(
         reporter_kind=data.reporter_kind,
         reporter_name=data.reporter_name,
         reporter_contact=data.reporter_contact,
-        operator=actor if channel == Channel.HOTLINE else None,
-        submitted_by=actor if channel == Channel.VOLUNTEER else None,
-        api_key=actor if is_api else None,
-        partner=actor.organisation if is_api else None,
+        operator=user if channel == Channel.HOTLINE else None,
+        submitted_by=user if channel == Channel.VOLUNTEER else None,
+        api_key=key,
+        partner=key.organisation if key is not None else None,
         external_id=data.external_id,
         language=report_language(data.language),
         case=case,
     )
 
 
-def messages_for(report: Report) -> list[Any]:
+def messages_for(report: Report) -> list[ReportMessage]:
     """The messages the Network wrote to this report's reporter, oldest first (only theirs:
     another reporter of the same case never sees them)."""
     return list(report.messages.order_by("created_at", "id"))

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from copnet.accounts.decorators import require_perm
 from copnet.accounts.permissions import Perm, volunteer_facts
+from copnet.accounts.principal import AuthedHttpRequest
+from copnet.cases.choices import CaseStatus
 from copnet.cases.workflow import PUBLIC_STATUS
 from copnet.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from copnet.core.errors import add_to_form
@@ -75,7 +77,7 @@ def _save(
 
 
 def _form_context(form: ReportForm, **extra: object) -> dict[str, object]:
-    token = getattr(form, "upload_token", "")
+    token = form.upload_token
     categories = list(HarmCategory.objects.filter(is_active=True).prefetch_related("courses"))
     return {
         "form": form,
@@ -182,7 +184,7 @@ def status_detail(request: HttpRequest) -> HttpResponse:
     context = {
         "report": report,
         "form": form,
-        "public_status": PUBLIC_STATUS[case.status],
+        "public_status": PUBLIC_STATUS[CaseStatus(case.status)],
         # This report's own messages: never those written to another reporter of the case.
         "messages_to_reporter": services.messages_for(report),
         "advice": advice_for(report.category),
@@ -204,7 +206,7 @@ def forget(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.HOTLINE_INTAKE)
-def hotline_report(request: HttpRequest) -> HttpResponse:
+def hotline_report(request: AuthedHttpRequest) -> HttpResponse:
     form = HotlineReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _submit(request, form, channel=Channel.HOTLINE):
         return redirect("reports:thanks")
@@ -213,10 +215,10 @@ def hotline_report(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VOLUNTEER_REPORT)
-def volunteer_report(request: HttpRequest) -> HttpResponse:
+def volunteer_report(request: AuthedHttpRequest) -> HttpResponse:
     """The full form, for volunteer accounts without a volunteer profile; volunteers of the
     network use their own short form, where they follow their reports' outcomes."""
-    if request.user.is_authenticated and volunteer_facts(request.user) is not None:
+    if volunteer_facts(request.user) is not None:
         return redirect("volunteers:report")
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and _submit(request, form, channel=Channel.VOLUNTEER):
