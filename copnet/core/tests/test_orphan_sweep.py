@@ -212,10 +212,10 @@ def test_a_worker_timeout_inside_the_transaction_removes_the_files_at_once(monke
 
 @pytest.mark.django_db
 def test_a_failure_between_an_original_and_its_preview_leaves_no_file(monkeypatch):
-    def broken_preview(data):
+    def broken_preview(data, facts):
         raise MemoryError
 
-    monkeypatch.setattr("copnet.reports.services.make_preview", broken_preview)
+    monkeypatch.setattr("copnet.reports.services.make_evidence_preview", broken_preview)
 
     with pytest.raises(MemoryError):
         file_report(images=[make_image(8)])
