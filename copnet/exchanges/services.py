@@ -239,6 +239,7 @@ _INSERT_COLUMNS = (
     "bank_id",
     "signal_type",
     "value",
+    "vpdq",  # the partners' signals stored here are PDQ and MD5: no video frames
     "source",
     "added_at",
     "generation",
@@ -266,6 +267,7 @@ def _insert_entries(
             bank.pk,
             signal_type,
             value,
+            "",
             source,
             stamp,
             generation,
