@@ -132,20 +132,6 @@ def _headers(endpoint: HotlineEndpoint) -> dict[str, str]:
     }
 
 
-def _answer(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except ValueError as error:
-        raise ExchangeProtocolError(
-            ExchangeErrorCode.PROTOCOL, _("The partner's answer is not JSON.")
-        ) from error
-    if not isinstance(data, dict):
-        raise ExchangeProtocolError(
-            ExchangeErrorCode.PROTOCOL, _("The partner's answer is not an object.")
-        )
-    return data
-
-
 def _claim(report_id: int, now: dt.datetime) -> bool:
     return bool(
         ForeignReport.objects.filter(pk=report_id, status=ForeignReportStatus.QUEUED)
@@ -179,7 +165,7 @@ def deliver_foreign_report_now(report_id: int) -> str:
             },
             body=json.dumps(report.payload, ensure_ascii=False).encode(),
         )
-        hotline_ref = str(_answer(response.body).get("id") or "")[:100]
+        hotline_ref = str(http.json_object(response.body).get("id") or "")[:100]
         if not hotline_ref:
             raise ExchangeProtocolError(
                 ExchangeErrorCode.PROTOCOL, _("The hotline gave no reference for the report.")
@@ -242,7 +228,7 @@ def check_foreign_report_now(report_id: int, *, force: bool = False) -> str:
         response = http.call(
             "GET", f"{endpoint.endpoint}/reports/{report.hotline_ref}", headers=_headers(endpoint)
         )
-        data = _answer(response.body)
+        data = http.json_object(response.body)
     except ExchangeError as error:
         ForeignReport.objects.filter(pk=report.pk).update(last_error=str(error.message)[:500])
         return str(report.status)

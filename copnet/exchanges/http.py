@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import base64
 import http.client
+import json
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .errors import ExchangeErrorCode, ExchangeUnavailable
+from .errors import ExchangeErrorCode, ExchangeProtocolError, ExchangeUnavailable
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -101,3 +103,18 @@ def call(
         % {"attempts": attempts, "reason": last_reason},
         status_code=last_status,
     )
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """A partner's answer as a JSON object, or ExchangeProtocolError (not JSON, not an object)."""
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise ExchangeProtocolError(
+            ExchangeErrorCode.PROTOCOL, _("The partner's answer is not JSON.")
+        ) from error
+    if not isinstance(data, dict):
+        raise ExchangeProtocolError(
+            ExchangeErrorCode.PROTOCOL, _("The partner's answer is not an object.")
+        )
+    return data

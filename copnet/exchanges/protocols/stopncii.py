@@ -62,13 +62,8 @@ class StopNciiAdapter:
             f"{self.endpoint}/FetchHashes?{urlencode(params)}",
             headers=self._headers(self.fetch_key),
         )
-        try:
-            data = json.loads(response.body)
-        except ValueError as error:
-            raise ExchangeProtocolError(
-                ExchangeErrorCode.PROTOCOL, _("The partner's answer is not JSON.")
-            ) from error
-        if not isinstance(data, dict) or not isinstance(data.get("hashRecords", []), list):
+        data = http.json_object(response.body)
+        if not isinstance(data.get("hashRecords", []), list):
             raise ExchangeProtocolError(
                 ExchangeErrorCode.PROTOCOL, _("The partner's answer has no list of hash records.")
             )

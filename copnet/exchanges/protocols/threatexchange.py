@@ -28,7 +28,6 @@ every descriptor of the indicator.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -81,19 +80,6 @@ class ThreatExchangeAdapter:
         self.token = str(credentials.get("access_token", ""))
         self.privacy_group = str(credentials.get("privacy_group", ""))
 
-    def _json(self, body: bytes) -> dict[str, Any]:
-        try:
-            data = json.loads(body)
-        except ValueError as error:
-            raise ExchangeProtocolError(
-                ExchangeErrorCode.PROTOCOL, _("The partner's answer is not JSON.")
-            ) from error
-        if not isinstance(data, dict):
-            raise ExchangeProtocolError(
-                ExchangeErrorCode.PROTOCOL, _("The partner's answer is not an object.")
-            )
-        return data
-
     def _updates(self, start: int, stop: int, after: str) -> dict[str, Any]:
         params: dict[str, Any] = {
             "access_token": self.token,
@@ -109,7 +95,7 @@ class ThreatExchangeAdapter:
             f"{self.endpoint}/{self.privacy_group}/threat_updates/?{urlencode(params)}",
             headers={"Accept": "application/json"},
         )
-        data = self._json(response.body)
+        data = http.json_object(response.body)
         if not isinstance(data.get("data", []), list):
             raise ExchangeProtocolError(
                 ExchangeErrorCode.PROTOCOL, _("The partner's answer has no list of updates.")
@@ -238,7 +224,7 @@ class ThreatExchangeAdapter:
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
                 body=urlencode({"reactions": reaction}).encode(),
             )
-            if self._json(response.body).get("success") is not True:
+            if http.json_object(response.body).get("success") is not True:
                 raise ExchangeProtocolError(
                     ExchangeErrorCode.PROTOCOL, _("The partner did not accept the reaction.")
                 )
