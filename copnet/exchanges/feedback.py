@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,6 +28,7 @@ from .choices import FeedbackStatus, Verdict
 from .errors import ExchangeError, ExchangeErrorCode
 from .models import Exchange, FeedbackMessage, Indicator
 from .protocols import adapter_for
+from .retries import next_attempt
 
 SEND_LEASE = dt.timedelta(minutes=10)
 
@@ -105,12 +105,12 @@ def send_feedback_now(message_id: int) -> str:
             descriptors=tuple(str(d) for d in message.descriptors or ()),
         )
     except ExchangeError as error:
-        gave_up = message.attempts >= settings.EXCHANGE_FEEDBACK_MAX_ATTEMPTS
-        wait = settings.EXCHANGE_FEEDBACK_BACKOFF * 2 ** (message.attempts - 1)
+        retry_at = next_attempt(message.attempts)
+        gave_up = retry_at is None
         FeedbackMessage.objects.filter(pk=message.pk).update(
             status=FeedbackStatus.GAVE_UP if gave_up else FeedbackStatus.FAILED,
             last_error=str(error.message)[:500],
-            next_attempt_at=None if gave_up else timezone.now() + dt.timedelta(seconds=wait),
+            next_attempt_at=retry_at,
         )
         return FeedbackStatus.GAVE_UP if gave_up else FeedbackStatus.FAILED
     FeedbackMessage.objects.filter(pk=message.pk).update(

@@ -28,7 +28,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -44,6 +43,7 @@ from .choices import ForeignReportStatus
 from .errors import ExchangeError, ExchangeErrorCode, ExchangeProtocolError
 from .models import ForeignReport, HotlineEndpoint
 from .reports_out import hotlines
+from .retries import next_attempt
 from .services import check_endpoint
 
 SEND_LEASE = dt.timedelta(minutes=10)
@@ -171,12 +171,12 @@ def deliver_foreign_report_now(report_id: int) -> str:
                 ExchangeErrorCode.PROTOCOL, _("The hotline gave no reference for the report.")
             )
     except ExchangeError as error:
-        gave_up = report.attempts >= settings.EXCHANGE_FEEDBACK_MAX_ATTEMPTS
-        wait = settings.EXCHANGE_FEEDBACK_BACKOFF * 2 ** (report.attempts - 1)
+        retry_at = next_attempt(report.attempts)
+        gave_up = retry_at is None
         ForeignReport.objects.filter(pk=report.pk, status=ForeignReportStatus.QUEUED).update(
             status=ForeignReportStatus.GAVE_UP if gave_up else ForeignReportStatus.QUEUED,
             last_error=str(error.message)[:500],
-            next_attempt_at=None if gave_up else timezone.now() + dt.timedelta(seconds=wait),
+            next_attempt_at=retry_at,
         )
         return ForeignReportStatus.GAVE_UP if gave_up else ForeignReportStatus.QUEUED
     sent_at = timezone.now()

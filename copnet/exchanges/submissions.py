@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from .choices import SubmissionStatus
 from .errors import ExchangeError
 from .models import Exchange, HashSubmission
 from .protocols import adapter_for
+from .retries import next_attempt
 from .services import SUBMITTING_KINDS
 
 SHARED_TYPES = ("pdq",)  # what a partner takes from a picture (StopNCII: ImagePDQ)
@@ -127,12 +127,12 @@ def send_submission_now(row_id: int) -> str:
             tags=["copnet-self-reported", f"copnet:{row.submission.category}"],
         )
     except ExchangeError as error:
-        gave_up = row.attempts >= settings.EXCHANGE_FEEDBACK_MAX_ATTEMPTS
-        wait = settings.EXCHANGE_FEEDBACK_BACKOFF * 2 ** (row.attempts - 1)
+        retry_at = next_attempt(row.attempts)
+        gave_up = retry_at is None
         HashSubmission.objects.filter(pk=row.pk).update(
             status=SubmissionStatus.GAVE_UP if gave_up else SubmissionStatus.FAILED,
             last_error=str(error.message)[:500],
-            next_attempt_at=None if gave_up else timezone.now() + dt.timedelta(seconds=wait),
+            next_attempt_at=retry_at,
         )
         return SubmissionStatus.GAVE_UP if gave_up else SubmissionStatus.FAILED
     HashSubmission.objects.filter(pk=row.pk).update(
