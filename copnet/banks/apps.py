@@ -10,8 +10,10 @@ class BanksConfig(AppConfig):
     def ready(self) -> None:
         from copnet.cases.privacy import register_retention
         from copnet.cases.triage import DETECTORS
+        from copnet.core.health import register_health_check
 
         from .detectors import detect_cases
+        from .engine import pdq_index_health
         from .retention import erase_for_case
 
         if detect_cases not in DETECTORS:
@@ -23,3 +25,4 @@ class BanksConfig(AppConfig):
 
         self_hash.BANK = SelfReportedBank()
         register_retention(case_eraser=erase_for_case)
+        register_health_check("pdq_index", pdq_index_health)

@@ -25,7 +25,7 @@ from django.conf import settings
 from copnet.core.tasks import enqueue_on_commit
 from copnet.detection.exact import ExactIndex
 from copnet.detection.pdq import PdqIndex
-from copnet.detection.pdqfile import FoldResult
+from copnet.detection.pdqfile import FoldResult, read_header
 from copnet.detection.text.classifier import TextClassifier
 from copnet.detection.urls import UrlListIndex
 from copnet.detection.vpdq import VideoIndex, VpdqError, parse_vpdq_file
@@ -177,6 +177,20 @@ def pdq_index_status() -> dict[str, Any] | None:
     machine = _machine
     live = machine.live if machine is not None and machine.path == path else None
     return file_status(Path(path), live)
+
+
+def pdq_index_health() -> str:
+    """The index file's state for /api/v1/health: a word, never a path or an error text.
+    Reads the file's header on disk (not this process's mapped copy), nothing more."""
+    status = pdq_index_status()
+    if status is None:
+        return "in memory"
+    path = Path(status["path"])
+    if not path.exists():
+        return "not built"  # built at the first match, or by build_pdq_index
+    if status["refresh_error"] or read_header(path) is None:
+        return "error: damaged"  # rebuilt from the database at the next match
+    return "ok"
 
 
 def get_classifier() -> Any:

@@ -20,13 +20,19 @@ class HealthOut(Schema):
     worker_last_seen_s: float | None = None
     schedulers: int | None = None
     scheduler_last_seen_s: float | None = None
+    # Components registered by apps, e.g. pdq_index: ok, not built (built on the first match),
+    # in memory (no index file configured) or error: damaged (a refresh refused the file).
+    components: dict[str, str] = {}
 
 
 @router.get(
     "/health",
     response={200: HealthOut, 503: HealthOut},
     auth=None,
-    summary="Database, task backend and background work: ok, degraded or error (counts only)",
+    summary=(
+        "Database, task backend, background work and components such as the detection index:"
+        " ok, degraded or error (counts and states only)"
+    ),
 )
 def health(request: HttpRequest) -> Status[HealthOut]:
     report = check_health()
@@ -35,6 +41,7 @@ def health(request: HttpRequest) -> Status[HealthOut]:
         database=report.database,
         tasks=report.tasks,
         tasks_backend=report.tasks_backend,
+        components=report.components,
     )
     if work := report.work:
         body.untriaged_cases = work.untriaged_cases

@@ -2,14 +2,16 @@
 
 "error" when the database or the task backend cannot be reached; "degraded" when work is
 stuck (cases untriaged past the grace period, tasks held by a dead worker, tasks that failed
-recently and were not replaced) or no worker or scheduler is alive; "ok" otherwise. Only
-counts and ages leave this module: the answer is public.
+recently and were not replaced), no worker or scheduler is alive, or a component that an app
+registered (`register_health_check`, e.g. the detection index file) says "error"; "ok"
+otherwise. Only counts, ages and short states leave this module: the answer is public.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
@@ -42,6 +44,7 @@ class HealthReport:
     tasks: str
     tasks_backend: str
     work: WorkState | None = None
+    components: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +54,32 @@ class HealthReport:
     def status(self) -> str:
         if not self.ok:
             return "error"
-        return "degraded" if self.work is not None and self.work.stuck else "ok"
+        if self.work is not None and self.work.stuck:
+            return "degraded"
+        return "degraded" if self.broken_components else "ok"
+
+    @property
+    def broken_components(self) -> list[str]:
+        return [name for name, state in self.components.items() if state.startswith("error")]
+
+
+# Checks of components above core, registered from an AppConfig.ready(): each answers a short
+# state ("ok", "error: …" or a word of its own such as "not built"), never personal data.
+HEALTH_CHECKS: dict[str, Callable[[], str]] = {}
+
+
+def register_health_check(name: str, check: Callable[[], str]) -> None:
+    HEALTH_CHECKS[name] = check
+
+
+def check_components() -> dict[str, str]:
+    states = {}
+    for name, check in sorted(HEALTH_CHECKS.items()):
+        try:
+            states[name] = check()
+        except Exception as exc:  # reported, never raised: health must answer
+            states[name] = f"error: {type(exc).__name__}"
+    return states
 
 
 def check_database() -> str:
@@ -158,5 +186,9 @@ def check_health() -> HealthReport:
         except Exception as exc:  # reported, never raised: health must answer
             tasks = f"error: {type(exc).__name__}"
     return HealthReport(
-        database=database, tasks=tasks, tasks_backend=settings.TASKS_BACKEND, work=work
+        database=database,
+        tasks=tasks,
+        tasks_backend=settings.TASKS_BACKEND,
+        work=work,
+        components=check_components(),
     )

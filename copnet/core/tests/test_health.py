@@ -70,6 +70,7 @@ def test_health_is_ok_when_work_flows_and_a_worker_and_the_scheduler_run(client,
         "worker_last_seen_s": body["worker_last_seen_s"],
         "schedulers": 1,
         "scheduler_last_seen_s": body["scheduler_last_seen_s"],
+        "components": {"pdq_index": "in memory"},  # the suite keeps PDQ in memory
     }
 
 
@@ -128,7 +129,7 @@ def test_cases_untriaged_past_the_grace_period_make_it_degraded(
     body = client.get("/api/v1/health").json()
     assert body["status"] == "degraded"
     assert body["untriaged_cases"] == 1
-    assert set(body) == {"status", "database", "tasks", "tasks_backend", *COUNTS}
+    assert set(body) == {"status", "database", "tasks", "tasks_backend", "components", *COUNTS}
     assert late.tracking_code not in str(body)
     assert "example.com" not in str(body)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from copnet.cases.models import Case
 from copnet.core.choices import ProcessKind
+from copnet.core.health import HEALTH_CHECKS
 from copnet.core.testing import vi
 from copnet.core.workers import beat
 from copnet.reports.tests.factories import file_report
@@ -55,3 +56,14 @@ def test_other_staff_do_not_see_the_platform_health(client, alice, bob, running)
         client.force_login(user)
         html = client.get("/staff/").content.decode()
         assert "platform-health" not in html
+
+
+def test_coordinators_see_a_damaged_detection_index(client, coordinator, running, monkeypatch):
+    monkeypatch.setitem(HEALTH_CHECKS, "pdq_index", lambda: "error: damaged")
+    client.force_login(coordinator)
+    html = client.get("/staff/").content.decode()
+    assert 'data-status="degraded"' in html
+    damaged = (
+        "The detection index file is damaged; it is rebuilt from the database at the next match."
+    )
+    assert vi(damaged) in html
