@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copnet.core.templatetags.labels import actor_words
 
@@ -35,6 +36,11 @@ class EventText:
     record: str
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
+
+
+# Records that are not rows of a model, and the names of what their events keep.
+OTHER_KINDS = {"search": gettext_lazy("staff search")}
+OTHER_CHANGES = {"found": gettext_lazy("found"), "cases": gettext_lazy("cases")}
 
 
 def _model(target_type: str) -> type[models.Model] | None:
@@ -87,7 +93,10 @@ def _changes(model: type[models.Model] | None, changes: Any) -> list[Change]:
     out = []
     for name, value in changes.items():
         model_field = _field(model, name)
-        label = str(model_field.verbose_name) if model_field is not None else name
+        if model_field is not None:
+            label = str(model_field.verbose_name)
+        else:
+            label = str(OTHER_CHANGES.get(name, name))
         label = label[:1].upper() + label[1:]
         if isinstance(value, list) and len(value) == 2:
             out.append(Change(label, _value(model_field, value[0]), _value(model_field, value[1])))
@@ -99,11 +108,13 @@ def _changes(model: type[models.Model] | None, changes: Any) -> list[Change]:
 def describe(event: AuditEvent) -> EventText:
     model = _model(event.target_type)
     kind = str(model._meta.verbose_name) if model is not None else event.target_type
+    kind = str(OTHER_KINDS.get(event.target_type, kind))
+    record = event.target_repr or event.target_id
     return EventText(
         actor=actor_words(event.actor_label),
         action=str(event.get_action_display()),
         record_kind=kind[:1].upper() + kind[1:],
-        record=event.target_repr or event.target_id,
+        record=_value(None, record) if record.startswith("hmac:") else record,
         changes=_changes(model, event.changes),
         reason=_(event.reason) if event.reason else "",
     )

@@ -16,6 +16,15 @@ class AuditFilterForm(forms.Form):
     )
     target_type = forms.CharField(label=_("Record type"), required=False, max_length=100)
     target_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
+    searched_for = forms.CharField(
+        label=_("Searched for"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Staff searches containing exactly this text (letter case aside). The trail keeps"
+            " only a fingerprint of each search, so type the whole search."
+        ),
+    )
     date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)
     date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_WIDGET)
 

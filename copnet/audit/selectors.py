@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from copnet.accounts.permissions import Perm, has_perm
+from copnet.core.crypto import fingerprint
 
 from .models import AuditEvent
 
@@ -35,6 +36,11 @@ def audit_events_visible_to(
         events = events.filter(target_type__icontains=filters["target_type"])
     if filters.get("target_id"):
         events = events.filter(target_id=filters["target_id"])
+    if filters.get("searched_for"):
+        events = events.filter(
+            target_type="search",
+            target_id=fingerprint(filters["searched_for"].strip().casefold()),
+        )
     if filters.get("date_from"):
         events = events.filter(at__gte=_day_start(filters["date_from"]))
     if filters.get("date_to"):

@@ -9,6 +9,10 @@ through `Case.objects.visible_to(principal)`: a case of another organisation is 
   (`ReportUrl.url_key`, `ReportUrl.host_key`);
 - an MD5 (32 hex digits), SHA-256 or PDQ hash (64 hex digits) of evidence;
 - a platform account name (`ReportHandle.key`).
+
+Every search that runs is audited (`audit_search`): who searched, when, and which cases it
+found, with the query only as a keyed fingerprint, so an auditor can ask "who searched for
+this account?" (the audit page's "Searched for" filter) without the trail holding the text.
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from copnet.audit.choices import AuditAction
+from copnet.audit.services import record
 from copnet.cases.models import Case
 from copnet.cases.selectors import cases_visible_to
 from copnet.core.cleaning import clean_field, has_format_controls
+from copnet.core.crypto import fingerprint
 from copnet.core.urlnorm import UrlError, normalise_url
 from copnet.reports.lookups import handle_lookup_key, host_lookup_key
 from copnet.reports.services import url_lookup_key
@@ -79,9 +86,34 @@ def _too_long() -> SearchError:
     )
 
 
+SEARCH_TARGET = "search"
+
+
+def search_fingerprint(query: str) -> str:
+    """What the audit trail keeps of a query: the same for "@Name" and "@name"."""
+    return fingerprint(query.casefold())
+
+
 def find(principal: Principal | None, raw: object) -> Found:
-    """What `raw` names among the rows `principal` may see; SearchError for unusable input."""
-    query = clean_query(raw)
+    """What `raw` names among the rows `principal` may see (audited); SearchError for unusable
+    input (nothing searched, nothing audited)."""
+    found = _find(principal, clean_query(raw))
+    audit_search(principal, found)
+    return found
+
+
+def audit_search(principal: Principal | None, found: Found) -> None:
+    cases = [hit.case.reference for hit in found.hits]
+    record(
+        actor=principal,
+        action=AuditAction.VIEW,
+        target_type=SEARCH_TARGET,
+        target_id=search_fingerprint(found.query),
+        changes={"found": found.redirect or len(cases), "cases": cases},
+    )
+
+
+def _find(principal: Principal | None, query: str) -> Found:
     found = Found(query=query)
     cases = cases_visible_to(principal)
     code = query.upper()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from copnet.audit.models import AuditEvent
 from copnet.cases.services import do_reassign, triage_case
+from copnet.core.testing import vi
 from copnet.reports.models import Evidence, ReportHandle, ReportUrl
 from copnet.reports.tests.factories import file_report, make_image
 
@@ -176,3 +178,27 @@ def test_a_removal_request_reference_opens_the_request_for_its_organisation_only
     assert response["Location"] == reverse("takedowns:detail", args=[removal.reference])
     client.force_login(charlie)
     assert "NOTHING" in _found(client, removal.reference)
+
+
+def test_every_search_is_audited_with_a_fingerprint_not_the_text(
+    client, two_cases, alice, coordinator
+):
+    (_report, case), _b = two_cases
+    client.force_login(alice)
+    _found(client, "@Predator_One")
+    assert client.get(SEARCH, {"q": "   "}).status_code == 400  # nothing searched or audited
+    client.get(SEARCH, {"q": case.reference})  # straight to the case: audited too
+    events = list(AuditEvent.objects.filter(target_type="search").order_by("id"))
+    assert [(e.actor, e.reason) for e in events] == [(alice, "")] * 2
+    assert events[0].changes == {"found": 1, "cases": [case.reference]}
+    assert events[1].changes["found"] == reverse("cases:detail", args=[case.reference])
+    assert "predator" not in (str(events[0].changes) + events[0].target_id).lower()
+
+    client.force_login(coordinator)
+    for typed, rows in (("@predator_ONE ", 1), ("@predator_two", 0), (case.reference, 1)):
+        html = client.get("/staff/audit/", {"searched_for": typed}).content.decode()
+        assert html.count("<tr data-event=") == rows, typed
+    html = client.get("/staff/audit/", {"searched_for": case.reference}).content.decode()
+    assert vi("staff search").capitalize() in html
+    assert f"{vi('found').capitalize()}: /staff/cases/{case.reference}/" in html
+    assert "hmac:" not in html
