@@ -10,7 +10,7 @@ class BanksConfig(AppConfig):
     def ready(self) -> None:
         from copnet.cases.privacy import register_retention
         from copnet.cases.triage import DETECTORS
-        from copnet.core.health import register_health_check
+        from copnet.core.health_checks import register_health_check
 
         from .detectors import detect_cases
         from .engine import pdq_index_health

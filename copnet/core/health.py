@@ -3,14 +3,13 @@
 "error" when the database or the task backend cannot be reached; "degraded" when work is
 stuck (cases untriaged past the grace period, tasks held by a dead worker, tasks that failed
 recently and were not replaced), no worker or scheduler is alive, or a component that an app
-registered (`register_health_check`, e.g. the detection index file) says "error"; "ok"
+registered (`health_checks.register_health_check`, e.g. the detection index file) says "error"; "ok"
 otherwise. Only counts, ages and short states leave this module: the answer is public.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .choices import ProcessKind
+from .health_checks import check_components
 
 
 @dataclass(frozen=True)
@@ -61,25 +61,6 @@ class HealthReport:
     @property
     def broken_components(self) -> list[str]:
         return [name for name, state in self.components.items() if state.startswith("error")]
-
-
-# Checks of components above core, registered from an AppConfig.ready(): each answers a short
-# state ("ok", "error: …" or a word of its own such as "not built"), never personal data.
-HEALTH_CHECKS: dict[str, Callable[[], str]] = {}
-
-
-def register_health_check(name: str, check: Callable[[], str]) -> None:
-    HEALTH_CHECKS[name] = check
-
-
-def check_components() -> dict[str, str]:
-    states = {}
-    for name, check in sorted(HEALTH_CHECKS.items()):
-        try:
-            states[name] = check()
-        except Exception as exc:  # reported, never raised: health must answer
-            states[name] = f"error: {type(exc).__name__}"
-    return states
 
 
 def check_database() -> str:

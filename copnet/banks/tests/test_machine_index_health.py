@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from copnet.banks.services import match_hashes
-from copnet.core.health import HealthReport, check_components, register_health_check
+from copnet.core.health import HealthReport
+from copnet.core.health_checks import check_components, register_health_check
 
 from .factories import PDQ_A, add_hash, make_bank
 
@@ -61,7 +62,7 @@ def test_a_component_in_error_degrades_the_platform_and_a_raising_check_is_repor
     try:
         states = check_components()
     finally:
-        from copnet.core.health import HEALTH_CHECKS
+        from copnet.core.health_checks import HEALTH_CHECKS
 
         del HEALTH_CHECKS["zz_broken"]
     assert states["zz_broken"] == "error: RuntimeError"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from copnet.cases.models import Case
 from copnet.core.choices import ProcessKind
-from copnet.core.health import HEALTH_CHECKS
+from copnet.core.health_checks import HEALTH_CHECKS
 from copnet.core.testing import vi
 from copnet.core.workers import beat
 from copnet.reports.tests.factories import file_report
