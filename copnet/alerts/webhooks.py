@@ -1,4 +1,5 @@
-"""Organisations' webhooks: a new P1 case is POSTed to the lead organisation's paging system.
+"""Organisations' webhooks: a new P1 case, or one raised to P1 by a triage correction, is POSTed
+to the lead organisation's paging system (once per case and webhook).
 
 The body is JSON without personal data (reference, priority, category, lead, link). Headers:
 `X-COPNet-Event`, `X-COPNet-Timestamp` (Unix seconds) and `X-COPNet-Signature:

@@ -33,6 +33,7 @@ from .errors import CaseErrorCode, WorkflowError
 from .events import add_event, refresh_next_due
 from .joining import CaseRequest, build_case
 from .models import Case, CategoryDecision
+from .notifications import notify_escalation_to_p1
 from .services import do_transition
 from .triage import TriageFacts, compute_priority
 from .triage_batch import triage_cases_now
@@ -185,6 +186,8 @@ def do_correct_triage(
         )
         if "lead_org" in changes:
             enqueue_on_commit("copnet.cases.tasks.notify_assignments", [locked.pk])
+        elif "priority" in changes:
+            notify_escalation_to_p1(locked)
     return locked
 
 

@@ -131,6 +131,14 @@ def notify_assignments_now(cases: Iterable[Case]) -> int:
     return sent
 
 
+def notify_escalation_to_p1(case: Case) -> None:
+    """A case raised to P1 after its lead was notified: the P1 listeners (organisation webhooks,
+    each once per case) hear of it. A lead not yet notified hears of it with the assignment."""
+    if case.priority == Priority.P1 and case.lead_org_id == case.notified_lead_id:
+        for listener in P1_LISTENERS:
+            listener([case])
+
+
 def notify_assignment(case: Case) -> int:
     """One case (see notify_assignments_now)."""
     return notify_assignments_now([case])

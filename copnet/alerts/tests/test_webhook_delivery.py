@@ -152,3 +152,29 @@ def test_a_4xx_is_not_retried(receiver, org_a):
     assert webhooks.deliver(delivery.pk) == "failed"
     delivery.refresh_from_db()
     assert (delivery.last_status, delivery.next_attempt_at) == (404, None)
+
+
+def test_a_case_raised_to_p1_after_its_lead_was_told_pages_the_lead_once(
+    receiver, org_a, django_capture_on_commit_callbacks
+):
+    from copnet.cases.corrections import do_correct_triage
+
+    receiver.answers = []
+    Webhook.objects.create(organisation=org_a, url=receiver.url, secret=SECRET)
+    case = p1_case(org_a, priority=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_assignments_now([case])
+    assert receiver.received == []  # P3: no page
+    case.refresh_from_db()
+    assert case.notified_lead_id == org_a.pk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_correct_triage(case=case, reason="the child is in danger", actor=None, priority=1)
+    assert len(receiver.received) == 1
+    assert json.loads(receiver.received[0][1])["case"]["priority"] == "P1"
+
+    with django_capture_on_commit_callbacks(execute=True):  # down and up again: paged once
+        do_correct_triage(case=case, reason="lower", actor=None, priority=2)
+        do_correct_triage(case=case, reason="higher again", actor=None, priority=1)
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().state == "delivered"
