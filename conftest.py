@@ -47,9 +47,25 @@ def _force_login_passes_the_second_step(request, monkeypatch):
     monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_step)
 
 
-@pytest.fixture
-def reference_data(db):
+def _load_reference_data():
     call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def _reference_snapshot(django_db_setup, django_db_blocker):
+    """load_reference_data run once on the migrated database (rolled back), its rows kept."""
+    from copnet.core.reference_snapshot import take_snapshot
+
+    with django_db_blocker.unblock():
+        take_snapshot(_load_reference_data)
+
+
+@pytest.fixture
+def reference_data(db, _reference_snapshot):
+    """The reference data as `load_reference_data` makes it (copied: core/reference_snapshot.py)."""
+    from copnet.core.reference_snapshot import load_reference_data_fast
+
+    load_reference_data_fast(_load_reference_data)
 
 
 @pytest.fixture
