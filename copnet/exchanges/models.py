@@ -126,7 +126,22 @@ class Indicator(models.Model):
         return f"{self.exchange} {self.kind} {self.external_id}"
 
 
-class FeedbackMessage(models.Model):
+class OutboxRow(models.Model):
+    """A message to a partner, sent by a task and retried with backoff
+    (`retries.next_attempt`): tries so far, when the next is due, the last failure, when it
+    was made and when it went."""
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class FeedbackMessage(OutboxRow):
     """An analyst's verdict on a match, to be sent to the exchange the entry came from, in the
     exchange's own form (NCMEC vote, StopNCII CSP feedback). One per hit and verdict; sent by
     a task, retried with backoff until it is accepted or `FEEDBACK_MAX_ATTEMPTS` is reached."""
@@ -145,11 +160,6 @@ class FeedbackMessage(models.Model):
     status = models.CharField(
         max_length=8, choices=FeedbackStatus.choices, default=FeedbackStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -192,7 +202,7 @@ class Referral(models.Model):
         return f"{self.source} {self.external_id}"
 
 
-class ForeignReport(models.Model):
+class ForeignReport(OutboxRow):
     """A report about an address hosted abroad, for the hotline of the hosting country
     (ICCAM style: one URL, its classification). Queued, then tracked until the content is
     removed: `removed_at - created_at` is the notice-and-takedown time. The address and the
@@ -208,15 +218,9 @@ class ForeignReport(models.Model):
     status = models.CharField(
         max_length=12, choices=ForeignReportStatus.choices, default=ForeignReportStatus.QUEUED
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
-    # Delivery to the hotline's endpoint (hotlines.py): tries, the next one, the last failure,
-    # the hotline's own reference for the report, and when its status was last asked.
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
+    # The hotline's own reference for the report, and when its status was last asked.
     hotline_ref = models.CharField(_("hotline's reference"), max_length=100, blank=True)
     checked_at = models.DateTimeField(_("status last asked"), null=True, blank=True)
 
@@ -234,7 +238,7 @@ class ForeignReport(models.Model):
         return self.removed_at - self.created_at if self.removed_at else None
 
 
-class HashSubmission(models.Model):
+class HashSubmission(OutboxRow):
     """Fingerprints a young person made on their device and agreed to share abroad
     (`reports.SelfHashSubmission.share_consent_at`), for one exchange that accepts them. One
     per submission and exchange; sent by a task after commit, claimed with a conditional
@@ -248,11 +252,6 @@ class HashSubmission(models.Model):
     status = models.CharField(
         max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
