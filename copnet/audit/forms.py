@@ -21,8 +21,8 @@ class AuditFilterForm(forms.Form):
         required=False,
         max_length=300,
         help_text=_(
-            "Staff searches containing exactly this text (letter case aside). The trail keeps"
-            " only a fingerprint of each search, so type the whole search."
+            "Staff searches of exactly this whole text (letter case aside). The trail keeps"
+            " only a fingerprint of each search, so a part of it finds nothing."
         ),
     )
     date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from copnet.accounts.permissions import Perm, has_perm
-from copnet.core.crypto import fingerprint
 
+from .fingerprints import search_fingerprint
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def audit_events_visible_to(
     if filters.get("searched_for"):
         events = events.filter(
             target_type="search",
-            target_id=fingerprint(filters["searched_for"].strip().casefold()),
+            target_id=search_fingerprint(filters["searched_for"]),
         )
     if filters.get("date_from"):
         events = events.filter(at__gte=_day_start(filters["date_from"]))

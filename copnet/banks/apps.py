@@ -25,4 +25,11 @@ class BanksConfig(AppConfig):
 
         self_hash.BANK = SelfReportedBank()
         register_retention(case_eraser=erase_for_case)
-        register_health_check("pdq_index", pdq_index_health)
+        register_health_check(
+            "pdq_index",
+            pdq_index_health,
+            problem=_(
+                "The detection index file is damaged; it is rebuilt from the database at the"
+                " next match."
+            ),
+        )

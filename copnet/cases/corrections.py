@@ -186,7 +186,7 @@ def do_correct_triage(
         )
         if "lead_org" in changes:
             enqueue_on_commit("copnet.cases.tasks.notify_assignments", [locked.pk])
-        elif "priority" in changes:
+        if "priority" in changes:  # also when the lead changed back to one already told
             notify_escalation_to_p1(locked)
     return locked
 

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .choices import ProcessKind
-from .health_checks import check_components
+from .health_checks import check_components, problems_of
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ class HealthReport:
     @property
     def broken_components(self) -> list[str]:
         return [name for name, state in self.components.items() if state.startswith("error")]
+
+    @property
+    def problems(self) -> list[str]:
+        return problems_of(self.components)
 
 
 def check_database() -> str:

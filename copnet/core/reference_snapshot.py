@@ -7,6 +7,10 @@ About 1,500 tests need the reference data, and the command (hundreds of ORM quer
 command only added rows (changed none), each table it wrote has one integer key, and in the
 test those tables hold as many rows as after the migrations (nothing a test made first, no
 flush in between). Otherwise the command runs, as before.
+
+One difference remains: copied rows keep the time of the session's load in their timestamps
+(`created_at`, the audit rows' `at`), so a test that moves the clock before asking for the
+reference data sees them older than the command would make them.
 """
 
 from __future__ import annotations

@@ -26,11 +26,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from copnet.audit.choices import AuditAction
+from copnet.audit.fingerprints import search_fingerprint
 from copnet.audit.services import record
 from copnet.cases.models import Case
 from copnet.cases.selectors import cases_visible_to
 from copnet.core.cleaning import clean_field, has_format_controls
-from copnet.core.crypto import fingerprint
 from copnet.core.urlnorm import UrlError, normalise_url
 from copnet.reports.lookups import handle_lookup_key, host_lookup_key
 from copnet.reports.services import url_lookup_key
@@ -87,11 +87,6 @@ def _too_long() -> SearchError:
 
 
 SEARCH_TARGET = "search"
-
-
-def search_fingerprint(query: str) -> str:
-    """What the audit trail keeps of a query: the same for "@Name" and "@name"."""
-    return fingerprint(query.casefold())
 
 
 def find(principal: Principal | None, raw: object) -> Found:

@@ -7,7 +7,7 @@ import pytest
 
 from copnet.banks.services import match_hashes
 from copnet.core.health import HealthReport
-from copnet.core.health_checks import check_components, register_health_check
+from copnet.core.health_checks import check_components, problems_of, register_health_check
 
 from .factories import PDQ_A, add_hash, make_bank
 
@@ -58,12 +58,14 @@ def test_a_component_in_error_degrades_the_platform_and_a_raising_check_is_repor
     def broken() -> str:
         raise RuntimeError("/secret/path/pdq.index")
 
-    register_health_check("zz_broken", broken)
+    register_health_check("zz_broken", broken, problem="zz is broken")
     try:
         states = check_components()
+        shown = problems_of(states)
     finally:
         from copnet.core.health_checks import HEALTH_CHECKS
 
         del HEALTH_CHECKS["zz_broken"]
     assert states["zz_broken"] == "error: RuntimeError"
+    assert shown == ["zz is broken"]
     assert "secret" not in str(states)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -59,7 +60,8 @@ def test_other_staff_do_not_see_the_platform_health(client, alice, bob, running)
 
 
 def test_coordinators_see_a_damaged_detection_index(client, coordinator, running, monkeypatch):
-    monkeypatch.setitem(HEALTH_CHECKS, "pdq_index", lambda: "error: damaged")
+    damaged_check = dataclasses.replace(HEALTH_CHECKS["pdq_index"], check=lambda: "error: damaged")
+    monkeypatch.setitem(HEALTH_CHECKS, "pdq_index", damaged_check)
     client.force_login(coordinator)
     html = client.get("/staff/").content.decode()
     assert 'data-status="degraded"' in html

@@ -3,6 +3,8 @@ see; exact codes go straight to the case; hostile strings get a translated messa
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.urls import reverse
 
@@ -194,8 +196,18 @@ def test_every_search_is_audited_with_a_fingerprint_not_the_text(
     assert events[1].changes["found"] == reverse("cases:detail", args=[case.reference])
     assert "predator" not in (str(events[0].changes) + events[0].target_id).lower()
 
+    _found(client, "Nguyễn Văn")  # typed composed (NFC)
+
     client.force_login(coordinator)
-    for typed, rows in (("@predator_ONE ", 1), ("@predator_two", 0), (case.reference, 1)):
+    decomposed = unicodedata.normalize("NFD", "nguyễn văn")
+    assert decomposed != "nguyễn văn"
+    for typed, rows in (
+        ("@predator_ONE ", 1),
+        ("@predator_two", 0),
+        ("@predator", 0),  # a part of a search finds nothing
+        (case.reference, 1),
+        (decomposed, 1),
+    ):
         html = client.get("/staff/audit/", {"searched_for": typed}).content.decode()
         assert html.count("<tr data-event=") == rows, typed
     html = client.get("/staff/audit/", {"searched_for": case.reference}).content.decode()
