@@ -25,6 +25,7 @@ from django.utils import timezone
 from copnet.cases.choices import Priority
 from copnet.cases.models import Case
 from copnet.core.links import absolute_reverse
+from copnet.core.retries import doubling_wait
 from copnet.core.tasks import enqueue_on_commit
 from copnet.takedowns import fetch
 
@@ -44,7 +45,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def backoff_seconds(attempt: int) -> int:
-    return int(min(BACKOFF_SECONDS * 2 ** (attempt - 1), 6 * 3600))
+    return doubling_wait(BACKOFF_SECONDS, attempt)
 
 
 def queue_p1_webhooks(cases: Sequence[Case]) -> int:

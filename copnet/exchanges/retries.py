@@ -8,6 +8,8 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from copnet.core.retries import doubling_wait
+
 
 def next_attempt(attempts: int) -> dt.datetime | None:
     """The time of the next try after `attempts` failed ones (exponential backoff from
@@ -15,5 +17,5 @@ def next_attempt(attempts: int) -> dt.datetime | None:
     the send is given up."""
     if attempts >= settings.EXCHANGE_FEEDBACK_MAX_ATTEMPTS:
         return None
-    wait = settings.EXCHANGE_FEEDBACK_BACKOFF * 2 ** (attempts - 1)
+    wait = doubling_wait(settings.EXCHANGE_FEEDBACK_BACKOFF, attempts, cap=None)
     return timezone.now() + dt.timedelta(seconds=wait)

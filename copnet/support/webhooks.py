@@ -29,6 +29,7 @@ from copnet.audit.choices import AuditAction
 from copnet.audit.services import record
 from copnet.core.links import absolute_reverse
 from copnet.core.mail import queue_email
+from copnet.core.retries import doubling_wait
 from copnet.core.tasks import enqueue_on_commit
 from copnet.takedowns import fetch
 
@@ -114,7 +115,7 @@ def body_of(delivery: WebhookDelivery) -> bytes:
 
 
 def backoff_seconds(attempt: int) -> int:
-    return int(min(settings.SUPPORT_WEBHOOK_BACKOFF_SECONDS * 2 ** (attempt - 1), 6 * 3600))
+    return doubling_wait(settings.SUPPORT_WEBHOOK_BACKOFF_SECONDS, attempt)
 
 
 class _Retry(Exception):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from copnet.audit.choices import AuditAction
 from copnet.audit.services import record, record_change
 from copnet.core.links import absolute_reverse
+from copnet.core.retries import doubling_wait
 
 from .. import fetch
 from ..choices import Delivery, RequestStatus, SendChannel
@@ -36,7 +37,7 @@ class _Retry(Exception):
 
 
 def backoff_seconds(attempt: int) -> int:
-    return min(settings.TAKEDOWN_BACKOFF_SECONDS * 2 ** (attempt - 1), 6 * 3600)
+    return doubling_wait(settings.TAKEDOWN_BACKOFF_SECONDS, attempt)
 
 
 def deliver(request_id: int) -> str:
