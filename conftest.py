@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from django.core.management import call_command
 
@@ -21,6 +23,17 @@ def _test_settings(settings):
     # (banks/tests/test_machine_index*.py).
     settings.PDQ_INDEX_DIR = ""
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """Code run in-process (an RQ worker's `work()`, the scheduler) installs SIGTERM and SIGINT
+    handlers; left in place, processes a later test forks inherit them and ignore SIGTERM."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for sig, handler in saved.items():
+        if signal.getsignal(sig) is not handler and handler is not None:
+            signal.signal(sig, handler)
 
 
 @pytest.fixture(autouse=True)

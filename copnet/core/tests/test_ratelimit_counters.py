@@ -34,8 +34,12 @@ def _hits_in_a_child(count: int) -> list[int]:
 
 
 def test_processes_hitting_one_file_counter_never_lose_a_count(file_store):
-    with multiprocessing.get_context("fork").Pool(4) as pool:
+    pool = multiprocessing.get_context("fork").Pool(4)
+    try:
         counts = sum(pool.map(_hits_in_a_child, [25] * 4), [])
+    finally:
+        pool.close()  # workers end on their own: no SIGTERM that a handler could swallow
+        pool.join()
     assert sorted(counts) == list(range(1, 101))
     assert peek("report", "192.0.2.9", rate=RATE).count == 100
 
